@@ -1,0 +1,45 @@
+import type { Config } from '../core/config';
+import { createKafkaTopics, type KafkaTopics, type ValidationLimits } from '../core/contracts';
+import type { Logger } from '../core/logger';
+
+export interface BridgeOptions {
+  /** Instance id; the MQTT client id is `meterflow-<bridgeId>` and must survive restarts. @default 'bridge-1' */
+  bridgeId: string;
+  mqtt: { url: string; username: string; password: string };
+  /** @default 1000 */
+  receiveMaximum: number;
+  /** @default 604800 (7 days) */
+  sessionExpirySeconds: number;
+  kafka: { brokers: string[]; topics: KafkaTopics };
+  /** @default 2000 */
+  batchMax: number;
+  /** @default 5 */
+  lingerMs: number;
+  /** On stop, how long to wait for Kafka before leaving the rest to MQTT redelivery. @default 30000 */
+  drainTimeoutMs: number;
+  limits: ValidationLimits;
+  /** Port of /health and /metrics; 0 picks a free one, null serves none. @default 18081 */
+  httpPort: number | null;
+  logger: Logger;
+}
+
+export function bridgeOptionsFromConfig(config: Config, logger: Logger): BridgeOptions {
+  return {
+    bridgeId: config.string('MF_BRIDGE_ID'),
+    mqtt: { url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD') },
+    receiveMaximum: config.int('MF_BRIDGE_RECEIVE_MAXIMUM'),
+    sessionExpirySeconds: config.int('MF_BRIDGE_SESSION_EXPIRY_S'),
+    kafka: { brokers: config.list('MF_KAFKA_BROKERS'), topics: createKafkaTopics(config.string('MF_KAFKA_TOPIC_PREFIX'), config.int('MF_KAFKA_PARTITIONS')) },
+    batchMax: config.int('MF_BRIDGE_BATCH_MAX'),
+    lingerMs: config.int('MF_BRIDGE_LINGER_MS'),
+    drainTimeoutMs: config.int('MF_BRIDGE_DRAIN_TIMEOUT_MS'),
+    limits: {
+      maxPayloadBytes: config.int('MF_MAX_PAYLOAD_BYTES'),
+      maxBatchReadings: config.int('MF_MAX_BATCH_READINGS'),
+      maxPastMs: config.int('MF_READING_MAX_PAST_MS'),
+      maxFutureMs: config.int('MF_READING_MAX_FUTURE_MS'),
+    },
+    httpPort: config.int('MF_BRIDGE_HTTP_PORT'),
+    logger,
+  };
+}

@@ -1,0 +1,131 @@
+import type { MqttClient } from 'mqtt';
+import { createDeadLetter, ingestSubscriptions, parseDeviceMessage, type DeviceMessageResult } from '../core/contracts';
+import { describeError } from '../core/errors';
+import { startHealthServer, type HealthServer } from '../core/http/health-server';
+import { createBatchingProducer, createKafkaClient, type BatchingProducer } from '../core/kafka';
+import { createMetrics, type Metrics } from '../core/metrics';
+import { deliverWithDeferredAcks, type AckableMessage } from '../core/mqtt/deferred-acks';
+import { connectMqtt } from '../core/mqtt/mqtt-connection';
+import type { BridgeOptions } from './bridge-options';
+
+export interface Bridge {
+  metrics: Metrics;
+  /** The /health and /metrics port, when served. */
+  httpPort: number | null;
+  /** Stops taking messages, waits until every accepted one is in Kafka and acknowledged to the broker, disconnects. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Devices → Kafka. Each MQTT message is validated; readings and edge statistics go to their
+ * topics keyed by meter id, refused messages to the dead-letter topic with their reason.
+ * The QoS 1 PUBACK is sent only after Kafka acknowledged every record the message became
+ * (acks=all), over a persistent session: a crash loses nothing, the broker redelivers.
+ */
+export async function createBridge(options: BridgeOptions): Promise<Bridge> {
+  const log = options.logger;
+  const { topics } = options.kafka;
+  const metrics = createMetrics('meterflow_bridge');
+  const received = metrics.counter('messages_received_total', 'MQTT messages received, by kind of topic');
+  const produced = metrics.counter('records_produced_total', 'Records acknowledged by Kafka, by topic');
+  const deadLettered = metrics.counter('dead_letters_total', 'Refused messages or batch items, by reason');
+  const produceErrors = metrics.counter('kafka_produce_errors_total', 'Failed produce attempts (each is retried)');
+  const produceLatency = metrics.summary('kafka_produce_seconds', 'Kafka produce request latency');
+  let inFlight = 0;
+  metrics.gauge('messages_in_flight', 'MQTT messages received but not yet acknowledged (held back until Kafka acknowledges)', () => inFlight);
+
+  const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: `meterflow-${options.bridgeId}`, logger: log.child('kafka') });
+  await kafka.ensureTopics([topics.readings, topics.edgeStats, topics.deadLetters]);
+  const producer: BatchingProducer = createBatchingProducer(await kafka.createProducer(), {
+    maxBatch: options.batchMax,
+    lingerMs: options.lingerMs,
+    logger: log.child('producer'),
+    onSent: (_count, seconds) => produceLatency.observe(seconds),
+    onError: () => produceErrors.inc(),
+  });
+  metrics.gauge('kafka_pending_records', 'Records queued for or in flight to Kafka', () => producer.pending());
+
+  let stopping = false;
+  const handle = (message: AckableMessage) => {
+    if (stopping) return; // not acknowledged: the broker keeps it for the next session
+    const receivedAt = Date.now();
+    const result = parseDeviceMessage(message.topic, message.payload, receivedAt, options.limits);
+    received.inc({ type: result.topicType });
+    inFlight += 1;
+    Promise.all(toKafka(result, message, receivedAt)).then(() => {
+      inFlight -= 1;
+      message.ack();
+    });
+  };
+
+  const toKafka = (result: DeviceMessageResult, message: AckableMessage, receivedAt: number): Promise<void>[] => {
+    const sends: Promise<void>[] = [];
+    for (const reading of result.readings) {
+      sends.push(producer.send({ topic: topics.readings.name, key: reading.meterId, value: JSON.stringify(reading) }).then(() => produced.inc({ topic: 'readings' })));
+    }
+    for (const stats of result.edgeStats) {
+      sends.push(producer.send({ topic: topics.edgeStats.name, key: stats.meterId, value: JSON.stringify(stats) }).then(() => produced.inc({ topic: 'edge-stats' })));
+    }
+    for (const rejection of result.rejections) {
+      deadLettered.inc({ reason: rejection.reason });
+      const letter = createDeadLetter({
+        reason: rejection.reason,
+        detail: rejection.detail,
+        mqttTopic: message.topic,
+        receivedAt,
+        payload: rejection.item !== undefined ? Buffer.from(rejection.item) : message.payload,
+        ...(rejection.index !== undefined ? { index: rejection.index } : {}),
+        bridgeId: options.bridgeId,
+      });
+      log.debug('dead-lettered', { reason: rejection.reason, detail: rejection.detail, topic: message.topic });
+      sends.push(producer.send({ topic: topics.deadLetters.name, key: result.topicMeterId ?? message.topic, value: JSON.stringify(letter) }));
+    }
+    return sends;
+  };
+
+  const mqtt: MqttClient = await connectMqtt({
+    url: options.mqtt.url,
+    username: options.mqtt.username,
+    password: options.mqtt.password,
+    clientId: `meterflow-${options.bridgeId}`,
+    clean: false,
+    sessionExpirySeconds: options.sessionExpirySeconds,
+    receiveMaximum: options.receiveMaximum,
+  });
+  deliverWithDeferredAcks(mqtt, handle);
+  const subscribe = () =>
+    mqtt.subscribeAsync([...ingestSubscriptions], { qos: 1 }).catch((error: unknown) => log.error('subscribe failed', { error: describeError(error) }));
+  // A resumed session keeps its subscriptions; a new (or expired) one needs them again.
+  mqtt.on('connect', (connack) => {
+    log.info('MQTT reconnected', { sessionPresent: connack.sessionPresent });
+    if (!connack.sessionPresent) void subscribe();
+  });
+  mqtt.on('offline', () => log.warn('MQTT offline; reconnecting'));
+  mqtt.on('error', (error) => log.warn('MQTT error', { error: error.message }));
+  await subscribe();
+  metrics.gauge('mqtt_connected', '1 when connected to the MQTT broker', () => (mqtt.connected ? 1 : 0));
+
+  const health: HealthServer | null =
+    options.httpPort === null
+      ? null
+      : await startHealthServer(options.httpPort, () => ({ healthy: mqtt.connected && !stopping, detail: { mqttConnected: mqtt.connected, inFlight, kafkaPending: producer.pending(), stopping } }), metrics);
+
+  log.info('bridge started', { bridgeId: options.bridgeId, mqtt: options.mqtt.url, kafka: options.kafka.brokers.join(','), subscriptions: ingestSubscriptions.join(' '), httpPort: health?.port });
+
+  return {
+    metrics,
+    httpPort: health?.port ?? null,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      log.info('draining', { inFlight, kafkaPending: producer.pending() });
+      const givenUp = await producer.close(options.drainTimeoutMs);
+      if (givenUp > 0) log.warn(`Kafka did not take ${givenUp} records within ${options.drainTimeoutMs} ms; their MQTT messages stay unacknowledged and will be redelivered`);
+      // Let the PUBACKs queued by the last acknowledgements reach the socket before closing.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await mqtt.endAsync(false);
+      await health?.close();
+      log.info('bridge stopped');
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { MeterflowError } from './errors';
+
+export interface FlagSpec {
+  name: string;
+  kind: 'int' | 'string' | 'bool';
+  default?: string;
+  description: string;
+  oneOf?: readonly string[];
+}
+
+/** Parses `--name value` / `--name=value` / `--flag` against a declared list; unknown flags are errors. */
+export function parseFlags(argv: string[], specs: readonly FlagSpec[]): Record<string, string | number | boolean | undefined> {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const out: Record<string, string | number | boolean | undefined> = {};
+  const raw = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) throw new MeterflowError('CONFIG_INVALID', `unexpected argument "${arg}" (see --help)`);
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    const spec = byName.get(name);
+    if (!spec) throw new MeterflowError('CONFIG_INVALID', `unknown flag --${name} (see --help)`);
+    if (spec.kind === 'bool') raw.set(name, inline ?? 'true');
+    else {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new MeterflowError('CONFIG_INVALID', `--${name} needs a value`);
+      raw.set(name, value);
+    }
+  }
+  for (const spec of specs) {
+    const text = raw.get(spec.name) ?? spec.default;
+    if (text === undefined) continue;
+    if (spec.kind === 'int') {
+      const n = Number(text);
+      if (!Number.isSafeInteger(n) || n < 0) throw new MeterflowError('CONFIG_INVALID', `--${spec.name} must be a non-negative integer; got "${text}"`);
+      out[spec.name] = n;
+    } else if (spec.kind === 'bool') out[spec.name] = text === 'true';
+    else {
+      if (spec.oneOf && !spec.oneOf.includes(text)) throw new MeterflowError('CONFIG_INVALID', `--${spec.name} must be one of ${spec.oneOf.join(', ')}; got "${text}"`);
+      out[spec.name] = text;
+    }
+  }
+  return out;
+}
+
+export function describeFlags(specs: readonly FlagSpec[]): string {
+  return specs.map((s) => `  --${s.name.padEnd(14)} ${s.description}${s.default !== undefined ? ` (default ${s.default})` : ''}`).join('\n');
+}

@@ -1,0 +1,56 @@
+import { loadConfig, type Config } from './config';
+import { describeError, isMeterflowError } from './errors';
+import { createLogger, type Logger, type LogLevel } from './logger';
+
+export interface ServiceMain {
+  /** Shown by --help. */
+  usage: string;
+  /** Starts the service; returns its stop function (drain and close). */
+  start(config: Config, logger: Logger): Promise<() => Promise<void>>;
+}
+
+/**
+ * Common life cycle of every long-running service: --help, config validated once (errors name
+ * the variable), clean start and stop messages, graceful drain on SIGTERM/SIGINT, a second
+ * signal forces exit.
+ */
+export function runService(name: string, main: ServiceMain): void {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(`${main.usage.trim()}\n`);
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`${name}: ${describeError(error)}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(name, config.string('MF_LOG_LEVEL') as LogLevel);
+  main
+    .start(config, logger)
+    .then((stop) => {
+      let stopping = false;
+      const onSignal = (signal: string) => {
+        if (stopping) {
+          logger.warn(`${signal} again: exiting without draining`);
+          process.exit(1);
+        }
+        stopping = true;
+        logger.info(`${signal}: draining`);
+        stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error('shutdown failed', { error: describeError(error) });
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', () => onSignal('SIGTERM'));
+      process.on('SIGINT', () => onSignal('SIGINT'));
+    })
+    .catch((error: unknown) => {
+      logger.error(`cannot start: ${describeError(error)}`, isMeterflowError(error) ? { code: error.code } : {});
+      process.exit(1);
+    });
+}

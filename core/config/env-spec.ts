@@ -1,0 +1,77 @@
+/**
+ * Every environment variable meterflow reads, with its default and meaning. The README's
+ * configuration table is generated from this list (`npm run docs:env`), and a unit test
+ * checks that the two agree.
+ */
+export type EnvParser = 'string' | 'int' | 'bool' | 'url' | 'list';
+
+export interface EnvVariable {
+  name: string;
+  default: string;
+  parser: EnvParser;
+  /** Bounds for integers, inclusive. */
+  min?: number;
+  max?: number;
+  /** Allowed values for a string. */
+  oneOf?: readonly string[];
+  usedBy: string;
+  description: string;
+}
+
+const v = (name: string, def: string, parser: EnvParser, usedBy: string, description: string, extra: Partial<EnvVariable> = {}): EnvVariable => ({
+  name,
+  default: def,
+  parser,
+  usedBy,
+  description,
+  ...extra,
+});
+
+const day = 24 * 60 * 60 * 1000;
+
+export const envVariables: readonly EnvVariable[] = [
+  v('MF_STACK_DIR', '.stack', 'string', 'stack', 'Folder of the local stack: jars, data, configs, logs, pid files (git-ignored)'),
+  v('MF_MQTT_PORT', '18830', 'int', 'stack', 'Mosquitto listener port of the local stack', { min: 1024, max: 65535 }),
+  v('MF_KAFKA_PORT', '19092', 'int', 'stack', 'Kafka broker port of the local stack', { min: 1024, max: 65535 }),
+  v('MF_KAFKA_CONTROLLER_PORT', '19093', 'int', 'stack', 'Kafka KRaft controller port', { min: 1024, max: 65535 }),
+  v('MF_KAFKA_HEAP', '768m', 'string', 'stack', 'Kafka JVM heap (-Xmx)'),
+  v('MF_QUESTDB_HTTP_PORT', '19000', 'int', 'stack', 'QuestDB HTTP port: REST, ILP over HTTP, web console', { min: 1024, max: 65535 }),
+  v('MF_QUESTDB_ILP_TCP_PORT', '19009', 'int', 'stack', 'QuestDB ILP over TCP port', { min: 1024, max: 65535 }),
+  v('MF_QUESTDB_HEALTH_PORT', '19003', 'int', 'stack', 'QuestDB health (min HTTP) port', { min: 1024, max: 65535 }),
+  v('MF_QUESTDB_READONLY_USER', 'grafana', 'string', 'stack', 'Read-only QuestDB PG-wire account (for dashboards)'),
+  v('MF_QUESTDB_READONLY_PASSWORD', 'grafana-dev', 'string', 'stack', 'Its password (change it in production)'),
+  v('MF_QUESTDB_HEAP', '1g', 'string', 'stack', 'QuestDB JVM heap (-Xmx)'),
+  v('MF_LOG_LEVEL', 'info', 'string', 'all', 'debug, info, warn or error', { oneOf: ['debug', 'info', 'warn', 'error'] }),
+  v('MF_KAFKA_BROKERS', '127.0.0.1:${MF_KAFKA_PORT:-19092}', 'list', 'all', 'Comma-separated Kafka bootstrap servers'),
+  v('MF_KAFKA_TOPIC_PREFIX', 'meterflow.', 'string', 'all', 'Prefix of every Kafka topic (lets deployments or tests share a cluster)'),
+  v('MF_KAFKA_PARTITIONS', '6', 'int', 'bridge', 'Partitions of the per-meter topics when the bridge creates them (upper bound for processor instances)', { min: 1, max: 1024 }),
+  v('MF_MQTT_URL', 'mqtt://127.0.0.1:${MF_MQTT_PORT:-18830}', 'url', 'bridge, simulator', 'MQTT broker (mqtt:// or mqtts://)'),
+  v('MF_MQTT_USERNAME', 'meterflow-bridge', 'string', 'bridge', 'MQTT account of the bridge'),
+  v('MF_MQTT_PASSWORD', 'meterflow-dev', 'string', 'bridge', 'Its password (change it in production)'),
+  v('MF_MQTT_FLEET_USERNAME', 'meterflow-fleet', 'string', 'simulator', 'MQTT account the simulated fleet publishes with'),
+  v('MF_MQTT_FLEET_PASSWORD', 'meterflow-dev', 'string', 'simulator', 'Its password'),
+  v('MF_QUESTDB_HTTP_URL', 'http://127.0.0.1:${MF_QUESTDB_HTTP_PORT:-19000}', 'url', 'sink', 'QuestDB HTTP endpoint (ILP writes, web console)'),
+  v('MF_QUESTDB_PG_HOST', '127.0.0.1', 'string', 'sink, graphql', 'QuestDB PG-wire host'),
+  v('MF_QUESTDB_PG_PORT', '18812', 'int', 'stack, sink, graphql', 'QuestDB PG-wire port (the stack listens on it, clients connect to it)', { min: 1, max: 65535 }),
+  v('MF_QUESTDB_PG_USER', 'admin', 'string', 'sink, graphql', 'QuestDB PG-wire user'),
+  v('MF_QUESTDB_PG_PASSWORD', 'quest', 'string', 'sink, graphql', 'QuestDB PG-wire password'),
+  v('MF_QUESTDB_PG_DATABASE', 'qdb', 'string', 'sink, graphql', 'QuestDB database name (always qdb)'),
+  v('MF_BRIDGE_ID', 'bridge-1', 'string', 'bridge', 'Instance id; the MQTT client id is meterflow-<id>, so it must be stable across restarts for the persistent session'),
+  v('MF_BRIDGE_HTTP_PORT', '18081', 'int', 'bridge', 'Port of /health and /metrics (0 = any free port)', { min: 0, max: 65535 }),
+  v('MF_BRIDGE_BATCH_MAX', '2000', 'int', 'bridge', 'Most Kafka messages in one produce request', { min: 1, max: 100000 }),
+  v('MF_BRIDGE_LINGER_MS', '5', 'int', 'bridge', 'How long a produce batch waits to fill (kafkajs has no linger of its own)', { min: 0, max: 10000 }),
+  v('MF_BRIDGE_RECEIVE_MAXIMUM', '1000', 'int', 'bridge', 'MQTT v5 receive maximum: unacknowledged QoS 1 messages the broker may have in flight to the bridge', { min: 1, max: 65535 }),
+  v('MF_BRIDGE_SESSION_EXPIRY_S', '604800', 'int', 'bridge', 'How long the broker keeps the bridge session (and queues its messages) while it is away', { min: 1, max: 4294967295 }),
+  v('MF_BRIDGE_DRAIN_TIMEOUT_MS', '30000', 'int', 'bridge', 'On SIGTERM, how long to wait for Kafka to take what was accepted; the rest stays unacknowledged and the broker redelivers it', { min: 0 }),
+  v('MF_MAX_PAYLOAD_BYTES', '1048576', 'int', 'bridge', 'Largest MQTT payload accepted; larger ones are dead-lettered', { min: 64, max: 268435455 }),
+  v('MF_MAX_BATCH_READINGS', '10000', 'int', 'bridge', 'Most readings in one gateway batch', { min: 1, max: 1000000 }),
+  v('MF_READING_MAX_PAST_MS', String(366 * day), 'int', 'bridge', 'Oldest accepted event time, before the receive time (raise it to replay old data)', { min: 0 }),
+  v('MF_READING_MAX_FUTURE_MS', String(10 * 60 * 1000), 'int', 'bridge', 'Furthest accepted event time after the receive time (device clock skew)', { min: 0 }),
+  v('MF_SINK_GROUP_ID', 'meterflow-raw-readings-sink', 'string', 'sink', 'Kafka consumer group of the raw-readings sink'),
+  v('MF_SINK_FLUSH_ROWS', '20000', 'int', 'sink', 'Flush buffered rows to QuestDB (one WAL transaction) once this many are buffered', { min: 1, max: 1000000 }),
+  v('MF_SINK_FLUSH_INTERVAL_MS', '200', 'int', 'sink', 'Flush at the latest this long after the oldest buffered row (bounds the added latency)', { min: 1, max: 60000 }),
+  v('MF_SINK_HTTP_PORT', '18082', 'int', 'sink', 'Port of /health and /metrics (0 = any free port)', { min: 0, max: 65535 }),
+  v('MF_GRAPHQL_PORT', '4000', 'int', 'graphql', 'GraphQL HTTP port (0 = any free port)', { min: 0, max: 65535 }),
+  v('MF_GRAPHQL_MAX_ROWS', '100000', 'int', 'graphql', 'Largest `limit` a readings query may ask for', { min: 1, max: 10000000 }),
+  v('MF_GRAPHQL_GRAPHIQL', 'true', 'bool', 'graphql', 'Serve the GraphiQL IDE at /graphql'),
+];

@@ -1,0 +1,2 @@
+export { envVariables, type EnvVariable } from './env-spec';
+export { loadConfig, type Config, type RawEnv } from './load-config';

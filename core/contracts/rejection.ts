@@ -1,0 +1,29 @@
+/**
+ * Why a device message was refused. Each reason is a dead-letter label and a metrics label,
+ * so the set is closed and documented (docs/contracts.md).
+ */
+export const rejectionReasons = {
+  PAYLOAD_TOO_LARGE: 'The MQTT payload is larger than MF_MAX_PAYLOAD_BYTES',
+  MALFORMED_JSON: 'The payload is not valid UTF-8 JSON',
+  FORBIDDEN_KEY: 'A key such as __proto__, constructor or prototype appears in the payload',
+  INVALID_SHAPE: 'A field is missing, of the wrong type, out of range, or unknown',
+  NON_FINITE_NUMBER: 'A number is NaN or Infinity (e.g. 1e999)',
+  INVALID_METER_ID: 'The meter id is missing, empty, too long, or has characters outside [A-Za-z0-9._:-]',
+  METER_ID_MISMATCH: 'The meter id in the payload differs from the one in the MQTT topic',
+  UNKNOWN_KIND: 'The kind is not one of water, electricity, gas, temperature, generic',
+  TIMESTAMP_OUT_OF_RANGE: 'The event time is further in the past or future than the configured bounds',
+  BATCH_TOO_LARGE: 'A batch holds more readings than MF_MAX_BATCH_READINGS',
+  UNKNOWN_TOPIC: 'The MQTT topic does not match any meterflow topic',
+} as const;
+
+export type RejectionReason = keyof typeof rejectionReasons;
+
+export interface Rejection {
+  reason: RejectionReason;
+  /** Human-readable, names the field at fault. */
+  detail: string;
+  /** Index in a batch message, when one item of a batch is refused. */
+  index?: number;
+  /** That item, re-serialised, so the dead letter holds it rather than the whole batch. */
+  item?: string;
+}

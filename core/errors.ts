@@ -1,0 +1,39 @@
+/**
+ * Every error meterflow raises on purpose carries a stable `code` (for logs, metrics and
+ * GraphQL `extensions.code`) and `retriable`, which retry loops read instead of guessing
+ * from the message (the kafkajs habit).
+ */
+export const errorCodes = {
+  CONFIG_INVALID: 'Configuration is invalid; the message names the variable',
+  READING_REJECTED: 'A message from a device failed validation (see its rejection reason)',
+  KAFKA_UNAVAILABLE: 'Kafka did not accept a request',
+  QUESTDB_WRITE_FAILED: 'QuestDB refused or did not acknowledge a write',
+  QUESTDB_QUERY_FAILED: 'A QuestDB query failed',
+  MQTT_UNAVAILABLE: 'The MQTT broker is unreachable or refused the connection',
+  SHUTTING_DOWN: 'The service is draining and accepts no new work',
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class MeterflowError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'MeterflowError';
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+export function isMeterflowError(error: unknown, code?: ErrorCode): error is MeterflowError {
+  return error instanceof MeterflowError && (code === undefined || error.code === code);
+}
+
+/** A readable one-line description of anything thrown, for logs. */
+export function describeError(error: unknown): string {
+  if (error instanceof MeterflowError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,121 @@
+import { describeError } from '../errors';
+import type { Logger } from '../logger';
+import type { OutgoingRecord, RawProducer } from './kafka-client';
+
+export interface BatchingProducerOptions {
+  /** Most records per produce request. */
+  maxBatch: number;
+  /** How long the first queued record waits for company before the batch goes. */
+  lingerMs: number;
+  logger: Logger;
+  /** Observes each successful request: record count and seconds it took. */
+  onSent?(count: number, seconds: number): void;
+  /** Observes each failed attempt (the batch is retried, never dropped). */
+  onError?(error: unknown): void;
+}
+
+export interface BatchingProducer {
+  /** Resolves once Kafka has acknowledged the record (acks=all). Never rejects while open. */
+  send(record: OutgoingRecord): Promise<void>;
+  /** Records queued or in flight, not yet acknowledged. */
+  pending(): number;
+  /**
+   * Waits up to `timeoutMs` for everything queued so far to be acknowledged, then disconnects.
+   * Resolves with the number of records given up on: their `send` promises never resolve, so
+   * callers that acknowledge upstream only on resolve lose nothing (upstream redelivers).
+   */
+  close(timeoutMs?: number): Promise<number>;
+}
+
+interface Entry {
+  record: OutgoingRecord;
+  resolve(): void;
+}
+
+/**
+ * Batches records (kafkajs has no linger), keeps exactly one request in flight so per-key
+ * order holds and the idempotent producer stays safe, and retries a failed batch with
+ * backoff until Kafka takes it: a record handed to `send` is never dropped. Callers apply
+ * back-pressure by not acknowledging upstream until `send` resolves.
+ */
+export function createBatchingProducer(producer: RawProducer, options: BatchingProducerOptions): BatchingProducer {
+  const queue: Entry[] = [];
+  let inFlight = 0;
+  let draining: Promise<void> | null = null;
+  let lingerTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+  let abandoned = false;
+
+  const schedule = () => {
+    if (draining || queue.length === 0 || abandoned) return;
+    if (queue.length >= options.maxBatch || options.lingerMs === 0 || closed) {
+      if (lingerTimer) clearTimeout(lingerTimer);
+      lingerTimer = null;
+      draining = drain().finally(() => {
+        draining = null;
+        schedule();
+      });
+    } else if (!lingerTimer) {
+      lingerTimer = setTimeout(() => {
+        lingerTimer = null;
+        draining = drain().finally(() => {
+          draining = null;
+          schedule();
+        });
+      }, options.lingerMs);
+    }
+  };
+
+  const drain = async () => {
+    while (queue.length > 0 && !abandoned) {
+      const batch = queue.splice(0, options.maxBatch);
+      inFlight = batch.length;
+      let backoffMs = 100;
+      while (!abandoned) {
+        const started = process.hrtime.bigint();
+        try {
+          await producer.sendBatch(batch.map((e) => e.record));
+          options.onSent?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+          for (const e of batch) e.resolve();
+          break;
+        } catch (error) {
+          options.onError?.(error);
+          // Non-retriable errors (e.g. a record too large) will not heal by waiting; say so loudly.
+          const retriable = (error as { retriable?: boolean }).retriable !== false;
+          options.logger[retriable ? 'warn' : 'error'](`produce of ${batch.length} records failed; retrying in ${backoffMs} ms`, { error: describeError(error), retriable });
+          await new Promise((r) => setTimeout(r, backoffMs));
+          backoffMs = Math.min(backoffMs * 2, 5000);
+        }
+      }
+      inFlight = 0;
+      // What queued up during the request has waited long enough: send it right away.
+    }
+  };
+
+  return {
+    send(record) {
+      return new Promise<void>((resolve) => {
+        queue.push({ record, resolve });
+        schedule();
+      });
+    },
+    pending: () => queue.length + inFlight,
+    async close(timeoutMs = Infinity) {
+      closed = true;
+      schedule();
+      const drained = (async () => {
+        while (!abandoned && (draining || queue.length > 0)) await (draining ?? Promise.resolve());
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => {
+        if (Number.isFinite(timeoutMs)) timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([drained, timedOut]);
+      clearTimeout(timer);
+      const givenUp = queue.length + inFlight;
+      abandoned = true;
+      await producer.disconnect().catch(() => undefined);
+      return givenUp;
+    },
+  };
+}

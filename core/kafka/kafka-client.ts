@@ -1,0 +1,254 @@
+/**
+ * The one module that imports kafkajs (BRIEF § 5: kafkajs is in maintenance mode, keep it
+ * swappable). Everything else sees the small types below.
+ */
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { MeterflowError } from '../errors';
+import type { Logger } from '../logger';
+import type { KafkaTopicSpec } from '../contracts/kafka-topics';
+
+export interface OutgoingRecord {
+  topic: string;
+  key: string;
+  value: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface IncomingRecord {
+  key: string | null;
+  value: Buffer | null;
+  offset: string;
+  /** Kafka's record timestamp, epoch ms. */
+  timestamp: number;
+}
+
+export interface IncomingBatch {
+  topic: string;
+  partition: number;
+  records: IncomingRecord[];
+}
+
+export interface KafkaClient {
+  /** Sends records in one request, acks=all; resolves when Kafka has acknowledged all of them. */
+  createProducer(): Promise<RawProducer>;
+  createConsumer(options: RawConsumerOptions): Promise<RawConsumer>;
+  ensureTopics(topics: KafkaTopicSpec[]): Promise<void>;
+  /** Moves a stopped group's committed offsets back to the start of a topic (replays). */
+  resetGroupOffsets(groupId: string, topic: string): Promise<void>;
+  /** Sum over partitions of (high watermark − committed offset). */
+  groupLag(groupId: string, topic: string): Promise<number>;
+}
+
+export interface RawProducer {
+  sendBatch(records: OutgoingRecord[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface RawConsumerOptions {
+  groupId: string;
+  topics: string[];
+  fromBeginning: boolean;
+  /** Called with each fetched batch, one at a time; may buffer its output until `flush`. */
+  handle(batch: IncomingBatch, control: { heartbeat(): Promise<void>; isCurrent(): boolean }): Promise<void>;
+  /**
+   * Makes the output of every batch handled so far durable. The handled batches' offsets are
+   * committed only after it resolves. If it rejects, it must have dropped its buffered output:
+   * the consumer rewinds those partitions and the records are handled again.
+   * Default: nothing to flush (handle's output is durable when it resolves).
+   */
+  flush?(): Promise<void>;
+  /** Flush once this many records are handled but not flushed. @default 1 (every batch) */
+  flushRecords?: number;
+  /** Flush buffered records at the latest this long after the oldest was handled. @default 200 */
+  flushIntervalMs?: number;
+}
+
+export interface RawConsumer {
+  disconnect(): Promise<void>;
+}
+
+export function createKafkaClient(options: { brokers: string[]; clientId: string; logger: Logger }): KafkaClient {
+  const log = options.logger;
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ namespace, level, log: entry }) => {
+      const { message, ...rest } = entry;
+      const fields = { namespace, ...rest };
+      if (level <= logLevel.ERROR) log.error(message, fields);
+      else log.warn(message, fields);
+    },
+    retry: { initialRetryTime: 100, retries: 8 },
+  });
+
+  const withAdmin = async <T>(fn: (admin: Admin) => Promise<T>): Promise<T> => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return await fn(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  return {
+    async createProducer() {
+      // Idempotent with one request in flight: kafkajs's idempotent producer may reorder or drop
+      // when concurrent sends outnumber partitions (kafkajs #1005, #598), so callers keep one
+      // sendBatch at a time and batch themselves.
+      // Unlimited retries keep the idempotent sequence numbers (so Kafka drops resent duplicates);
+      // non-retriable errors still fail at once and reach the caller's own retry loop.
+      const producer: Producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5000 },
+      });
+      await connectOrFail(producer.connect(), options.brokers);
+      return {
+        async sendBatch(records) {
+          const byTopic = new Map<string, { key: string; value: string | Buffer; headers?: Record<string, string> }[]>();
+          for (const r of records) {
+            let list = byTopic.get(r.topic);
+            if (!list) byTopic.set(r.topic, (list = []));
+            list.push({ key: r.key, value: r.value, headers: r.headers });
+          }
+          await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+        },
+        disconnect: () => producer.disconnect(),
+      };
+    },
+
+    async createConsumer(opts) {
+      const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+      await connectOrFail(consumer.connect(), options.brokers);
+      try {
+        await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning });
+      } catch (error) {
+        await consumer.disconnect();
+        throw error;
+      }
+      const flushRecords = opts.flushRecords ?? 1;
+      const flushIntervalMs = opts.flushIntervalMs ?? 200;
+      // Group commit: batches of several partitions share one flush (one QuestDB transaction
+      // instead of one per partition batch), then their offsets are committed together.
+      /** topic|partition → first offset handled since the last commit, and the offset to commit next. */
+      const pending = new Map<string, { topic: string; partition: number; from: string; next: string }>();
+      let pendingRecords = 0;
+      let oldestPendingAt = 0;
+      let backoffMs = 100;
+      let chain: Promise<unknown> = Promise.resolve();
+      const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+        const run = chain.then(fn);
+        chain = run.catch(() => undefined);
+        return run;
+      };
+
+      const flushNow = () =>
+        serial(async () => {
+          if (pending.size === 0) return;
+          const offsets = [...pending.values()];
+          pending.clear();
+          pendingRecords = 0;
+          try {
+            await opts.flush?.();
+            backoffMs = 100;
+          } catch (error) {
+            log.warn(`flush failed; re-reading ${offsets.length} partition(s) from their last commit in ${backoffMs} ms`, { error: (error as Error).message });
+            await new Promise((r) => setTimeout(r, backoffMs));
+            backoffMs = Math.min(backoffMs * 2, 5000);
+            for (const o of offsets) consumer.seek({ topic: o.topic, partition: o.partition, offset: o.from });
+            return;
+          }
+          // A failed commit (e.g. a rebalance moved the partition) only means a replay, which is idempotent.
+          await consumer
+            .commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.next })))
+            .catch((error: Error) => log.warn('offset commit failed; those records will be replayed', { error: error.message }));
+        });
+
+      const timer = setInterval(() => {
+        if (pending.size > 0 && Date.now() - oldestPendingAt >= flushIntervalMs) void flushNow();
+      }, Math.max(10, Math.floor(flushIntervalMs / 2)));
+
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+          if (batch.messages.length === 0) return;
+          const handled = await serial(async () => {
+            if (!isRunning() || isStale()) return false; // partition moved away: the next owner redoes it
+            await opts.handle(
+              {
+                topic: batch.topic,
+                partition: batch.partition,
+                records: batch.messages.map((m) => ({ key: m.key ? m.key.toString() : null, value: m.value, offset: m.offset, timestamp: Number(m.timestamp) })),
+              },
+              { heartbeat, isCurrent: () => isRunning() && !isStale() },
+            );
+            const key = `${batch.topic}|${batch.partition}`;
+            const next = (BigInt(batch.lastOffset()) + 1n).toString();
+            const entry = pending.get(key);
+            if (entry) entry.next = next;
+            else pending.set(key, { topic: batch.topic, partition: batch.partition, from: batch.firstOffset() ?? batch.messages[0]!.offset, next });
+            if (pendingRecords === 0) oldestPendingAt = Date.now();
+            pendingRecords += batch.messages.length;
+            return true;
+          });
+          if (!handled) return;
+          resolveOffset(batch.lastOffset());
+          if (pendingRecords >= flushRecords || Date.now() - oldestPendingAt >= flushIntervalMs) await flushNow();
+        },
+      });
+      return {
+        async disconnect() {
+          clearInterval(timer);
+          await flushNow();
+          await consumer.disconnect();
+        },
+      };
+    },
+
+    ensureTopics: (topics) =>
+      withAdmin(async (admin) => {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((t) => !existing.has(t.name));
+        if (missing.length === 0) return;
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.name,
+            numPartitions: t.partitions,
+            replicationFactor: -1, // the broker's default: 1 on the local stack, 3 on a cluster
+            configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      }),
+
+    resetGroupOffsets: (groupId, topic) => withAdmin((admin) => admin.resetOffsets({ groupId, topic, earliest: true })),
+
+    groupLag: (groupId, topic) =>
+      withAdmin(async (admin) => {
+        const [high, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+        const committedByPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+        let lag = 0n;
+        for (const p of high) {
+          const done = committedByPartition.get(p.partition) ?? -1n;
+          lag += BigInt(p.high) - (done < 0n ? BigInt(p.low) : done);
+        }
+        return Number(lag);
+      }),
+  };
+}
+
+async function connectOrFail(connecting: Promise<void>, brokers: string[]): Promise<void> {
+  try {
+    await connecting;
+  } catch (error) {
+    throw new MeterflowError('KAFKA_UNAVAILABLE', `cannot connect to Kafka at ${brokers.join(',')}: ${(error as Error).message} (is the stack up? npm run stack -- up)`, {
+      retriable: true,
+      cause: error,
+    });
+  }
+}

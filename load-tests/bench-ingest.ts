@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
+import { loadConfig } from '../core/config';
+import { ingestSubscriptions } from '../core/contracts';
+import { describeError } from '../core/errors';
+import { connectMqtt } from '../core/mqtt/mqtt-connection';
+import { createQuestdbPool } from '../core/questdb/questdb-sql';
+import { startStack } from '../deploy/stack/stack';
+import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
+import { scrapeCpuSeconds, startChildService, waitForHealth } from './child-service';
+import { runFleet, type FleetOptions } from './simulator/fleet-simulator';
+
+const flags: FlagSpec[] = [
+  { name: 'readings', kind: 'int', default: '50000', description: 'readings to publish in each phase' },
+  { name: 'meters', kind: 'int', default: '500', description: 'simulated meters' },
+  { name: 'batch', kind: 'int', default: '1', description: 'readings per MQTT message (1 = one reading per message)' },
+  { name: 'verbose', kind: 'bool', description: "print the services' logs" },
+  { name: 'help', kind: 'bool', description: 'show this help' },
+];
+
+const usage = `
+Ingest benchmark: publishes a fixed number of readings (QoS 1) through the whole path
+MQTT -> bridge -> Kafka -> raw-readings sink -> QuestDB and prints, from one run:
+  - end-to-end readings/s (first publish -> last row visible in QuestDB),
+  - the rate of Mosquitto alone (same publisher -> a bare QoS 1 subscriber), and the ratio,
+  - CPU time per reading of the bridge and of the sink (from their /metrics).
+Starts (or reuses) the local stack. Not a test: it asserts nothing, it measures.
+
+Usage: npm run bench:ingest -- [flags]
+
+${describeFlags(flags)}
+`;
+
+async function main() {
+  const args = parseFlags(process.argv.slice(2), flags);
+  if (args.help) return void process.stdout.write(`${usage.trim()}\n`);
+  const total = args.readings as number;
+  const meters = args.meters as number;
+  const batch = Math.max(1, args.batch as number);
+  const perMeter = Math.ceil(total / meters);
+  const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const verbose = args.verbose === true;
+
+  await startStack({ log: verbose ? say : () => {} });
+  const runId = `bench${randomUUID().slice(0, 6)}`;
+  const config = loadConfig({ ...process.env, MF_KAFKA_TOPIC_PREFIX: `${runId}.` });
+  const fleetOptions = (prefix: string): FleetOptions => ({
+    mqtt: { url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_FLEET_USERNAME'), password: config.string('MF_MQTT_FLEET_PASSWORD') },
+    meters,
+    profile: 'mixed',
+    prefix,
+    sectors: 8,
+    intervalMs: 1000,
+    readingsPerMeter: perMeter,
+    ratePerSecond: 0,
+    batchSize: batch,
+    maxInFlight: 1000,
+    seed: 42,
+  });
+  const expected = perMeter * meters;
+
+  // Phase 1: Mosquitto alone, the same publisher into a bare QoS 1 subscriber.
+  say(`phase 1: ${expected} readings, publisher -> Mosquitto -> bare subscriber`);
+  const subscriber = await connectMqtt({ url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD'), clientId: `${runId}-bare`, clean: true, receiveMaximum: 1000 });
+  const barePrefix = `${runId}-bare`;
+  let bareReceived = 0;
+  let bareLast = 0;
+  subscriber.on('message', (topic, payload) => {
+    if (!topic.includes(barePrefix)) return;
+    bareReceived += batch === 1 ? 1 : (JSON.parse(payload.toString()) as { readings: unknown[] }).readings.length;
+    bareLast = Date.now();
+  });
+  await subscriber.subscribeAsync([...ingestSubscriptions], { qos: 1 });
+  const bareStart = Date.now();
+  const bareFleet = await runFleet(fleetOptions(barePrefix));
+  await bareFleet.done;
+  while (bareReceived < expected) await new Promise((r) => setTimeout(r, 20));
+  await subscriber.endAsync();
+  const bareRate = expected / ((bareLast - bareStart) / 1000);
+
+  // Phase 2: the whole path, services as separate processes so each one's CPU is its own.
+  say(`phase 2: ${expected} readings, publisher -> Mosquitto -> bridge -> Kafka -> sink -> QuestDB`);
+  const env = {
+    MF_KAFKA_TOPIC_PREFIX: `${runId}.`,
+    MF_BRIDGE_ID: `${runId}-bridge`,
+    MF_BRIDGE_SESSION_EXPIRY_S: '60',
+    MF_BRIDGE_HTTP_PORT: '18181',
+    MF_SINK_GROUP_ID: `${runId}-sink`,
+    MF_SINK_HTTP_PORT: '18182',
+    MF_LOG_LEVEL: verbose ? 'info' : 'warn',
+  };
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const sink = startChildService('sink', 'processors/raw-readings-sink/cli.ts', env, log);
+  const bridge = startChildService('bridge', 'bridge/cli.ts', env, log);
+  const pool = createQuestdbPool(questdbPgFromConfig(config));
+  try {
+    await Promise.all([waitForHealth('http://127.0.0.1:18181/health'), waitForHealth('http://127.0.0.1:18182/health')]);
+    const cpuBefore = await Promise.all([scrapeCpuSeconds('http://127.0.0.1:18181/metrics'), scrapeCpuSeconds('http://127.0.0.1:18182/metrics')]);
+    const loadPrefix = `${runId}-load`;
+    // ::string: QuestDB 9.2.0 caches the symbol keys a `symbol LIKE $1` matched at first compile.
+    const count = async () => Number((await pool.query<{ n: string }>(`SELECT count() n FROM readings WHERE meter_id::string LIKE $1`, [`${loadPrefix}-%`])).rows[0]?.n ?? 0);
+    const start = Date.now();
+    const fleet = await runFleet({ ...fleetOptions(loadPrefix), onProgress: (n) => verbose && say(`${n} published`) });
+    const published = await fleet.done;
+    const publishSeconds = (Date.now() - start) / 1000;
+    let visible = 0;
+    let lastSeen = start;
+    while (visible < expected) {
+      if (Date.now() - lastSeen > 120_000) throw new Error(`stalled at ${visible}/${expected} rows visible in QuestDB`);
+      const n = await count();
+      if (n > visible) lastSeen = Date.now();
+      visible = n;
+      if (visible < expected) await new Promise((r) => setTimeout(r, 100));
+    }
+    const endToEndSeconds = (Date.now() - start) / 1000;
+    const cpuAfter = await Promise.all([scrapeCpuSeconds('http://127.0.0.1:18181/metrics'), scrapeCpuSeconds('http://127.0.0.1:18182/metrics')]);
+    const rate = expected / endToEndSeconds;
+    const usPerReading = (i: 0 | 1) => (((cpuAfter[i] as number) - (cpuBefore[i] as number)) * 1e6) / expected;
+    const result = {
+      machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+      readings: expected,
+      readingsPerMessage: batch,
+      publishFailures: published.failed,
+      mosquittoAloneReadingsPerS: Math.round(bareRate),
+      endToEndReadingsPerS: Math.round(rate),
+      ratioEndToEndToMosquitto: Number((rate / bareRate).toFixed(3)),
+      publishSecondsPhase2: Number(publishSeconds.toFixed(2)),
+      endToEndSeconds: Number(endToEndSeconds.toFixed(2)),
+      bridgeCpuMicrosPerReading: Number(usPerReading(0).toFixed(1)),
+      sinkCpuMicrosPerReading: Number(usPerReading(1).toFixed(1)),
+      bridgePlusSinkCpuMicrosPerReading: Number((usPerReading(0) + usPerReading(1)).toFixed(1)),
+    };
+    process.stdout.write(
+      [
+        `machine                     ${result.machine}`,
+        `readings                    ${expected} (${batch} per MQTT message, QoS 1)`,
+        `Mosquitto alone             ${result.mosquittoAloneReadingsPerS} readings/s`,
+        `end to end (-> QuestDB)     ${result.endToEndReadingsPerS} readings/s   ratio ${result.ratioEndToEndToMosquitto}`,
+        `CPU per reading             bridge ${result.bridgeCpuMicrosPerReading} us, sink ${result.sinkCpuMicrosPerReading} us, total ${result.bridgePlusSinkCpuMicrosPerReading} us`,
+        JSON.stringify(result),
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await Promise.all([bridge.stop(), sink.stop()]);
+    await pool.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${describeError(error)}\n`);
+  process.exit(1);
+});

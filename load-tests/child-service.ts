@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export interface ChildService {
+  name: string;
+  process: ChildProcess;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+const repoRoot = path.resolve(__dirname, '..');
+
+/** Runs one of the project's service CLIs (the same entry points `npm run bridge|sink|graphql` use) as a child process. */
+export function startChildService(name: string, script: string, env: Record<string, string>, onLine?: (line: string) => void): ChildService {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), path.join(repoRoot, script)], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) onLine?.(`[${name}] ${line}`);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    name,
+    process: child,
+    exited,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Polls a service's /health until it answers 200. */
+export async function waitForHealth(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not become healthy within ${timeoutMs} ms`);
+}
+
+/** process_cpu_seconds_total from a service's /metrics. */
+export async function scrapeCpuSeconds(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const match = /^process_cpu_seconds_total ([\d.e+-]+)$/m.exec(text);
+  if (!match) throw new Error(`no process_cpu_seconds_total at ${metricsUrl}`);
+  return Number(match[1]);
+}

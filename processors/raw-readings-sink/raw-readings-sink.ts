@@ -1,0 +1,120 @@
+import type { DeadLetter, EdgeStats, Reading } from '../../core/contracts';
+import { questdbTables } from '../../core/contracts';
+import { describeError } from '../../core/errors';
+import { startHealthServer, type HealthServer } from '../../core/http/health-server';
+import { createKafkaClient, type IncomingBatch, type RawConsumer } from '../../core/kafka';
+import { createMetrics, type Metrics } from '../../core/metrics';
+import { createIlpWriter } from '../../core/questdb/ilp-writer';
+import { createQuestdbPool, ensureTables } from '../../core/questdb/questdb-sql';
+import type { SinkOptions } from './sink-options';
+import { writeDeadLetterRow, writeEdgeStatsRow, writeReadingRow } from './table-rows';
+
+export interface RawReadingsSink {
+  metrics: Metrics;
+  httpPort: number | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Kafka → QuestDB for the raw topics (readings, edge statistics, dead letters). Fetched
+ * batches are written into an ILP buffer and flushed over HTTP every MF_SINK_FLUSH_ROWS rows or
+ * MF_SINK_FLUSH_INTERVAL_MS; only when QuestDB has accepted a flush are the offsets it covers
+ * committed. A crash therefore replays at most the unflushed records, and DEDUP UPSERT KEYS on
+ * every table turn that replay into the same rows.
+ */
+export async function createRawReadingsSink(options: SinkOptions): Promise<RawReadingsSink> {
+  const log = options.logger;
+  const { topics } = options.kafka;
+  const metrics = createMetrics('meterflow_sink');
+  const rowsWritten = metrics.counter('rows_written_total', 'Rows accepted by QuestDB, by table');
+  const unreadable = metrics.counter('records_unreadable_total', 'Kafka records that are not valid JSON of their topic (logged with offset, skipped)');
+  const writeErrors = metrics.counter('questdb_write_errors_total', 'Failed QuestDB flushes (each is retried)');
+  const flushLatency = metrics.summary('questdb_flush_seconds', 'QuestDB ILP flush latency');
+
+  const pool = createQuestdbPool({ ...options.questdb.pg, max: 2 });
+  await ensureTables(pool, [questdbTables.readings, questdbTables.edgeStats, questdbTables.deadLetters]);
+  await pool.end();
+  const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-sink', logger: log.child('kafka') });
+  const sourceTopics = [topics.readings, topics.edgeStats, topics.deadLetters];
+  // Whoever starts first creates the topics (idempotent), so start order does not matter.
+  await kafka.ensureTopics(sourceTopics);
+  const writer = await createIlpWriter(options.questdb.httpUrl);
+
+  /** Each source topic, the table it fills and how one record becomes a row. */
+  type Route = { table: string; write(body: object, partition: number, offset: string): Promise<void> };
+  const routes = new Map<string, Route>([
+    [topics.readings.name, { table: questdbTables.readings.name, write: (body) => writeReadingRow(writer, body as Reading) }],
+    [topics.edgeStats.name, { table: questdbTables.edgeStats.name, write: (body) => writeEdgeStatsRow(writer, body as EdgeStats) }],
+    [topics.deadLetters.name, { table: questdbTables.deadLetters.name, write: (body, p, o) => writeDeadLetterRow(writer, body as DeadLetter, p, o) }],
+  ]);
+
+  const writeBatch = async (batch: IncomingBatch, route: Route): Promise<number> => {
+    let rows = 0;
+    for (const record of batch.records) {
+      let body: object;
+      try {
+        const parsed: unknown = JSON.parse(record.value?.toString('utf8') ?? 'null');
+        if (parsed === null || typeof parsed !== 'object') throw new Error('not a JSON object');
+        body = parsed;
+      } catch (error) {
+        unreadable.inc({ topic: batch.topic });
+        log.error('unreadable record skipped', { topic: batch.topic, partition: batch.partition, offset: record.offset, error: describeError(error) });
+        continue;
+      }
+      await route.write(body, batch.partition, record.offset);
+      rows += 1;
+    }
+    return rows;
+  };
+
+  let lastFlushOk = true;
+  /** Rows per table written into the ILP buffer since the last flush. */
+  const buffered = new Map<string, number>();
+
+  const consumer: RawConsumer = await kafka.createConsumer({
+    groupId: options.groupId,
+    topics: sourceTopics.map((t) => t.name),
+    fromBeginning: true,
+    flushRecords: options.flushRows,
+    flushIntervalMs: options.flushIntervalMs,
+    async handle(batch) {
+      const route = routes.get(batch.topic) as Route; // subscribed to exactly the routed topics
+      buffered.set(route.table, (buffered.get(route.table) ?? 0) + (await writeBatch(batch, route)));
+    },
+    // One flush covers batches of many partitions: QuestDB applies each flush as one WAL
+    // transaction, and each out-of-order transaction costs a partition merge, so fewer is faster.
+    async flush() {
+      const started = process.hrtime.bigint();
+      try {
+        await writer.flush();
+      } catch (error) {
+        writer.discard();
+        buffered.clear();
+        writeErrors.inc();
+        lastFlushOk = false;
+        throw error;
+      }
+      flushLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      for (const [table, rows] of buffered) rowsWritten.inc({ table }, rows);
+      log.debug('flushed', Object.fromEntries(buffered));
+      buffered.clear();
+      lastFlushOk = true;
+    },
+  });
+
+  const health: HealthServer | null =
+    options.httpPort === null ? null : await startHealthServer(options.httpPort, () => ({ healthy: lastFlushOk, detail: { questdbWritable: lastFlushOk } }), metrics);
+  log.info('raw-readings sink started', { groupId: options.groupId, questdb: options.questdb.httpUrl, httpPort: health?.port });
+
+  return {
+    metrics,
+    httpPort: health?.port ?? null,
+    async stop() {
+      // kafkajs waits for the running eachBatch (and its commit) before leaving the group.
+      await consumer.disconnect();
+      await writer.close();
+      await health?.close();
+      log.info('raw-readings sink stopped');
+    },
+  };
+}

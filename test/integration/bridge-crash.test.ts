@@ -1,0 +1,79 @@
+import { questdbTables } from '../../core/contracts';
+import { startChildService, waitForHealth, type ChildService } from '../../load-tests/child-service';
+import { runFleet } from '../../load-tests/simulator/fleet-simulator';
+import { createTestPipeline, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
+import { waitFor } from './support/wait-for';
+
+// The bridge acknowledges a QoS 1 message only after Kafka has it, over a persistent session:
+// kill -9 in the middle of a run loses nothing (the broker redelivers what was not
+// acknowledged), and the duplicates that redelivery causes are absorbed by DEDUP keys.
+const meters = 50;
+const perMeter = 200;
+const total = meters * perMeter;
+
+describe('bridge killed with SIGKILL mid-run', () => {
+  let pipeline: TestPipeline;
+  let bridge: ChildService | null = null;
+  const port = 18400 + Math.floor(Math.random() * 500);
+
+  const startBridge = async () => {
+    bridge = startChildService('bridge', 'bridge/cli.ts', {
+      MF_KAFKA_TOPIC_PREFIX: pipeline.config.string('MF_KAFKA_TOPIC_PREFIX'),
+      MF_BRIDGE_ID: `${pipeline.runId}-bridge`, // same id after the restart: the session resumes
+      MF_BRIDGE_SESSION_EXPIRY_S: '120',
+      MF_BRIDGE_HTTP_PORT: String(port),
+      MF_LOG_LEVEL: 'warn',
+    });
+    await waitForHealth(`http://127.0.0.1:${port}/health`);
+  };
+  const producedByBridge = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    return Number(/meterflow_bridge_records_produced_total\{topic="readings"\} (\d+)/.exec(text)?.[1] ?? 0);
+  };
+
+  beforeAll(async () => {
+    pipeline = createTestPipeline();
+    await pipeline.startSink();
+  });
+
+  afterAll(async () => {
+    await bridge?.stop();
+    await pipeline?.stopAll();
+  });
+
+  it('stores every reading exactly once after a kill -9 and restart', async () => {
+    await startBridge();
+    const fleet = await runFleet({
+      mqtt: { url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'), password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD') },
+      meters,
+      profile: 'water',
+      prefix: pipeline.runId,
+      sectors: 2,
+      intervalMs: 1000,
+      readingsPerMeter: perMeter,
+      ratePerSecond: 2000, // ~5 s of publishing, so the kill lands mid-run
+      batchSize: 1,
+      maxInFlight: 200,
+      seed: 3,
+    });
+    // Kill once about 30 % has gone through the bridge.
+    await waitFor('30% through the bridge', producedByBridge, (n) => n >= total * 0.3, 60_000, 20);
+    bridge!.process.kill('SIGKILL');
+    await bridge!.exited;
+    await startBridge();
+    const published = await fleet.done;
+    expect(published).toMatchObject({ published: total, failed: 0 });
+
+    const count = async () => {
+      const { rows } = await pipeline.questdb.query<{ n: string; pairs: string }>(
+        `SELECT count() n, count_distinct(concat(meter_id, '@', cast(ts AS string))) pairs FROM readings WHERE ${meterIdLike}`,
+        [`${pipeline.runId}-%`],
+      );
+      return { n: Number(rows[0]!.n), pairs: Number(rows[0]!.pairs) };
+    };
+    await waitFor('all readings in QuestDB', count, (c) => c.pairs >= total, 120_000);
+    await waitFor('WAL applied', () => walApplied(pipeline.questdb, questdbTables.readings.name), Boolean);
+    // 0 missing (every (meter, ts) pair is there) and 0 doubled (one row per pair).
+    expect(await count()).toEqual({ n: total, pairs: total });
+  });
+});
