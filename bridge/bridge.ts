@@ -91,8 +91,8 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     clean: false,
     sessionExpirySeconds: options.sessionExpirySeconds,
     receiveMaximum: options.receiveMaximum,
+    setup: (client) => deliverWithDeferredAcks(client, handle),
   });
-  deliverWithDeferredAcks(mqtt, handle);
   const subscribe = () =>
     mqtt.subscribeAsync([...ingestSubscriptions], { qos: 1 }).catch((error: unknown) => log.error('subscribe failed', { error: describeError(error) }));
   // A resumed session keeps its subscriptions; a new (or expired) one needs them again.

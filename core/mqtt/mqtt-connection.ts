@@ -14,6 +14,12 @@ export interface MqttConnectionOptions {
   receiveMaximum?: number;
   /** Fail instead of retrying when the first connection attempt fails. */
   connectTimeoutMs?: number;
+  /**
+   * Installs message handling before the socket opens. A resumed session's queued messages can
+   * arrive in the same read as the CONNACK, before an `await connectMqtt()` returns; without a
+   * handler mqtt.js would acknowledge them unseen and they would be lost.
+   */
+  setup?: (client: MqttClient) => void;
 }
 
 /** Connects with MQTT v5 and resolves on the first CONNACK; refuses with a clear error otherwise. */
@@ -34,6 +40,7 @@ export async function connectMqtt(options: MqttConnectionOptions): Promise<MqttC
     },
   };
   const client = mqtt.connect(options.url, clientOptions);
+  options.setup?.(client); // the socket connects asynchronously: nothing has arrived yet
   await new Promise<void>((resolve, reject) => {
     const fail = (error: Error) => {
       client.end(true);
