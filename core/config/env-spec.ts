@@ -50,6 +50,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_MQTT_PASSWORD', 'meterflow-dev', 'string', 'bridge', 'Its password (change it in production)'),
   v('MF_MQTT_FLEET_USERNAME', 'meterflow-fleet', 'string', 'simulator', 'MQTT account the simulated fleet publishes with'),
   v('MF_MQTT_FLEET_PASSWORD', 'meterflow-dev', 'string', 'simulator', 'Its password'),
+  v('MF_METER_MASTER_KEY', 'meterflow-dev-master-key', 'string', 'stack, bridge, simulator', 'Master key from which each meter\'s MQTT password and command-signing secret are derived (HMAC-SHA256); keep it secret in production'),
   v('MF_QUESTDB_HTTP_URL', 'http://127.0.0.1:${MF_QUESTDB_HTTP_PORT:-19000}', 'url', 'sink', 'QuestDB HTTP endpoint (ILP writes, web console)'),
   v('MF_QUESTDB_PG_HOST', '127.0.0.1', 'string', 'sink, graphql', 'QuestDB PG-wire host'),
   v('MF_QUESTDB_PG_PORT', '18812', 'int', 'stack, sink, graphql', 'QuestDB PG-wire port (the stack listens on it, clients connect to it)', { min: 1, max: 65535 }),
