@@ -1,4 +1,5 @@
 import type { Config } from '../core/config';
+import { MeterflowError } from '../core/errors';
 import { createKafkaTopics, type KafkaTopics, type ValidationLimits } from '../core/contracts';
 import type { Logger } from '../core/logger';
 
@@ -6,6 +7,12 @@ export interface BridgeOptions {
   /** Instance id; the MQTT client id is `meterflow-<bridgeId>` and must survive restarts. @default 'bridge-1' */
   bridgeId: string;
   mqtt: { url: string; username: string; password: string };
+  /** MQTT shared-subscription group; instances with the same group split the load. '' (env: none) = plain subscriptions. @default 'meterflow-bridge' */
+  shareGroup: string;
+  /** Kafka consumer group that relays commands to meters. @default 'meterflow-bridge-commands' */
+  commandGroupId: string;
+  /** Master key the per-meter command-signing secrets are derived from. */
+  masterKey: string;
   /** @default 1000 */
   receiveMaximum: number;
   /** @default 604800 (7 days) */
@@ -27,6 +34,9 @@ export function bridgeOptionsFromConfig(config: Config, logger: Logger): BridgeO
   return {
     bridgeId: config.string('MF_BRIDGE_ID'),
     mqtt: { url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD') },
+    shareGroup: shareGroupFromConfig(config.string('MF_BRIDGE_SHARE_GROUP')),
+    commandGroupId: config.string('MF_BRIDGE_COMMAND_GROUP'),
+    masterKey: config.string('MF_METER_MASTER_KEY'),
     receiveMaximum: config.int('MF_BRIDGE_RECEIVE_MAXIMUM'),
     sessionExpirySeconds: config.int('MF_BRIDGE_SESSION_EXPIRY_S'),
     kafka: { brokers: config.list('MF_KAFKA_BROKERS'), topics: createKafkaTopics(config.string('MF_KAFKA_TOPIC_PREFIX'), config.int('MF_KAFKA_PARTITIONS')) },
@@ -42,4 +52,11 @@ export function bridgeOptionsFromConfig(config: Config, logger: Logger): BridgeO
     httpPort: config.int('MF_BRIDGE_HTTP_PORT'),
     logger,
   };
+}
+
+function shareGroupFromConfig(value: string): string {
+  if (value === 'none') return '';
+  // The group is one topic level of `$share/<group>/...`.
+  if (/[/+#]/.test(value)) throw new MeterflowError('CONFIG_INVALID', `MF_BRIDGE_SHARE_GROUP must not contain "/", "+" or "#"; got "${value}"`);
+  return value;
 }

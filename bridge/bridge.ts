@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { createDeadLetter, ingestSubscriptions, parseDeviceMessage, type DeviceMessageResult } from '../core/contracts';
+import { createDeadLetter, ingestSubscriptions, parseDeviceMessage, sharedSubscriptions, type CommandEvent, type DeviceMessageResult } from '../core/contracts';
 import { describeError } from '../core/errors';
 import { startHealthServer, type HealthServer } from '../core/http/health-server';
 import { createBatchingProducer, createKafkaClient, type BatchingProducer } from '../core/kafka';
@@ -7,6 +7,7 @@ import { createMetrics, type Metrics } from '../core/metrics';
 import { deliverWithDeferredAcks, type AckableMessage } from '../core/mqtt/deferred-acks';
 import { connectMqtt } from '../core/mqtt/mqtt-connection';
 import type { BridgeOptions } from './bridge-options';
+import { startCommandRelay } from './command-relay';
 
 export interface Bridge {
   metrics: Metrics;
@@ -35,7 +36,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
   metrics.gauge('messages_in_flight', 'MQTT messages received but not yet acknowledged (held back until Kafka acknowledges)', () => inFlight);
 
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: `meterflow-${options.bridgeId}`, logger: log.child('kafka') });
-  await kafka.ensureTopics([topics.readings, topics.edgeStats, topics.deadLetters]);
+  await kafka.ensureTopics([topics.readings, topics.edgeStats, topics.deadLetters, topics.commands, topics.commandAcks]);
   const producer: BatchingProducer = createBatchingProducer(await kafka.createProducer(), {
     maxBatch: options.batchMax,
     lingerMs: options.lingerMs,
@@ -66,6 +67,10 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     for (const stats of result.edgeStats) {
       sends.push(producer.send({ topic: topics.edgeStats.name, key: stats.meterId, value: JSON.stringify(stats) }).then(() => produced.inc({ topic: 'edge-stats' })));
     }
+    for (const { meterId, ack } of result.commandAcks) {
+      const event: CommandEvent = { commandId: ack.commandId, meterId, state: ack.status, source: 'device', at: receivedAt, ...(ack.reason ? { reason: ack.reason } : {}), ...(ack.seq !== undefined ? { seq: ack.seq } : {}) };
+      sends.push(producer.send({ topic: topics.commandAcks.name, key: meterId, value: JSON.stringify(event) }).then(() => produced.inc({ topic: 'command-acks' })));
+    }
     for (const rejection of result.rejections) {
       deadLettered.inc({ reason: rejection.reason });
       const letter = createDeadLetter({
@@ -93,8 +98,9 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     receiveMaximum: options.receiveMaximum,
     setup: (client) => deliverWithDeferredAcks(client, handle),
   });
-  const subscribe = () =>
-    mqtt.subscribeAsync([...ingestSubscriptions], { qos: 1 }).catch((error: unknown) => log.error('subscribe failed', { error: describeError(error) }));
+  // With a share group, instances started with the same group split the messages between them.
+  const filters = options.shareGroup ? sharedSubscriptions(options.shareGroup) : [...ingestSubscriptions];
+  const subscribe = () => mqtt.subscribeAsync(filters, { qos: 1 }).catch((error: unknown) => log.error('subscribe failed', { error: describeError(error) }));
   // A resumed session keeps its subscriptions; a new (or expired) one needs them again.
   mqtt.on('connect', (connack) => {
     log.info('MQTT reconnected', { sessionPresent: connack.sessionPresent });
@@ -103,6 +109,21 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
   mqtt.on('offline', () => log.warn('MQTT offline; reconnecting'));
   mqtt.on('error', (error) => log.warn('MQTT error', { error: error.message }));
   await subscribe();
+  // A resumed session keeps the filters of an earlier configuration (shared or not): drop
+  // them, or the broker would deliver each message twice to this session.
+  const stale = options.shareGroup ? [...ingestSubscriptions] : [];
+  if (stale.length > 0) await mqtt.unsubscribeAsync(stale).catch(() => undefined);
+  const commandRelay = await startCommandRelay({
+    kafka,
+    topics,
+    groupId: options.commandGroupId,
+    mqtt,
+    producer,
+    masterKey: options.masterKey,
+    bridgeId: options.bridgeId,
+    metrics,
+    logger: log.child('commands'),
+  });
   metrics.gauge('mqtt_connected', '1 when connected to the MQTT broker', () => (mqtt.connected ? 1 : 0));
 
   const health: HealthServer | null =
@@ -110,7 +131,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
       ? null
       : await startHealthServer(options.httpPort, () => ({ healthy: mqtt.connected && !stopping, detail: { mqttConnected: mqtt.connected, inFlight, kafkaPending: producer.pending(), stopping } }), metrics);
 
-  log.info('bridge started', { bridgeId: options.bridgeId, mqtt: options.mqtt.url, kafka: options.kafka.brokers.join(','), subscriptions: ingestSubscriptions.join(' '), httpPort: health?.port });
+  log.info('bridge started', { bridgeId: options.bridgeId, mqtt: options.mqtt.url, kafka: options.kafka.brokers.join(','), subscriptions: filters.join(' '), httpPort: health?.port });
 
   return {
     metrics,
@@ -119,6 +140,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
       if (stopping) return;
       stopping = true;
       log.info('draining', { inFlight, kafkaPending: producer.pending() });
+      await commandRelay.disconnect(); // commits what was delivered; the rest goes to another instance
       const givenUp = await producer.close(options.drainTimeoutMs);
       if (givenUp > 0) log.warn(`Kafka did not take ${givenUp} records within ${options.drainTimeoutMs} ms; their MQTT messages stay unacknowledged and will be redelivered`);
       // Let the PUBACKs queued by the last acknowledgements reach the socket before closing.

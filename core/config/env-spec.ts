@@ -61,6 +61,8 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_BRIDGE_HTTP_PORT', '18081', 'int', 'bridge', 'Port of /health and /metrics (0 = any free port)', { min: 0, max: 65535 }),
   v('MF_BRIDGE_BATCH_MAX', '2000', 'int', 'bridge', 'Most Kafka messages in one produce request', { min: 1, max: 100000 }),
   v('MF_BRIDGE_LINGER_MS', '5', 'int', 'bridge', 'How long a produce batch waits to fill (kafkajs has no linger of its own)', { min: 0, max: 10000 }),
+  v('MF_BRIDGE_SHARE_GROUP', 'meterflow-bridge', 'string', 'bridge', 'MQTT shared-subscription group ($share/<group>/...): bridge instances with the same group split the device messages; none = plain subscriptions'),
+  v('MF_BRIDGE_COMMAND_GROUP', 'meterflow-bridge-commands', 'string', 'bridge', 'Kafka consumer group that relays commands to meters (instances split the commands topic)'),
   v('MF_BRIDGE_RECEIVE_MAXIMUM', '1000', 'int', 'bridge', 'MQTT v5 receive maximum: unacknowledged QoS 1 messages the broker may have in flight to the bridge', { min: 1, max: 65535 }),
   v('MF_BRIDGE_SESSION_EXPIRY_S', '604800', 'int', 'bridge', 'How long the broker keeps the bridge session (and queues its messages) while it is away', { min: 1, max: 4294967295 }),
   v('MF_BRIDGE_DRAIN_TIMEOUT_MS', '30000', 'int', 'bridge', 'On SIGTERM, how long to wait for Kafka to take what was accepted; the rest stays unacknowledged and the broker redelivers it', { min: 0 }),

@@ -1,4 +1,5 @@
 import type { ZodError, ZodIssue } from 'zod';
+import { deviceAckSchema, type DeviceAck } from './command';
 import { defaultUnits } from './meter-kind';
 import { parseDeviceTopic, type DeviceTopic } from './mqtt-topics';
 import { idPattern, maxIdLength, wireBatchSchema, wireEdgeStatsSchema, wireReadingSchema, type EdgeStats, type Reading } from './reading';
@@ -18,6 +19,8 @@ export interface ValidationLimits {
 export interface DeviceMessageResult {
   readings: Reading[];
   edgeStats: EdgeStats[];
+  /** A meter's answers to commands (from `meters/{id}/acks`). */
+  commandAcks: { meterId: string; ack: DeviceAck }[];
   rejections: Rejection[];
   /** The meter id the topic names, when it names one (used as the dead-letter key). */
   topicMeterId: string | null;
@@ -37,14 +40,14 @@ class Rejected extends Error {
 export function parseDeviceMessage(topic: string, payload: Buffer, receivedAt: number, limits: ValidationLimits): DeviceMessageResult {
   const route = parseDeviceTopic(topic);
   const topicMeterId = route && 'meterId' in route ? route.meterId : null;
-  const result: DeviceMessageResult = { readings: [], edgeStats: [], rejections: [], topicMeterId, topicType: route?.type ?? 'unknown' };
+  const result: DeviceMessageResult = { readings: [], edgeStats: [], commandAcks: [], rejections: [], topicMeterId, topicType: route?.type ?? 'unknown' };
   const reject = (error: unknown, index?: number, item?: unknown) => {
     // Anything unexpected (e.g. a RangeError from absurd nesting) is still a rejection, never a throw.
     const { reason, detail } = error instanceof Rejected ? error : { reason: 'INVALID_SHAPE' as const, detail: `unreadable: ${(error as Error)?.message ?? String(error)}` };
     result.rejections.push(index === undefined ? { reason, detail } : { reason, detail, index, item: serialiseItem(item) });
   };
   try {
-    if (!route || route.type === 'command-ack') throw new Rejected('UNKNOWN_TOPIC', `no reading, batch or stats topic matches "${topic}"`);
+    if (!route) throw new Rejected('UNKNOWN_TOPIC', `no reading, batch, stats or acks topic matches "${topic}"`);
     if (route.type !== 'gateway-batch') checkId(route.meterId, 'topic meter id');
     else checkId(route.gatewayId, 'topic gateway id');
     if (payload.length > limits.maxPayloadBytes) {
@@ -53,6 +56,11 @@ export function parseDeviceMessage(topic: string, payload: Buffer, receivedAt: n
     const body = decodeJson(payload);
     if (route.type === 'reading') result.readings.push(toReading(body, route.meterId, receivedAt, limits));
     else if (route.type === 'edge-stats') result.edgeStats.push(toEdgeStats(body, route.meterId, receivedAt, limits));
+    else if (route.type === 'command-ack') {
+      const ack = deviceAckSchema.safeParse(body);
+      if (!ack.success) throw fromZod(ack.error, body);
+      result.commandAcks.push({ meterId: route.meterId, ack: ack.data });
+    }
     else {
       const batch = wireBatchSchema.safeParse(body);
       if (!batch.success) throw fromZod(batch.error, body);

@@ -7,3 +7,4 @@ export * from './kafka-topics';
 export * from './questdb-tables';
 export * from './dead-letter';
 export * from './device-message';
+export * from './command';

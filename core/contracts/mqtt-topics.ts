@@ -16,8 +16,16 @@ export const mqttTopics = {
   commandAck: (meterId: string) => `meters/${meterId}/acks`,
 } as const;
 
-/** What the bridge subscribes to for incoming device data. */
-export const ingestSubscriptions = ['meters/+/readings', 'meters/+/stats', 'gateways/+/readings'] as const;
+/** What the bridge subscribes to for incoming device data (and device answers to commands). */
+export const ingestSubscriptions = ['meters/+/readings', 'meters/+/stats', 'gateways/+/readings', 'meters/+/acks'] as const;
+
+/**
+ * The same filters as an MQTT shared subscription, so several bridge instances split the
+ * messages between them (each message goes to one member of the group).
+ */
+export function sharedSubscriptions(group: string): string[] {
+  return ingestSubscriptions.map((filter) => `$share/${group}/${filter}`);
+}
 
 export type DeviceTopic =
   | { type: 'reading'; meterId: string }

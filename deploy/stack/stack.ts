@@ -161,14 +161,14 @@ async function runPlan(server: StackServer, plan: Plan, tools: Tools, lib: () =>
  * until all three servers pass their health checks. Servers outlive the calling process.
  * `log` receives progress lines; silent by default.
  */
-export async function startStack(opts: { log?: Log } = {}): Promise<{ endpoints: StackEndpoints; started: string[] }> {
+export async function startStack(opts: { log?: Log; only?: ServerName[] } = {}): Promise<{ endpoints: StackEndpoints; started: string[] }> {
   const log = opts.log ?? silent;
   const options = loadStackOptions();
   mkdirSync(options.stackDir, { recursive: true });
-  return withStackLock(options.stackDir, log, () => startLocked(options, log));
+  return withStackLock(options.stackDir, log, () => startLocked(options, log, opts.only));
 }
 
-async function startLocked(options: StackOptions, log: Log): Promise<{ endpoints: StackEndpoints; started: string[] }> {
+async function startLocked(options: StackOptions, log: Log, only?: ServerName[]): Promise<{ endpoints: StackEndpoints; started: string[] }> {
   const tools = await checkRequirements({ needMaven: !artifactsUpToDate(options.stackDir) });
 
   // Mosquitto needs no jars, so it starts while mvn resolves Kafka and QuestDB.
@@ -177,7 +177,7 @@ async function startLocked(options: StackOptions, log: Log): Promise<{ endpoints
   const noJars = () => Promise.resolve(libDirs(options.stackDir));
 
   // Every port is checked before anything starts, so a conflict leaves nothing half-started.
-  const planned = await Promise.all(stackServers(options).map(async (server) => ({ server, plan: await planServer(server, log) })));
+  const planned = await Promise.all(selectServers(stackServers(options), only).map(async (server) => ({ server, plan: await planServer(server, log) })));
   const results = await Promise.allSettled(
     planned.map(({ server, plan }) => runPlan(server, plan, tools, server.name === 'mosquitto' ? noJars : jars, log)),
   );
@@ -195,11 +195,16 @@ async function startLocked(options: StackOptions, log: Log): Promise<{ endpoints
 }
 
 /** Stops the stack's servers (SIGTERM, then SIGKILL after each server's timeout). Data is kept. */
-export async function stopStack(opts: { log?: Log } = {}): Promise<void> {
+export async function stopStack(opts: { log?: Log; only?: ServerName[] } = {}): Promise<void> {
   const log = opts.log ?? silent;
   const options = loadStackOptions();
   if (!existsSync(options.stackDir)) return log('nothing to stop: no stack at ' + options.stackDir);
-  await withStackLock(options.stackDir, log, () => stopLocked(stackServers(options), log));
+  await withStackLock(options.stackDir, log, () => stopLocked(selectServers(stackServers(options), opts.only), log));
+}
+
+/** `only` limits start/stop to some servers (tests stop Kafka alone to simulate an outage). */
+function selectServers(servers: StackServer[], names?: ServerName[]): StackServer[] {
+  return names ? servers.filter((s) => names.includes(s.name)) : servers;
 }
 
 async function stopLocked(servers: StackServer[], log: Log): Promise<void> {

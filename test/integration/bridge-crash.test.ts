@@ -20,6 +20,8 @@ describe('bridge killed with SIGKILL mid-run', () => {
     bridge = startChildService('bridge', 'bridge/cli.ts', {
       MF_KAFKA_TOPIC_PREFIX: pipeline.config.string('MF_KAFKA_TOPIC_PREFIX'),
       MF_BRIDGE_ID: `${pipeline.runId}-bridge`, // same id after the restart: the session resumes
+      MF_BRIDGE_SHARE_GROUP: pipeline.config.string('MF_BRIDGE_SHARE_GROUP'),
+      MF_BRIDGE_COMMAND_GROUP: pipeline.config.string('MF_BRIDGE_COMMAND_GROUP'),
       MF_BRIDGE_SESSION_EXPIRY_S: '120',
       MF_BRIDGE_HTTP_PORT: String(port),
       MF_LOG_LEVEL: 'warn',

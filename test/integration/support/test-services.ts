@@ -35,6 +35,9 @@ export function createTestPipeline(): TestPipeline {
     ...process.env,
     MF_KAFKA_TOPIC_PREFIX: `${runId}.`,
     MF_BRIDGE_ID: `${runId}-bridge`,
+    // Per run: a share group also holds the (expiring) sessions of earlier runs' bridges.
+    MF_BRIDGE_SHARE_GROUP: runId,
+    MF_BRIDGE_COMMAND_GROUP: `${runId}-commands`,
     MF_BRIDGE_HTTP_PORT: '0',
     MF_BRIDGE_SESSION_EXPIRY_S: '120',
     MF_BRIDGE_DRAIN_TIMEOUT_MS: '10000',

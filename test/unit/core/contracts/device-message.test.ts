@@ -196,17 +196,25 @@ describe('parseDeviceMessage: one rejection reason at a time', () => {
     expect(result.readings[0]?.sector).toBe('constructor');
   });
 
-  it('UNKNOWN_TOPIC outside the tree, for platform→device topics, and for command acks', () => {
+  it('UNKNOWN_TOPIC outside the tree and for platform→device topics', () => {
     for (const topic of ['energy/consumption', 'meters/m-1/commands', 'meters/m-1', 'gateways/gw-1/stats', 'meters/m-1/readings/extra']) {
       const result = parse(topic, water);
       expectRejected(result, 'UNKNOWN_TOPIC', topic);
       expect(result.topicType).toBe('unknown');
       expect(result.topicMeterId).toBeNull();
     }
-    const ack = parse('meters/m-1/acks', { ok: true });
-    expectRejected(ack, 'UNKNOWN_TOPIC', 'meters/m-1/acks');
-    expect(ack.topicType).toBe('command-ack');
-    expect(ack.topicMeterId).toBe('m-1');
+  });
+
+  it('a command ack is accepted for the meter its topic names, and refused with the field when malformed', () => {
+    const ok = parse('meters/m-1/acks', { commandId: 'c-1', status: 'rejected', reason: 'replayed', seq: 7 });
+    expect(ok.rejections).toEqual([]);
+    expect(ok.topicType).toBe('command-ack');
+    expect(ok.commandAcks).toEqual([{ meterId: 'm-1', ack: { commandId: 'c-1', status: 'rejected', reason: 'replayed', seq: 7 } }]);
+    expect(ok.readings).toEqual([]);
+    const bad = parse('meters/m-1/acks', { commandId: 'c-1', status: 'done' });
+    expect(bad.commandAcks).toEqual([]);
+    expectRejected(bad, 'INVALID_SHAPE', 'status');
+    expect(bad.topicMeterId).toBe('m-1');
   });
 
   it('every reason in rejection.ts is reachable (covered above), and no other reason exists', () => {

@@ -9,15 +9,15 @@ describe('mqttTopics builders', () => {
     expect(mqttTopics.commandAck('wm-0001')).toBe('meters/wm-0001/acks');
   });
 
-  it('the bridge subscribes to exactly the three device → platform data topics', () => {
-    expect([...ingestSubscriptions].sort()).toEqual(['gateways/+/readings', 'meters/+/readings', 'meters/+/stats']);
+  it('the bridge subscribes to exactly the four device → platform topics', () => {
+    expect([...ingestSubscriptions].sort()).toEqual(['gateways/+/readings', 'meters/+/acks', 'meters/+/readings', 'meters/+/stats']);
     // The '+' wildcard stands for exactly one level, the id.
     const asRegex = (filter: string) => new RegExp(`^${filter.replace('+', '[^/]+')}$`);
     expect(ingestSubscriptions.some((f) => asRegex(f).test(mqttTopics.reading('a')))).toBe(true);
     expect(ingestSubscriptions.some((f) => asRegex(f).test(mqttTopics.edgeStats('a')))).toBe(true);
     expect(ingestSubscriptions.some((f) => asRegex(f).test(mqttTopics.gatewayBatch('a')))).toBe(true);
     expect(ingestSubscriptions.some((f) => asRegex(f).test(mqttTopics.command('a')))).toBe(false);
-    expect(ingestSubscriptions.some((f) => asRegex(f).test(mqttTopics.commandAck('a')))).toBe(false);
+    expect(ingestSubscriptions.some((f) => asRegex(f).test(mqttTopics.commandAck('a')))).toBe(true);
   });
 });
 
