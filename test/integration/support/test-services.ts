@@ -18,6 +18,8 @@ import { questdbPgFromConfig, sinkOptionsFromConfig } from '../../../processors/
  */
 export interface TestPipeline {
   config: Config;
+  /** The environment overrides behind `config`, for starting more services of the same run. */
+  env: Record<string, string>;
   runId: string;
   topics: KafkaTopics;
   kafka: KafkaClient;
@@ -31,8 +33,7 @@ export interface TestPipeline {
 
 export function createTestPipeline(): TestPipeline {
   const runId = `t${randomUUID().slice(0, 8)}`;
-  const config = loadConfig({
-    ...process.env,
+  const env: Record<string, string> = {
     MF_KAFKA_TOPIC_PREFIX: `${runId}.`,
     MF_BRIDGE_ID: `${runId}-bridge`,
     // Per run: a share group also holds the (expiring) sessions of earlier runs' bridges.
@@ -43,10 +44,12 @@ export function createTestPipeline(): TestPipeline {
     MF_BRIDGE_DRAIN_TIMEOUT_MS: '10000',
     MF_SINK_GROUP_ID: `${runId}-sink`,
     MF_SINK_HTTP_PORT: '0',
-  });
+  };
+  const config = loadConfig({ ...process.env, ...env });
   const topics = createKafkaTopics(config.string('MF_KAFKA_TOPIC_PREFIX'), config.int('MF_KAFKA_PARTITIONS'));
   const pipeline: TestPipeline = {
     config,
+    env,
     runId,
     topics,
     kafka: createKafkaClient({ brokers: config.list('MF_KAFKA_BROKERS'), clientId: `${runId}-test`, logger: silentLogger }),
