@@ -8,7 +8,7 @@ import { waitFor } from './support/wait-for';
 // kill -9 in the middle of a run loses nothing (the broker redelivers what was not
 // acknowledged), and the duplicates that redelivery causes are absorbed by DEDUP keys.
 const meters = 50;
-const perMeter = 200;
+const perMeter = 1000;
 const total = meters * perMeter;
 
 describe('bridge killed with SIGKILL mid-run', () => {
@@ -53,7 +53,7 @@ describe('bridge killed with SIGKILL mid-run', () => {
       sectors: 2,
       intervalMs: 1000,
       readingsPerMeter: perMeter,
-      ratePerSecond: 2000, // ~5 s of publishing, so the kill lands mid-run
+      ratePerSecond: 5000, // ~10 s of publishing, so the kill lands mid-run
       batchSize: 1,
       maxInFlight: 200,
       seed: 3,
