@@ -32,6 +32,7 @@ const day = 24 * 60 * 60 * 1000;
 export const envVariables: readonly EnvVariable[] = [
   v('MF_STACK_DIR', '.stack', 'string', 'stack', 'Folder of the local stack: jars, data, configs, logs, pid files (git-ignored)'),
   v('MF_MQTT_PORT', '18830', 'int', 'stack', 'Mosquitto listener port of the local stack', { min: 1024, max: 65535 }),
+  v('MF_MQTT_TLS_PORT', '18831', 'int', 'stack', 'Mosquitto TLS listener port of the local stack (dev CA and server certificate in <stack>/mosquitto/tls; skipped without openssl)', { min: 1024, max: 65535 }),
   v('MF_KAFKA_PORT', '19092', 'int', 'stack', 'Kafka broker port of the local stack', { min: 1024, max: 65535 }),
   v('MF_KAFKA_CONTROLLER_PORT', '19093', 'int', 'stack', 'Kafka KRaft controller port', { min: 1024, max: 65535 }),
   v('MF_KAFKA_HEAP', '768m', 'string', 'stack', 'Kafka JVM heap (-Xmx)'),
@@ -50,6 +51,9 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_MQTT_PASSWORD', 'meterflow-dev', 'string', 'bridge', 'Its password (change it in production)'),
   v('MF_MQTT_FLEET_USERNAME', 'meterflow-fleet', 'string', 'simulator', 'MQTT account the simulated fleet publishes with'),
   v('MF_MQTT_FLEET_PASSWORD', 'meterflow-dev', 'string', 'simulator', 'Its password'),
+  v('MF_MQTT_CA_FILE', '', 'string', 'bridge, simulator', 'PEM file of the CA that signed the broker certificate, for mqtts:// URLs (empty = the system trust store)'),
+  v('MF_MQTT_CERT_FILE', '', 'string', 'bridge, simulator', 'PEM client certificate, for brokers that require one (mutual TLS); needs MF_MQTT_KEY_FILE (empty = none)'),
+  v('MF_MQTT_KEY_FILE', '', 'string', 'bridge, simulator', 'PEM private key of MF_MQTT_CERT_FILE (empty = none)'),
   v('MF_METER_MASTER_KEY', 'meterflow-dev-master-key', 'string', 'stack, bridge, simulator', 'Master key from which each meter\'s MQTT password and command-signing secret are derived (HMAC-SHA256); keep it secret in production'),
   v('MF_QUESTDB_HTTP_URL', 'http://127.0.0.1:${MF_QUESTDB_HTTP_PORT:-19000}', 'url', 'sink', 'QuestDB HTTP endpoint (ILP writes, web console)'),
   v('MF_QUESTDB_PG_HOST', '127.0.0.1', 'string', 'sink, graphql', 'QuestDB PG-wire host'),

@@ -1,5 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { MeterflowError } from '../errors';
+import type { MqttTls } from './mqtt-tls';
 
 export interface MqttConnectionOptions {
   url: string;
@@ -20,6 +21,8 @@ export interface MqttConnectionOptions {
    * handler mqtt.js would acknowledge them unseen and they would be lost.
    */
   setup?: (client: MqttClient) => void;
+  /** CA / client certificate for mqtts:// URLs (mqttTlsFromConfig reads them from MF_MQTT_*_FILE). */
+  tls?: MqttTls;
 }
 
 /** Connects with MQTT v5 and resolves on the first CONNACK; refuses with a clear error otherwise. */
@@ -30,6 +33,7 @@ export async function connectMqtt(options: MqttConnectionOptions): Promise<MqttC
     username: options.username,
     password: options.password,
     clean: options.clean,
+    ...options.tls,
     reconnectPeriod: 1000,
     connectTimeout: options.connectTimeoutMs ?? 10_000,
     // The broker, not mqtt.js, is the source of truth for redelivery in a persistent session.

@@ -1,8 +1,12 @@
 /**
  * `npm run stack -- <command>`: the local Mosquitto + Kafka + QuestDB stack. See README.md.
  */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { artifactsUpToDate, ensureArtifacts, libDirs } from './artifacts';
+import { meterMqttPassword, provisionMeterAccounts, simulatedFleetIds } from './meter-accounts';
+import { mqttTlsUrl } from './mosquitto-client';
+import { mosquittoTlsFiles, tlsListenerConfigured } from './mosquitto-tls';
 import { serverFiles, tailFile } from './process-control';
 import { checkRequirements } from './requirements';
 import { startStack, stackStatus, stopStack, type ServerName } from './stack';
@@ -21,6 +25,7 @@ Commands:
   status                   show each server; exit code 1 if one is not healthy
   logs [server] [-n N]     last N lines (default 40) of mosquitto, kafka and/or questdb logs
   install                  check requirements and resolve the Kafka/QuestDB jars with mvn
+  provision-meters <id...> give meters MQTT accounts (see provision-meters --help)
   --help                   this text
 
 Ports and accounts come from MF_* variables; see deploy/stack/README.md.`;
@@ -39,7 +44,9 @@ async function up(): Promise<number> {
   const pg = endpoints.questdbPg;
   out('');
   out(`Stack is up in ${((Date.now() - begun) / 1000).toFixed(1)} s (started: ${started.join(', ') || 'none'}; reused: ${reused.join(', ') || 'none'})`);
-  out(`  MQTT       ${endpoints.mqttUrl}   accounts ${o.mqtt.username} (bridge), ${o.mqtt.fleetUsername} (fleet)`);
+  out(`  MQTT       ${endpoints.mqttUrl}   accounts ${o.mqtt.username} (bridge), ${o.mqtt.fleetUsername} (fleet), one per meter`);
+  const tls = mosquittoTlsFiles(o.stackDir);
+  if (tlsListenerConfigured(o.stackDir, o.mqtt.tlsPort)) out(`  MQTT TLS   ${mqttTlsUrl(o)}  CA ${relative(tls.caCert)} (MF_MQTT_CA_FILE)`);
   out(`  Kafka      ${endpoints.kafkaBrokers.join(',')}`);
   out(`  QuestDB    ${endpoints.questdbHttpUrl}   web console, REST /exec, ILP over HTTP; ILP over TCP on 127.0.0.1:${o.questdb.ilpTcpPort}`);
   out(`  PG wire    postgresql://${pg.user}:${pg.password}@${pg.host}:${pg.port}/${pg.database}   read-only user ${o.questdb.readonlyUser}`);
@@ -89,6 +96,74 @@ async function install(): Promise<number> {
   return 0;
 }
 
+const PROVISION_HELP = `Usage: npm run stack -- provision-meters [<id>...] [--prefix P --count N [--profile mixed|water|electricity]] [--file F] [--show-passwords]
+
+Gives each meter an MQTT account of the local stack's Mosquitto: username = meter id,
+password = HMAC of the id under MF_METER_MASTER_KEY (core/security/meter-secrets.ts). The ACL
+lets such an account publish only meters/<id>/readings|stats|acks and read only
+meters/<id>/commands. A running broker reloads the accounts (SIGHUP) before this returns.
+Idempotent: provisioning a meter again re-derives its password (e.g. after changing the key).
+
+  <id>...            meter ids
+  --prefix P         with --count: the ids the simulator uses (P-w-0001, P-e-0002, ...)
+  --count N          how many such ids
+  --profile X        mixed (default, alternating water/electricity), water or electricity
+  --file F           more ids, one per line ('#' starts a comment)
+  --show-passwords   print "<id> <password>" for each meter (to configure devices)
+
+\`up\` provisions the demo fleet (sim-w-0001 ... sim-e-0020) by itself. See docs/device-security.md.`;
+
+async function provisionMeters(args: string[]): Promise<number> {
+  const ids: string[] = [];
+  let prefix: string | undefined;
+  let count: number | undefined;
+  let profile: 'mixed' | 'water' | 'electricity' = 'mixed';
+  let showPasswords = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const value = () => {
+      const next = args[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--help' || arg === '-h') {
+      out(PROVISION_HELP);
+      return 0;
+    } else if (arg === '--prefix') prefix = value();
+    else if (arg === '--count') {
+      count = Number(value());
+      if (!Number.isInteger(count) || count < 1) throw new Error('--count needs a positive whole number');
+    } else if (arg === '--profile') {
+      const p = value();
+      if (p !== 'mixed' && p !== 'water' && p !== 'electricity') throw new Error(`--profile must be mixed, water or electricity; got "${p}"`);
+      profile = p;
+    } else if (arg === '--file') {
+      const lines = readFileSync(value(), 'utf8').split('\n');
+      ids.push(...lines.map((line) => line.replace(/#.*/, '').trim()).filter(Boolean));
+    } else if (arg === '--show-passwords') showPasswords = true;
+    else if (arg.startsWith('-')) throw new Error(`unknown flag "${arg}" (see provision-meters --help)`);
+    else ids.push(arg);
+  }
+  if ((prefix === undefined) !== (count === undefined)) throw new Error('--prefix and --count go together');
+  if (prefix !== undefined && count !== undefined) ids.push(...simulatedFleetIds(prefix, count, profile));
+  if (ids.length === 0) {
+    console.error(`no meter ids given\n\n${PROVISION_HELP}`);
+    return 1;
+  }
+
+  const o = loadStackOptions();
+  if (!process.env.MF_METER_MASTER_KEY) out('note: MF_METER_MASTER_KEY is not set; using the development master key');
+  const begun = Date.now();
+  const result = await provisionMeterAccounts(o, ids, o.meterMasterKey, { log: out });
+  const ms = Date.now() - begun;
+  out(
+    `provisioned ${result.provisioned} meter(s) in ${ms} ms; ${result.total} in ${relative(result.file)}; ` +
+      (result.reloaded ? 'the running Mosquitto reloaded them' : 'Mosquitto is not running: the next `up` loads them'),
+  );
+  if (showPasswords) for (const id of new Set(ids)) out(`${id} ${meterMqttPassword(o.meterMasterKey, id)}`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -103,6 +178,8 @@ async function main(argv: string[]): Promise<number> {
       return logs(rest);
     case 'install':
       return install();
+    case 'provision-meters':
+      return provisionMeters(rest);
     case undefined:
     case '--help':
     case '-h':

@@ -20,7 +20,8 @@ const MIN_JAVA = 17;
 // Debian puts mosquitto in /usr/sbin, which is not on a normal user's PATH.
 const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 
-function findProgram(name: string, preferred: string[] = []): string | undefined {
+/** Absolute path of an executable on PATH or in the sbin folders; undefined when absent. */
+export function findProgram(name: string, preferred: string[] = []): string | undefined {
   const dirs = [...preferred, ...(process.env.PATH ?? '').split(path.delimiter), ...EXTRA_DIRS];
   for (const dir of dirs) {
     if (!dir) continue;

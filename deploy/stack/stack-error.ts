@@ -11,6 +11,8 @@ export const stackErrorCodes = {
   STACK_HEALTH_TIMEOUT: 'A server did not become healthy in time; the message has the end of its log',
   STACK_STOP_FAILED: 'A server could not be stopped',
   STACK_LOCKED: 'Another `up`/`down` kept the stack lock for too long',
+  STACK_METER_ID_INVALID: 'A meter id cannot be an MQTT account (bad characters, or the name of a service account)',
+  STACK_PROVISION_FAILED: 'Meter accounts could not be written, or the running broker did not take them',
 } as const;
 
 export type StackErrorCode = keyof typeof stackErrorCodes;

@@ -10,11 +10,15 @@ export interface StackOptions {
   readonly stackDir: string;
   readonly mqtt: {
     readonly port: number;
+    /** TLS listener (dev CA + server certificate generated under <stack>/mosquitto/tls). */
+    readonly tlsPort: number;
     readonly username: string;
     readonly password: string;
     readonly fleetUsername: string;
     readonly fleetPassword: string;
   };
+  /** Per-meter MQTT passwords are derived from it (core/security/meter-secrets.ts). */
+  readonly meterMasterKey: string;
   readonly kafka: { readonly port: number; readonly controllerPort: number; readonly heap: string };
   readonly questdb: {
     readonly httpPort: number;
@@ -70,11 +74,14 @@ export function loadStackOptions(env: Env = process.env): StackOptions {
     stackDir,
     mqtt: {
       port: port(env, 'MF_MQTT_PORT', 18830),
+      tlsPort: port(env, 'MF_MQTT_TLS_PORT', 18831),
       username: account(env, 'MF_MQTT_USERNAME', 'meterflow-bridge', 'username'),
       password: account(env, 'MF_MQTT_PASSWORD', 'meterflow-dev', 'password'),
       fleetUsername: account(env, 'MF_MQTT_FLEET_USERNAME', 'meterflow-fleet', 'username'),
       fleetPassword: account(env, 'MF_MQTT_FLEET_PASSWORD', 'meterflow-dev', 'password'),
     },
+    // Any text works as an HMAC key; only the derived passwords go into files.
+    meterMasterKey: env.MF_METER_MASTER_KEY || 'meterflow-dev-master-key',
     kafka: {
       port: port(env, 'MF_KAFKA_PORT', 19092),
       controllerPort: port(env, 'MF_KAFKA_CONTROLLER_PORT', 19093),
@@ -112,6 +119,7 @@ export function loadStackOptions(env: Env = process.env): StackOptions {
 export function portVariables(o: StackOptions): Array<[string, number]> {
   return [
     ['MF_MQTT_PORT', o.mqtt.port],
+    ['MF_MQTT_TLS_PORT', o.mqtt.tlsPort],
     ['MF_KAFKA_PORT', o.kafka.port],
     ['MF_KAFKA_CONTROLLER_PORT', o.kafka.controllerPort],
     ['MF_QUESTDB_HTTP_PORT', o.questdb.httpPort],

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import { loadConfig, type Config } from '../../core/config';
+import { mqttTopics } from '../../core/contracts';
+import { connectMqtt, type MqttConnectionOptions } from '../../core/mqtt/mqtt-connection';
+import { mqttTlsFromConfig } from '../../core/mqtt/mqtt-tls';
+import { meterMqttPassword, provisionMeterAccounts } from '../../deploy/stack/meter-accounts';
+import { mqttTlsUrl, mqttUrl } from '../../deploy/stack/mosquitto-client';
+import { mosquittoTlsFiles, tlsListenerConfigured } from '../../deploy/stack/mosquitto-tls';
+import { loadStackOptions, type StackOptions } from '../../deploy/stack/stack-options';
+import { waitFor } from './support/wait-for';
+
+// Per-meter MQTT credentials on the real stack's Mosquitto: a meter logs in as its id with its
+// derived password, publishes only under its own topics, reads only its own command topic;
+// wrong passwords and anonymous clients are refused; the TLS listener works with the dev CA.
+const NOT_AUTHORIZED = 0x87;
+
+/** The reason code or TLS error code of a refused connection (connectMqtt wraps it as the cause). */
+async function refusal(options: MqttConnectionOptions): Promise<number | string> {
+  try {
+    const client = await connectMqtt({ connectTimeoutMs: 5000, ...options });
+    await client.endAsync();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: number | string } }).cause;
+    if (cause?.code === undefined) throw error;
+    return cause.code;
+  }
+  throw new Error(`"${options.username ?? '(anonymous)'}" was accepted at ${options.url}`);
+}
+
+describe('device security: per-meter MQTT accounts, ACL, TLS', () => {
+  const runId = `t${randomUUID().slice(0, 8)}`;
+  const idA = `${runId}-a`;
+  const idB = `${runId}-b`;
+  let stack: StackOptions;
+  let config: Config;
+  let url: string;
+  let masterKey: string;
+  const clients: MqttClient[] = [];
+  /** What the bridge's service account sees on every meter's readings and commands. */
+  const watched: string[] = [];
+
+  const meter = async (id: string, extra: Partial<MqttConnectionOptions> = {}) => {
+    const client = await connectMqtt({ url, username: id, password: meterMqttPassword(masterKey, id), clientId: `${runId}-${id}-${clients.length}`, clean: true, ...extra });
+    clients.push(client);
+    return client;
+  };
+  const seen = (topic: string, payload: string) => watched.includes(`${topic} ${payload}`);
+
+  beforeAll(async () => {
+    stack = loadStackOptions();
+    config = loadConfig();
+    url = mqttUrl(stack);
+    masterKey = config.string('MF_METER_MASTER_KEY');
+    const result = await provisionMeterAccounts(stack, [idA, idB], masterKey);
+    // The global setup started the stack, so the running broker must have reloaded.
+    expect(result).toMatchObject({ provisioned: 2, reloaded: true });
+
+    const watcher = await connectMqtt({
+      url,
+      username: config.string('MF_MQTT_USERNAME'),
+      password: config.string('MF_MQTT_PASSWORD'),
+      clientId: `${runId}-watcher`,
+      clean: true,
+      setup: (c) => c.on('message', (topic, payload) => topic.includes(runId) && watched.push(`${topic} ${payload.toString()}`)),
+    });
+    clients.push(watcher);
+    await watcher.subscribeAsync(['meters/+/readings', 'meters/+/stats', 'meters/+/commands', 'gateways/+/readings'], { qos: 1 });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+  });
+
+  it('lets a meter publish QoS 1 under its own topics (PUBACK reason 0), delivered to the bridge account', async () => {
+    const a = await meter(idA);
+    // publishAsync resolves with the sent packet; the PUBACK itself is seen as it arrives.
+    const pubacks: Array<{ messageId?: number; reasonCode?: number }> = [];
+    a.on('packetreceive', (packet) => packet.cmd === 'puback' && pubacks.push(packet));
+    const sent: Array<number | undefined> = [];
+    for (const topic of [mqttTopics.reading(idA), mqttTopics.edgeStats(idA)]) {
+      sent.push((await a.publishAsync(topic, 'own', { qos: 1 }))?.messageId);
+    }
+    // A reason code left out of the packet means 0 (success).
+    expect(pubacks.map((p) => [p.messageId, p.reasonCode ?? 0])).toEqual(sent.map((id) => [id, 0]));
+    await waitFor('own messages at the bridge account', async () => watched.length, (n) => n >= 2, 10_000, 50);
+    expect([...watched].sort()).toEqual([`${mqttTopics.reading(idA)} own`, `${mqttTopics.edgeStats(idA)} own`]);
+  });
+
+  it("refuses a meter's publish under another meter's id or outside its topics with PUBACK 0x87, and delivers none of them", async () => {
+    const a = await meter(idA);
+    const forbidden = [mqttTopics.reading(idB), mqttTopics.edgeStats(idB), mqttTopics.command(idB), mqttTopics.command(idA), mqttTopics.gatewayBatch(idA)];
+    for (const topic of forbidden) {
+      await expect(a.publishAsync(topic, 'forged', { qos: 1 })).rejects.toMatchObject({ code: NOT_AUTHORIZED });
+    }
+    expect(a.connected).toBe(true); // refused messages do not cost the meter its connection
+    // Mosquitto handles one client's messages in order: once the sentinel published after
+    // them has arrived, anything forbidden that had been let through would have arrived too.
+    await a.publishAsync(mqttTopics.reading(idA), 'sentinel', { qos: 1 });
+    await waitFor('sentinel at the bridge account', async () => seen(mqttTopics.reading(idA), 'sentinel'), Boolean, 10_000, 50);
+    expect(watched.filter((m) => m.endsWith(' forged'))).toEqual([]);
+  });
+
+  it("delivers a meter only its own commands, whatever it subscribes to", async () => {
+    const a = await meter(idA);
+    const received: string[] = [];
+    a.on('message', (topic, payload) => received.push(`${topic} ${payload.toString()}`));
+    const own = await a.subscribeAsync(mqttTopics.command(idA), { qos: 1 });
+    expect(own.map((g) => g.qos)).toEqual([1]);
+    // Mosquitto 2.0's acl_file does not refuse subscriptions (SUBACK grants them; 2.0.11 was
+    // measured); it checks read access when delivering. Either way nothing of B's may arrive.
+    for (const filter of [mqttTopics.command(idB), 'meters/+/commands', 'meters/#', '#']) {
+      const granted = await a.subscribeAsync(filter, { qos: 1 }).then(
+        (g) => g[0]?.qos,
+        (error: { code?: number }) => error.code,
+      );
+      expect([1, NOT_AUTHORIZED]).toContain(granted);
+    }
+
+    const platform = await connectMqtt({ url, username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD'), clientId: `${runId}-platform`, clean: true });
+    clients.push(platform);
+    await platform.publishAsync(mqttTopics.command(idB), 'for-b', { qos: 1 });
+    await platform.publishAsync(mqttTopics.reading(idB), 'b-reading', { qos: 1 });
+    await platform.publishAsync(mqttTopics.command(idA), 'for-a', { qos: 1 });
+    // Published after B's: once it is here, B's would have been too (one publisher, in order).
+    await waitFor("A's own command", async () => received.length, (n) => n > 0, 10_000, 50);
+    // Each matching subscription may deliver its own copy; only topics and payloads matter.
+    expect([...new Set(received)]).toEqual([`${mqttTopics.command(idA)} for-a`]);
+  });
+
+  it('refuses a wrong password, another meter\'s password, an unknown meter and anonymous clients at CONNECT', async () => {
+    const attempt = (username: string | undefined, password: string | undefined) => refusal({ url, username, password, clientId: `${runId}-refused-${Math.random()}`, clean: true });
+    // Mosquitto 2.0 answers 0x87 (not authorized); MQTT 5 also allows 0x86 (bad user name or password).
+    const refused = [0x86, NOT_AUTHORIZED];
+    expect(refused).toContain(await attempt(idA, 'wrong-password'));
+    expect(refused).toContain(await attempt(idB, meterMqttPassword(masterKey, idA)));
+    expect(refused).toContain(await attempt(idA, meterMqttPassword(`${masterKey}-other`, idA)));
+    expect(refused).toContain(await attempt(`${runId}-never-provisioned`, meterMqttPassword(masterKey, `${runId}-never-provisioned`)));
+    expect(refused).toContain(await attempt(undefined, undefined));
+  });
+
+  it('provisions again idempotently: the same meter keeps logging in', async () => {
+    const again = await provisionMeterAccounts(stack, [idA, idA], masterKey);
+    expect(again).toMatchObject({ provisioned: 1, reloaded: true });
+    const a = await meter(idA);
+    expect(a.connected).toBe(true);
+  });
+
+  describe('TLS listener (MF_MQTT_TLS_PORT) with the dev CA', () => {
+    const tlsUrl = () => mqttTlsUrl(stack);
+
+    it('is configured on the running broker (openssl is present here)', () => {
+      // A broker started before the TLS listener existed needs `npm run stack -- down && npm run stack -- up`.
+      expect(tlsListenerConfigured(stack.stackDir, stack.mqtt.tlsPort)).toBe(true);
+    });
+
+    it('accepts a meter that trusts the CA through MF_MQTT_CA_FILE, and carries its publish', async () => {
+      const tls = mqttTlsFromConfig(loadConfig({ ...process.env, MF_MQTT_CA_FILE: mosquittoTlsFiles(stack.stackDir).caCert }));
+      expect(tls?.ca).toBeDefined();
+      const a = await meter(idA, { url: tlsUrl(), tls });
+      await a.publishAsync(mqttTopics.reading(idA), 'over-tls', { qos: 1 });
+      await waitFor('TLS publish at the bridge account', async () => seen(mqttTopics.reading(idA), 'over-tls'), Boolean, 10_000, 50);
+      // Same accounts and ACL on both listeners.
+      await expect(a.publishAsync(mqttTopics.reading(idB), 'forged-over-tls', { qos: 1 })).rejects.toMatchObject({ code: NOT_AUTHORIZED });
+      expect(await refusal({ url: tlsUrl(), tls, clientId: `${runId}-tls-anon`, clean: true })).toBe(NOT_AUTHORIZED);
+    });
+
+    it('fails certificate verification for a client without the CA', async () => {
+      const code = await refusal({ url: tlsUrl(), username: idA, password: meterMqttPassword(masterKey, idA), clientId: `${runId}-tls-noca`, clean: true });
+      expect(String(code)).toMatch(/^(SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/);
+    });
+  });
+});
