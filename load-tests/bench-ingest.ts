@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
 import { loadConfig } from '../core/config';
-import { ingestSubscriptions } from '../core/contracts';
 import { describeError } from '../core/errors';
-import { connectMqtt } from '../core/mqtt/mqtt-connection';
 import { createQuestdbPool } from '../core/questdb/questdb-sql';
 import { startStack } from '../deploy/stack/stack';
 import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
 import { scrapeCpuSeconds, startChildService, waitForHealth } from './child-service';
+import { measureMosquittoAlone } from './mosquitto-baseline';
 import { runFleet, type FleetOptions } from './simulator/fleet-simulator';
 
 const flags: FlagSpec[] = [
@@ -62,28 +61,20 @@ async function main() {
 
   // Phase 1: Mosquitto alone, the same publisher into a bare QoS 1 subscriber.
   say(`phase 1: ${expected} readings, publisher -> Mosquitto -> bare subscriber`);
-  const subscriber = await connectMqtt({ url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD'), clientId: `${runId}-bare`, clean: true, receiveMaximum: 1000 });
-  const barePrefix = `${runId}-bare`;
-  let bareReceived = 0;
-  let bareLast = 0;
-  subscriber.on('message', (topic, payload) => {
-    if (!topic.includes(barePrefix)) return;
-    bareReceived += batch === 1 ? 1 : (JSON.parse(payload.toString()) as { readings: unknown[] }).readings.length;
-    bareLast = Date.now();
+  const bareRate = await measureMosquittoAlone(fleetOptions(`${runId}-bare`), {
+    url: config.string('MF_MQTT_URL'),
+    username: config.string('MF_MQTT_USERNAME'),
+    password: config.string('MF_MQTT_PASSWORD'),
+    clientId: `${runId}-bare`,
   });
-  await subscriber.subscribeAsync([...ingestSubscriptions], { qos: 1 });
-  const bareStart = Date.now();
-  const bareFleet = await runFleet(fleetOptions(barePrefix));
-  await bareFleet.done;
-  while (bareReceived < expected) await new Promise((r) => setTimeout(r, 20));
-  await subscriber.endAsync();
-  const bareRate = expected / ((bareLast - bareStart) / 1000);
 
   // Phase 2: the whole path, services as separate processes so each one's CPU is its own.
   say(`phase 2: ${expected} readings, publisher -> Mosquitto -> bridge -> Kafka -> sink -> QuestDB`);
   const env = {
     MF_KAFKA_TOPIC_PREFIX: `${runId}.`,
     MF_BRIDGE_ID: `${runId}-bridge`,
+    MF_BRIDGE_SHARE_GROUP: runId, // sessions of earlier runs' bridges still belong to the default group
+    MF_BRIDGE_COMMAND_GROUP: `${runId}-commands`,
     MF_BRIDGE_SESSION_EXPIRY_S: '60',
     MF_BRIDGE_HTTP_PORT: '18181',
     MF_SINK_GROUP_ID: `${runId}-sink`,
