@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { artifactsUpToDate, ensureArtifacts, libDirs } from './artifacts';
-import { meterMqttPassword, provisionMeterAccounts, simulatedFleetIds } from './meter-accounts';
+import { meterMqttPassword, provisionMeterAccounts, revokeMeterAccounts, simulatedFleetIds } from './meter-accounts';
 import { mqttTlsUrl } from './mosquitto-client';
 import { mosquittoTlsFiles, tlsListenerConfigured } from './mosquitto-tls';
 import { serverFiles, tailFile } from './process-control';
@@ -26,6 +26,7 @@ Commands:
   logs [server] [-n N]     last N lines (default 40) of mosquitto, kafka and/or questdb logs
   install                  check requirements and resolve the Kafka/QuestDB jars with mvn
   provision-meters <id...> give meters MQTT accounts (see provision-meters --help)
+  revoke-meters <id...>    remove meters' MQTT accounts
   --help                   this text
 
 Ports and accounts come from MF_* variables; see deploy/stack/README.md.`;
@@ -96,7 +97,13 @@ async function install(): Promise<number> {
   return 0;
 }
 
-const PROVISION_HELP = `Usage: npm run stack -- provision-meters [<id>...] [--prefix P --count N [--profile mixed|water|electricity]] [--file F] [--show-passwords]
+const METER_IDS_HELP = `  <id>...            meter ids
+  --prefix P         with --count: the ids the simulator uses (P-w-0001, P-e-0002, ...)
+  --count N          how many such ids
+  --profile X        mixed (default, alternating water/electricity), water or electricity
+  --file F           more ids, one per line ('#' starts a comment)`;
+
+const PROVISION_HELP = `Usage: npm run stack -- provision-meters [<id>...] [--prefix P --count N [--profile X]] [--file F] [--show-passwords]
 
 Gives each meter an MQTT account of the local stack's Mosquitto: username = meter id,
 password = HMAC of the id under MF_METER_MASTER_KEY (core/security/meter-secrets.ts). The ACL
@@ -104,21 +111,30 @@ lets such an account publish only meters/<id>/readings|stats|acks and read only
 meters/<id>/commands. A running broker reloads the accounts (SIGHUP) before this returns.
 Idempotent: provisioning a meter again re-derives its password (e.g. after changing the key).
 
-  <id>...            meter ids
-  --prefix P         with --count: the ids the simulator uses (P-w-0001, P-e-0002, ...)
-  --count N          how many such ids
-  --profile X        mixed (default, alternating water/electricity), water or electricity
-  --file F           more ids, one per line ('#' starts a comment)
+${METER_IDS_HELP}
   --show-passwords   print "<id> <password>" for each meter (to configure devices)
 
 \`up\` provisions the demo fleet (sim-w-0001 ... sim-e-0020) by itself. See docs/device-security.md.`;
 
-async function provisionMeters(args: string[]): Promise<number> {
-  const ids: string[] = [];
+const REVOKE_HELP = `Usage: npm run stack -- revoke-meters [<id>...] [--prefix P --count N [--profile X]] [--file F]
+
+Removes meters' MQTT accounts and reloads a running broker; it then refuses their logins.
+Connections already open stay open until they end (Mosquitto does not drop them on reload).
+
+${METER_IDS_HELP}`;
+
+interface MeterIdArgs {
+  ids: string[];
+  showPasswords: boolean;
+  help: boolean;
+}
+
+/** Ids from positional arguments, --prefix/--count/--profile and --file. */
+function parseMeterIdArgs(args: string[], allowShowPasswords: boolean): MeterIdArgs {
+  const parsed: MeterIdArgs = { ids: [], showPasswords: false, help: false };
   let prefix: string | undefined;
   let count: number | undefined;
   let profile: 'mixed' | 'water' | 'electricity' = 'mixed';
-  let showPasswords = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const value = () => {
@@ -126,10 +142,8 @@ async function provisionMeters(args: string[]): Promise<number> {
       if (next === undefined) throw new Error(`${arg} needs a value`);
       return next;
     };
-    if (arg === '--help' || arg === '-h') {
-      out(PROVISION_HELP);
-      return 0;
-    } else if (arg === '--prefix') prefix = value();
+    if (arg === '--help' || arg === '-h') parsed.help = true;
+    else if (arg === '--prefix') prefix = value();
     else if (arg === '--count') {
       count = Number(value());
       if (!Number.isInteger(count) || count < 1) throw new Error('--count needs a positive whole number');
@@ -139,28 +153,51 @@ async function provisionMeters(args: string[]): Promise<number> {
       profile = p;
     } else if (arg === '--file') {
       const lines = readFileSync(value(), 'utf8').split('\n');
-      ids.push(...lines.map((line) => line.replace(/#.*/, '').trim()).filter(Boolean));
-    } else if (arg === '--show-passwords') showPasswords = true;
-    else if (arg.startsWith('-')) throw new Error(`unknown flag "${arg}" (see provision-meters --help)`);
-    else ids.push(arg);
+      parsed.ids.push(...lines.map((line) => line.replace(/#.*/, '').trim()).filter(Boolean));
+    } else if (arg === '--show-passwords' && allowShowPasswords) parsed.showPasswords = true;
+    else if (arg.startsWith('-')) throw new Error(`unknown flag "${arg}" (see --help)`);
+    else parsed.ids.push(arg);
   }
   if ((prefix === undefined) !== (count === undefined)) throw new Error('--prefix and --count go together');
-  if (prefix !== undefined && count !== undefined) ids.push(...simulatedFleetIds(prefix, count, profile));
+  if (prefix !== undefined && count !== undefined) parsed.ids.push(...simulatedFleetIds(prefix, count, profile));
+  return parsed;
+}
+
+async function provisionMeters(args: string[]): Promise<number> {
+  const { ids, showPasswords, help } = parseMeterIdArgs(args, true);
+  if (help) {
+    out(PROVISION_HELP);
+    return 0;
+  }
   if (ids.length === 0) {
     console.error(`no meter ids given\n\n${PROVISION_HELP}`);
     return 1;
   }
-
   const o = loadStackOptions();
   if (!process.env.MF_METER_MASTER_KEY) out('note: MF_METER_MASTER_KEY is not set; using the development master key');
   const begun = Date.now();
   const result = await provisionMeterAccounts(o, ids, o.meterMasterKey, { log: out });
-  const ms = Date.now() - begun;
   out(
-    `provisioned ${result.provisioned} meter(s) in ${ms} ms; ${result.total} in ${relative(result.file)}; ` +
+    `provisioned ${result.provisioned} meter(s) in ${Date.now() - begun} ms; ${result.total} in ${relative(result.file)}; ` +
       (result.reloaded ? 'the running Mosquitto reloaded them' : 'Mosquitto is not running: the next `up` loads them'),
   );
   if (showPasswords) for (const id of new Set(ids)) out(`${id} ${meterMqttPassword(o.meterMasterKey, id)}`);
+  return 0;
+}
+
+async function revokeMeters(args: string[]): Promise<number> {
+  const { ids, help } = parseMeterIdArgs(args, false);
+  if (help) {
+    out(REVOKE_HELP);
+    return 0;
+  }
+  if (ids.length === 0) {
+    console.error(`no meter ids given\n\n${REVOKE_HELP}`);
+    return 1;
+  }
+  const o = loadStackOptions();
+  const result = await revokeMeterAccounts(o, ids, o.meterMasterKey, { log: out });
+  out(`revoked ${result.revoked} of ${new Set(ids).size} meter(s); ${result.total} left; ` + (result.reloaded ? 'the running Mosquitto reloaded' : 'Mosquitto is not running'));
   return 0;
 }
 
@@ -180,6 +217,8 @@ async function main(argv: string[]): Promise<number> {
       return install();
     case 'provision-meters':
       return provisionMeters(rest);
+    case 'revoke-meters':
+      return revokeMeters(rest);
     case undefined:
     case '--help':
     case '-h':

@@ -140,7 +140,7 @@ export async function provisionMeterAccounts(o: StackOptions, meterIds: readonly
       const total = await writeMeterAccounts(o, ids, masterKey, mosquittoPasswd);
       writeBrokerPasswordFile(o);
       const last = ids[ids.length - 1]!;
-      const reloaded = await reloadBroker(o, { username: last, password: meterMqttPassword(masterKey, last) });
+      const reloaded = await reloadBroker(o, { username: last, password: meterMqttPassword(masterKey, last) }, true);
       return { provisioned: ids.length, total, reloaded, file: files.meterAccounts };
     } catch (error) {
       if (error instanceof StackError) throw error;
@@ -149,30 +149,59 @@ export async function provisionMeterAccounts(o: StackOptions, meterIds: readonly
   });
 }
 
+export interface RevokeResult {
+  /** Of the ids given, how many had an account. */
+  readonly revoked: number;
+  readonly total: number;
+  readonly reloaded: boolean;
+}
+
+/**
+ * Removes meters' accounts (a decommissioned or stolen meter) and reloads a running broker;
+ * resolves once it refuses the last one. Mosquitto keeps connections that are already open
+ * (a reload does not drop clients): the meter is shut out at its next connect.
+ */
+export async function revokeMeterAccounts(o: StackOptions, meterIds: readonly string[], masterKey: string, opts: { log?: (line: string) => void } = {}): Promise<RevokeResult> {
+  const ids = [...new Set(meterIds)];
+  const files = mosquittoAccountFiles(o.stackDir);
+  if (ids.length === 0 || !existsSync(files.meterAccounts)) return { revoked: 0, total: 0, reloaded: false };
+  return withStackLock(o.stackDir, opts.log ?? (() => undefined), async () => {
+    const entries = parsePasswordFile(readFileSync(files.meterAccounts, 'utf8'));
+    const revoked = ids.filter((id) => entries.delete(id));
+    const last = revoked[revoked.length - 1];
+    if (last === undefined) return { revoked: 0, total: entries.size, reloaded: false }; // nothing changed
+    writeFileAtomically(files.meterAccounts, renderPasswordFile(entries));
+    writeBrokerPasswordFile(o);
+    const reloaded = await reloadBroker(o, { username: last, password: meterMqttPassword(masterKey, last) }, false);
+    return { revoked: revoked.length, total: entries.size, reloaded };
+  });
+}
+
 const RELOAD_TIMEOUT_MS = 10_000;
 
 /**
  * SIGHUPs the stack's Mosquitto if it runs (found by pid file and command line, as stack.ts
- * does), then waits until `check` can log in. False when no broker of this stack runs.
+ * does), then waits until it accepts (or refuses) `check`'s login. False when no broker of
+ * this stack runs.
  */
-async function reloadBroker(o: StackOptions, check: Account): Promise<boolean> {
+async function reloadBroker(o: StackOptions, check: Account, accept: boolean): Promise<boolean> {
   const files = serverFiles(o.stackDir, 'mosquitto');
   const pid = readPid(files.pidFile);
   if (pid === undefined || !isOurProcess(pid, path.join(files.dir, 'mosquitto.conf'))) return false;
   process.kill(pid, 'SIGHUP');
   const deadline = Date.now() + RELOAD_TIMEOUT_MS;
-  let last = 'refused';
+  let last = accept ? 'refused' : 'accepted';
   while (Date.now() < deadline) {
     // Reload happens on the broker's next loop iteration: normally within milliseconds.
     const accepted = await tryConnect(mqttUrl(o), check).catch((error: unknown) => {
       last = error instanceof Error ? error.message : String(error);
-      return false;
+      return undefined;
     });
-    if (accepted) return true;
+    if (accepted === accept) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new StackError(
     'STACK_PROVISION_FAILED',
-    `Mosquitto (pid ${pid}) still refuses "${check.username}" ${RELOAD_TIMEOUT_MS / 1000} s after SIGHUP (last: ${last}); see \`npm run stack -- logs mosquitto\`.`,
+    `Mosquitto (pid ${pid}) still ${accept ? 'refuses' : 'accepts'} "${check.username}" ${RELOAD_TIMEOUT_MS / 1000} s after SIGHUP (last: ${last}); see \`npm run stack -- logs mosquitto\`.`,
   );
 }

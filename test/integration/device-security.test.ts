@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../core/config';
 import { mqttTopics } from '../../core/contracts';
 import { connectMqtt, type MqttConnectionOptions } from '../../core/mqtt/mqtt-connection';
 import { mqttTlsFromConfig } from '../../core/mqtt/mqtt-tls';
-import { meterMqttPassword, provisionMeterAccounts } from '../../deploy/stack/meter-accounts';
+import { meterMqttPassword, provisionMeterAccounts, revokeMeterAccounts } from '../../deploy/stack/meter-accounts';
 import { mqttTlsUrl, mqttUrl } from '../../deploy/stack/mosquitto-client';
 import { mosquittoTlsFiles, tlsListenerConfigured } from '../../deploy/stack/mosquitto-tls';
 import { loadStackOptions, type StackOptions } from '../../deploy/stack/stack-options';
@@ -70,6 +70,8 @@ describe('device security: per-meter MQTT accounts, ACL, TLS', () => {
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));
+    // Leave no accounts behind on the shared stack (B is revoked by its own test).
+    await revokeMeterAccounts(stack, [idA, idB], masterKey);
   });
 
   it('lets a meter publish QoS 1 under its own topics (PUBACK reason 0), delivered to the bridge account', async () => {
@@ -143,6 +145,16 @@ describe('device security: per-meter MQTT accounts, ACL, TLS', () => {
     const again = await provisionMeterAccounts(stack, [idA, idA], masterKey);
     expect(again).toMatchObject({ provisioned: 1, reloaded: true });
     const a = await meter(idA);
+    expect(a.connected).toBe(true);
+  });
+
+  it('refuses a revoked meter at its next CONNECT, and leaves other meters alone', async () => {
+    const result = await revokeMeterAccounts(stack, [idB], masterKey);
+    expect(result).toMatchObject({ revoked: 1, reloaded: true });
+    const login = (id: string) => ({ url, username: id, password: meterMqttPassword(masterKey, id), clientId: `${runId}-after-revoke-${id}`, clean: true });
+    expect(await refusal(login(idB))).toBe(NOT_AUTHORIZED);
+    const a = await connectMqtt(login(idA));
+    clients.push(a);
     expect(a.connected).toBe(true);
   });
 
