@@ -1,12 +1,13 @@
 import type { Config } from '../core/config';
 import { MeterflowError } from '../core/errors';
+import { mqttTlsFromConfig, type MqttTls } from '../core/mqtt/mqtt-tls';
 import { createKafkaTopics, type KafkaTopics, type ValidationLimits } from '../core/contracts';
 import type { Logger } from '../core/logger';
 
 export interface BridgeOptions {
   /** Instance id; the MQTT client id is `meterflow-<bridgeId>` and must survive restarts. @default 'bridge-1' */
   bridgeId: string;
-  mqtt: { url: string; username: string; password: string };
+  mqtt: { url: string; username: string; password: string; tls?: MqttTls };
   /** MQTT shared-subscription group; instances with the same group split the load. '' (env: none) = plain subscriptions. @default 'meterflow-bridge' */
   shareGroup: string;
   /** Kafka consumer group that relays commands to meters. @default 'meterflow-bridge-commands' */
@@ -33,7 +34,7 @@ export interface BridgeOptions {
 export function bridgeOptionsFromConfig(config: Config, logger: Logger): BridgeOptions {
   return {
     bridgeId: config.string('MF_BRIDGE_ID'),
-    mqtt: { url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD') },
+    mqtt: { url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD'), tls: mqttTlsFromConfig(config) },
     shareGroup: shareGroupFromConfig(config.string('MF_BRIDGE_SHARE_GROUP')),
     commandGroupId: config.string('MF_BRIDGE_COMMAND_GROUP'),
     masterKey: config.string('MF_METER_MASTER_KEY'),

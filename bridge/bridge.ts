@@ -92,6 +92,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     url: options.mqtt.url,
     username: options.mqtt.username,
     password: options.mqtt.password,
+    ...(options.mqtt.tls ? { tls: options.mqtt.tls } : {}),
     clientId: `meterflow-${options.bridgeId}`,
     clean: false,
     sessionExpirySeconds: options.sessionExpirySeconds,

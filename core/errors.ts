@@ -7,6 +7,7 @@ export const errorCodes = {
   CONFIG_INVALID: 'Configuration is invalid; the message names the variable',
   READING_REJECTED: 'A message from a device failed validation (see its rejection reason)',
   KAFKA_UNAVAILABLE: 'Kafka did not accept a request',
+  KAFKA_RECORD_REJECTED: 'Kafka refused records as too large or invalid; retrying the same request cannot succeed',
   QUESTDB_WRITE_FAILED: 'QuestDB refused or did not acknowledge a write',
   QUESTDB_QUERY_FAILED: 'A QuestDB query failed',
   MQTT_UNAVAILABLE: 'The MQTT broker is unreachable or refused the connection',

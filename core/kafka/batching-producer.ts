@@ -5,6 +5,12 @@ import type { OutgoingRecord, RawProducer } from './kafka-client';
 export interface BatchingProducerOptions {
   /** Most records per produce request. */
   maxBatch: number;
+  /**
+   * Most key + value bytes per produce request, kept under the broker's message.max.bytes
+   * (1 MiB by default) so a burst of large records (dead letters) cannot make a request the
+   * broker refuses forever. A single larger record still goes, alone. @default 900000
+   */
+  maxBatchBytes?: number;
   /** How long the first queued record waits for company before the batch goes. */
   lingerMs: number;
   logger: Logger;
@@ -66,9 +72,23 @@ export function createBatchingProducer(producer: RawProducer, options: BatchingP
     }
   };
 
+  const maxBatchBytes = options.maxBatchBytes ?? 900_000;
+  const recordBytes = (r: OutgoingRecord) => r.key.length + (typeof r.value === 'string' ? Buffer.byteLength(r.value) : r.value.length);
+  /** How many queued records the next request takes: up to maxBatch and maxBatchBytes, at least one. */
+  const batchLength = () => {
+    let bytes = 0;
+    let n = 0;
+    while (n < queue.length && n < options.maxBatch) {
+      bytes += recordBytes(queue[n]!.record);
+      if (n > 0 && bytes > maxBatchBytes) break;
+      n += 1;
+    }
+    return n;
+  };
+
   const drain = async () => {
     while (queue.length > 0 && !abandoned) {
-      const batch = queue.splice(0, options.maxBatch);
+      const batch = queue.splice(0, batchLength());
       inFlight = batch.length;
       let backoffMs = 100;
       while (!abandoned) {
@@ -80,6 +100,15 @@ export function createBatchingProducer(producer: RawProducer, options: BatchingP
           break;
         } catch (error) {
           options.onError?.(error);
+          // The broker refused the request as too large or invalid: split it, so one bad record
+          // cannot hold the others back; the second half goes next, keeping per-key order.
+          if ((error as { code?: string }).code === 'KAFKA_RECORD_REJECTED' && batch.length > 1) {
+            const rest = batch.splice(Math.ceil(batch.length / 2));
+            queue.unshift(...rest);
+            inFlight = batch.length;
+            options.logger.warn(`Kafka refused a request of ${batch.length + rest.length} records; splitting it`, { error: describeError(error) });
+            continue;
+          }
           // Non-retriable errors (e.g. a record too large) will not heal by waiting; say so loudly.
           const retriable = (error as { retriable?: boolean }).retriable !== false;
           options.logger[retriable ? 'warn' : 'error'](`produce of ${batch.length} records failed; retrying in ${backoffMs} ms`, { error: describeError(error), retriable });

@@ -115,7 +115,11 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             if (!list) byTopic.set(r.topic, (list = []));
             list.push({ key: r.key, value: r.value, headers: r.headers });
           }
-          await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          try {
+            await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          } catch (error) {
+            throw asRecordRejection(error) ?? error;
+          }
         },
         disconnect: () => producer.disconnect(),
       };
@@ -251,4 +255,13 @@ async function connectOrFail(connecting: Promise<void>, brokers: string[]): Prom
       cause: error,
     });
   }
+}
+
+/** Protocol errors that retrying the same request can never cure. */
+const recordRejections = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE']);
+
+function asRecordRejection(error: unknown): MeterflowError | null {
+  const type = (error as { type?: string }).type;
+  if (!type || !recordRejections.has(type)) return null;
+  return new MeterflowError('KAFKA_RECORD_REJECTED', `Kafka refused the records: ${type}`, { retriable: false, cause: error });
 }

@@ -1,3 +1,4 @@
+import { MeterflowError } from '../../../../core/errors';
 import { createBatchingProducer, type BatchingProducerOptions } from '../../../../core/kafka/batching-producer';
 import type { OutgoingRecord, RawProducer } from '../../../../core/kafka/kafka-client';
 import { silentLogger } from '../../../../core/logger';
@@ -328,5 +329,43 @@ describe('createBatchingProducer close with a deadline', () => {
     expect(settled).toEqual([]); // upstream must not acknowledge these
     expect(disconnected).toBe(true);
     expect(attempts).toBeGreaterThanOrEqual(2); // it did retry before the deadline
+  });
+});
+
+/** Refuses, like a broker with message.max.bytes, any request whose values add up to more than `limit` bytes. */
+class SizeLimitedProducer implements RawProducer {
+  readonly requests: OutgoingRecord[][] = [];
+  constructor(private readonly limit: number) {}
+
+  async sendBatch(records: OutgoingRecord[]): Promise<void> {
+    this.requests.push([...records]);
+    await new Promise((r) => setImmediate(r));
+    const bytes = records.reduce((sum, r) => sum + String(r.value).length, 0);
+    if (bytes > this.limit) throw new MeterflowError('KAFKA_RECORD_REJECTED', 'Kafka refused the records: MESSAGE_TOO_LARGE');
+  }
+
+  async disconnect(): Promise<void> {}
+}
+
+describe('createBatchingProducer with large records', () => {
+  const big = (i: number, bytes: number): OutgoingRecord => ({ topic: 't', key: 'k', value: JSON.stringify({ i, pad: 'x'.repeat(bytes) }) });
+
+  it('caps a request at maxBatchBytes, but still sends a single larger record on its own', async () => {
+    const raw = new AutoProducer();
+    const producer = createBatchingProducer(raw, options({ maxBatch: 100, maxBatchBytes: 1000, lingerMs: 5 }));
+    await Promise.all([big(0, 400), big(1, 400), big(2, 400), big(3, 5000), big(4, 10)].map((r) => producer.send(r)));
+    expect(raw.requests.map(ids)).toEqual([[0, 1], [2], [3], [4]]);
+  });
+
+  it('splits a request the broker refuses as too large until every part goes, in order, losing nothing', async () => {
+    const raw = new SizeLimitedProducer(2500);
+    // The byte cap is off (as if misjudged): only the broker's refusals make the producer split.
+    const producer = createBatchingProducer(raw, options({ maxBatch: 100, maxBatchBytes: Number.MAX_SAFE_INTEGER, lingerMs: 5 }));
+    const acked: number[] = [];
+    await Promise.all(range(8).map((i) => producer.send(big(i, 1000)).then(() => acked.push(i))));
+    const accepted = raw.requests.filter((r) => r.reduce((s, x) => s + String(x.value).length, 0) <= 2500);
+    expect(accepted.flatMap(ids)).toEqual(range(8));
+    expect(raw.requests[0]).toHaveLength(8); // first refused whole, then halves
+    expect(acked.sort((a, b) => a - b)).toEqual(range(8));
   });
 });
