@@ -3,6 +3,9 @@ import { bridgeOptionsFromConfig } from '../../bridge/bridge-options';
 import { loadConfig } from '../../core/config';
 import { questdbTables } from '../../core/contracts';
 import { silentLogger } from '../../core/logger';
+import { mqttTlsUrl } from '../../deploy/stack/mosquitto-client';
+import { mosquittoTlsFiles } from '../../deploy/stack/mosquitto-tls';
+import { loadStackOptions } from '../../deploy/stack/stack-options';
 import { runFleet } from '../../load-tests/simulator/fleet-simulator';
 import { metricValue } from './support/metric-value';
 import { createTestPipeline, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
@@ -14,7 +17,7 @@ const meters = 40;
 const perMeter = 250;
 const total = meters * perMeter;
 
-describe('two bridges sharing one subscription', () => {
+describe('two bridges sharing one subscription (one of them over TLS)', () => {
   let pipeline: TestPipeline;
   let second: Bridge | null = null;
 
@@ -30,7 +33,14 @@ describe('two bridges sharing one subscription', () => {
 
   it('stores every reading exactly once, and both instances carried part of the load', async () => {
     const first = await pipeline.startBridge();
-    second = await createBridge(bridgeOptionsFromConfig(loadConfig({ ...process.env, ...pipeline.env, MF_BRIDGE_ID: `${pipeline.runId}-bridge-2` }), silentLogger));
+    // The second instance connects over TLS (the stack's listener, its dev CA): same broker, same group.
+    const stack = loadStackOptions();
+    second = await createBridge(
+      bridgeOptionsFromConfig(
+        loadConfig({ ...process.env, ...pipeline.env, MF_BRIDGE_ID: `${pipeline.runId}-bridge-2`, MF_MQTT_URL: mqttTlsUrl(stack), MF_MQTT_CA_FILE: mosquittoTlsFiles(stack.stackDir).caCert }),
+        silentLogger,
+      ),
+    );
     const fleet = await runFleet({
       mqtt: { url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'), password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD') },
       meters,
