@@ -4,6 +4,8 @@ import { mqttTopics, type Command, type CommandEvent, type DeadLetter } from '..
 import type { RawProducer } from '../../core/kafka';
 import { signCommand, type SignedCommandEnvelope } from '../../core/security/command-signing';
 import { deriveMeterSecret } from '../../core/security/meter-secrets';
+import { meterMqttPassword, provisionMeterAccounts } from '../../deploy/stack/meter-accounts';
+import { loadStackOptions } from '../../deploy/stack/stack-options';
 import { createMeterDevice, type MeterDevice } from '../../load-tests/simulator/meter-device';
 import { collectTopic, type TopicCollector } from './support/topic-collector';
 import { createTestPipeline, type TestPipeline } from './support/test-services';
@@ -19,14 +21,11 @@ describe('commands to meters', () => {
   const devices: MeterDevice[] = [];
   let masterKey: string;
 
+  const suffixes = ['block', 'a', 'b', 'expiry', 'offline'];
   const meter = async (suffix: string) => {
-    const device = await createMeterDevice({
-      url: pipeline.config.string('MF_MQTT_URL'),
-      meterId: `${pipeline.runId}-${suffix}`,
-      username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'),
-      password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD'),
-      masterKey,
-    });
+    const meterId = `${pipeline.runId}-${suffix}`;
+    // Each meter logs in with its own account, whose ACL lets it read only its own command topic.
+    const device = await createMeterDevice({ url: pipeline.config.string('MF_MQTT_URL'), meterId, username: meterId, password: meterMqttPassword(masterKey, meterId), masterKey });
     devices.push(device);
     return device;
   };
@@ -57,6 +56,7 @@ describe('commands to meters', () => {
   beforeAll(async () => {
     pipeline = createTestPipeline();
     masterKey = pipeline.config.string('MF_METER_MASTER_KEY');
+    await provisionMeterAccounts(loadStackOptions(), suffixes.map((s) => `${pipeline.runId}-${s}`), masterKey);
     await pipeline.startBridge(); // creates the topics
     producer = await pipeline.kafka.createProducer();
     events = await collectTopic(pipeline.kafka, pipeline.topics.commandAcks.name, `${pipeline.runId}-events`);
