@@ -13,6 +13,7 @@ const flags: FlagSpec[] = [
   { name: 'prefix', kind: 'string', default: 'sim', description: 'meter id prefix' },
   { name: 'sectors', kind: 'int', default: '4', description: 'sectors the meters are spread over' },
   { name: 'seed', kind: 'int', default: '1', description: 'random seed (same seed, same fleet)' },
+  { name: 'ignore-commands', kind: 'bool', description: 'do not read meters/+/commands (by default the fleet obeys signed block/unblock commands and acks them)' },
   { name: 'help', kind: 'bool', description: 'show this help' },
 ];
 
@@ -23,7 +24,8 @@ Usage: npm run simulate -- [flags]
 
 ${describeFlags(flags)}
 
-Broker and account: MF_MQTT_URL, MF_MQTT_FLEET_USERNAME, MF_MQTT_FLEET_PASSWORD.
+Broker and account: MF_MQTT_URL, MF_MQTT_FLEET_USERNAME, MF_MQTT_FLEET_PASSWORD (a gateway account);
+command signatures are checked with secrets derived from MF_METER_MASTER_KEY.
 Example: npm run simulate -- --meters 100 --count 100 --rate 0
 `;
 
@@ -48,6 +50,7 @@ async function main() {
     batchSize: Math.max(1, args.batch as number),
     maxInFlight: 500,
     seed: args.seed as number,
+    ...(args['ignore-commands'] === true ? {} : { commands: { masterKey: config.string('MF_METER_MASTER_KEY') } }),
     onProgress: (n) => process.stderr.write(`simulator: ${n} readings published\n`),
   });
   process.stderr.write(`simulator: ${meters} meters (${fleet.meterIds[0]} … ${fleet.meterIds[fleet.meterIds.length - 1]}) publishing to ${config.string('MF_MQTT_URL')}\n`);

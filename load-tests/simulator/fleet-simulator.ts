@@ -1,5 +1,7 @@
 import type { MqttClient } from 'mqtt';
-import { mqttTopics } from '../../core/contracts';
+import { mqttTopics, parseDeviceTopic } from '../../core/contracts';
+import { deriveMeterSecret } from '../../core/security/meter-secrets';
+import { createMeterFirmware, type MeterFirmware } from './meter-firmware';
 import { connectMqtt } from '../../core/mqtt/mqtt-connection';
 import { createSimulatedMeter, type ProfileName, type SimulatedMeter } from './meter-profiles';
 import { createRandom } from './random';
@@ -32,6 +34,13 @@ export interface FleetOptions {
   /** Event time of every meter's first reading. @default now − readingsPerMeter × intervalMs (all in the past), or now */
   startTs?: number;
   onProgress?(published: number): void;
+  /**
+   * Obey commands: the fleet's connection (a gateway account) also reads `meters/+/commands`,
+   * runs the reference firmware per meter (signature, replay, expiry checks) and answers on
+   * each meter's ack topic; a blocked meter reports zero flow. Needs the master key the
+   * per-meter signing secrets derive from.
+   */
+  commands?: { masterKey: string };
 }
 
 export interface FleetRun {
@@ -49,13 +58,32 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     const id = `${options.prefix}-${kind === 'water' ? 'w' : 'e'}-${String(i + 1).padStart(4, '0')}`;
     return createSimulatedMeter(id, kind, `sector-${(i % options.sectors) + 1}`, random);
   });
+  const byId = new Map(meters.map((m) => [m.meterId, m]));
+  const firmware = new Map<string, MeterFirmware>();
+  const commandsOptions = options.commands;
+  const obey = (c: MqttClient, topic: string, payload: Buffer) => {
+    if (!commandsOptions) return;
+    const route = parseDeviceTopic(topic.replace(/\/commands$/, '/acks'));
+    const meter = route?.type === 'command-ack' ? byId.get(route.meterId) : undefined;
+    if (!meter) return; // another fleet's meter
+    let fw = firmware.get(meter.meterId);
+    if (!fw) {
+      const secret = deriveMeterSecret(commandsOptions.masterKey, meter.meterId, 'command-signing');
+      firmware.set(meter.meterId, (fw = createMeterFirmware({ meterId: meter.meterId, commandTopic: mqttTopics.command(meter.meterId), signingSecret: secret })));
+    }
+    const { ack } = fw.receive(topic, payload);
+    meter.blocked = fw.state.blocked;
+    void c.publishAsync(mqttTopics.commandAck(meter.meterId), JSON.stringify(ack), { qos: 1 }).catch(() => undefined);
+  };
   const client: MqttClient = await connectMqtt({
     url: options.mqtt.url,
     username: options.mqtt.username,
     password: options.mqtt.password,
     clientId: `meterflow-sim-${options.prefix}-${process.pid}-${Math.floor(random() * 1e9)}`,
     clean: true,
+    setup: (c) => c.on('message', (topic, payload) => obey(c, topic, payload)),
   });
+  if (commandsOptions) await client.subscribeAsync('meters/+/commands', { qos: 1 });
 
   const total = options.readingsPerMeter === null ? Infinity : options.readingsPerMeter * options.meters;
   const startTs = options.startTs ?? Date.now() - (options.readingsPerMeter ?? 0) * options.intervalMs;

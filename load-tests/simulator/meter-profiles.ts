@@ -5,6 +5,8 @@ export interface SimulatedMeter {
   meterId: string;
   kind: MeterKind;
   sector: string;
+  /** A blocked meter's valve (or relay) is shut: it reports zero flow (power) and its register stands still. */
+  blocked: boolean;
   /** The next reading at event time `ts` (epoch ms), `intervalMs` after the previous one. */
   next(ts: number, intervalMs: number): WireReading;
 }
@@ -34,9 +36,11 @@ export function createSimulatedMeter(meterId: string, kind: 'water' | 'electrici
     meterId,
     kind,
     sector,
+    blocked: false,
     next(ts, intervalMs) {
       const hour = new Date(ts).getUTCHours();
-      const value = round3(kind === 'water' ? waterFlow(hour, random) : electricPower(hour, random));
+      const drawn = round3(kind === 'water' ? waterFlow(hour, random) : electricPower(hour, random));
+      const value = this.blocked ? 0 : drawn;
       // A register only grows: it integrates the instantaneous value over the interval.
       register = round3(register + (kind === 'water' ? (value * intervalMs) / 60_000 : (value * intervalMs) / 3_600_000));
       seq += 1;

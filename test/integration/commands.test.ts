@@ -7,6 +7,7 @@ import { deriveMeterSecret } from '../../core/security/meter-secrets';
 import { meterMqttPassword, provisionMeterAccounts } from '../../deploy/stack/meter-accounts';
 import { loadStackOptions } from '../../deploy/stack/stack-options';
 import { createMeterDevice, type MeterDevice } from '../../load-tests/simulator/meter-device';
+import { runFleet } from '../../load-tests/simulator/fleet-simulator';
 import { collectTopic, type TopicCollector } from './support/topic-collector';
 import { createTestPipeline, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
@@ -157,5 +158,40 @@ describe('commands to meters', () => {
     await device.goOnline();
     await waitForState(block.commandId, 'applied');
     expect(device.firmware.state.blocked).toBe(true);
+  });
+
+  it('the simulated fleet obeys a block: the blocked meter reports zero flow from then on, the others go on', async () => {
+    const fleet = await runFleet({
+      mqtt: { url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'), password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD') },
+      meters: 3,
+      profile: 'water',
+      prefix: `${pipeline.runId}-fleet`,
+      sectors: 1,
+      intervalMs: 1000,
+      readingsPerMeter: null,
+      ratePerSecond: 60,
+      batchSize: 1,
+      maxInFlight: 10,
+      seed: 9,
+      commands: { masterKey },
+    });
+    const watcher = await connectMqtt({ url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_USERNAME'), password: pipeline.config.string('MF_MQTT_PASSWORD'), clientId: `${pipeline.runId}-watch`, clean: true });
+    const seen: { meterId: string; value: number; at: number }[] = [];
+    watcher.on('message', (topic, payload) => seen.push({ meterId: topic.split('/')[1]!, value: (JSON.parse(payload.toString()) as { value: number }).value, at: Date.now() }));
+    try {
+      await watcher.subscribeAsync(fleet.meterIds.map((id) => mqttTopics.reading(id)), { qos: 1 });
+      const [blocked, open] = fleet.meterIds as [string, string];
+      const block = command(blocked, 'block');
+      await send(block);
+      await waitForState(block.commandId, 'applied');
+      const appliedAt = Date.now();
+      const after = (id: string) => seen.filter((r) => r.meterId === id && r.at > appliedAt + 100);
+      await waitFor('readings after the block', async () => after(blocked).length, (n) => n >= 5, 30_000, 50);
+      expect(after(blocked).map((r) => r.value)).toEqual(after(blocked).map(() => 0));
+      expect(after(open).some((r) => r.value > 0)).toBe(true);
+    } finally {
+      await watcher.endAsync();
+      await fleet.stop();
+    }
   });
 });
