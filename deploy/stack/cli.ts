@@ -118,8 +118,8 @@ ${METER_IDS_HELP}
 
 const REVOKE_HELP = `Usage: npm run stack -- revoke-meters [<id>...] [--prefix P --count N [--profile X]] [--file F]
 
-Removes meters' MQTT accounts and reloads a running broker; it then refuses their logins.
-Connections already open stay open until they end (Mosquitto does not drop them on reload).
+Removes meters' MQTT accounts and reloads a running broker: it closes their open
+connections and refuses their logins from then on.
 
 ${METER_IDS_HELP}`;
 

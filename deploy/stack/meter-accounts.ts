@@ -122,7 +122,7 @@ export interface ProvisionResult {
  * Gives each meter an MQTT account (username = meter id, password = deriveMeterSecret(masterKey,
  * id, 'mqtt-password')). Idempotent: provisioning a meter again re-derives its password. When
  * the stack's Mosquitto runs it is told to reload (SIGHUP re-reads the password and ACL files;
- * connected clients stay connected), and this resolves only once it accepts the last meter's login.
+ * clients whose accounts remain stay connected), and this resolves only once it accepts the last meter's login.
  */
 export async function provisionMeterAccounts(o: StackOptions, meterIds: readonly string[], masterKey: string, opts: { log?: (line: string) => void } = {}): Promise<ProvisionResult> {
   const log = opts.log ?? (() => undefined);
@@ -158,8 +158,8 @@ export interface RevokeResult {
 
 /**
  * Removes meters' accounts (a decommissioned or stolen meter) and reloads a running broker;
- * resolves once it refuses the last one. Mosquitto keeps connections that are already open
- * (a reload does not drop clients): the meter is shut out at its next connect.
+ * resolves once it refuses the last one. On reload Mosquitto 2.0 also closes open
+ * connections of accounts that no longer exist (the integration test checks this).
  */
 export async function revokeMeterAccounts(o: StackOptions, meterIds: readonly string[], masterKey: string, opts: { log?: (line: string) => void } = {}): Promise<RevokeResult> {
   const ids = [...new Set(meterIds)];
