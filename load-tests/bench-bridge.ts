@@ -74,7 +74,7 @@ async function main() {
       MF_BRIDGE_ID: `${runId}-bridge`,
       MF_BRIDGE_SHARE_GROUP: runId,
       MF_BRIDGE_COMMAND_GROUP: `${runId}-commands`,
-      MF_BRIDGE_SESSION_EXPIRY_S: '60',
+      MF_BRIDGE_SESSION_EXPIRY_S: '3600', // see test/integration/support/test-services.ts
       MF_BRIDGE_HTTP_PORT: String(port),
       MF_LOG_LEVEL: verbose ? 'info' : 'warn',
     },

@@ -75,7 +75,7 @@ async function main() {
     MF_BRIDGE_ID: `${runId}-bridge`,
     MF_BRIDGE_SHARE_GROUP: runId, // sessions of earlier runs' bridges still belong to the default group
     MF_BRIDGE_COMMAND_GROUP: `${runId}-commands`,
-    MF_BRIDGE_SESSION_EXPIRY_S: '60',
+    MF_BRIDGE_SESSION_EXPIRY_S: '3600', // see test/integration/support/test-services.ts
     MF_BRIDGE_HTTP_PORT: '18181',
     MF_SINK_GROUP_ID: `${runId}-sink`,
     MF_SINK_HTTP_PORT: '18182',

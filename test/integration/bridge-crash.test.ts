@@ -11,7 +11,7 @@ const meters = 50;
 const perMeter = 1000;
 const total = meters * perMeter;
 
-describe('bridge killed with SIGKILL mid-run', () => {
+describe('bridge stopped mid-run', () => {
   let pipeline: TestPipeline;
   let bridge: ChildService | null = null;
   const port = 18400 + Math.floor(Math.random() * 500);
@@ -22,7 +22,7 @@ describe('bridge killed with SIGKILL mid-run', () => {
       MF_BRIDGE_ID: `${pipeline.runId}-bridge`, // same id after the restart: the session resumes
       MF_BRIDGE_SHARE_GROUP: pipeline.config.string('MF_BRIDGE_SHARE_GROUP'),
       MF_BRIDGE_COMMAND_GROUP: pipeline.config.string('MF_BRIDGE_COMMAND_GROUP'),
-      MF_BRIDGE_SESSION_EXPIRY_S: '120',
+      MF_BRIDGE_SESSION_EXPIRY_S: pipeline.config.string('MF_BRIDGE_SESSION_EXPIRY_S'),
       MF_BRIDGE_HTTP_PORT: String(port),
       MF_LOG_LEVEL: 'warn',
     });
@@ -77,5 +77,43 @@ describe('bridge killed with SIGKILL mid-run', () => {
     await waitFor('WAL applied', () => walApplied(pipeline.questdb, questdbTables.readings.name), Boolean);
     // 0 missing (every (meter, ts) pair is there) and 0 doubled (one row per pair).
     expect(await count()).toEqual({ n: total, pairs: total });
+  });
+
+  it('drains on SIGTERM: exits 0 promptly, and after a restart every reading is stored exactly once', async () => {
+    const prefix = `${pipeline.runId}-term`;
+    const termTotal = 20 * 500;
+    await bridge?.stop(); // the previous test's bridge
+    await startBridge();
+    const fleet = await runFleet({
+      mqtt: { url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'), password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD') },
+      meters: 20,
+      profile: 'water',
+      prefix,
+      sectors: 1,
+      intervalMs: 1000,
+      readingsPerMeter: 500,
+      ratePerSecond: 2500,
+      batchSize: 1,
+      maxInFlight: 200,
+      seed: 4,
+    });
+    const before = await producedByBridge();
+    await waitFor('a third through the bridge', producedByBridge, (n) => n - before >= termTotal / 3, 60_000, 20);
+    const stoppedAt = Date.now();
+    bridge!.process.kill('SIGTERM');
+    expect(await bridge!.exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    await startBridge();
+    expect(await fleet.done).toMatchObject({ published: termTotal, failed: 0 });
+    const count = async () => {
+      const { rows } = await pipeline.questdb.query<{ n: string; pairs: string }>(
+        `SELECT count() n, count_distinct(concat(meter_id, '@', cast(ts AS string))) pairs FROM readings WHERE ${meterIdLike}`,
+        [`${prefix}-%`],
+      );
+      return { n: Number(rows[0]!.n), pairs: Number(rows[0]!.pairs) };
+    };
+    await waitFor('all readings in QuestDB', count, (c) => c.pairs >= termTotal, 120_000);
+    await waitFor('WAL applied', () => walApplied(pipeline.questdb, questdbTables.readings.name), Boolean);
+    expect(await count()).toEqual({ n: termTotal, pairs: termTotal });
   });
 });

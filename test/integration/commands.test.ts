@@ -4,7 +4,7 @@ import { mqttTopics, type Command, type CommandEvent, type DeadLetter } from '..
 import type { RawProducer } from '../../core/kafka';
 import { signCommand, type SignedCommandEnvelope } from '../../core/security/command-signing';
 import { deriveMeterSecret } from '../../core/security/meter-secrets';
-import { meterMqttPassword, provisionMeterAccounts } from '../../deploy/stack/meter-accounts';
+import { meterMqttPassword, provisionMeterAccounts, revokeMeterAccounts } from '../../deploy/stack/meter-accounts';
 import { loadStackOptions } from '../../deploy/stack/stack-options';
 import { createMeterDevice, type MeterDevice } from '../../load-tests/simulator/meter-device';
 import { runFleet } from '../../load-tests/simulator/fleet-simulator';
@@ -66,6 +66,8 @@ describe('commands to meters', () => {
 
   afterAll(async () => {
     for (const d of devices) await d.close();
+    // Leave the shared stack's password file as it was.
+    if (masterKey) await revokeMeterAccounts(loadStackOptions(), suffixes.map((s) => `${pipeline.runId}-${s}`), masterKey);
     await events?.stop();
     await deadLetters?.stop();
     await producer?.disconnect();

@@ -40,7 +40,9 @@ export function createTestPipeline(): TestPipeline {
     MF_BRIDGE_SHARE_GROUP: runId,
     MF_BRIDGE_COMMAND_GROUP: `${runId}-commands`,
     MF_BRIDGE_HTTP_PORT: '0',
-    MF_BRIDGE_SESSION_EXPIRY_S: '120',
+    // Long enough that no session expires during a test run: Mosquitto 2.0.11 (Debian 12) once
+    // segfaulted expiring a session while another client connected (notes in README § Troubleshooting).
+    MF_BRIDGE_SESSION_EXPIRY_S: '3600',
     MF_BRIDGE_DRAIN_TIMEOUT_MS: '10000',
     MF_SINK_GROUP_ID: `${runId}-sink`,
     MF_SINK_HTTP_PORT: '0',
