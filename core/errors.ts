@@ -12,6 +12,7 @@ export const errorCodes = {
   QUESTDB_QUERY_FAILED: 'A QuestDB query failed',
   MQTT_UNAVAILABLE: 'The MQTT broker is unreachable or refused the connection',
   SHUTTING_DOWN: 'The service is draining and accepts no new work',
+  BILLING_CONFIG_INVALID: 'A tariff, tariff assignment or billing option is invalid; the message names the field',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
