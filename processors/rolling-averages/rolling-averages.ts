@@ -1,0 +1,176 @@
+import type { Reading } from '../../core/contracts';
+import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
+import { startOfLocalDay } from '../time/local-time';
+import { addValue, mergeAggregates, type Aggregate } from './aggregate';
+import type { SlidingWindowSpec, TumblingWindowSpec } from './window-specs';
+
+export interface RollingAveragesOptions {
+  /** Per meter, sliding (hopping) windows of the instantaneous rate. */
+  sliding: SlidingWindowSpec[];
+  /** Per sector and for the fleet, tumbling buckets. */
+  tumbling: TumblingWindowSpec[];
+  /** Time zone of the 1-day buckets. */
+  timeZone: string;
+}
+
+/** bucket start (ms, as a string key) → aggregate; `closedEnd` = end of the last window emitted. */
+interface Buckets {
+  buckets: Record<string, Aggregate>;
+  closedEnd: number | null;
+}
+
+interface MeterState {
+  kind: 'meter';
+  sector: string | null;
+  /** Last register seen in event-time order, to derive a rate when a reading has no value. */
+  lastRegister: [ts: number, register: number] | null;
+  sliding: Record<string, Buckets>;
+}
+
+interface GroupState {
+  kind: 'group';
+  tumbling: Record<string, Buckets>;
+}
+
+type State = MeterState | GroupState;
+
+export const rollingAveragesTables = {
+  rollingAverages: 'rolling_averages',
+  rollups: 'rollups',
+} as const;
+
+const meterKey = (id: string) => `meter:${id}`;
+const sectorKey = (id: string) => `sector:${id}`;
+const fleetKey = 'fleet';
+
+/**
+ * Rolling averages of the instantaneous rate (flow L/min, power kW, °C…):
+ * - per meter, sliding windows (default 15 min every 5 min, 1 h every 15 min, 24 h every
+ *   hour), held as hop-sized buckets, emitted when the watermark passes a window's end;
+ * - per sector and for the fleet, tumbling buckets (1 min, 1 h, 1 local day), emitted when
+ *   the watermark passes their end. These are partial per input partition (meters of one
+ *   sector spread over partitions); the `rollups` table keeps the partition in its key and
+ *   readers sum over it (count and sum add up, min of mins, max of maxes).
+ * Rows: rolling_averages (ts = window end) and rollups (ts = bucket start). A reading that
+ * comes after a window it belongs to was emitted is reported late; it still counts in the
+ * windows that are open.
+ */
+export function createRollingAverages(options: RollingAveragesOptions): KeyedProcessor<State> {
+  const rateOf = (state: MeterState, r: Reading): number | null => {
+    if (r.value !== null) return r.value;
+    if (r.register === null || !state.lastRegister) return null;
+    const [ts, register] = state.lastRegister;
+    if (r.ts <= ts || r.register < register) return null;
+    // A register-only meter: the mean rate since its previous reading, per minute (L/min from L).
+    return ((r.register - register) / (r.ts - ts)) * 60_000;
+  };
+
+  const slidingEnd = (spec: SlidingWindowSpec, b: Buckets): number | null => {
+    const starts = Object.keys(b.buckets).map(Number);
+    if (starts.length === 0) return null;
+    const firstPossible = Math.min(...starts) + spec.hopMs;
+    return b.closedEnd === null ? firstPossible : Math.max(b.closedEnd + spec.hopMs, firstPossible);
+  };
+
+  const tumblingStart = (spec: TumblingWindowSpec, ts: number) => (spec.size === 'local-day' ? startOfLocalDay(ts, options.timeZone) : Math.floor(ts / spec.size) * spec.size);
+  const tumblingEnd = (spec: TumblingWindowSpec, start: number) =>
+    spec.size === 'local-day' ? startOfLocalDay(start + 36 * 3_600_000, options.timeZone) : start + spec.size;
+
+  const applyMeter = (state: MeterState, r: Reading, ctx: ProcessorContext) => {
+    if (r.sector !== null) state.sector = r.sector;
+    const rate = rateOf(state, r);
+    if (r.register !== null && (!state.lastRegister || r.ts > state.lastRegister[0])) state.lastRegister = [r.ts, r.register];
+    if (rate === null) return;
+    const lateFor: string[] = [];
+    for (const spec of options.sliding) {
+      const b = (state.sliding[spec.name] ??= { buckets: {}, closedEnd: null });
+      const start = Math.floor(r.ts / spec.hopMs) * spec.hopMs;
+      if (b.closedEnd !== null && start + spec.hopMs <= b.closedEnd) lateFor.push(spec.name);
+      // Still counted if a window not yet emitted contains it.
+      if (b.closedEnd === null || start + spec.sizeMs > b.closedEnd) b.buckets[start] = addValue(b.buckets[start], rate);
+    }
+    if (lateFor.length > 0) ctx.late(r, `rolling windows ${lateFor.join(', ')} already emitted`);
+  };
+
+  const applyGroup = (state: GroupState, r: Reading, ctx: ProcessorContext) => {
+    if (r.value === null) return; // groups aggregate reported instantaneous values only
+    const lateFor: string[] = [];
+    for (const spec of options.tumbling) {
+      const b = (state.tumbling[spec.name] ??= { buckets: {}, closedEnd: null });
+      const start = tumblingStart(spec, r.ts);
+      if (b.closedEnd !== null && start < b.closedEnd) lateFor.push(spec.name);
+      else b.buckets[start] = addValue(b.buckets[start], r.value);
+    }
+    if (lateFor.length > 0) ctx.late(r, `rollup buckets ${lateFor.join(', ')} already emitted`);
+  };
+
+  const advanceMeter = (meterId: string, state: MeterState, ctx: ProcessorContext) => {
+    for (const spec of options.sliding) {
+      const b = state.sliding[spec.name];
+      if (!b) continue;
+      for (let end = slidingEnd(spec, b); end !== null && end <= ctx.watermark; end = slidingEnd(spec, b)) {
+        const from = end - spec.sizeMs;
+        const agg = mergeAggregates(Object.entries(b.buckets).flatMap(([s, a]) => (Number(s) >= from && Number(s) < end ? [a] : [])));
+        if (agg) {
+          ctx.emit({
+            table: rollingAveragesTables.rollingAverages,
+            ts: end,
+            symbols: { meter_id: meterId, window: spec.name, ...(state.sector ? { sector: state.sector } : {}) },
+            values: { window_start: from, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] },
+          });
+        }
+        b.closedEnd = end;
+        // Later windows start at end + hop - size or later: older buckets are done.
+        for (const s of Object.keys(b.buckets)) if (Number(s) < end + spec.hopMs - spec.sizeMs) delete b.buckets[s];
+      }
+    }
+  };
+
+  const advanceGroup = (scope: 'sector' | 'fleet', scopeId: string, state: GroupState, ctx: ProcessorContext) => {
+    for (const spec of options.tumbling) {
+      const b = state.tumbling[spec.name];
+      if (!b) continue;
+      for (const s of Object.keys(b.buckets).map(Number).sort((x, y) => x - y)) {
+        const end = tumblingEnd(spec, s);
+        if (end > ctx.watermark) break;
+        const agg = b.buckets[s]!;
+        ctx.emit({
+          table: rollingAveragesTables.rollups,
+          ts: s,
+          symbols: { scope, scope_id: scopeId, bucket: spec.name },
+          values: { partition: ctx.partition, bucket_end: end, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] },
+        });
+        delete b.buckets[s];
+        b.closedEnd = Math.max(b.closedEnd ?? end, end);
+      }
+    }
+  };
+
+  return {
+    name: 'rolling-averages',
+    keysOf: (r) => [meterKey(r.meterId), ...(r.sector !== null ? [sectorKey(r.sector)] : []), fleetKey],
+    init: (key) => (key.startsWith('meter:') ? { kind: 'meter', sector: null, lastRegister: null, sliding: {} } : { kind: 'group', tumbling: {} }),
+    apply: (_key, state, r, ctx) => (state.kind === 'meter' ? applyMeter(state, r, ctx) : applyGroup(state, r, ctx)),
+    advance(key, state, ctx) {
+      if (state.kind === 'meter') advanceMeter(key.slice('meter:'.length), state, ctx);
+      else if (key === fleetKey) advanceGroup('fleet', 'all', state, ctx);
+      else advanceGroup('sector', key.slice('sector:'.length), state, ctx);
+    },
+    nextDue(state) {
+      let next = Infinity;
+      if (state.kind === 'meter') {
+        for (const spec of options.sliding) {
+          const b = state.sliding[spec.name];
+          const end = b ? slidingEnd(spec, b) : null;
+          if (end !== null && end < next) next = end;
+        }
+      } else {
+        for (const spec of options.tumbling) {
+          const starts = Object.keys(state.tumbling[spec.name]?.buckets ?? {}).map(Number);
+          if (starts.length > 0) next = Math.min(next, tumblingEnd(spec, Math.min(...starts)));
+        }
+      }
+      return next === Infinity ? null : next;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { Reading } from '../../core/contracts';
+
+/** A row for a QuestDB table (ts is the designated timestamp, epoch ms). */
+export interface OutputRow {
+  table: string;
+  ts: number;
+  symbols: Record<string, string>;
+  values: Record<string, number | string | boolean | null>;
+}
+
+/** What a processor may do while it handles a reading or a watermark. */
+export interface ProcessorContext {
+  /** The input partition: partial aggregates over several meters are per partition. */
+  readonly partition: number;
+  /** This partition's watermark: highest event time seen minus the allowed lateness. */
+  readonly watermark: number;
+  /** Writes a result row (QuestDB, and the processor's Kafka topic). */
+  emit(row: OutputRow): void;
+  /** Reports a reading that arrived after the windows it belongs to were closed. */
+  late(reading: Reading, detail: string): void;
+}
+
+/**
+ * A processor in the spirit of the Kafka Streams Processor API, reduced to what meterflow
+ * needs: readings come in offset order per partition; each reading updates the state of one
+ * or more keys (its meter, its sector, the fleet); the runtime calls `advance` for a key when
+ * the watermark reaches the time the key asked to be woken at (window ends), which is how
+ * windows close on event time, deterministically for a given record order.
+ *
+ * State must be plain JSON data: the runtime checkpoints it per key with the offset of the
+ * last reading applied, so a replay skips what a key has already seen.
+ */
+export interface KeyedProcessor<S> {
+  readonly name: string;
+  /** The state keys a reading updates. */
+  keysOf(reading: Reading): string[];
+  init(key: string, reading: Reading): S;
+  apply(key: string, state: S, reading: Reading, ctx: ProcessorContext): void;
+  /** Closes what the watermark has passed. */
+  advance(key: string, state: S, ctx: ProcessorContext): void;
+  /** Event time at which `advance` should next run for this key; null when nothing is pending. */
+  nextDue(state: S): number | null;
+}
