@@ -13,6 +13,8 @@ export const errorCodes = {
   MQTT_UNAVAILABLE: 'The MQTT broker is unreachable or refused the connection',
   SHUTTING_DOWN: 'The service is draining and accepts no new work',
   BILLING_CONFIG_INVALID: 'A tariff, tariff assignment or billing option is invalid; the message names the field',
+  ALERT_CONFIG_INVALID: 'A leak-detection or alert-rule setting is invalid; the message names the field',
+  WEBHOOK_DELIVERY_FAILED: 'A webhook endpoint did not accept an alert after all retries',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
