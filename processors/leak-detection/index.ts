@@ -1,0 +1,5 @@
+export { applyReading, advanceWatermark, nextDue, type ApplyStatus } from './leak-detector';
+export { createLeakState, type LeakState } from './leak-state';
+export { parseLeakConfig, resolveLeakSettings, defaultLeakSettings, burstThresholdLpm, type LeakConfig, type LeakSettings, type LeakSettingsOverride } from './leak-config';
+export { nightWindowAfter } from './night-flow';
+export type { AlertEvent } from '../alert-rules/alert-event';
