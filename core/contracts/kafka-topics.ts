@@ -20,6 +20,7 @@ export interface KafkaTopics {
   commands: KafkaTopicSpec;
   commandAcks: KafkaTopicSpec;
   alerts: KafkaTopicSpec;
+  rollups: KafkaTopicSpec;
 }
 
 export function createKafkaTopics(prefix = 'meterflow.', readingPartitions = 6): KafkaTopics {
@@ -36,5 +37,6 @@ export function createKafkaTopics(prefix = 'meterflow.', readingPartitions = 6):
     commands: spec('commands', readingPartitions, 7, 'Commands to meters (key: meter id)'),
     commandAcks: spec('command-acks', readingPartitions, 7, 'Device answers to commands (key: meter id)'),
     alerts: spec('alerts', readingPartitions, 30, 'Alerts raised by processors (key: meter id)'),
+    rollups: spec('rollups', readingPartitions, 7, 'Rolling averages (key: meter id) and sector/fleet rollups (key: scope id), as written to QuestDB'),
   };
 }

@@ -60,4 +60,65 @@ export const questdbTables = {
   kafka_offset LONG
 ) TIMESTAMP(ts) PARTITION BY DAY TTL 30 DAYS WAL DEDUP UPSERT KEYS(ts, kafka_partition, kafka_offset)`,
   },
+  rollingAverages: {
+    name: 'rolling_averages',
+    description: 'Per-meter sliding windows of the instantaneous rate, one row per window end. Key: (ts = window end, meter_id, window_size).',
+    ddl: `CREATE TABLE IF NOT EXISTS rolling_averages (
+  ts TIMESTAMP,
+  meter_id SYMBOL CAPACITY 65536 CACHE,
+  window_size SYMBOL CAPACITY 16 CACHE,
+  sector SYMBOL CAPACITY 4096 CACHE,
+  window_start TIMESTAMP,
+  count LONG,
+  sum DOUBLE,
+  mean DOUBLE,
+  min DOUBLE,
+  max DOUBLE
+) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, meter_id, window_size)`,
+  },
+  rollups: {
+    name: 'rollups',
+    description:
+      'Tumbling aggregates per sector and for the fleet, partial per Kafka partition (sum count and sum, min of min, max of max over partitions). Key: (ts = bucket start, scope, scope_id, bucket, kafka_partition).',
+    ddl: `CREATE TABLE IF NOT EXISTS rollups (
+  ts TIMESTAMP,
+  scope SYMBOL CAPACITY 8 CACHE,
+  scope_id SYMBOL CAPACITY 4096 CACHE,
+  bucket SYMBOL CAPACITY 16 CACHE,
+  kafka_partition INT,
+  bucket_end TIMESTAMP,
+  count LONG,
+  sum DOUBLE,
+  mean DOUBLE,
+  min DOUBLE,
+  max DOUBLE
+) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, scope, scope_id, bucket, kafka_partition)`,
+  },
+  lateReadings: {
+    name: 'late_readings',
+    description: 'Readings that arrived after windows they belong to were emitted, per processor. Key: (ts = reading time, meter_id, processor).',
+    ddl: `CREATE TABLE IF NOT EXISTS late_readings (
+  ts TIMESTAMP,
+  meter_id SYMBOL CAPACITY 65536 CACHE,
+  processor SYMBOL CAPACITY 16 CACHE,
+  detail VARCHAR,
+  watermark TIMESTAMP,
+  kafka_partition INT,
+  kafka_offset LONG
+) TIMESTAMP(ts) PARTITION BY DAY TTL 30 DAYS WAL DEDUP UPSERT KEYS(ts, meter_id, processor)`,
+  },
+  processorState: {
+    name: 'processor_state',
+    description:
+      'Checkpointed processor state, one row per (processor = its consumer group, partition, key), upserted at every flush; ts is fixed (epoch) so DEDUP keeps only the latest. Key: (ts, processor, kafka_partition, state_key).',
+    ddl: `CREATE TABLE IF NOT EXISTS processor_state (
+  ts TIMESTAMP,
+  processor SYMBOL CAPACITY 256 CACHE,
+  kafka_partition INT,
+  state_key SYMBOL CAPACITY 262144 NOCACHE,
+  last_offset LONG,
+  stream_time LONG,
+  state VARCHAR
+) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, processor, kafka_partition, state_key)`,
+  },
 } as const satisfies Record<string, TableSpec>;

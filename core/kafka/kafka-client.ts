@@ -61,6 +61,8 @@ export interface RawConsumerOptions {
   flushRecords?: number;
   /** Flush buffered records at the latest this long after the oldest was handled. @default 200 */
   flushIntervalMs?: number;
+  /** Called when this member (re)joins the group: partitions may have moved. */
+  onRebalance?(): void;
 }
 
 export interface RawConsumer {
@@ -134,6 +136,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
         await consumer.disconnect();
         throw error;
       }
+      if (opts.onRebalance) consumer.on(consumer.events.GROUP_JOIN, () => opts.onRebalance?.());
       const flushRecords = opts.flushRecords ?? 1;
       const flushIntervalMs = opts.flushIntervalMs ?? 200;
       // Group commit: batches of several partitions share one flush (one QuestDB transaction
@@ -163,7 +166,13 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             log.warn(`flush failed; re-reading ${offsets.length} partition(s) from their last commit in ${backoffMs} ms`, { error: (error as Error).message });
             await new Promise((r) => setTimeout(r, backoffMs));
             backoffMs = Math.min(backoffMs * 2, 5000);
-            for (const o of offsets) consumer.seek({ topic: o.topic, partition: o.partition, offset: o.from });
+            for (const o of offsets) {
+              try {
+                consumer.seek({ topic: o.topic, partition: o.partition, offset: o.from });
+              } catch {
+                // not ours any more after a rebalance: its new owner starts from the last commit
+              }
+            }
             return;
           }
           // A failed commit (e.g. a rebalance moved the partition) only means a replay, which is idempotent.

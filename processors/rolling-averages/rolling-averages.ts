@@ -115,7 +115,7 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
           ctx.emit({
             table: rollingAveragesTables.rollingAverages,
             ts: end,
-            symbols: { meter_id: meterId, window: spec.name, ...(state.sector ? { sector: state.sector } : {}) },
+            symbols: { meter_id: meterId, window_size: spec.name, ...(state.sector ? { sector: state.sector } : {}) },
             values: { window_start: from, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] },
           });
         }
@@ -138,7 +138,7 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
           table: rollingAveragesTables.rollups,
           ts: s,
           symbols: { scope, scope_id: scopeId, bucket: spec.name },
-          values: { partition: ctx.partition, bucket_end: end, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] },
+          values: { kafka_partition: ctx.partition, bucket_end: end, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] },
         });
         delete b.buckets[s];
         b.closedEnd = Math.max(b.closedEnd ?? end, end);

@@ -1,7 +1,7 @@
 import { MeterflowError } from '../../core/errors';
 
 export interface SlidingWindowSpec {
-  /** As configured, e.g. '15m'; the `window` column of rolling_averages. */
+  /** As configured, e.g. '15m'; the `window_size` column of rolling_averages. */
   name: string;
   sizeMs: number;
   /** How often a window ends (its results are emitted); divides sizeMs. */

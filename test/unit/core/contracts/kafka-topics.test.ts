@@ -20,7 +20,7 @@ describe('createKafkaTopics', () => {
 
   it('applies a custom prefix to every topic', () => {
     const topics = createKafkaTopics('test-42.', 6);
-    expect(all(topics)).toHaveLength(6);
+    expect(all(topics)).toHaveLength(7);
     for (const t of all(topics)) {
       expect(t.name.startsWith('test-42.')).toBe(true);
       expect(t.name.slice('test-42.'.length)).not.toContain('meterflow');
@@ -29,7 +29,7 @@ describe('createKafkaTopics', () => {
 
   it('per-meter topics take the configured partition count; dead letters keep 3', () => {
     const topics = createKafkaTopics('p.', 12);
-    for (const t of [topics.readings, topics.edgeStats, topics.commands, topics.commandAcks, topics.alerts]) expect(t.partitions).toBe(12);
+    for (const t of [topics.readings, topics.edgeStats, topics.commands, topics.commandAcks, topics.alerts, topics.rollups]) expect(t.partitions).toBe(12);
     expect(topics.deadLetters.partitions).toBe(3);
   });
 

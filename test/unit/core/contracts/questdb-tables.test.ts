@@ -22,8 +22,8 @@ function parseDdl(ddl: string) {
 const tables = Object.entries(questdbTables);
 
 describe('questdbTables', () => {
-  it('declares readings, edge_stats and dead_letters', () => {
-    expect(tables.map(([, t]) => t.name).sort()).toEqual(['dead_letters', 'edge_stats', 'readings']);
+  it('declares the raw tables, the processor outputs and the state table', () => {
+    expect(tables.map(([, t]) => t.name).sort()).toEqual(['dead_letters', 'edge_stats', 'late_readings', 'processor_state', 'readings', 'rolling_averages', 'rollups']);
   });
 
   it.each(tables)('%s: DDL creates the table it is named after', (_key, table) => {

@@ -21,7 +21,7 @@ const reading = (meterId: string, minute: number, value: number | null, extra: P
 });
 const windows = (rows: OutputRow[], window: string) =>
   rows
-    .filter((r) => r.table === 'rolling_averages' && r.symbols.window === window)
+    .filter((r) => r.table === 'rolling_averages' && r.symbols.window_size === window)
     .map((r) => ({ end: (r.ts - T0) / min, count: r.values.count, sum: r.values.sum, mean: r.values.mean, min: r.values.min, max: r.values.max }));
 const only15m = createRollingAverages({ sliding: parseSlidingWindows('15m/5m'), tumbling: [], timeZone: 'UTC' });
 const series = [reading('m1', 1, 2), reading('m1', 4, 4), reading('m1', 6, 6), reading('m1', 12, 8), reading('m1', 16, 10), reading('m1', 40, 0)];

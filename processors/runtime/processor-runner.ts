@@ -1,0 +1,186 @@
+import { questdbTables, type KafkaTopicSpec, type KafkaTopics, type Reading } from '../../core/contracts';
+import { MeterflowError, describeError } from '../../core/errors';
+import { createBatchingProducer, createKafkaClient, type IncomingBatch, type RawConsumer } from '../../core/kafka';
+import type { Logger } from '../../core/logger';
+import type { Metrics } from '../../core/metrics';
+import { createIlpWriter, type IlpWriter } from '../../core/questdb/ilp-writer';
+import { createQuestdbPool, ensureTables, type QuestdbPgOptions } from '../../core/questdb/questdb-sql';
+import type { KeyedProcessor, OutputRow } from './keyed-processor';
+import { createPartitionTask, type LateReading, type PartitionTask } from './partition-task';
+import { createStateStore } from './state-store';
+
+export interface ProcessorRunnerOptions<S> {
+  processor: KeyedProcessor<S>;
+  /** Consumer group; instances with the same group share the partitions. */
+  groupId: string;
+  kafka: { brokers: string[]; topics: KafkaTopics };
+  /** Where result rows also go as JSON records (key: meter or scope id); null for none. */
+  outputTopic: KafkaTopicSpec | null;
+  questdb: { httpUrl: string; pg: QuestdbPgOptions };
+  allowedLatenessMs: number;
+  flushRecords: number;
+  flushIntervalMs: number;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface ProcessorRunner {
+  /** Partitions whose state is loaded. */
+  partitions(): number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs one keyed processor on the readings topic. Per flush, in this order:
+ * 1. result rows and late readings → QuestDB (ILP/HTTP, DEDUP keys), result records → Kafka;
+ * 2. the state of every key changed → processor_state, with the offset it has applied;
+ * 3. the consumed offsets are committed.
+ * A crash between 1 and 2 replays records whose results are already written: the processor is
+ * deterministic for a given record order, so it writes the same rows again (DEDUP). A crash
+ * between 2 and 3 replays records the saved state has applied: they are skipped per key. A
+ * failed flush or a rebalance drops the in-memory state; partitions are restored from
+ * processor_state when next seen.
+ */
+export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>): Promise<ProcessorRunner> {
+  const { processor, metrics, logger: log } = options;
+  const processed = metrics.counter('records_processed_total', 'Readings applied, by processor');
+  const skipped = metrics.counter('records_skipped_total', 'Readings skipped as already applied (replay after a crash), by processor');
+  const emitted = metrics.counter('rows_emitted_total', 'Result rows written, by table');
+  const lateCount = metrics.counter('late_readings_total', 'Readings that came after their windows were emitted, by processor');
+  const restores = metrics.counter('partition_restores_total', 'Partitions whose state was loaded from processor_state');
+  const flushSeconds = metrics.summary('flush_seconds', 'Outputs + checkpoint + commit, per flush');
+  const tasks = new Map<number, PartitionTask<S>>();
+  metrics.gauge('state_keys', 'Keys held in memory (meters, sectors, fleet)', () => [...tasks.values()].reduce((n, t) => n + t.size(), 0));
+  const watermarks = metrics.gauge('watermark_lag_seconds', 'Wall clock minus the lowest partition watermark', () => {
+    const lowest = Math.min(...[...tasks.values()].map((t) => t.watermark));
+    return Number.isFinite(lowest) ? (Date.now() - lowest) / 1000 : 0;
+  });
+  void watermarks;
+
+  const pool = createQuestdbPool({ ...options.questdb.pg, max: 2 });
+  await ensureTables(pool, [questdbTables.rollingAverages, questdbTables.rollups, questdbTables.lateReadings, questdbTables.processorState]);
+  // State belongs to the consumer group: deployments (or test runs) sharing a QuestDB keep theirs apart.
+  const store = createStateStore<S>(options.groupId, pool);
+  const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: `meterflow-${processor.name}`, logger: log.child('kafka') });
+  await kafka.ensureTopics([options.kafka.topics.readings, ...(options.outputTopic ? [options.outputTopic] : [])]);
+  const writer: IlpWriter = await createIlpWriter(options.questdb.httpUrl);
+  const producer = createBatchingProducer(await kafka.createProducer(), { maxBatch: 2000, lingerMs: 5, logger: log.child('producer') });
+
+  let generation = 0;
+  let pending: { generation: number; rows: OutputRow[]; late: { partition: number; late: LateReading }[]; partitions: Set<number> } | null = null;
+
+  const reset = () => {
+    tasks.clear();
+    pending = null;
+  };
+
+  const taskFor = async (partition: number): Promise<PartitionTask<S>> => {
+    let task = tasks.get(partition);
+    if (!task) {
+      const entries = await store.restore(partition);
+      task = createPartitionTask(processor, { partition, allowedLatenessMs: options.allowedLatenessMs, restored: { entries } });
+      tasks.set(partition, task);
+      restores.inc({ processor: processor.name });
+      log.info('partition restored', { partition, keys: entries.length, streamTime: Number.isFinite(task.streamTime) ? new Date(task.streamTime).toISOString() : null });
+    }
+    return task;
+  };
+
+  const handle = async (batch: IncomingBatch) => {
+    pending ??= { generation, rows: [], late: [], partitions: new Set() };
+    const task = await taskFor(batch.partition);
+    const records: { offset: number; reading: Reading }[] = [];
+    for (const record of batch.records) {
+      try {
+        records.push({ offset: Number(record.offset), reading: JSON.parse(record.value?.toString('utf8') ?? 'null') as Reading });
+      } catch (error) {
+        log.warn('unreadable reading skipped', { partition: batch.partition, offset: record.offset, error: describeError(error) });
+      }
+    }
+    const out = task.process(records);
+    processed.inc({ processor: processor.name }, records.length - out.skipped);
+    if (out.skipped > 0) skipped.inc({ processor: processor.name }, out.skipped);
+    pending.rows.push(...out.rows);
+    for (const late of out.late) pending.late.push({ partition: batch.partition, late });
+    pending.partitions.add(batch.partition);
+  };
+
+  const flush = async () => {
+    const work = pending;
+    if (!work) return;
+    pending = null;
+    const started = process.hrtime.bigint();
+    try {
+      if (work.generation !== generation) throw new MeterflowError('KAFKA_UNAVAILABLE', 'the group rebalanced since these records were read; they are read again', { retriable: true });
+      for (const row of work.rows) {
+        await writer.row(row.table, row.ts, (w) => {
+          for (const [name, value] of Object.entries(row.symbols)) w.symbol(name, value);
+          for (const [name, value] of Object.entries(row.values)) {
+            if (value === null) continue;
+            if (typeof value === 'boolean') w.booleanColumn(name, value);
+            else if (typeof value === 'string') w.stringColumn(name, value);
+            else if (name === 'window_start' || name === 'bucket_end') w.timestampColumn(name, value, 'ms');
+            else if (Number.isInteger(value) && (name === 'count' || name === 'kafka_partition')) w.intColumn(name, value);
+            else w.floatColumn(name, value);
+          }
+        });
+      }
+      for (const { partition, late } of work.late) {
+        await writer.row(questdbTables.lateReadings.name, late.reading.ts, (w) =>
+          w
+            .symbol('meter_id', late.reading.meterId)
+            .symbol('processor', processor.name)
+            .stringColumn('detail', late.detail)
+            .timestampColumn('watermark', Math.max(0, late.watermark), 'ms')
+            .intColumn('kafka_partition', partition)
+            .intColumn('kafka_offset', late.offset),
+        );
+      }
+      await writer.flush();
+      if (options.outputTopic) {
+        const topic = options.outputTopic.name;
+        await Promise.all(
+          work.rows.map((row) => producer.send({ topic, key: row.symbols.meter_id ?? row.symbols.scope_id ?? 'all', value: JSON.stringify({ table: row.table, ts: row.ts, ...row.symbols, ...row.values }) })),
+        );
+      }
+      for (const partition of work.partitions) {
+        const task = tasks.get(partition);
+        if (task) await store.write(writer, partition, task.takeDirty());
+      }
+      await writer.flush();
+      for (const row of work.rows) emitted.inc({ table: row.table });
+      if (work.late.length > 0) lateCount.inc({ processor: processor.name }, work.late.length);
+      flushSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    } catch (error) {
+      writer.discard();
+      reset(); // the consumer rewinds; state is reloaded from the last checkpoint
+      throw error;
+    }
+  };
+
+  const consumer: RawConsumer = await kafka.createConsumer({
+    groupId: options.groupId,
+    topics: [options.kafka.topics.readings.name],
+    fromBeginning: true,
+    handle,
+    flush,
+    flushRecords: options.flushRecords,
+    flushIntervalMs: options.flushIntervalMs,
+    onRebalance: () => {
+      generation += 1;
+      tasks.clear();
+    },
+  });
+  log.info(`${processor.name} started`, { groupId: options.groupId, latenessMs: options.allowedLatenessMs });
+
+  return {
+    partitions: () => [...tasks.keys()].sort((a, b) => a - b),
+    async stop() {
+      await consumer.disconnect(); // flushes and commits what was handled
+      await producer.close(10_000);
+      await writer.close();
+      await pool.end();
+      log.info(`${processor.name} stopped`);
+    },
+  };
+}

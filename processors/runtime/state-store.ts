@@ -1,0 +1,58 @@
+import { questdbTables } from '../../core/contracts';
+import type { IlpWriter } from '../../core/questdb/ilp-writer';
+import type { QuestdbPool } from '../../core/questdb/questdb-sql';
+import type { KeyState } from './partition-task';
+
+/**
+ * Processor state checkpoints in QuestDB's processor_state table: one row per (processor,
+ * partition, key), upserted by DEDUP at a fixed timestamp, so the table holds the latest
+ * state of every key with the offset of the last reading it applied. Restoring a partition is
+ * one query, which kafkajs (no manual partition assignment) would make slow with a changelog
+ * topic. Checkpoints are written after a flush's outputs and before its offsets are committed.
+ */
+export interface StateStore<S> {
+  write(writer: IlpWriter, partition: number, entries: { key: string; entry: KeyState<S> }[]): Promise<void>;
+  restore(partition: number): Promise<{ key: string; entry: KeyState<S> }[]>;
+}
+
+const table = questdbTables.processorState.name;
+
+/** `owner`: the consumer group whose state this is (the `processor` column). */
+export function createStateStore<S>(owner: string, pool: QuestdbPool): StateStore<S> {
+  const processor = owner;
+  /** WAL rows become visible asynchronously: wait until the table has applied what was committed. */
+  const settle = async () => {
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      const { rows } = await pool.query<{ writerTxn: string; sequencerTxn: string }>('SELECT writerTxn, sequencerTxn FROM wal_tables() WHERE name = $1', [table]);
+      if (!rows[0] || String(rows[0].writerTxn) === String(rows[0].sequencerTxn)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return {
+    async write(writer, partition, entries) {
+      for (const { key, entry } of entries) {
+        await writer.row(table, 0, (row) =>
+          row
+            .symbol('processor', processor)
+            .symbol('state_key', key)
+            .intColumn('kafka_partition', partition)
+            .intColumn('last_offset', entry.lastOffset)
+            .intColumn('stream_time', Number.isFinite(entry.streamTime) ? entry.streamTime : -1)
+            .stringColumn('state', JSON.stringify(entry.state)),
+        );
+      }
+    },
+    async restore(partition) {
+      await settle();
+      const { rows } = await pool.query<{ state_key: string; last_offset: string; stream_time: string; state: string }>(
+        `SELECT state_key, last_offset, stream_time, state FROM ${table} WHERE processor = $1 AND kafka_partition = $2`,
+        [processor, partition],
+      );
+      return rows.map((r) => ({
+        key: r.state_key,
+        entry: { state: JSON.parse(r.state) as S, lastOffset: Number(r.last_offset), streamTime: Number(r.stream_time) < 0 ? -Infinity : Number(r.stream_time) },
+      }));
+    },
+  };
+}
