@@ -1,0 +1,249 @@
+/**
+ * Consumption from a cumulative register, per meter, as plain JSON-serialisable state.
+ *
+ * Readings may arrive in any order, late or twice: the state keeps the register values sorted
+ * by event time (one per instant) and the declared meter replacements, and the consumption is
+ * always derived from that sorted history, so the result does not depend on arrival order.
+ *
+ * Walking the history in event time with a *baseline* (the last accepted register value):
+ * - a value at or above the baseline is an increase of `value − baseline`;
+ * - a declared replacement between two values closes the old register at its final value and
+ *   restarts the baseline at the new register's initial value;
+ * - a value below the baseline is a wrap when a modulus is configured and the forward distance
+ *   `modulus − baseline + value` is at most `maxWrapFraction × modulus`;
+ * - any other decrease is unexplained: flagged, excluded, and the baseline is held, so a single
+ *   low glitch bills nothing and the meter is billed again only above the last accepted value.
+ * Consumption is never negative.
+ */
+
+export interface RegisterPoint {
+  /** Event time, epoch ms. */
+  ts: number;
+  /** Register value in the state's unit. */
+  value: number;
+  /** Arrival time; decides between two different values for the same instant (later wins). */
+  receivedAt: number;
+}
+
+/** A meter swap, declared by an operator or a work-order system. */
+export interface MeterReplacement {
+  /** When the new register started; readings before it are of the old register. */
+  ts: number;
+  /** The old register's last value, when known (else the old meter's tail is not billed, and flagged). */
+  oldFinal: number | null;
+  /** The new register's value when installed. @default 0 */
+  newInitial: number;
+}
+
+export interface RegisterState {
+  unit: string;
+  /** Sorted by ts, one per ts. */
+  points: RegisterPoint[];
+  /** Sorted by ts, one per ts. */
+  replacements: MeterReplacement[];
+  /** History before this instant was pruned: readings older than it are refused. */
+  floorTs: number | null;
+  /**
+   * Earliest instant from which derived consumption may have changed since the owner last
+   * looked (set by every change, cleared by the owner); null = nothing changed.
+   */
+  changedFrom: number | null;
+}
+
+export interface RegisterOptions {
+  /** The register counts modulo this (e.g. 1,000,000 L for a 6-digit litre register); null = never wraps. */
+  modulus: number | null;
+  /** Largest forward distance, as a fraction of the modulus, still read as a wrap. @default 0.5 */
+  maxWrapFraction: number;
+}
+
+export type ConsumptionKind = 'increase' | 'wrap' | 'replacement';
+
+/** Consumption that happened in (from, to], spread evenly over that span. */
+export interface ConsumptionSegment {
+  from: number;
+  to: number;
+  quantity: number;
+  kind: ConsumptionKind;
+}
+
+export interface RegisterDecrease {
+  /** Event time of the reading (or replacement) where the register went down. */
+  ts: number;
+  /** Baseline before. */
+  from: number;
+  /** Value after. */
+  to: number;
+  kind: 'wrap' | 'replacement' | 'unexplained';
+  /** What was billed for the step (wrap: the forward distance; unexplained: 0). */
+  quantity: number;
+}
+
+export interface RegisterAnalysis {
+  segments: ConsumptionSegment[];
+  decreases: RegisterDecrease[];
+}
+
+export type AddOutcome = 'added' | 'duplicate' | 'superseded' | 'too-late';
+
+export function createRegisterState(unit: string): RegisterState {
+  return { unit, points: [], replacements: [], floorTs: null, changedFrom: null };
+}
+
+/** Index of the first element with ts >= `ts`. */
+function lowerBound(list: ReadonlyArray<{ ts: number }>, ts: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.ts < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function markChanged(state: RegisterState, ts: number): void {
+  // The segment ending at the new entry starts at the entry before it.
+  const i = lowerBound(state.points, ts);
+  const from = i > 0 ? state.points[i - 1]!.ts : ts;
+  state.changedFrom = state.changedFrom === null ? from : Math.min(state.changedFrom, from);
+}
+
+/** Adds one register value (already in the state's unit). Updates the state in place. */
+export function addRegisterValue(state: RegisterState, ts: number, value: number, receivedAt: number): AddOutcome {
+  if (state.floorTs !== null && ts < state.floorTs) return 'too-late';
+  const i = lowerBound(state.points, ts);
+  const existing = state.points[i];
+  if (existing && existing.ts === ts) {
+    if (existing.value === value) return 'duplicate';
+    // Same instant, different value: the later arrival wins (as the QuestDB upsert does);
+    // equal arrival times fall back to the larger value, so the outcome is order-independent.
+    const wins = receivedAt > existing.receivedAt || (receivedAt === existing.receivedAt && value > existing.value);
+    if (!wins) return 'duplicate';
+    state.points[i] = { ts, value, receivedAt };
+    markChanged(state, ts);
+    return 'superseded';
+  }
+  state.points.splice(i, 0, { ts, value, receivedAt });
+  markChanged(state, ts);
+  return 'added';
+}
+
+export function addReplacement(state: RegisterState, replacement: MeterReplacement): AddOutcome {
+  if (state.floorTs !== null && replacement.ts < state.floorTs) return 'too-late';
+  const i = lowerBound(state.replacements, replacement.ts);
+  const existing = state.replacements[i];
+  if (existing && existing.ts === replacement.ts) {
+    if (existing.oldFinal === replacement.oldFinal && existing.newInitial === replacement.newInitial) return 'duplicate';
+    state.replacements[i] = { ...replacement };
+    markChanged(state, replacement.ts);
+    return 'superseded';
+  }
+  state.replacements.splice(i, 0, { ...replacement });
+  markChanged(state, replacement.ts);
+  return 'added';
+}
+
+interface Walk {
+  analysis: RegisterAnalysis;
+  baseline: number | null;
+  baselineTs: number | null;
+}
+
+function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity): Walk {
+  const segments: ConsumptionSegment[] = [];
+  const decreases: RegisterDecrease[] = [];
+  let baseline: number | null = null;
+  let baselineTs: number | null = null;
+  let r = 0;
+  const { modulus, maxWrapFraction } = options;
+  for (const point of state.points) {
+    if (point.ts >= untilTs) break;
+    if (baseline === null || baselineTs === null) {
+      baseline = point.value;
+      baselineTs = point.ts;
+      while (r < state.replacements.length && state.replacements[r]!.ts <= point.ts) r++;
+      continue;
+    }
+    // Replacements in (previous accepted value, this value]: close the old register, restart.
+    while (r < state.replacements.length && state.replacements[r]!.ts <= point.ts) {
+      const rep = state.replacements[r++]!;
+      if (rep.ts <= baselineTs) continue;
+      const tail = rep.oldFinal === null ? 0 : Math.max(0, rep.oldFinal - baseline);
+      if (tail > 0) segments.push({ from: baselineTs, to: rep.ts, quantity: tail, kind: 'replacement' });
+      decreases.push({ ts: rep.ts, from: baseline, to: rep.newInitial, kind: 'replacement', quantity: tail });
+      baseline = rep.newInitial;
+      baselineTs = rep.ts;
+    }
+    const value = point.value;
+    if (value >= baseline) {
+      if (value > baseline) segments.push({ from: baselineTs, to: point.ts, quantity: value - baseline, kind: 'increase' });
+      baseline = value;
+      baselineTs = point.ts;
+      continue;
+    }
+    const forward = modulus === null ? Infinity : modulus - baseline + value;
+    if (modulus !== null && forward > 0 && forward <= maxWrapFraction * modulus) {
+      segments.push({ from: baselineTs, to: point.ts, quantity: forward, kind: 'wrap' });
+      decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'wrap', quantity: forward });
+      baseline = value;
+      baselineTs = point.ts;
+      continue;
+    }
+    decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'unexplained', quantity: 0 });
+  }
+  return { analysis: { segments, decreases }, baseline, baselineTs };
+}
+
+/** Consumption segments and classified decreases, from the whole retained history. */
+export function analyseRegister(state: RegisterState, options: RegisterOptions): RegisterAnalysis {
+  return walk(state, options).analysis;
+}
+
+/**
+ * Forgets history before `beforeTs`, keeping the baseline reached by then as an anchor point,
+ * so consumption after `beforeTs` is unchanged. Readings older than `beforeTs` are refused from
+ * then on ('too-late').
+ */
+export function pruneRegister(state: RegisterState, options: RegisterOptions, beforeTs: number): void {
+  if (state.floorTs !== null && beforeTs <= state.floorTs) return;
+  const { baseline, baselineTs } = walk(state, options, beforeTs);
+  const keep = state.points.filter((p) => p.ts >= beforeTs);
+  if (baseline !== null && baselineTs !== null) keep.unshift({ ts: baselineTs, value: baseline, receivedAt: 0 });
+  state.points = keep;
+  const anchorTs = baselineTs ?? beforeTs;
+  state.replacements = state.replacements.filter((r) => r.ts > anchorTs);
+  state.floorTs = beforeTs;
+}
+
+export interface ReadingGap {
+  /** Last reading before the gap (or the start of the span looked at, when there is none). */
+  from: number;
+  /** First reading after it (or the end of the span, when there is none yet). */
+  to: number;
+  /** True when one side is the edge of the span rather than a reading. */
+  open: boolean;
+}
+
+/**
+ * Stretches of [from, to) longer than `maxGapMs` without a reading. Consumption over a gap is
+ * still billed (the register tells it), but its spread over hours is only an estimate.
+ */
+export function gapsWithin(state: RegisterState, from: number, to: number, maxGapMs: number): ReadingGap[] {
+  const gaps: ReadingGap[] = [];
+  const i = lowerBound(state.points, from);
+  // The reading at or before `from`, when there is one, opens the first stretch.
+  const before = state.points[i]?.ts === from ? state.points[i] : state.points[i - 1];
+  let prev = before ? before.ts : from;
+  let prevIsReading = before !== undefined;
+  for (let j = before && before.ts === from ? i + 1 : i; j <= state.points.length; j++) {
+    const point = state.points[j];
+    const next = point ? point.ts : to;
+    const nextIsReading = point !== undefined;
+    if (next - prev > maxGapMs && next > from && prev < to) gaps.push({ from: prev, to: next, open: !prevIsReading || !nextIsReading });
+    if (!point || point.ts >= to) break;
+    prev = next;
+    prevIsReading = nextIsReading;
+  }
+  return gaps;
+}
