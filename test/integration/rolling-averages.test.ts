@@ -1,4 +1,3 @@
-import type { Reading } from '../../core/contracts';
 import { loadConfig } from '../../core/config';
 import { questdbTables } from '../../core/contracts';
 import type { RawProducer } from '../../core/kafka';
@@ -7,10 +6,10 @@ import { startProcessors, type Processors } from '../../processors/processors';
 import { processorsOptionsFromConfig } from '../../processors/processors-options';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
+import { closeTo as close, minute, rollingFixture } from './support/rolling-fixture';
 
 // The oracle is QuestDB itself: SAMPLE BY and plain aggregates over the raw readings table,
 // which the raw sink fills from the same Kafka topic, against what the processor emitted.
-const minute = 60_000;
 const meters = 12;
 const stepMs = 30_000;
 const hours = 2;
@@ -19,7 +18,6 @@ describe('rolling averages and rollups against QuestDB SQL over the raw readings
   let pipeline: TestPipeline;
   let processors: Processors;
   let producer: RawProducer;
-  let t0: number;
   let tEnd: number;
   let sectorLike: string;
 
@@ -31,46 +29,14 @@ describe('rolling averages and rollups against QuestDB SQL over the raw readings
     processors = await startProcessors(processorsOptionsFromConfig(config, silentLogger));
     producer = await pipeline.kafka.createProducer();
 
-    t0 = Math.floor((Date.now() - 4 * 3_600_000) / 3_600_000) * 3_600_000;
-    tEnd = t0 + hours * 3_600_000;
-    const readings: Reading[] = [];
-    for (let ts = t0; ts < tEnd; ts += stepMs) {
-      for (let m = 0; m < meters; m += 1) {
-        readings.push({
-          meterId: `${pipeline.runId}-m${m}`,
-          kind: 'water',
-          ts: ts + m * 1000,
-          value: ((ts / stepMs + m * 7) % 13) * 0.5,
-          valueUnit: 'L/min',
-          register: null,
-          registerUnit: 'L',
-          seq: null,
-          sector: `${pipeline.runId}-s${m % 3}`,
-          receivedAt: ts,
-        });
-      }
-    }
-    // Out of order within the lateness: swap neighbours in every group of 3 records.
-    for (let i = 0; i + 2 < readings.length; i += 3) [readings[i], readings[i + 2]] = [readings[i + 2]!, readings[i]!];
-    // Then push every partition's watermark past the end with readings two hours later.
-    for (let k = 0; k < 60; k += 1) {
-      readings.push({ meterId: `${pipeline.runId}-tick-${k}`, kind: 'water', ts: tEnd + 2 * 3_600_000, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: `${pipeline.runId}-tick`, receivedAt: tEnd });
-    }
+    const fixture = rollingFixture(pipeline.runId, { meters, hours, stepMs });
+    ({ tEnd } = fixture);
+    const readings = [...fixture.readings, ...fixture.ticks];
     for (let i = 0; i < readings.length; i += 2000) {
       await producer.sendBatch(readings.slice(i, i + 2000).map((r) => ({ topic: pipeline.topics.readings.name, key: r.meterId, value: JSON.stringify(r) })));
     }
-    // Complete when every partition's share of the last hour is in, and every meter's last 15-min window.
-    const lastHour = async () => {
-      const { rows } = await pipeline.questdb.query<{ n: string }>(`SELECT sum(count) n FROM rollups WHERE scope = 'sector' AND bucket = '1h' AND scope_id::string LIKE $1 AND ts = $2`, [sectorLike, new Date(tEnd - 3_600_000)]);
-      return Number(rows[0]?.n ?? 0);
-    };
-    await waitFor('the last hour rolled up', lastHour, (n) => n >= (3_600_000 / stepMs) * meters, 120_000, 250);
-    const lastWindows = async () => {
-      const { rows } = await pipeline.questdb.query<{ n: string }>(`SELECT count() n FROM rolling_averages WHERE window_size = '15m' AND meter_id::string LIKE $1 AND ts = $2`, [`${pipeline.runId}-m%`, new Date(tEnd + 10 * minute)]);
-      return Number(rows[0]?.n ?? 0);
-    };
-    await waitFor("every meter's last 15-min window", lastWindows, (n) => n >= meters, 120_000, 250);
-    const expectedRaw = (tEnd - t0) / stepMs * meters + 60;
+    await fixture.waitComplete(pipeline.questdb);
+    const expectedRaw = readings.length;
     const raw = async () => Number((await pipeline.questdb.query<{ n: string }>(`SELECT count() n FROM readings WHERE meter_id::string LIKE $1`, [`${pipeline.runId}-%`])).rows[0]?.n ?? 0);
     await waitFor('raw readings in QuestDB', raw, (n) => n >= expectedRaw, 120_000);
     for (const table of [questdbTables.readings.name, questdbTables.rollups.name, questdbTables.rollingAverages.name]) {
@@ -83,8 +49,6 @@ describe('rolling averages and rollups against QuestDB SQL over the raw readings
     await processors?.stop();
     await pipeline?.stopAll();
   });
-
-  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
   it.each(['1m', '1h'])('sector rollups of %s equal SAMPLE BY over the raw table, summed over partitions', async (bucket) => {
     const oracle = await pipeline.questdb.query<{ ts: Date; sector: string; c: string; s: number; mn: number; mx: number }>(
