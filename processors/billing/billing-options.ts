@@ -1,0 +1,98 @@
+/**
+ * Options of the billing engine and of each meter, as schemas with defaults, validated once
+ * (createBillingEngine, createMeterState); every error names the field.
+ */
+import { z } from 'zod';
+import { idPattern, maxIdLength } from '../../core/contracts/reading';
+import { checkTimeZone } from '../time/local-time';
+import { billingConfigError, invalidBilling } from './billing-errors';
+import { parseTariff, type Tariff } from './tariff';
+import { parseTariffAssignment, type TariffAssignment } from './tariff-assignment';
+import { knownUnits } from './units';
+
+const hour = 3_600_000;
+const day = 24 * hour;
+
+const validZone = (zone: string) => {
+  try {
+    checkTimeZone(zone);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const billingOptionsSchema = z
+  .object({
+    /** Every tariff the assignment may name (see tariff.ts; URDB tariffs via importUrdbTariff). */
+    tariffs: z.array(z.unknown()).min(1),
+    /** Default, per-sector and per-meter tariff schedules (tariff-assignment.ts). */
+    assignment: z.unknown(),
+    /** How long after a period ends readings are still awaited before the final bill. @default 3 days */
+    graceMs: z.number().int().nonnegative().default(3 * day),
+    /** Days from the close date (or an adjustment's issue date) to the due date. @default 10 */
+    dueDays: z.number().int().nonnegative().max(365).default(10),
+    /** A stretch without readings longer than this is reported as a gap. @default 6 h */
+    maxGapMs: z.number().int().positive().default(6 * hour),
+    /** A decrease is a wrap only if the forward distance is at most this fraction of the modulus. @default 0.5 */
+    maxWrapFraction: z.number().gt(0).lte(1).default(0.5),
+    /** Closed periods kept for adjustments; readings older than the oldest are refused. @default 3 */
+    retainClosedPeriods: z.number().int().min(1).max(120).default(3),
+  })
+  .strict();
+
+export type BillingOptionsInput = z.input<typeof billingOptionsSchema>;
+
+export interface BillingOptions {
+  tariffs: ReadonlyMap<string, Tariff>;
+  assignment: TariffAssignment;
+  graceMs: number;
+  dueDays: number;
+  maxGapMs: number;
+  maxWrapFraction: number;
+  retainClosedPeriods: number;
+}
+
+export function parseBillingOptions(input: unknown): BillingOptions {
+  const result = billingOptionsSchema.safeParse(input);
+  if (!result.success) throw billingConfigError('billing', result.error);
+  const o = result.data;
+  const tariffs = new Map<string, Tariff>();
+  o.tariffs.forEach((t, i) => {
+    const tariff = parseTariff(t, `tariffs[${i}]`);
+    if (tariffs.has(tariff.id)) throw invalidBilling(`tariffs[${i}].id`, `"${tariff.id}" is used twice`);
+    tariffs.set(tariff.id, tariff);
+  });
+  const assignment = parseTariffAssignment(o.assignment, new Set(tariffs.keys()));
+  return Object.freeze({ ...o, tariffs, assignment });
+}
+
+export const meterProfileSchema = z
+  .object({
+    meterId: z.string().min(1).max(maxIdLength).regex(idPattern),
+    /** Sector for per-sector tariffs; null = taken from the first reading that names one. @default null */
+    sector: z.string().min(1).max(maxIdLength).nullable().default(null),
+    /** IANA zone of the meter; billing periods and TOU hours are local to it. */
+    zone: z.string().refine(validZone, (zone) => ({ message: `"${zone}" is not an IANA time zone (e.g. America/Sao_Paulo)` })),
+    /** Local day of the month each period starts on, 1-28. @default 1 */
+    cycleDay: z.number().int().min(1).max(28).default(1),
+    /** Unit the register is kept in (readings in another convertible unit are converted). */
+    registerUnit: z.string().refine((u) => knownUnits().includes(u), (u) => ({ message: `"${u}" is not a known register unit (${knownUnits().join(', ')})` })),
+    /** Register modulus (e.g. 1000000 for a 6-digit litre register); null = never wraps. @default null */
+    registerModulus: z.number().finite().positive().nullable().default(null),
+    /** Start of service (move-in), epoch ms; periods are prorated from its local day. @default null */
+    serviceStart: z.number().int().nullable().default(null),
+    /** End of service (move-out), epoch ms, exclusive. @default null */
+    serviceEnd: z.number().int().nullable().default(null),
+  })
+  .strict()
+  .refine((p) => p.serviceStart === null || p.serviceEnd === null || p.serviceEnd > p.serviceStart, { message: 'must be after serviceStart', path: ['serviceEnd'] });
+
+export type MeterProfile = z.output<typeof meterProfileSchema>;
+export type MeterProfileInput = z.input<typeof meterProfileSchema>;
+
+export function parseMeterProfile(input: unknown): MeterProfile {
+  const result = meterProfileSchema.safeParse(input);
+  if (!result.success) throw billingConfigError('meter', result.error);
+  return result.data;
+}

@@ -1,0 +1,304 @@
+/**
+ * Per-meter billing state machine, as plain JSON (checkpointed to a Kafka changelog by the
+ * runtime) and functions over it, with no I/O and no wall clock: every instant comes from the
+ * records (event time) or from the watermark the runtime passes in.
+ *
+ *   reading / replacement ──► applyReading / declareReplacement (state updated in place)
+ *   provisionalBill(state, now)    → the open period's bill so far (status provisional)
+ *   advanceWatermark(state, wm)    → for every period with end + grace ≤ wm: one final
+ *                                    invoice; for every closed period whose consumption changed
+ *                                    since (late reading, late replacement): one adjusted
+ *                                    invoice with only the differences
+ *
+ * The functions update `state` in place (it is owned by one partition task, and copying a
+ * month of readings per record would cost more than the billing itself); clone it
+ * (structuredClone) when the old version is needed.
+ */
+import type { Reading } from '../../core/contracts/reading';
+import { billingPeriodAt, nextBillingPeriod, type BillingCycle, type BillingPeriod } from './billing-period';
+import { invalidBilling } from './billing-errors';
+import { parseBillingOptions, parseMeterProfile, type BillingOptions, type BillingOptionsInput, type MeterProfile, type MeterProfileInput } from './billing-options';
+import { adjustmentLines, dueDate, totalCents, type Invoice, type InvoiceLine, type InvoiceStatus } from './invoice';
+import { addDays, localDate } from './local-days';
+import { roundQuantity } from './money';
+import { priceUsage } from './price-consumption';
+import {
+  addRegisterValue,
+  addReplacement,
+  analyseRegister,
+  createRegisterState,
+  gapsWithin,
+  pruneRegister,
+  type AddOutcome,
+  type RegisterAnalysis,
+  type RegisterOptions,
+  type RegisterState,
+} from './register-consumption';
+import { tariffIdOn, tariffShares } from './tariff-assignment';
+import { unitFactor } from './units';
+import { scaleUsage, usageBetween } from './usage-profile';
+
+/** What billing remembers of a period after its final invoice. */
+export interface ClosedPeriod {
+  label: string;
+  start: number;
+  end: number;
+  invoiceId: string;
+  /** What has been billed so far: the final lines, as corrected by every adjustment. */
+  billedLines: InvoiceLine[];
+  billedConsumption: number;
+  adjustments: number;
+}
+
+export interface MeterBillingState {
+  version: 1;
+  profile: MeterProfile;
+  register: RegisterState;
+  /** Start of the earliest period without a final invoice; null until there is data or a service start. */
+  openPeriodStart: number | null;
+  /** Oldest first, at most retainClosedPeriods. */
+  closed: ClosedPeriod[];
+  /** Highest watermark seen. */
+  watermark: number | null;
+}
+
+/** The reading fields billing reads. */
+export type BillingReading = Pick<Reading, 'meterId' | 'ts' | 'register' | 'registerUnit' | 'receivedAt'> & { sector?: string | null };
+
+export interface ReplacementInput {
+  meterId: string;
+  /** When the new register started, epoch ms. */
+  ts: number;
+  /** The old register's last value (register unit); null when unknown. */
+  oldFinalRegister: number | null;
+  /** @default 0 */
+  newInitialRegister?: number;
+}
+
+export type ApplyOutcome = AddOutcome | 'no-register' | 'unit-mismatch' | 'other-meter';
+
+export interface BillingEngine {
+  readonly options: BillingOptions;
+  /** A fresh state for one meter; throws BILLING_CONFIG_INVALID for a bad profile or a tariff whose unit does not fit. */
+  createMeterState(profile: MeterProfileInput): MeterBillingState;
+  applyReading(state: MeterBillingState, reading: BillingReading): ApplyOutcome;
+  declareReplacement(state: MeterBillingState, replacement: ReplacementInput): ApplyOutcome;
+  /** Invoices emitted by this advance: adjustments of closed periods first, then finals, oldest first. */
+  advanceWatermark(state: MeterBillingState, watermarkMs: number): Invoice[];
+  /** The bill of the earliest period without a final invoice, as it stands; null before any data. Does not change the state. */
+  provisionalBill(state: MeterBillingState, nowMs: number): Invoice | null;
+}
+
+export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
+  const options = parseBillingOptions(input);
+
+  const cycleOf = (state: MeterBillingState): BillingCycle => ({ zone: state.profile.zone, cycleDay: state.profile.cycleDay });
+  const registerOptions = (state: MeterBillingState): RegisterOptions => ({ modulus: state.profile.registerModulus, maxWrapFraction: options.maxWrapFraction });
+
+  /**
+   * The tariffs a meter can reach must price its register unit: its own schedule's, its
+   * sector's, and the default when it has neither (a mismatch found later, e.g. through a
+   * sector learned from readings, is thrown when the bill is computed).
+   */
+  function checkTariffUnits(profile: MeterProfile): void {
+    const own = options.assignment.meters[profile.meterId] ?? [];
+    const sector = profile.sector === null ? [] : (options.assignment.sectors[profile.sector] ?? []);
+    const ids = new Set([...own, ...sector].map((e) => e.tariffId));
+    if (ids.size === 0) ids.add(options.assignment.default);
+    for (const id of ids) {
+      const tariff = options.tariffs.get(id)!;
+      if (unitFactor(profile.registerUnit, tariff.unit) === null) {
+        throw invalidBilling(`tariffs "${id}".unit`, `"${tariff.unit}" cannot be converted from meter ${profile.meterId}'s register unit "${profile.registerUnit}"`);
+      }
+    }
+  }
+
+  function createMeterState(input: MeterProfileInput): MeterBillingState {
+    const profile = parseMeterProfile(input);
+    checkTariffUnits(profile);
+    const state: MeterBillingState = { version: 1, profile, register: createRegisterState(profile.registerUnit), openPeriodStart: null, closed: [], watermark: null };
+    if (profile.serviceStart !== null) state.openPeriodStart = billingPeriodAt(profile.serviceStart, cycleOf(state)).start;
+    return state;
+  }
+
+  function noteInstant(state: MeterBillingState, ts: number): void {
+    const start = billingPeriodAt(ts, cycleOf(state)).start;
+    if (state.openPeriodStart === null) state.openPeriodStart = start;
+    else if (state.closed.length === 0 && state.profile.serviceStart === null && start < state.openPeriodStart) state.openPeriodStart = start;
+  }
+
+  function applyReading(state: MeterBillingState, reading: BillingReading): ApplyOutcome {
+    if (reading.meterId !== state.profile.meterId) return 'other-meter';
+    if (reading.register === null) return 'no-register';
+    const factor = unitFactor(reading.registerUnit || state.register.unit, state.register.unit);
+    if (factor === null) return 'unit-mismatch';
+    const outcome = addRegisterValue(state.register, reading.ts, reading.register * factor, reading.receivedAt);
+    if (outcome === 'added' || outcome === 'superseded') noteInstant(state, reading.ts);
+    if (state.profile.sector === null && reading.sector) state.profile.sector = reading.sector;
+    return outcome;
+  }
+
+  function declareReplacement(state: MeterBillingState, r: ReplacementInput): ApplyOutcome {
+    if (r.meterId !== state.profile.meterId) return 'other-meter';
+    const outcome = addReplacement(state.register, { ts: r.ts, oldFinal: r.oldFinalRegister, newInitial: r.newInitialRegister ?? 0 });
+    if (outcome === 'added' || outcome === 'superseded') noteInstant(state, r.ts);
+    return outcome;
+  }
+
+  /** Local days of `period` in service. */
+  function billableDates(state: MeterBillingState, period: BillingPeriod): string[] {
+    const { zone, serviceStart, serviceEnd } = state.profile;
+    const from = Math.max(period.start, serviceStart ?? -Infinity);
+    const to = Math.min(period.end, serviceEnd ?? Infinity);
+    if (to <= from) return [];
+    const dates: string[] = [];
+    const last = localDate(to - 1, zone);
+    for (let d = localDate(from, zone); d <= last; d = addDays(d, 1)) dates.push(d);
+    return dates;
+  }
+
+  interface Bill {
+    lines: InvoiceLine[];
+    consumption: number;
+    currency: string;
+    billableDays: number;
+  }
+
+  function computeBill(state: MeterBillingState, period: BillingPeriod, analysis: RegisterAnalysis): Bill {
+    const { profile } = state;
+    const usage = usageBetween(analysis.segments, period.start, period.end, profile.zone);
+    const dates = billableDates(state, period);
+    const shares = tariffShares(options.assignment, profile.meterId, profile.sector, dates);
+    const lines: InvoiceLine[] = [];
+    let currency: string | null = null;
+    for (const share of shares) {
+      const tariff = options.tariffs.get(share.tariffId)!;
+      const factor = unitFactor(state.register.unit, tariff.unit);
+      if (factor === null) throw invalidBilling(`tariffs "${tariff.id}".unit`, `"${tariff.unit}" cannot be converted from "${state.register.unit}" (meter ${profile.meterId})`);
+      if (currency !== null && tariff.currency !== currency) throw invalidBilling(`tariffs "${tariff.id}".currency`, `${tariff.currency} differs from ${currency} within one period of meter ${profile.meterId}`);
+      currency = tariff.currency;
+      lines.push(...priceUsage({ tariff, usage: scaleUsage(usage, factor), days: share.days, billableDays: dates.length, periodDays: period.days }));
+    }
+    currency ??= options.tariffs.get(tariffIdOn(options.assignment, profile.meterId, profile.sector, period.label))!.currency;
+    return { lines, consumption: roundQuantity(usage.total), currency, billableDays: dates.length };
+  }
+
+  function invoice(
+    state: MeterBillingState,
+    period: BillingPeriod,
+    analysis: RegisterAnalysis,
+    bill: Bill,
+    fields: { status: InvoiceStatus; issuedAt: number; lines: InvoiceLine[]; consumption: number; revision: number; dueDate: string; horizon: number },
+  ): Invoice {
+    const { profile } = state;
+    const baseId = `${profile.meterId}/${period.label}`;
+    return {
+      invoiceId: fields.revision === 0 ? baseId : `${baseId}/adj-${fields.revision}`,
+      meterId: profile.meterId,
+      sector: profile.sector,
+      status: fields.status,
+      adjusts: fields.revision === 0 ? null : baseId,
+      revision: fields.revision,
+      zone: profile.zone,
+      periodLabel: period.label,
+      periodStart: period.start,
+      periodEnd: period.end,
+      periodDays: period.days,
+      billableDays: bill.billableDays,
+      issuedAt: fields.issuedAt,
+      dueDate: fields.dueDate,
+      currency: bill.currency,
+      consumption: fields.consumption,
+      consumptionUnit: state.register.unit,
+      lines: fields.lines,
+      totalCents: totalCents(fields.lines),
+      decreases: analysis.decreases.filter((d) => d.ts >= period.start && d.ts < period.end),
+      gaps: gapsWithin(state.register, period.start, fields.horizon, options.maxGapMs),
+    };
+  }
+
+  function closeDate(state: MeterBillingState, period: BillingPeriod): string {
+    return localDate(period.end, state.profile.zone);
+  }
+
+  function advanceWatermark(state: MeterBillingState, watermarkMs: number): Invoice[] {
+    const wm = Math.max(watermarkMs, state.watermark ?? -Infinity);
+    state.watermark = wm;
+    const emitted: Invoice[] = [];
+    const cycle = cycleOf(state);
+    let analysis: RegisterAnalysis | null = null;
+    const analysed = () => (analysis ??= analyseRegister(state.register, registerOptions(state)));
+
+    // 1. Closed periods whose consumption may have changed: bill the difference, never re-bill.
+    const changedFrom = state.register.changedFrom;
+    if (changedFrom !== null) {
+      for (const closed of state.closed) {
+        if (closed.end <= changedFrom) continue;
+        const period = billingPeriodAt(closed.start, cycle);
+        const bill = computeBill(state, period, analysed());
+        const lines = adjustmentLines(closed.billedLines, bill.lines);
+        if (lines.length === 0) continue;
+        closed.adjustments++;
+        emitted.push(
+          invoice(state, period, analysed(), bill, {
+            status: 'adjusted',
+            issuedAt: wm,
+            lines,
+            consumption: roundQuantity(bill.consumption - closed.billedConsumption),
+            revision: closed.adjustments,
+            dueDate: dueDate(localDate(wm, state.profile.zone), options.dueDays),
+            horizon: period.end,
+          }),
+        );
+        closed.billedLines = bill.lines;
+        closed.billedConsumption = bill.consumption;
+      }
+      state.register.changedFrom = null;
+    }
+
+    // 2. Periods whose end + grace has passed: final invoices.
+    while (state.openPeriodStart !== null) {
+      const period = billingPeriodAt(state.openPeriodStart, cycle);
+      if (period.end + options.graceMs > wm) break;
+      if (state.profile.serviceEnd !== null && period.start >= state.profile.serviceEnd) break;
+      const bill = computeBill(state, period, analysed());
+      const final = invoice(state, period, analysed(), bill, {
+        status: 'final',
+        issuedAt: period.end + options.graceMs,
+        lines: bill.lines,
+        consumption: bill.consumption,
+        revision: 0,
+        dueDate: dueDate(closeDate(state, period), options.dueDays),
+        horizon: period.end,
+      });
+      emitted.push(final);
+      state.closed.push({ label: period.label, start: period.start, end: period.end, invoiceId: final.invoiceId, billedLines: bill.lines, billedConsumption: bill.consumption, adjustments: 0 });
+      state.openPeriodStart = nextBillingPeriod(period, cycle).start;
+    }
+
+    // 3. Forget what can no longer be adjusted.
+    if (state.closed.length > options.retainClosedPeriods) {
+      state.closed.splice(0, state.closed.length - options.retainClosedPeriods);
+      pruneRegister(state.register, registerOptions(state), state.closed[0]!.start);
+    }
+    return emitted;
+  }
+
+  function provisionalBill(state: MeterBillingState, nowMs: number): Invoice | null {
+    if (state.openPeriodStart === null) return null;
+    const period = billingPeriodAt(state.openPeriodStart, cycleOf(state));
+    const analysis = analyseRegister(state.register, registerOptions(state));
+    const bill = computeBill(state, period, analysis);
+    return invoice(state, period, analysis, bill, {
+      status: 'provisional',
+      issuedAt: nowMs,
+      lines: bill.lines,
+      consumption: bill.consumption,
+      revision: 0,
+      dueDate: dueDate(closeDate(state, period), options.dueDays),
+      horizon: Math.min(period.end, Math.max(period.start, nowMs)),
+    });
+  }
+
+  return { options, createMeterState, applyReading, declareReplacement, advanceWatermark, provisionalBill };
+}

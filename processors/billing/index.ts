@@ -1,0 +1,14 @@
+export * from './billing-period';
+export * from './billing-options';
+export * from './billing-state';
+export * from './invoice';
+export * from './local-days';
+export * from './money';
+export * from './price-consumption';
+export * from './register-consumption';
+export * from './tariff';
+export * from './tariff-assignment';
+export * from './units';
+export * from './urdb-import';
+export * from './usage-profile';
+export { billingConfigError, invalidBilling } from './billing-errors';
