@@ -12,3 +12,4 @@ export * from './units';
 export * from './urdb-import';
 export * from './usage-profile';
 export { billingConfigError, invalidBilling } from './billing-errors';
+export * from './invoice-rows';
