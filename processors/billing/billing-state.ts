@@ -122,6 +122,9 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
   }
 
   function noteInstant(state: MeterBillingState, ts: number): void {
+    // Only the first data (or earlier data before any period closed) moves the open period;
+    // the common case returns before any calendar arithmetic.
+    if (state.openPeriodStart !== null && (ts >= state.openPeriodStart || state.closed.length > 0 || state.profile.serviceStart !== null)) return;
     const start = billingPeriodAt(ts, cycleOf(state)).start;
     if (state.openPeriodStart === null) state.openPeriodStart = start;
     else if (state.closed.length === 0 && state.profile.serviceStart === null && start < state.openPeriodStart) state.openPeriodStart = start;
@@ -166,9 +169,10 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
 
   function computeBill(state: MeterBillingState, period: BillingPeriod, analysis: RegisterAnalysis): Bill {
     const { profile } = state;
-    const usage = usageBetween(analysis.segments, period.start, period.end, profile.zone);
     const dates = billableDates(state, period);
     const shares = tariffShares(options.assignment, profile.meterId, profile.sector, dates);
+    const hourly = shares.some((s) => options.tariffs.get(s.tariffId)!.tou !== undefined);
+    const usage = usageBetween(analysis.segments, period.start, period.end, profile.zone, { hourly });
     const lines: InvoiceLine[] = [];
     let currency: string | null = null;
     for (const share of shares) {
@@ -287,6 +291,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
   function provisionalBill(state: MeterBillingState, nowMs: number): Invoice | null {
     if (state.openPeriodStart === null) return null;
     const period = billingPeriodAt(state.openPeriodStart, cycleOf(state));
+    if (state.profile.serviceEnd !== null && period.start >= state.profile.serviceEnd) return null;
     const analysis = analyseRegister(state.register, registerOptions(state));
     const bill = computeBill(state, period, analysis);
     return invoice(state, period, analysis, bill, {

@@ -40,16 +40,19 @@ function addSpread(profile: UsageProfile, from: number, to: number, quantity: nu
 
 /**
  * The consumption in [from, to) of `segments` (each spread evenly over its (from, to] span),
- * in total and by local hour slot of `zone`.
+ * in total and (unless `hourly` is false: only TOU tariffs need it) by local hour slot of `zone`.
  */
-export function usageBetween(segments: readonly ConsumptionSegment[], from: number, to: number, zone: string): UsageProfile {
+export function usageBetween(segments: readonly ConsumptionSegment[], from: number, to: number, zone: string, options: { hourly?: boolean } = {}): UsageProfile {
+  const hourly = options.hourly ?? true;
   const profile: UsageProfile = { total: 0, byHour: new Array<number>(usageSlots).fill(0) };
   for (const s of segments) {
     if (s.to === s.from) {
       // An instantaneous step (e.g. at a replacement) belongs to the instant it happened.
       if (s.to >= from && s.to < to) {
-        const p = localParts(s.to, zone);
-        profile.byHour[hourSlot(p.month, p.weekday === 0 || p.weekday === 6, p.hour)]! += s.quantity;
+        if (hourly) {
+          const p = localParts(s.to, zone);
+          profile.byHour[hourSlot(p.month, p.weekday === 0 || p.weekday === 6, p.hour)]! += s.quantity;
+        }
         profile.total += s.quantity;
       }
       continue;
@@ -58,7 +61,7 @@ export function usageBetween(segments: readonly ConsumptionSegment[], from: numb
     const b = Math.min(s.to, to);
     if (a >= b) continue;
     const perMs = s.quantity / (s.to - s.from);
-    addSpread(profile, a, b, perMs, zone);
+    if (hourly) addSpread(profile, a, b, perMs, zone);
     profile.total += perMs * (b - a);
   }
   return profile;

@@ -11,6 +11,13 @@ describe('attributing consumption to time', () => {
     for (let hour = 0; hour < 24; hour++) expect(u.byHour[hourSlot(1, false, hour)]).toBeCloseTo(hour >= 4 && hour < 8 ? 1 : 0, 9);
   });
 
+  it('skips the hourly split when no TOU tariff needs it', () => {
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    const u = usageBetween([{ from: t0, to: t0 + 10 * h, quantity: 10, kind: 'increase' }], t0 + 4 * h, t0 + 8 * h, 'UTC', { hourly: false });
+    expect(u.total).toBeCloseTo(4, 9);
+    expect(u.byHour.every((q) => q === 0)).toBe(true);
+  });
+
   it('uses local wall-clock hours across spring-forward (New York 2026-03-08, a Sunday)', () => {
     // 00:00 EST (05:00Z) → 07:00 EDT (11:00Z) is 6 real hours; 6 kWh = 1 per hour in local hours
     // 0, 1, 3, 4, 5, 6. Hour 2 does not exist that day.
