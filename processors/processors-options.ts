@@ -18,6 +18,8 @@ export interface ProcessorsOptions {
   flushRecords: number;
   /** @default 500 */
   flushIntervalMs: number;
+  /** @default 5000 */
+  checkpointIntervalMs: number;
   rolling: { sliding: SlidingWindowSpec[]; tumbling: TumblingWindowSpec[]; timeZone: string };
   /** @default 18083 */
   httpPort: number | null;
@@ -38,6 +40,7 @@ export function processorsOptionsFromConfig(config: Config, logger: Logger): Pro
     allowedLatenessMs: config.int('MF_PROCESSORS_LATENESS_MS'),
     flushRecords: config.int('MF_PROCESSORS_FLUSH_RECORDS'),
     flushIntervalMs: config.int('MF_PROCESSORS_FLUSH_INTERVAL_MS'),
+    checkpointIntervalMs: config.int('MF_PROCESSORS_CHECKPOINT_INTERVAL_MS'),
     rolling: { sliding: parseSlidingWindows(config.string('MF_ROLLING_WINDOWS')), tumbling: parseTumblingWindows(config.string('MF_ROLLUP_BUCKETS')), timeZone },
     httpPort: config.int('MF_PROCESSORS_HTTP_PORT'),
     logger,

@@ -26,6 +26,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
       allowedLatenessMs: options.allowedLatenessMs,
       flushRecords: options.flushRecords,
       flushIntervalMs: options.flushIntervalMs,
+      checkpointIntervalMs: options.checkpointIntervalMs,
       metrics,
       logger: log.child(rolling.name),
     }),

@@ -83,6 +83,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_PROCESSORS_LATENESS_MS', '120000', 'int', 'processors', 'Allowed lateness (grace): the watermark is the highest event time seen in a partition minus this; windows close when the watermark passes their end', { min: 0, max: 7 * day }),
   v('MF_PROCESSORS_FLUSH_RECORDS', '20000', 'int', 'processors', 'Write outputs, checkpoint state and commit offsets once this many readings are handled', { min: 1, max: 1000000 }),
   v('MF_PROCESSORS_FLUSH_INTERVAL_MS', '500', 'int', 'processors', '…or at the latest this long after the oldest unflushed reading', { min: 1, max: 60000 }),
+  v('MF_PROCESSORS_CHECKPOINT_INTERVAL_MS', '5000', 'int', 'processors', 'How often changed state is checkpointed to QuestDB (processor_state) and offsets committed; a crash replays at most this much, rewriting the same outputs', { min: 1, max: 600000 }),
   v('MF_ROLLING_WINDOWS', '15m/5m,1h/15m,24h/1h', 'string', 'processors', 'Per-meter sliding windows of the instantaneous rate, <size>/<hop> (a window ends, and is emitted, every hop)'),
   v('MF_ROLLUP_BUCKETS', '1m,1h,1d', 'string', 'processors', 'Tumbling buckets per sector and for the fleet; 1d follows local days in MF_ROLLUP_TIME_ZONE'),
   v('MF_ROLLUP_TIME_ZONE', 'UTC', 'string', 'processors', 'IANA time zone of the 1-day rollup buckets (e.g. America/Sao_Paulo)'),

@@ -53,16 +53,22 @@ export interface RawConsumerOptions {
   /**
    * Makes the output of every batch handled so far durable. The handled batches' offsets are
    * committed only after it resolves. If it rejects, it must have dropped its buffered output:
-   * the consumer rewinds those partitions and the records are handled again.
+   * the consumer rewinds those partitions and the records are handled again. Resolving with
+   * `{ commit: false }` keeps the offsets for the commit of a later flush.
    * Default: nothing to flush (handle's output is durable when it resolves).
    */
-  flush?(): Promise<void>;
+  flush?(): Promise<void | FlushOutcome>;
   /** Flush once this many records are handled but not flushed. @default 1 (every batch) */
   flushRecords?: number;
   /** Flush buffered records at the latest this long after the oldest was handled. @default 200 */
   flushIntervalMs?: number;
   /** Called when this member (re)joins the group: partitions may have moved. */
   onRebalance?(): void;
+}
+
+export interface FlushOutcome {
+  /** false: do not commit these offsets yet. */
+  commit: boolean;
 }
 
 export interface RawConsumer {
@@ -159,8 +165,9 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
           const offsets = [...pending.values()];
           pending.clear();
           pendingRecords = 0;
+          let outcome: FlushOutcome | void;
           try {
-            await opts.flush?.();
+            outcome = await opts.flush?.();
             backoffMs = 100;
           } catch (error) {
             log.warn(`flush failed; re-reading ${offsets.length} partition(s) from their last commit in ${backoffMs} ms`, { error: (error as Error).message });
@@ -172,6 +179,15 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
               } catch {
                 // not ours any more after a rebalance: its new owner starts from the last commit
               }
+            }
+            return;
+          }
+          if (outcome && !outcome.commit) {
+            // Durable but not yet to be committed (e.g. state not checkpointed): keep for a later flush.
+            for (const o of offsets) {
+              const key = `${o.topic}|${o.partition}`;
+              const newer = pending.get(key);
+              pending.set(key, newer ? { ...newer, from: o.from } : o);
             }
             return;
           }

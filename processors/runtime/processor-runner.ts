@@ -1,6 +1,6 @@
 import { questdbTables, type KafkaTopicSpec, type KafkaTopics, type Reading } from '../../core/contracts';
 import { MeterflowError, describeError } from '../../core/errors';
-import { createBatchingProducer, createKafkaClient, type IncomingBatch, type RawConsumer } from '../../core/kafka';
+import { createBatchingProducer, createKafkaClient, type FlushOutcome, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
 import { createIlpWriter, type IlpWriter } from '../../core/questdb/ilp-writer';
@@ -20,6 +20,12 @@ export interface ProcessorRunnerOptions<S> {
   allowedLatenessMs: number;
   flushRecords: number;
   flushIntervalMs: number;
+  /**
+   * How often state is checkpointed (and offsets committed). Outputs are written every flush;
+   * a checkpoint writes every changed key's state, so it is kept less frequent. A crash replays
+   * at most this much, which rewrites the same outputs.
+   */
+  checkpointIntervalMs: number;
   metrics: Metrics;
   logger: Logger;
 }
@@ -48,7 +54,8 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
   const emitted = metrics.counter('rows_emitted_total', 'Result rows written, by table');
   const lateCount = metrics.counter('late_readings_total', 'Readings that came after their windows were emitted, by processor');
   const restores = metrics.counter('partition_restores_total', 'Partitions whose state was loaded from processor_state');
-  const flushSeconds = metrics.summary('flush_seconds', 'Outputs + checkpoint + commit, per flush');
+  const flushSeconds = metrics.summary('flush_seconds', 'Outputs (and checkpoint when due), per flush');
+  const checkpoints = metrics.counter('checkpoints_total', 'State checkpoints written (each followed by an offset commit), by processor');
   const tasks = new Map<number, PartitionTask<S>>();
   metrics.gauge('state_keys', 'Keys held in memory (meters, sectors, fleet)', () => [...tasks.values()].reduce((n, t) => n + t.size(), 0));
   const watermarks = metrics.gauge('watermark_lag_seconds', 'Wall clock minus the lowest partition watermark', () => {
@@ -105,13 +112,51 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     pending.partitions.add(batch.partition);
   };
 
-  const flush = async () => {
+  let lastCheckpoint = Date.now();
+  let stopping = false;
+  /** Partitions with state changed since the last checkpoint. */
+  const unsaved = new Set<number>();
+
+  const checkpoint = async () => {
+    for (const partition of unsaved) {
+      const task = tasks.get(partition);
+      if (task) await store.write(writer, partition, task.takeDirty());
+    }
+    await writer.flush();
+    unsaved.clear();
+    unsavedSince = null;
+    lastCheckpoint = Date.now();
+    checkpoints.inc({ processor: processor.name });
+  };
+
+  /** Generation in which state was first changed after the last checkpoint; null when all is saved. */
+  let unsavedSince: number | null = null;
+
+  const flush = async (): Promise<FlushOutcome> => {
     const work = pending;
-    if (!work) return;
     pending = null;
+    if (work) unsavedSince ??= work.generation;
+    if (unsavedSince !== null && unsavedSince !== generation) {
+      // A rebalance dropped state changed since the checkpoint: rewind to the last commit and redo it.
+      unsavedSince = null;
+      reset();
+      unsaved.clear();
+      throw new MeterflowError('KAFKA_UNAVAILABLE', 'the group rebalanced since the last checkpoint; re-reading from the last commit', { retriable: true });
+    }
+    const due = stopping || Date.now() - lastCheckpoint >= options.checkpointIntervalMs;
+    if (!work) {
+      if (!due) return { commit: false };
+      try {
+        await checkpoint();
+      } catch (error) {
+        writer.discard();
+        reset();
+        throw error;
+      }
+      return { commit: true };
+    }
     const started = process.hrtime.bigint();
     try {
-      if (work.generation !== generation) throw new MeterflowError('KAFKA_UNAVAILABLE', 'the group rebalanced since these records were read; they are read again', { retriable: true });
       for (const row of work.rows) {
         await writer.row(row.table, row.ts, (w) => {
           for (const [name, value] of Object.entries(row.symbols)) w.symbol(name, value);
@@ -143,17 +188,17 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
           work.rows.map((row) => producer.send({ topic, key: row.symbols.meter_id ?? row.symbols.scope_id ?? 'all', value: JSON.stringify({ table: row.table, ts: row.ts, ...row.symbols, ...row.values }) })),
         );
       }
-      for (const partition of work.partitions) {
-        const task = tasks.get(partition);
-        if (task) await store.write(writer, partition, task.takeDirty());
-      }
-      await writer.flush();
+      for (const partition of work.partitions) unsaved.add(partition);
+      if (due) await checkpoint();
       for (const row of work.rows) emitted.inc({ table: row.table });
       if (work.late.length > 0) lateCount.inc({ processor: processor.name }, work.late.length);
       flushSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      return { commit: due };
     } catch (error) {
       writer.discard();
-      reset(); // the consumer rewinds; state is reloaded from the last checkpoint
+      reset(); // the consumer rewinds to its last commit; state is reloaded from the last checkpoint
+      unsaved.clear();
+      unsavedSince = null;
       throw error;
     }
   };
@@ -176,7 +221,8 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
   return {
     partitions: () => [...tasks.keys()].sort((a, b) => a - b),
     async stop() {
-      await consumer.disconnect(); // flushes and commits what was handled
+      stopping = true; // the last flush checkpoints and commits
+      await consumer.disconnect();
       await producer.close(10_000);
       await writer.close();
       await pool.end();

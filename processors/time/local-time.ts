@@ -91,10 +91,25 @@ export function fromLocal(zone: string, year: number, month: number, day = 1, ho
   return Math.max(first, second);
 }
 
-/** Local midnight that starts the day containing `ts`. */
+const quarterHour = 15 * 60_000;
+const dayStarts = new Map<string, Map<number, number>>();
+
+/**
+ * Local midnight that starts the day containing `ts`. Memoised per quarter hour: Intl is slow
+ * (tens of µs a call) and every zone changes offset on a quarter-hour boundary.
+ */
 export function startOfLocalDay(ts: number, zone: string): number {
-  const p = localParts(ts, zone);
-  return fromLocal(zone, p.year, p.month, p.day);
+  let cache = dayStarts.get(zone);
+  if (!cache) dayStarts.set(zone, (cache = new Map()));
+  const slot = Math.floor(ts / quarterHour);
+  let start = cache.get(slot);
+  if (start === undefined) {
+    const p = localParts(ts, zone);
+    start = fromLocal(zone, p.year, p.month, p.day);
+    if (cache.size > 100_000) cache.clear(); // bounded: ~3 years of quarter hours per zone
+    cache.set(slot, start);
+  }
+  return start;
 }
 
 /** Local midnight that starts the calendar month containing `ts`. */

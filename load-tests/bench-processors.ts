@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
+import { loadConfig } from '../core/config';
+import { createKafkaTopics, type Reading } from '../core/contracts';
+import { describeError } from '../core/errors';
+import { createKafkaClient } from '../core/kafka';
+import { silentLogger } from '../core/logger';
+import { startStack } from '../deploy/stack/stack';
+import { startChildService, waitForHealth } from './child-service';
+
+const flags: FlagSpec[] = [
+  { name: 'meters', kind: 'int', default: '10000', description: 'active meters' },
+  { name: 'readings-per-meter', kind: 'int', default: '20', description: 'readings per meter (one a minute in event time)' },
+  { name: 'verbose', kind: 'bool', description: "print the processors' log" },
+  { name: 'help', kind: 'bool', description: 'show this help' },
+];
+
+const usage = `
+Processors benchmark: fills a fresh readings topic (straight into Kafka, no MQTT), then runs
+the stream processors (npm run processors, as their own process) over it from the start and
+prints readings/s until the consumer group has caught up, Node CPU time per reading, and the
+resident memory the processors' state takes per 10,000 active meters. Starts (or reuses)
+the local stack. Not a test: it measures.
+
+Usage: npm run bench:processors -- [flags]
+
+${describeFlags(flags)}
+`;
+
+const port = 18193;
+
+async function scrape(): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    values.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return values;
+}
+
+async function main() {
+  const args = parseFlags(process.argv.slice(2), flags);
+  if (args.help) return void process.stdout.write(`${usage.trim()}\n`);
+  const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const meters = args.meters as number;
+  const perMeter = args['readings-per-meter'] as number;
+  await startStack({ log: args.verbose ? say : () => {} });
+  const runId = `pbench${randomUUID().slice(0, 6)}`;
+  const config = loadConfig({ ...process.env, MF_KAFKA_TOPIC_PREFIX: `${runId}.` });
+  const topics = createKafkaTopics(`${runId}.`, config.int('MF_KAFKA_PARTITIONS'));
+  const kafka = createKafkaClient({ brokers: config.list('MF_KAFKA_BROKERS'), clientId: runId, logger: silentLogger });
+  await kafka.ensureTopics([topics.readings]);
+  const producer = await kafka.createProducer();
+  const total = meters * perMeter;
+  const t0 = Math.floor((Date.now() - (perMeter + 120) * 60_000) / 60_000) * 60_000;
+  say(`writing ${total} readings of ${meters} meters to ${topics.readings.name}`);
+  for (let k = 0; k < perMeter; k += 1) {
+    const batch: Reading[] = [];
+    for (let m = 0; m < meters; m += 1) {
+      batch.push({ meterId: `${runId}-m${m}`, kind: 'water', ts: t0 + k * 60_000 + (m % 60) * 1000, value: (m + k) % 17, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: k, sector: `${runId}-s${m % 20}`, receivedAt: Date.now() });
+    }
+    for (let i = 0; i < batch.length; i += 5000) {
+      await producer.sendBatch(batch.slice(i, i + 5000).map((r) => ({ topic: topics.readings.name, key: r.meterId, value: JSON.stringify(r) })));
+    }
+  }
+  await producer.disconnect();
+
+  const group = `${runId}-processors`;
+  const child = startChildService('processors', 'processors/cli.ts', { MF_KAFKA_TOPIC_PREFIX: `${runId}.`, MF_PROCESSORS_GROUP_ID: group, MF_PROCESSORS_HTTP_PORT: String(port), MF_LOG_LEVEL: args.verbose ? 'info' : 'warn' }, (line) => process.stderr.write(`${line}\n`));
+  try {
+    await waitForHealth(`http://127.0.0.1:${port}/health`);
+    const before = await scrape();
+    const start = Date.now();
+    say('processing');
+    const processed = (m: Map<string, number>) => m.get('meterflow_processors_records_processed_total{processor="rolling-averages"}') ?? 0;
+    let after = before;
+    let lastLog = 0;
+    while (processed(after) < total) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await scrape();
+      if (Date.now() - lastLog > 5000) {
+        lastLog = Date.now();
+        say(`${processed(after)} / ${total}`);
+      }
+    }
+    const seconds = (Date.now() - start) / 1000;
+    // Let the last flush (outputs + checkpoint) finish before reading CPU and memory.
+    await new Promise((r) => setTimeout(r, 1000));
+    after = await scrape();
+    const cpu = (after.get('process_cpu_seconds_total') ?? 0) - (before.get('process_cpu_seconds_total') ?? 0);
+    const rssMb = (after.get('process_resident_memory_bytes') ?? 0) / 1e6;
+    const baseMb = (before.get('process_resident_memory_bytes') ?? 0) / 1e6;
+    const keys = after.get('meterflow_processors_state_keys') ?? 0;
+    const result = {
+      machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+      readings: total,
+      meters,
+      readingsPerS: Math.round(total / seconds),
+      cpuMicrosPerReading: Number(((cpu * 1e6) / total).toFixed(1)),
+      rssMb: Number(rssMb.toFixed(1)),
+      rssAtStartMb: Number(baseMb.toFixed(1)),
+      stateMbPer10kMeters: Number((((rssMb - baseMb) * 10_000) / meters).toFixed(1)),
+      stateKeys: keys,
+      rowsEmitted: [...after].filter(([k]) => k.startsWith('meterflow_processors_rows_emitted_total')).reduce((n, [, v]) => n + v, 0),
+    };
+    process.stdout.write(
+      [
+        `machine          ${result.machine}`,
+        `processors       rolling averages (15m/5m, 1h/15m, 24h/1h per meter) + rollups (1m, 1h, 1d per sector and fleet)`,
+        `readings         ${total} (${meters} meters x ${perMeter})`,
+        `throughput       ${result.readingsPerS} readings/s (Kafka -> state -> QuestDB outputs + checkpoints, group caught up)`,
+        `CPU              ${result.cpuMicrosPerReading} us per reading`,
+        `memory           RSS ${result.rssMb} MB (at start ${result.rssAtStartMb} MB): ~${result.stateMbPer10kMeters} MB per 10,000 active meters`,
+        JSON.stringify(result),
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await child.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:processors failed: ${describeError(error)}\n`);
+  process.exit(1);
+});
