@@ -1,10 +1,15 @@
 import type { Config } from '../core/config';
-import { createKafkaTopics, type KafkaTopics } from '../core/contracts';
+import { readJsonFile } from '../core/config';
+import { createKafkaTopics, meterKinds, type KafkaTopics, type MeterKind } from '../core/contracts';
+import { parseAlertRulesConfig, type AlertRulesConfig } from './alert-rules/rule-config';
+import { defaultBillingConfig } from './billing/default-billing-config';
+import type { BillingOptionsInput } from './billing/billing-options';
+import { parseLeakConfig, type LeakConfig } from './leak-detection/leak-config';
 import { MeterflowError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { QuestdbPgOptions } from '../core/questdb/questdb-sql';
 import { questdbPgFromConfig } from './raw-readings-sink/sink-options';
-import { parseSlidingWindows, parseTumblingWindows, type SlidingWindowSpec, type TumblingWindowSpec } from './rolling-averages/window-specs';
+import { parseDuration, parseSlidingWindows, parseTumblingWindows, type SlidingWindowSpec, type TumblingWindowSpec } from './rolling-averages/window-specs';
 import { checkTimeZone } from './time/local-time';
 
 export interface ProcessorsOptions {
@@ -21,18 +26,15 @@ export interface ProcessorsOptions {
   /** @default 5000 */
   checkpointIntervalMs: number;
   rolling: { sliding: SlidingWindowSpec[]; tumbling: TumblingWindowSpec[]; timeZone: string };
+  alerts: { leak: LeakConfig; rules: AlertRulesConfig; webhookUrl: string | null };
+  billing: { config: BillingOptionsInput; kinds: MeterKind[]; timeZone: string; provisionalIntervalMs: number };
   /** @default 18083 */
   httpPort: number | null;
   logger: Logger;
 }
 
 export function processorsOptionsFromConfig(config: Config, logger: Logger): ProcessorsOptions {
-  let timeZone: string;
-  try {
-    timeZone = checkTimeZone(config.string('MF_ROLLUP_TIME_ZONE'));
-  } catch (error) {
-    throw new MeterflowError('CONFIG_INVALID', `MF_ROLLUP_TIME_ZONE: ${(error as Error).message}`);
-  }
+  const timeZone = zoneFrom('MF_ROLLUP_TIME_ZONE', config.string('MF_ROLLUP_TIME_ZONE'));
   return {
     groupIdPrefix: config.string('MF_PROCESSORS_GROUP_ID'),
     kafka: { brokers: config.list('MF_KAFKA_BROKERS'), topics: createKafkaTopics(config.string('MF_KAFKA_TOPIC_PREFIX'), config.int('MF_KAFKA_PARTITIONS')) },
@@ -42,7 +44,44 @@ export function processorsOptionsFromConfig(config: Config, logger: Logger): Pro
     flushIntervalMs: config.int('MF_PROCESSORS_FLUSH_INTERVAL_MS'),
     checkpointIntervalMs: config.int('MF_PROCESSORS_CHECKPOINT_INTERVAL_MS'),
     rolling: { sliding: parseSlidingWindows(config.string('MF_ROLLING_WINDOWS')), tumbling: parseTumblingWindows(config.string('MF_ROLLUP_BUCKETS')), timeZone },
+    alerts: {
+      leak: parseLeakConfig(readJsonFile('MF_LEAK_CONFIG_FILE', config.string('MF_LEAK_CONFIG_FILE')) ?? {}),
+      rules: parseAlertRulesConfig(readJsonFile('MF_ALERT_RULES_FILE', config.string('MF_ALERT_RULES_FILE')) ?? {}),
+      webhookUrl: webhookUrl(config.string('MF_ALERT_WEBHOOK_URL')),
+    },
+    billing: {
+      config: (readJsonFile('MF_BILLING_CONFIG_FILE', config.string('MF_BILLING_CONFIG_FILE')) as BillingOptionsInput | undefined) ?? defaultBillingConfig,
+      kinds: billingKinds(config.list('MF_BILLING_KINDS')),
+      timeZone: zoneFrom('MF_BILLING_TIME_ZONE', config.string('MF_BILLING_TIME_ZONE')),
+      provisionalIntervalMs: parseDuration(config.string('MF_BILLING_PROVISIONAL_INTERVAL'), 'MF_BILLING_PROVISIONAL_INTERVAL'),
+    },
     httpPort: config.int('MF_PROCESSORS_HTTP_PORT'),
     logger,
   };
+}
+
+function zoneFrom(variable: string, zone: string): string {
+  try {
+    return checkTimeZone(zone);
+  } catch (error) {
+    throw new MeterflowError('CONFIG_INVALID', `${variable}: ${(error as Error).message}`);
+  }
+}
+
+function billingKinds(list: string[]): MeterKind[] {
+  for (const kind of list) {
+    if (!(meterKinds as readonly string[]).includes(kind)) throw new MeterflowError('CONFIG_INVALID', `MF_BILLING_KINDS: "${kind}" is not one of ${meterKinds.join(', ')}`);
+  }
+  return list as MeterKind[];
+}
+
+function webhookUrl(text: string): string | null {
+  if (text === '') return null;
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+    return text;
+  } catch {
+    throw new MeterflowError('CONFIG_INVALID', `MF_ALERT_WEBHOOK_URL must be an http(s) URL; got "${text}"`);
+  }
 }

@@ -1,7 +1,16 @@
 import { startHealthServer, type HealthServer } from '../core/http/health-server';
 import { createMetrics, type Metrics } from '../core/metrics';
 import type { ProcessorsOptions } from './processors-options';
+import type { KafkaTopicSpec } from '../core/contracts';
+import { describeError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { createWebhookNotifier, type AlertNotifier } from './alert-rules/webhook-notifier';
+import type { AlertEvent } from './alert-rules/alert-event';
+import { createAlertsProcessor } from './alerts/alerts-processor';
+import { createBillingProcessor } from './billing/billing-processor';
+import { createBillingEngine } from './billing/billing-state';
 import { createRollingAverages } from './rolling-averages/rolling-averages';
+import type { KeyedProcessor, OutputRow } from './runtime/keyed-processor';
 import { startProcessorRunner, type ProcessorRunner } from './runtime/processor-runner';
 
 export interface Processors {
@@ -15,22 +24,30 @@ export interface Processors {
 export async function startProcessors(options: ProcessorsOptions): Promise<Processors> {
   const metrics = createMetrics('meterflow_processors');
   const log = options.logger;
-  const rolling = createRollingAverages(options.rolling);
-  const runners: Record<string, ProcessorRunner> = {
-    [rolling.name]: await startProcessorRunner({
-      processor: rolling,
-      groupId: `${options.groupIdPrefix}.${rolling.name}`,
+  const processorList: KeyedProcessor<unknown>[] = [
+    createRollingAverages(options.rolling) as KeyedProcessor<unknown>,
+    createAlertsProcessor(options.alerts) as KeyedProcessor<unknown>,
+    createBillingProcessor({ engine: createBillingEngine(options.billing.config), kinds: options.billing.kinds, timeZone: options.billing.timeZone, provisionalIntervalMs: options.billing.provisionalIntervalMs }) as KeyedProcessor<unknown>,
+  ];
+  const outputTopics: Record<string, KafkaTopicSpec> = { 'rolling-averages': options.kafka.topics.rollups, alerts: options.kafka.topics.alerts };
+  const webhook = options.alerts.webhookUrl ? createWebhookNotifier(options.alerts.webhookUrl, fetch) : null;
+  const runners: Record<string, ProcessorRunner> = {};
+  for (const processor of processorList) {
+    runners[processor.name] = await startProcessorRunner({
+      processor,
+      groupId: `${options.groupIdPrefix}.${processor.name}`,
       kafka: options.kafka,
-      outputTopic: options.kafka.topics.rollups,
+      outputTopic: outputTopics[processor.name] ?? null,
       questdb: options.questdb,
       allowedLatenessMs: options.allowedLatenessMs,
       flushRecords: options.flushRecords,
       flushIntervalMs: options.flushIntervalMs,
       checkpointIntervalMs: options.checkpointIntervalMs,
       metrics,
-      logger: log.child(rolling.name),
-    }),
-  };
+      logger: log.child(processor.name),
+      ...(webhook && processor.name === 'alerts' ? { onFlushed: (rows: OutputRow[]) => notifyAlerts(webhook, rows, log) } : {}),
+    });
+  }
   let stopping = false;
   const health: HealthServer | null =
     options.httpPort === null ? null : await startHealthServer(options.httpPort, () => ({ healthy: !stopping, detail: { processors: Object.keys(runners), stopping } }), metrics);
@@ -44,4 +61,26 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
       await health?.close();
     },
   };
+}
+
+/** After the alerts are durable: each transition to the webhook (at least once; the alert id deduplicates). */
+function notifyAlerts(webhook: AlertNotifier, rows: OutputRow[], log: Logger): void {
+  for (const row of rows) {
+    if (row.table !== 'alerts') continue;
+    const event: AlertEvent = {
+      alertId: row.symbols.alert_id!,
+      meterId: row.symbols.meter_id!,
+      sector: row.symbols.sector ?? null,
+      rule: row.symbols.rule!,
+      ruleKind: row.symbols.rule_kind as AlertEvent['ruleKind'],
+      severity: row.symbols.severity as AlertEvent['severity'],
+      state: row.symbols.state as AlertEvent['state'],
+      startedAt: row.values.started_at as number,
+      ...(row.values.ended_at !== null ? { endedAt: row.values.ended_at as number } : {}),
+      evidence: JSON.parse(row.values.evidence as string) as AlertEvent['evidence'],
+      ...(row.values.estimated_loss_l !== null ? { estimatedLossL: row.values.estimated_loss_l as number } : {}),
+      at: row.ts,
+    };
+    webhook.notify(event).catch((error: unknown) => log.warn('alert webhook gave up', { alertId: event.alertId, error: describeError(error) }));
+  }
 }

@@ -1,2 +1,3 @@
 export { envVariables, type EnvVariable } from './env-spec';
 export { loadConfig, type Config, type RawEnv } from './load-config';
+export { readJsonFile } from './read-json-file';

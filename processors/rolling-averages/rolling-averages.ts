@@ -117,6 +117,7 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
             ts: end,
             symbols: { meter_id: meterId, window_size: spec.name, ...(state.sector ? { sector: state.sector } : {}) },
             values: { window_start: from, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] },
+            types: { window_start: 'timestamp', count: 'long' },
           });
         }
         b.closedEnd = end;
@@ -139,6 +140,7 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
           ts: s,
           symbols: { scope, scope_id: scopeId, bucket: spec.name },
           values: { kafka_partition: ctx.partition, bucket_end: end, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] },
+          types: { kafka_partition: 'long', bucket_end: 'timestamp', count: 'long' },
         });
         delete b.buckets[s];
         b.closedEnd = Math.max(b.closedEnd ?? end, end);

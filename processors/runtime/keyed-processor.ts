@@ -6,6 +6,8 @@ export interface OutputRow {
   ts: number;
   symbols: Record<string, string>;
   values: Record<string, number | string | boolean | null>;
+  /** Column types where a value's JavaScript type is not enough (numbers are DOUBLE otherwise). */
+  types?: Record<string, 'long' | 'timestamp'>;
 }
 
 /** What a processor may do while it handles a reading or a watermark. */

@@ -28,6 +28,8 @@ export interface ProcessorRunnerOptions<S> {
   checkpointIntervalMs: number;
   metrics: Metrics;
   logger: Logger;
+  /** Called with the rows of each flush once they are durable (e.g. to notify a webhook). */
+  onFlushed?(rows: OutputRow[]): void;
 }
 
 export interface ProcessorRunner {
@@ -65,7 +67,15 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
   void watermarks;
 
   const pool = createQuestdbPool({ ...options.questdb.pg, max: 2 });
-  await ensureTables(pool, [questdbTables.rollingAverages, questdbTables.rollups, questdbTables.lateReadings, questdbTables.processorState]);
+  await ensureTables(pool, [
+    questdbTables.rollingAverages,
+    questdbTables.rollups,
+    questdbTables.alerts,
+    questdbTables.invoices,
+    questdbTables.invoiceLines,
+    questdbTables.lateReadings,
+    questdbTables.processorState,
+  ]);
   // State belongs to the consumer group: deployments (or test runs) sharing a QuestDB keep theirs apart.
   const store = createStateStore<S>(options.groupId, pool);
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: `meterflow-${processor.name}`, logger: log.child('kafka') });
@@ -164,8 +174,8 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
             if (value === null) continue;
             if (typeof value === 'boolean') w.booleanColumn(name, value);
             else if (typeof value === 'string') w.stringColumn(name, value);
-            else if (name === 'window_start' || name === 'bucket_end') w.timestampColumn(name, value, 'ms');
-            else if (Number.isInteger(value) && (name === 'count' || name === 'kafka_partition')) w.intColumn(name, value);
+            else if (row.types?.[name] === 'timestamp') w.timestampColumn(name, value, 'ms');
+            else if (row.types?.[name] === 'long') w.intColumn(name, value);
             else w.floatColumn(name, value);
           }
         });
@@ -191,6 +201,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
       for (const partition of work.partitions) unsaved.add(partition);
       if (due) await checkpoint();
       for (const row of work.rows) emitted.inc({ table: row.table });
+      if (work.rows.length > 0) options.onFlushed?.(work.rows);
       if (work.late.length > 0) lateCount.inc({ processor: processor.name }, work.late.length);
       flushSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
       return { commit: due };

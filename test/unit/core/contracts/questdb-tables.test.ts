@@ -23,7 +23,7 @@ const tables = Object.entries(questdbTables);
 
 describe('questdbTables', () => {
   it('declares the raw tables, the processor outputs and the state table', () => {
-    expect(tables.map(([, t]) => t.name).sort()).toEqual(['dead_letters', 'edge_stats', 'late_readings', 'processor_state', 'readings', 'rolling_averages', 'rollups']);
+    expect(tables.map(([, t]) => t.name).sort()).toEqual(['alerts', 'dead_letters', 'edge_stats', 'invoice_lines', 'invoices', 'late_readings', 'processor_state', 'readings', 'rolling_averages', 'rollups']);
   });
 
   it.each(tables)('%s: DDL creates the table it is named after', (_key, table) => {

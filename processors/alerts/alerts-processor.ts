@@ -1,0 +1,50 @@
+import type { Reading } from '../../core/contracts';
+import type { AlertEvent } from '../alert-rules/alert-event';
+import type { AlertRulesConfig } from '../alert-rules/rule-config';
+import { advanceRuleWatermark, applyRuleInput, nextRuleDue } from '../alert-rules/rule-engine';
+import { createRuleState, type MeterRuleState } from '../alert-rules/rule-state';
+import type { LeakConfig } from '../leak-detection/leak-config';
+import { advanceWatermark as advanceLeak, applyReading as applyLeakReading, nextDue as nextLeakDue } from '../leak-detection/leak-detector';
+import { createLeakState, type LeakState } from '../leak-detection/leak-state';
+import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
+import { alertRow } from './alert-rows';
+
+interface MeterAlertState {
+  /** Water meters only. */
+  leak: LeakState | null;
+  rules: MeterRuleState;
+}
+
+/**
+ * Leak detection (continuous flow, night flow, burst) and the reading-driven alert rules
+ * (thresholds with duration and hysteresis, rate of rise, silent meters, register anomalies),
+ * per meter, on event time. Every open/close transition becomes a row of the alerts table
+ * (and a record on the alerts topic) with a deterministic alert id, so a replay rewrites the
+ * same rows.
+ */
+export function createAlertsProcessor(options: { leak: LeakConfig; rules: AlertRulesConfig }): KeyedProcessor<MeterAlertState> {
+  const emit = (events: AlertEvent[], ctx: ProcessorContext) => {
+    for (const event of events) ctx.emit(alertRow(event));
+  };
+  return {
+    name: 'alerts',
+    keysOf: (r: Reading) => [r.meterId],
+    init: (meterId, r) => ({ leak: r.kind === 'water' ? createLeakState(meterId, r.sector) : null, rules: createRuleState(meterId, r.sector) }),
+    apply(_key, state, reading, ctx) {
+      if (state.leak) {
+        const leak = applyLeakReading(state.leak, reading, options.leak);
+        if (leak.status === 'late') ctx.late(reading, 'leak detection: its hour was already evaluated');
+        emit(leak.events, ctx);
+      }
+      emit(applyRuleInput(state.rules, { type: 'reading', reading }, options.rules).events, ctx);
+    },
+    advance(_key, state, ctx) {
+      if (state.leak) emit(advanceLeak(state.leak, ctx.watermark, options.leak), ctx);
+      emit(advanceRuleWatermark(state.rules, ctx.watermark, options.rules), ctx);
+    },
+    nextDue(state) {
+      const due = [state.leak ? nextLeakDue(state.leak, options.leak) : null, nextRuleDue(state.rules, options.rules)].filter((d): d is number => d !== null);
+      return due.length > 0 ? Math.min(...due) : null;
+    },
+  };
+}

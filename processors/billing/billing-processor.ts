@@ -1,0 +1,65 @@
+import type { MeterKind, Reading } from '../../core/contracts';
+import type { KeyedProcessor } from '../runtime/keyed-processor';
+import { billingPeriodAt } from './billing-period';
+import type { BillingEngine, MeterBillingState } from './billing-state';
+import { invoiceOutputRows } from './invoice-output-rows';
+
+interface MeterBilling {
+  billing: MeterBillingState;
+  /** Event time at which the next provisional bill is due; null when nothing changed since the last. */
+  provisionalDue: number | null;
+  /** A reading landed in a closed period: the next advance emits its adjustment. */
+  adjustmentDue: boolean;
+}
+
+export interface BillingProcessorOptions {
+  engine: BillingEngine;
+  /** Meter kinds billed (a meter's tariff must price its register unit). */
+  kinds: readonly MeterKind[];
+  /** Time zone of every meter until meters carry their own (meter registry). */
+  timeZone: string;
+  /** How often, in event time, the open period's provisional bill is rewritten. */
+  provisionalIntervalMs: number;
+}
+
+/**
+ * Billing per meter on event time: readings feed the meter's register history; when the
+ * watermark passes a period's end plus grace the final invoice is emitted; a reading that
+ * lands in a closed period produces an adjustment invoice, never a change to the final one;
+ * the open period's provisional bill is rewritten every provisionalIntervalMs of event time.
+ */
+export function createBillingProcessor(options: BillingProcessorOptions): KeyedProcessor<MeterBilling> {
+  const { engine } = options;
+  const finalDue = (s: MeterBillingState): number | null =>
+    s.openPeriodStart === null ? null : billingPeriodAt(s.openPeriodStart, { zone: s.profile.zone, cycleDay: s.profile.cycleDay }).end + engine.options.graceMs;
+  return {
+    name: 'billing',
+    keysOf: (r: Reading) => (r.register !== null && options.kinds.includes(r.kind) ? [r.meterId] : []),
+    init: (meterId, r) => ({
+      billing: engine.createMeterState({ meterId, zone: options.timeZone, registerUnit: r.registerUnit, sector: r.sector }),
+      provisionalDue: null,
+      adjustmentDue: false,
+    }),
+    apply(_key, state, reading, ctx) {
+      const closedBefore = state.billing.openPeriodStart;
+      const outcome = engine.applyReading(state.billing, reading);
+      if (outcome === 'too-late') ctx.late(reading, 'billing: older than the retained closed periods');
+      if (outcome !== 'added' && outcome !== 'superseded') return;
+      if (closedBefore !== null && state.billing.closed.length > 0 && reading.ts < closedBefore) state.adjustmentDue = true;
+      state.provisionalDue ??= Math.floor(reading.ts / options.provisionalIntervalMs) * options.provisionalIntervalMs + options.provisionalIntervalMs;
+    },
+    advance(_key, state, ctx) {
+      for (const invoice of engine.advanceWatermark(state.billing, ctx.watermark)) for (const row of invoiceOutputRows(invoice)) ctx.emit(row);
+      state.adjustmentDue = false;
+      if (state.provisionalDue !== null && ctx.watermark >= state.provisionalDue) {
+        const bill = engine.provisionalBill(state.billing, ctx.watermark);
+        if (bill) for (const row of invoiceOutputRows(bill)) ctx.emit(row);
+        state.provisionalDue = null;
+      }
+    },
+    nextDue(state) {
+      const due = [state.adjustmentDue ? (state.billing.watermark ?? -Infinity) : null, finalDue(state.billing), state.provisionalDue].filter((d): d is number => d !== null);
+      return due.length > 0 ? Math.min(...due) : null;
+    },
+  };
+}
