@@ -1,0 +1,75 @@
+import { startTestProcessors, waterReading } from './support/processors-harness';
+import { createTestPipeline, type TestPipeline } from './support/test-services';
+import { waitFor } from './support/wait-for';
+
+// A water meter on the default tariff (SABESP residential 2017: 0–10 m³ flat R$24,15;
+// 11–20 m³ R$3,78/m³; 21–50 m³ R$9,44/m³), billed by calendar month in UTC, through
+// Kafka → processors → QuestDB. Every figure below is worked out by hand.
+const h = 3_600_000;
+const R0 = 1_000_000; // litres on the register at 2026-04-01 00:00 UTC
+
+describe('billing through the pipeline (hand-worked, to the cent)', () => {
+  let pipeline: TestPipeline;
+  let harness: Awaited<ReturnType<typeof startTestProcessors>>;
+  let meterId: string;
+
+  const invoice = async (invoiceId: string) => {
+    const { rows } = await pipeline.questdb.query<{ status: string; total_cents: string; consumption: number; total: string }>(
+      'SELECT status, total_cents, consumption, total FROM invoices WHERE invoice_id = $1',
+      [invoiceId],
+    );
+    return rows[0] ? { status: rows[0].status, totalCents: Number(rows[0].total_cents), consumption: rows[0].consumption, total: rows[0].total } : null;
+  };
+  const lines = async (invoiceId: string, status: string) => {
+    const { rows } = await pipeline.questdb.query<{ kind: string; tier: string | null; quantity: number; amount_cents: string }>(
+      'SELECT kind, tier, quantity, amount_cents FROM invoice_lines WHERE invoice_id = $1 AND status = $2 ORDER BY line_no',
+      [invoiceId, status],
+    );
+    return rows.map((r) => ({ kind: r.kind, tier: r.tier === null ? null : Number(r.tier), quantity: r.quantity, amountCents: Number(r.amount_cents) }));
+  };
+
+  beforeAll(async () => {
+    pipeline = createTestPipeline();
+    meterId = `${pipeline.runId}-wm1`;
+    harness = await startTestProcessors(pipeline);
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await pipeline?.stopAll();
+  });
+
+  it('emits the final April bill after the grace period, and a late reading adds an adjustment, never a change', async () => {
+    // Every 6 h from 1 April 00:00 to 30 April 12:00, +225 L each: 118 intervals = 26,550 L.
+    const april = Array.from({ length: 119 }, (_, i) => waterReading(meterId, Date.UTC(2026, 3, 1) + i * 6 * h, { register: R0 + i * 225 }));
+    // Next reading 1 May 12:00, +2,000 L over 24 h across midnight: 12 h of it, 1,000 L, are April's.
+    const may1 = waterReading(meterId, Date.UTC(2026, 4, 1, 12), { register: R0 + 26_550 + 2_000 });
+    // 10 May moves this meter's partition past 1 May + 3 days of grace: April closes.
+    const may10 = waterReading(meterId, Date.UTC(2026, 4, 10), { register: R0 + 26_550 + 2_000 + 5_000 });
+    await harness.send([...april, may1, may10]);
+
+    const aprilId = `${meterId}/2026-04-01`;
+    await waitFor('the final April invoice', () => invoice(aprilId), (i) => i?.status === 'final', 60_000, 200);
+    // April = 26,550 + 1,000 = 27,550 L = 27.55 m³:
+    //   tier 1 (0–10 m³, flat) 24.15; tier 2: 10 m³ × 3.78 = 37.80; tier 3: 7.55 m³ × 9.44 = 71.272 → 71.27.
+    //   Total 24.15 + 37.80 + 71.27 = 133.22.
+    expect(await invoice(aprilId)).toEqual({ status: 'final', totalCents: 13322, consumption: 27550, total: '133.22' });
+    expect(await lines(aprilId, 'final')).toEqual([
+      { kind: 'tier', tier: 1, quantity: 10, amountCents: 2415 },
+      { kind: 'tier', tier: 2, quantity: 10, amountCents: 3780 },
+      { kind: 'tier', tier: 3, quantity: 7.55, amountCents: 7127 },
+    ]);
+
+    // Late: 30 April 18:00 at +1,800 L after 12:00. April now holds 1,800 L (12:00–18:00) plus 6 of the
+    // 18 h to 1 May 12:00: 200 × 6/18 = 66.667 L. April = 26,550 + 1,800 + 66.667 = 28,416.667 L.
+    //   Tier 3 becomes 8.417 m³ (quantities to 0.001) × 9.44 = 79.456 → 79.46; the difference 79.46 − 71.27 = 8.19
+    //   is an adjustment of 866.667 L (0.867 m³) on tier 3.
+    await harness.send([waterReading(meterId, Date.UTC(2026, 3, 30, 18), { register: R0 + 26_550 + 1_800 })]);
+    const adjId = `${aprilId}/adj-1`;
+    await waitFor('the April adjustment', () => invoice(adjId), (i) => i !== null, 60_000, 200);
+    expect(await invoice(adjId)).toEqual({ status: 'adjusted', totalCents: 819, consumption: 866.667, total: '8.19' });
+    expect(await lines(adjId, 'adjusted')).toEqual([{ kind: 'adjustment', tier: 3, quantity: 0.867, amountCents: 819 }]);
+    // The final bill itself is untouched.
+    expect(await invoice(aprilId)).toEqual({ status: 'final', totalCents: 13322, consumption: 27550, total: '133.22' });
+  });
+});

@@ -1,0 +1,31 @@
+import { loadConfig } from '../../../core/config';
+import type { Reading } from '../../../core/contracts';
+import type { RawProducer } from '../../../core/kafka';
+import { silentLogger } from '../../../core/logger';
+import { startProcessors, type Processors } from '../../../processors/processors';
+import { processorsOptionsFromConfig } from '../../../processors/processors-options';
+import type { TestPipeline } from './test-services';
+
+/** The stream processors in this process, on the pipeline's topics, with a group of this run. */
+export async function startTestProcessors(pipeline: TestPipeline, env: Record<string, string> = {}): Promise<{ processors: Processors; producer: RawProducer; send(readings: Reading[]): Promise<void>; stop(): Promise<void> }> {
+  const config = loadConfig({ ...process.env, ...pipeline.env, MF_PROCESSORS_GROUP_ID: `${pipeline.runId}-processors`, MF_PROCESSORS_HTTP_PORT: '0', MF_PROCESSORS_FLUSH_INTERVAL_MS: '100', MF_PROCESSORS_CHECKPOINT_INTERVAL_MS: '1000', ...env });
+  const processors = await startProcessors(processorsOptionsFromConfig(config, silentLogger));
+  const producer = await pipeline.kafka.createProducer();
+  return {
+    processors,
+    producer,
+    async send(readings) {
+      for (let i = 0; i < readings.length; i += 5000) {
+        await producer.sendBatch(readings.slice(i, i + 5000).map((r) => ({ topic: pipeline.topics.readings.name, key: r.meterId, value: JSON.stringify(r) })));
+      }
+    },
+    async stop() {
+      await producer.disconnect();
+      await processors.stop();
+    },
+  };
+}
+
+export function waterReading(meterId: string, ts: number, fields: Partial<Reading>): Reading {
+  return { meterId, kind: 'water', ts, value: null, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: null, receivedAt: ts, ...fields };
+}
