@@ -10,6 +10,8 @@ interface MeterBilling {
   provisionalDue: number | null;
   /** A reading landed in a closed period: the next advance emits its adjustment. */
   adjustmentDue: boolean;
+  /** [open period start, its final bill's due time]: recomputed only when the open period moves (Intl is slow). */
+  finalDue: [number, number] | null;
 }
 
 export interface BillingProcessorOptions {
@@ -30,8 +32,14 @@ export interface BillingProcessorOptions {
  */
 export function createBillingProcessor(options: BillingProcessorOptions): KeyedProcessor<MeterBilling> {
   const { engine } = options;
-  const finalDue = (s: MeterBillingState): number | null =>
-    s.openPeriodStart === null ? null : billingPeriodAt(s.openPeriodStart, { zone: s.profile.zone, cycleDay: s.profile.cycleDay }).end + engine.options.graceMs;
+  const finalDue = (state: MeterBilling): number | null => {
+    const s = state.billing;
+    if (s.openPeriodStart === null) return null;
+    if (state.finalDue?.[0] !== s.openPeriodStart) {
+      state.finalDue = [s.openPeriodStart, billingPeriodAt(s.openPeriodStart, { zone: s.profile.zone, cycleDay: s.profile.cycleDay }).end + engine.options.graceMs];
+    }
+    return state.finalDue[1];
+  };
   return {
     name: 'billing',
     keysOf: (r: Reading) => (r.register !== null && options.kinds.includes(r.kind) ? [r.meterId] : []),
@@ -39,6 +47,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       billing: engine.createMeterState({ meterId, zone: options.timeZone, registerUnit: r.registerUnit, sector: r.sector }),
       provisionalDue: null,
       adjustmentDue: false,
+      finalDue: null,
     }),
     apply(_key, state, reading, ctx) {
       const closedBefore = state.billing.openPeriodStart;
@@ -58,7 +67,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       }
     },
     nextDue(state) {
-      const due = [state.adjustmentDue ? (state.billing.watermark ?? -Infinity) : null, finalDue(state.billing), state.provisionalDue].filter((d): d is number => d !== null);
+      const due = [state.adjustmentDue ? (state.billing.watermark ?? -Infinity) : null, finalDue(state), state.provisionalDue].filter((d): d is number => d !== null);
       return due.length > 0 ? Math.min(...due) : null;
     },
   };

@@ -20,8 +20,12 @@ export interface PartitionTask<S> {
   readonly partition: number;
   readonly streamTime: number;
   readonly watermark: number;
-  /** Applies readings in offset order; returns what they produced. */
-  process(records: { offset: number; reading: Reading }[]): { rows: OutputRow[]; late: LateReading[]; skipped: number };
+  /**
+   * Applies readings in offset order; returns what they produced. `skipped` counts readings
+   * every key of which had already applied them (a replay); readings that concern no key of
+   * this processor (e.g. no register, for billing) are not counted.
+   */
+  process(records: { offset: number; reading: Reading }[]): { rows: OutputRow[]; late: LateReading[]; skipped: number; applied: number };
   /** Keys changed since the last call, with their state, for the checkpoint. */
   takeDirty(): { key: string; entry: KeyState<S> }[];
   /** Number of keys held. */
@@ -71,6 +75,7 @@ export function createPartitionTask<S>(
       const rows: OutputRow[] = [];
       const late: LateReading[] = [];
       let skipped = 0;
+      let appliedCount = 0;
       let current: { offset: number; reading: Reading } | null = null;
       const ctx: ProcessorContext = {
         partition: options.partition,
@@ -96,9 +101,13 @@ export function createPartitionTask<S>(
       for (const record of records) {
         current = record;
         let applied = false;
+        let replayed = false;
         for (const key of processor.keysOf(record.reading)) {
           let entry = keys.get(key);
-          if (entry && entry.lastOffset >= record.offset) continue;
+          if (entry && entry.lastOffset >= record.offset) {
+            replayed = true;
+            continue;
+          }
           if (!entry) keys.set(key, (entry = { state: processor.init(key, record.reading), lastOffset: -1, streamTime }));
           processor.apply(key, entry.state, record.reading, ctx);
           entry.lastOffset = record.offset;
@@ -107,11 +116,12 @@ export function createPartitionTask<S>(
           schedule(key, entry.state);
           applied = true;
         }
-        if (!applied) skipped += 1;
+        if (applied) appliedCount += 1;
+        else if (replayed) skipped += 1;
         if (record.reading.ts > streamTime) streamTime = record.reading.ts;
         fire();
       }
-      return { rows, late, skipped };
+      return { rows, late, skipped, applied: appliedCount };
     },
     takeDirty() {
       const out = [...dirty].map((key) => ({ key, entry: keys.get(key)! }));

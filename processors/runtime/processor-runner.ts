@@ -115,7 +115,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
       }
     }
     const out = task.process(records);
-    processed.inc({ processor: processor.name }, records.length - out.skipped);
+    if (out.applied > 0) processed.inc({ processor: processor.name }, out.applied);
     if (out.skipped > 0) skipped.inc({ processor: processor.name }, out.skipped);
     pending.rows.push(...out.rows);
     for (const late of out.late) pending.late.push({ partition: batch.partition, late });
