@@ -1,6 +1,6 @@
 /**
  * The newcomer's one command: starts (or reuses) the local stack, then the bridge, the
- * raw-readings sink, the GraphQL API and a small simulated fleet, and prints where to look.
+ * raw-readings sink, the stream processors, the GraphQL API and a small simulated fleet, and prints where to look.
  * Ctrl-C stops the services and the fleet; the stack keeps running (npm run stack -- down).
  */
 import { loadConfig } from '../core/config';
@@ -10,7 +10,7 @@ import { startStack } from './stack/stack';
 
 async function main() {
   if (process.argv.includes('--help')) {
-    process.stdout.write('Usage: npm run demo\nStarts the stack, bridge, sink, GraphQL and a 20-meter simulated fleet (real time). Ctrl-C stops all but the stack.\n');
+    process.stdout.write('Usage: npm run demo\nStarts the stack, bridge, sink, processors, GraphQL and a 20-meter simulated fleet (real time). Ctrl-C stops all but the stack.\n');
     return;
   }
   const say = (line: string) => process.stderr.write(`demo: ${line}\n`);
@@ -21,11 +21,13 @@ async function main() {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   services.push(startChildService('sink', 'processors/raw-readings-sink/cli.ts', {}, log));
   services.push(startChildService('bridge', 'bridge/cli.ts', {}, log));
+  services.push(startChildService('processors', 'processors/cli.ts', {}, log));
   services.push(startChildService('graphql', 'graphql/cli.ts', {}, log));
   const port = config.int('MF_GRAPHQL_PORT');
   await Promise.all([
     waitForHealth(`http://127.0.0.1:${config.int('MF_SINK_HTTP_PORT')}/health`),
     waitForHealth(`http://127.0.0.1:${config.int('MF_BRIDGE_HTTP_PORT')}/health`),
+    waitForHealth(`http://127.0.0.1:${config.int('MF_PROCESSORS_HTTP_PORT')}/health`),
     waitForHealth(`http://127.0.0.1:${port}/health`),
   ]);
   services.push(startChildService('simulator', 'load-tests/simulator/cli.ts', {}, log));
@@ -37,7 +39,9 @@ async function main() {
       `  GraphQL (GraphiQL)   http://127.0.0.1:${port}/graphql`,
       `  QuestDB console      ${endpoints.questdbHttpUrl}   try: SELECT * FROM readings LATEST ON ts PARTITION BY meter_id;`,
       `  MQTT                 ${endpoints.mqttUrl}   Kafka ${endpoints.kafkaBrokers.join(',')}`,
-      `  bridge metrics       http://127.0.0.1:${config.int('MF_BRIDGE_HTTP_PORT')}/metrics`,
+      `  bridge metrics       http://127.0.0.1:${config.int('MF_BRIDGE_HTTP_PORT')}/metrics   processors http://127.0.0.1:${config.int('MF_PROCESSORS_HTTP_PORT')}/metrics`,
+      '  processors           windows close 2 min (MF_PROCESSORS_LATENESS_MS) after their end: the first 1-min rollups after ~3 min, 15-min averages after ~7',
+      '                       SELECT * FROM rollups WHERE bucket = \'1m\' ORDER BY ts DESC LIMIT 20;   (also rolling_averages, alerts, invoices)',
       '  try in GraphiQL:',
       `    { readings(meterId: "sim-w-0001", from: "${since}", to: "2100-01-01T00:00:00Z") { ts value register valueUnit } }`,
       '  Ctrl-C stops the services; `npm run stack -- down` stops the servers.',
