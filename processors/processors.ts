@@ -27,7 +27,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
   const processorList: KeyedProcessor<unknown>[] = [
     createRollingAverages(options.rolling) as KeyedProcessor<unknown>,
     createAlertsProcessor(options.alerts) as KeyedProcessor<unknown>,
-    createBillingProcessor({ engine: createBillingEngine(options.billing.config), kinds: options.billing.kinds, timeZone: options.billing.timeZone, provisionalIntervalMs: options.billing.provisionalIntervalMs }) as KeyedProcessor<unknown>,
+    createBillingProcessor({ engine: createBillingEngine(options.billing.config), kinds: options.billing.kinds, timeZone: options.billing.timeZone, provisionalIntervalMs: options.billing.provisionalIntervalMs, rules: options.alerts.rules }) as KeyedProcessor<unknown>,
   ];
   const outputTopics: Record<string, KafkaTopicSpec> = { 'rolling-averages': options.kafka.topics.rollups, alerts: options.kafka.topics.alerts };
   const webhook = options.alerts.webhookUrl ? createWebhookNotifier(options.alerts.webhookUrl, fetch) : null;
@@ -45,7 +45,8 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
       checkpointIntervalMs: options.checkpointIntervalMs,
       metrics,
       logger: log.child(processor.name),
-      ...(webhook && processor.name === 'alerts' ? { onFlushed: (rows: OutputRow[]) => notifyAlerts(webhook, rows, log) } : {}),
+      // Alerts come from the alerts processor and (bill variation) from billing.
+      ...(webhook ? { onFlushed: (rows: OutputRow[]) => notifyAlerts(webhook, rows, log) } : {}),
     });
   }
   let stopping = false;

@@ -1,5 +1,10 @@
 import type { MeterKind, Reading } from '../../core/contracts';
-import type { KeyedProcessor } from '../runtime/keyed-processor';
+import type { AlertRulesConfig } from '../alert-rules/rule-config';
+import { applyRuleInput } from '../alert-rules/rule-engine';
+import { createRuleState, type MeterRuleState } from '../alert-rules/rule-state';
+import { alertRow } from '../alerts/alert-rows';
+import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
+import type { Invoice } from './invoice';
 import { billingPeriodAt } from './billing-period';
 import type { BillingEngine, MeterBillingState } from './billing-state';
 import { invoiceOutputRows } from './invoice-output-rows';
@@ -12,6 +17,8 @@ interface MeterBilling {
   adjustmentDue: boolean;
   /** [open period start, its final bill's due time]: recomputed only when the open period moves (Intl is slow). */
   finalDue: [number, number] | null;
+  /** The bill-variation rule's memory (previous finals, open alert). */
+  rules: MeterRuleState;
 }
 
 export interface BillingProcessorOptions {
@@ -22,16 +29,28 @@ export interface BillingProcessorOptions {
   timeZone: string;
   /** How often, in event time, the open period's provisional bill is rewritten. */
   provisionalIntervalMs: number;
+  /** Its bill-variation rules raise alerts from the bills (projected and final). */
+  rules: AlertRulesConfig;
 }
+
+
 
 /**
  * Billing per meter on event time: readings feed the meter's register history; when the
  * watermark passes a period's end plus grace the final invoice is emitted; a reading that
  * lands in a closed period produces an adjustment invoice, never a change to the final one;
  * the open period's provisional bill is rewritten every provisionalIntervalMs of event time.
+ * Final bills feed the bill-variation rule (≥ 30 % over the previous final by default, Opower):
+ * its alerts go to the alerts table like the alerts processor's. (Projections during the period
+ * are not fed: scaling a bill with a flat first tier by elapsed time overstates it; pricing the
+ * projected consumption is the next step.)
  */
 export function createBillingProcessor(options: BillingProcessorOptions): KeyedProcessor<MeterBilling> {
   const { engine } = options;
+  const billVariation = (state: MeterBilling, bill: Invoice, amount: number, final: boolean, ctx: ProcessorContext) => {
+    const input = { type: 'bill' as const, meterId: bill.meterId, sector: bill.sector, periodStart: bill.periodStart, periodEnd: bill.periodEnd, amount, final, at: ctx.watermark };
+    for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit(alertRow(event));
+  };
   const finalDue = (state: MeterBilling): number | null => {
     const s = state.billing;
     if (s.openPeriodStart === null) return null;
@@ -48,6 +67,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       provisionalDue: null,
       adjustmentDue: false,
       finalDue: null,
+      rules: createRuleState(meterId, r.sector),
     }),
     apply(_key, state, reading, ctx) {
       const closedBefore = state.billing.openPeriodStart;
@@ -58,7 +78,10 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       state.provisionalDue ??= Math.floor(reading.ts / options.provisionalIntervalMs) * options.provisionalIntervalMs + options.provisionalIntervalMs;
     },
     advance(_key, state, ctx) {
-      for (const invoice of engine.advanceWatermark(state.billing, ctx.watermark)) for (const row of invoiceOutputRows(invoice)) ctx.emit(row);
+      for (const invoice of engine.advanceWatermark(state.billing, ctx.watermark)) {
+        for (const row of invoiceOutputRows(invoice)) ctx.emit(row);
+        if (invoice.status === 'final') billVariation(state, invoice, invoice.totalCents / 100, true, ctx);
+      }
       state.adjustmentDue = false;
       if (state.provisionalDue !== null && ctx.watermark >= state.provisionalDue) {
         const bill = engine.provisionalBill(state.billing, ctx.watermark);
