@@ -40,7 +40,8 @@ export interface BillingProcessorOptions {
  * watermark passes a period's end plus grace the final invoice is emitted; a reading that
  * lands in a closed period produces an adjustment invoice, never a change to the final one;
  * the open period's provisional bill is rewritten every provisionalIntervalMs of event time.
- * Final bills feed the bill-variation rule (≥ 30 % over the previous final by default, Opower):
+ * Classified register decreases feed the register-anomaly rule (unexplained decreases by
+ * default). Final bills feed the bill-variation rule (≥ 30 % over the previous final by default, Opower):
  * its alerts go to the alerts table like the alerts processor's. (Projections during the period
  * are not fed: scaling a bill with a flat first tier by elapsed time overstates it; pricing the
  * projected consumption is the next step.)
@@ -50,6 +51,17 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
   const billVariation = (state: MeterBilling, bill: Invoice, amount: number, final: boolean, ctx: ProcessorContext) => {
     const input = { type: 'bill' as const, meterId: bill.meterId, sector: bill.sector, periodStart: bill.periodStart, periodEnd: bill.periodEnd, amount, final, at: ctx.watermark };
     for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit(alertRow(event));
+  };
+  /**
+   * The register decreases billing classified become register-anomaly alerts. Emitted with each
+   * provisional and final bill; the alert id is (meter, rule, instant), so a repeat is the same row.
+   */
+  const registerAnomalies = (state: MeterBilling, bill: Invoice, ctx: ProcessorContext) => {
+    for (const d of bill.decreases) {
+      const anomaly = d.kind === 'unexplained' ? ('decrease' as const) : d.kind;
+      const input = { type: 'register-event' as const, meterId: bill.meterId, sector: bill.sector, ts: d.ts, anomaly, from: d.from, to: d.to };
+      for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit(alertRow(event));
+    }
   };
   const finalDue = (state: MeterBilling): number | null => {
     const s = state.billing;
@@ -80,12 +92,18 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
     advance(_key, state, ctx) {
       for (const invoice of engine.advanceWatermark(state.billing, ctx.watermark)) {
         for (const row of invoiceOutputRows(invoice)) ctx.emit(row);
-        if (invoice.status === 'final') billVariation(state, invoice, invoice.totalCents / 100, true, ctx);
+        if (invoice.status === 'final') {
+          billVariation(state, invoice, invoice.totalCents / 100, true, ctx);
+          registerAnomalies(state, invoice, ctx);
+        }
       }
       state.adjustmentDue = false;
       if (state.provisionalDue !== null && ctx.watermark >= state.provisionalDue) {
         const bill = engine.provisionalBill(state.billing, ctx.watermark);
-        if (bill) for (const row of invoiceOutputRows(bill)) ctx.emit(row);
+        if (bill) {
+          for (const row of invoiceOutputRows(bill)) ctx.emit(row);
+          registerAnomalies(state, bill, ctx);
+        }
         state.provisionalDue = null;
       }
     },

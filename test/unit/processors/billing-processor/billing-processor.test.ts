@@ -51,3 +51,20 @@ describe('billing processor (SABESP 2017, UTC months, 3 days of grace)', () => {
     expect(driver.rows.filter((r) => r.table === 'alerts')).toEqual([]);
   });
 });
+
+describe('billing processor: register anomalies', () => {
+  const processor = createBillingProcessor({ engine: createBillingEngine(defaultBillingConfig), kinds: ['water'], timeZone: 'UTC', provisionalIntervalMs: day, rules: parseAlertRulesConfig({}) });
+
+  it('raises one register-anomaly alert for an unexplained decrease, however often the bill is rewritten', () => {
+    const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
+    // 1-5 March: 100,000 → 100,400 L, then 95,000 on 6 March (unexplained: no modulus, no replacement), then on.
+    const values = [100_000, 100_100, 100_200, 100_300, 100_400, 95_000, 100_500, 100_600];
+    driver.pipe(...values.map((v, i) => reading(Date.UTC(2026, 2, 1) + i * day, v)), reading(Date.UTC(2026, 3, 10), 101_000));
+    const anomalies = driver.rows.filter((r) => r.table === 'alerts' && r.symbols.rule_kind === 'register-anomaly');
+    const ids = new Set(anomalies.map((a) => a.symbols.alert_id));
+    expect(ids.size).toBe(1);
+    expect(anomalies[0]!.symbols.state).toBe('open');
+    expect(anomalies[0]!.values.started_at).toBe(Date.UTC(2026, 2, 6));
+    expect(JSON.parse(anomalies[0]!.values.evidence as string)).toMatchObject({ anomaly: 'decrease', from: 100_400, to: 95_000 });
+  });
+});
