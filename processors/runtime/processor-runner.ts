@@ -60,11 +60,10 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
   const checkpoints = metrics.counter('checkpoints_total', 'State checkpoints written (each followed by an offset commit), by processor');
   const tasks = new Map<number, PartitionTask<S>>();
   metrics.gauge('state_keys', 'Keys held in memory (meters, sectors, fleet)', () => [...tasks.values()].reduce((n, t) => n + t.size(), 0));
-  const watermarks = metrics.gauge('watermark_lag_seconds', 'Wall clock minus the lowest partition watermark', () => {
+  metrics.gauge('watermark_lag_seconds', 'Wall clock minus the lowest partition watermark', () => {
     const lowest = Math.min(...[...tasks.values()].map((t) => t.watermark));
     return Number.isFinite(lowest) ? (Date.now() - lowest) / 1000 : 0;
   });
-  void watermarks;
 
   const pool = createQuestdbPool({ ...options.questdb.pg, max: 2 });
   await ensureTables(pool, [
@@ -151,7 +150,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
       unsavedSince = null;
       reset();
       unsaved.clear();
-      throw new MeterflowError('KAFKA_UNAVAILABLE', 'the group rebalanced since the last checkpoint; re-reading from the last commit', { retriable: true });
+      throw new MeterflowError('PROCESSOR_REBALANCED', 'the group rebalanced since the last checkpoint; re-reading from the last commit', { retriable: true });
     }
     const due = stopping || Date.now() - lastCheckpoint >= options.checkpointIntervalMs;
     if (!work) {
