@@ -1,6 +1,7 @@
 import type { Reading } from '../../core/contracts';
 import type { AlertEvent } from '../alert-rules/alert-event';
 import { zoneOffsetMs } from '../time/local-time';
+import { createRandom } from '../../load-tests/simulator/random';
 
 /**
  * A deterministic simulated water fleet with ground truth, for the issue's correctness test:
@@ -53,16 +54,6 @@ const minuteMs = 60_000;
 const hourMs = 3_600_000;
 const dayMs = 24 * hourMs;
 
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Use {
   from: number;

@@ -1,7 +1,7 @@
 import { questdbTables } from '../../core/contracts';
 import { startChildService, waitForHealth, type ChildService } from '../../load-tests/child-service';
 import { runFleet } from '../../load-tests/simulator/fleet-simulator';
-import { createTestPipeline, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
+import { createTestPipeline, fleetMqtt, storedReadings, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
 // The bridge acknowledges a QoS 1 message only after Kafka has it, over a persistent session:
@@ -46,7 +46,7 @@ describe('bridge stopped mid-run', () => {
   it('stores every reading exactly once after a kill -9 and restart', async () => {
     await startBridge();
     const fleet = await runFleet({
-      mqtt: { url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'), password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD') },
+      mqtt: fleetMqtt(pipeline),
       meters,
       profile: 'water',
       prefix: pipeline.runId,
@@ -66,13 +66,7 @@ describe('bridge stopped mid-run', () => {
     const published = await fleet.done;
     expect(published).toMatchObject({ published: total, failed: 0 });
 
-    const count = async () => {
-      const { rows } = await pipeline.questdb.query<{ n: string; pairs: string }>(
-        `SELECT count() n, count_distinct(concat(meter_id, '@', cast(ts AS string))) pairs FROM readings WHERE ${meterIdLike}`,
-        [`${pipeline.runId}-%`],
-      );
-      return { n: Number(rows[0]!.n), pairs: Number(rows[0]!.pairs) };
-    };
+    const count = () => storedReadings(pipeline, pipeline.runId);
     await waitFor('all readings in QuestDB', count, (c) => c.pairs >= total, 120_000);
     await waitFor('WAL applied', () => walApplied(pipeline.questdb, questdbTables.readings.name), Boolean);
     // 0 missing (every (meter, ts) pair is there) and 0 doubled (one row per pair).
@@ -85,7 +79,7 @@ describe('bridge stopped mid-run', () => {
     await bridge?.stop(); // the previous test's bridge
     await startBridge();
     const fleet = await runFleet({
-      mqtt: { url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'), password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD') },
+      mqtt: fleetMqtt(pipeline),
       meters: 20,
       profile: 'water',
       prefix,
@@ -105,13 +99,7 @@ describe('bridge stopped mid-run', () => {
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
     await startBridge();
     expect(await fleet.done).toMatchObject({ published: termTotal, failed: 0 });
-    const count = async () => {
-      const { rows } = await pipeline.questdb.query<{ n: string; pairs: string }>(
-        `SELECT count() n, count_distinct(concat(meter_id, '@', cast(ts AS string))) pairs FROM readings WHERE ${meterIdLike}`,
-        [`${prefix}-%`],
-      );
-      return { n: Number(rows[0]!.n), pairs: Number(rows[0]!.pairs) };
-    };
+    const count = () => storedReadings(pipeline, prefix);
     await waitFor('all readings in QuestDB', count, (c) => c.pairs >= termTotal, 120_000);
     await waitFor('WAL applied', () => walApplied(pipeline.questdb, questdbTables.readings.name), Boolean);
     expect(await count()).toEqual({ n: termTotal, pairs: termTotal });

@@ -8,7 +8,7 @@ import { mosquittoTlsFiles } from '../../deploy/stack/mosquitto-tls';
 import { loadStackOptions } from '../../deploy/stack/stack-options';
 import { runFleet } from '../../load-tests/simulator/fleet-simulator';
 import { metricValue } from './support/metric-value';
-import { createTestPipeline, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
+import { createTestPipeline, fleetMqtt, storedReadings, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
 // Two bridge instances in one MQTT share group split the device messages: each message goes
@@ -42,7 +42,7 @@ describe('two bridges sharing one subscription (one of them over TLS)', () => {
       ),
     );
     const fleet = await runFleet({
-      mqtt: { url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'), password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD') },
+      mqtt: fleetMqtt(pipeline),
       meters,
       profile: 'water',
       prefix: pipeline.runId,
@@ -56,13 +56,7 @@ describe('two bridges sharing one subscription (one of them over TLS)', () => {
     });
     expect(await fleet.done).toMatchObject({ published: total, failed: 0 });
 
-    const count = async () => {
-      const { rows } = await pipeline.questdb.query<{ n: string; pairs: string }>(
-        `SELECT count() n, count_distinct(concat(meter_id, '@', cast(ts AS string))) pairs FROM readings WHERE ${meterIdLike}`,
-        [`${pipeline.runId}-%`],
-      );
-      return { n: Number(rows[0]!.n), pairs: Number(rows[0]!.pairs) };
-    };
+    const count = () => storedReadings(pipeline, pipeline.runId);
     await waitFor('all readings in QuestDB', count, (c) => c.pairs >= total, 120_000);
     await waitFor('WAL applied', () => walApplied(pipeline.questdb, questdbTables.readings.name), Boolean);
     expect(await count()).toEqual({ n: total, pairs: total });

@@ -9,7 +9,7 @@ import { loadStackOptions } from '../../deploy/stack/stack-options';
 import { createMeterDevice, type MeterDevice } from '../../load-tests/simulator/meter-device';
 import { runFleet } from '../../load-tests/simulator/fleet-simulator';
 import { collectTopic, type TopicCollector } from './support/topic-collector';
-import { createTestPipeline, type TestPipeline } from './support/test-services';
+import { createTestPipeline, fleetMqtt, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
 // Commands go Kafka → bridge → MQTT signed per meter; devices verify and answer; answers
@@ -164,7 +164,7 @@ describe('commands to meters', () => {
 
   it('the simulated fleet obeys a block: the blocked meter reports zero flow from then on, the others go on', async () => {
     const fleet = await runFleet({
-      mqtt: { url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'), password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD') },
+      mqtt: fleetMqtt(pipeline),
       meters: 3,
       profile: 'water',
       prefix: `${pipeline.runId}-fleet`,

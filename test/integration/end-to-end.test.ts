@@ -2,7 +2,7 @@ import { questdbTables } from '../../core/contracts';
 import { silentLogger } from '../../core/logger';
 import { createMeterflowYoga } from '../../graphql/yoga';
 import { runFleet } from '../../load-tests/simulator/fleet-simulator';
-import { createTestPipeline, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
+import { createTestPipeline, fleetMqtt, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
 // Issue #2: 100 meters x 100 readings over MQTT -> exactly those 10,000 rows through GraphQL,
@@ -28,7 +28,7 @@ describe('meter -> MQTT -> bridge -> Kafka -> sink -> QuestDB -> GraphQL', () =>
     await pipeline.startBridge();
     startTs = Math.floor(Date.now() / 1000) * 1000 - perMeter * intervalMs;
     const fleet = await runFleet({
-      mqtt: { url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'), password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD') },
+      mqtt: fleetMqtt(pipeline),
       meters,
       profile: 'mixed',
       prefix: pipeline.runId,

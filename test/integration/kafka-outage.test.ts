@@ -2,7 +2,7 @@ import { questdbTables } from '../../core/contracts';
 import { startStack, stopStack } from '../../deploy/stack/stack';
 import { runFleet } from '../../load-tests/simulator/fleet-simulator';
 import { metricValue } from './support/metric-value';
-import { createTestPipeline, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
+import { createTestPipeline, fleetMqtt, storedReadings, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
 // Kafka goes away for 30 s in the middle of a run. The bridge keeps what it has unacknowledged
@@ -36,7 +36,7 @@ describe('Kafka unavailable for 30 s during a run', () => {
     const sampler = setInterval(() => samples.push({ at: Date.now(), held: heldBack() }), 200);
 
     const fleet = await runFleet({
-      mqtt: { url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'), password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD') },
+      mqtt: fleetMqtt(pipeline),
       meters,
       profile: 'water',
       prefix: pipeline.runId,
@@ -60,13 +60,7 @@ describe('Kafka unavailable for 30 s during a run', () => {
 
       // Devices never noticed: the MQTT broker took every publish.
       expect(await fleet.done).toMatchObject({ published: total, failed: 0 });
-      const count = async () => {
-        const { rows } = await pipeline.questdb.query<{ n: string; pairs: string }>(
-          `SELECT count() n, count_distinct(concat(meter_id, '@', cast(ts AS string))) pairs FROM readings WHERE ${meterIdLike}`,
-          [`${pipeline.runId}-%`],
-        );
-        return { n: Number(rows[0]!.n), pairs: Number(rows[0]!.pairs) };
-      };
+      const count = () => storedReadings(pipeline, pipeline.runId);
       await waitFor('all readings in QuestDB after the outage', count, (c) => c.pairs >= total, 180_000, 500);
       await waitFor('WAL applied', () => walApplied(pipeline.questdb, questdbTables.readings.name), Boolean);
       expect(await count()).toEqual({ n: total, pairs: total });

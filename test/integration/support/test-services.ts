@@ -94,3 +94,17 @@ export async function walApplied(pool: QuestdbPool, table: string): Promise<bool
   if (row?.suspended) throw new Error(`QuestDB suspended WAL apply of ${table}`);
   return row !== undefined && String(row.writerTxn) === String(row.sequencerTxn);
 }
+
+/** The simulated fleet's MQTT account (a gateway account that may publish for every meter). */
+export function fleetMqtt(pipeline: TestPipeline): { url: string; username: string; password: string } {
+  return { url: pipeline.config.string('MF_MQTT_URL'), username: pipeline.config.string('MF_MQTT_FLEET_USERNAME'), password: pipeline.config.string('MF_MQTT_FLEET_PASSWORD') };
+}
+
+/** Rows in `readings` for meters starting with `prefix`, and distinct (meter, ts) pairs: equal when nothing is doubled. */
+export async function storedReadings(pipeline: TestPipeline, prefix: string): Promise<{ n: number; pairs: number }> {
+  const { rows } = await pipeline.questdb.query<{ n: string; pairs: string }>(
+    `SELECT count() n, count_distinct(concat(meter_id, '@', cast(ts AS string))) pairs FROM readings WHERE ${meterIdLike}`,
+    [`${prefix}-%`],
+  );
+  return { n: Number(rows[0]!.n), pairs: Number(rows[0]!.pairs) };
+}
