@@ -4,7 +4,7 @@ import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
 import { loadConfig } from '../core/config';
 import { describeError } from '../core/errors';
 import { startStack } from '../deploy/stack/stack';
-import { startChildService, waitForHealth } from './child-service';
+import { scrapeMetrics, startChildService, waitForHealth } from './child-service';
 import { measureMosquittoAlone } from './mosquitto-baseline';
 import { runFleet, type FleetOptions } from './simulator/fleet-simulator';
 
@@ -32,16 +32,7 @@ ${describeFlags(flags)}
 const port = 18191;
 const metricsUrl = `http://127.0.0.1:${port}/metrics`;
 
-async function scrape(): Promise<Map<string, number>> {
-  const text = await (await fetch(metricsUrl)).text();
-  const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    values.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return values;
-}
+const scrape = () => scrapeMetrics(metricsUrl);
 
 async function main() {
   const args = parseFlags(process.argv.slice(2), flags);

@@ -7,7 +7,7 @@ import { describeError } from '../core/errors';
 import { createKafkaClient } from '../core/kafka';
 import { silentLogger } from '../core/logger';
 import { startStack } from '../deploy/stack/stack';
-import { startChildService, waitForHealth } from './child-service';
+import { scrapeMetrics, startChildService, waitForHealth } from './child-service';
 
 const flags: FlagSpec[] = [
   { name: 'meters', kind: 'int', default: '10000', description: 'active meters' },
@@ -30,16 +30,7 @@ ${describeFlags(flags)}
 
 const port = 18193;
 
-async function scrape(): Promise<Map<string, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    values.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return values;
-}
+const scrape = () => scrapeMetrics(`http://127.0.0.1:${port}/metrics`);
 
 async function main() {
   const args = parseFlags(process.argv.slice(2), flags);

@@ -61,3 +61,15 @@ export async function scrapeCpuSeconds(metricsUrl: string): Promise<number> {
   if (!match) throw new Error(`no process_cpu_seconds_total at ${metricsUrl}`);
   return Number(match[1]);
 }
+
+/** Every sample of a service's /metrics, by series (`name{labels}`). */
+export async function scrapeMetrics(metricsUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    values.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return values;
+}
