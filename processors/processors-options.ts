@@ -25,6 +25,8 @@ export interface ProcessorsOptions {
   flushIntervalMs: number;
   /** @default 5000 */
   checkpointIntervalMs: number;
+  /** @default 10000 */
+  groupComparisonIntervalMs: number;
   rolling: { sliding: SlidingWindowSpec[]; tumbling: TumblingWindowSpec[]; timeZone: string };
   alerts: { leak: LeakConfig; rules: AlertRulesConfig; webhookUrl: string | null };
   billing: { config: BillingOptionsInput; kinds: MeterKind[]; timeZone: string; provisionalIntervalMs: number };
@@ -43,6 +45,7 @@ export function processorsOptionsFromConfig(config: Config, logger: Logger): Pro
     flushRecords: config.int('MF_PROCESSORS_FLUSH_RECORDS'),
     flushIntervalMs: config.int('MF_PROCESSORS_FLUSH_INTERVAL_MS'),
     checkpointIntervalMs: config.int('MF_PROCESSORS_CHECKPOINT_INTERVAL_MS'),
+    groupComparisonIntervalMs: config.int('MF_GROUP_COMPARISON_INTERVAL_MS'),
     rolling: { sliding: parseSlidingWindows(config.string('MF_ROLLING_WINDOWS')), tumbling: parseTumblingWindows(config.string('MF_ROLLUP_BUCKETS')), timeZone },
     alerts: {
       leak: parseLeakConfig(readJsonFile('MF_LEAK_CONFIG_FILE', config.string('MF_LEAK_CONFIG_FILE')) ?? {}),

@@ -10,6 +10,9 @@ import { createAlertsProcessor } from './alerts/alerts-processor';
 import { createBillingProcessor } from './billing/billing-processor';
 import { createBillingEngine } from './billing/billing-state';
 import { createRollingAverages } from './rolling-averages/rolling-averages';
+import { startGroupComparison } from './group-comparison/group-comparison';
+import { createIlpWriter } from '../core/questdb/ilp-writer';
+import { createQuestdbPool } from '../core/questdb/questdb-sql';
 import type { KeyedProcessor, OutputRow } from './runtime/keyed-processor';
 import { startProcessorRunner, type ProcessorRunner } from './runtime/processor-runner';
 
@@ -49,6 +52,25 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
       ...(webhook ? { onFlushed: (rows: OutputRow[]) => notifyAlerts(webhook, rows, log) } : {}),
     });
   }
+  // Group averages need every partition's windows: compared from QuestDB once all have passed them.
+  const comparisonPool = createQuestdbPool({ ...options.questdb.pg, max: 1 });
+  const comparisonWriter = await createIlpWriter(options.questdb.httpUrl);
+  const longest = [...options.rolling.sliding].sort((a, b) => b.sizeMs - a.sizeMs)[0];
+  const comparison = longest
+    ? startGroupComparison({
+        pool: comparisonPool,
+        writer: comparisonWriter,
+        rules: options.alerts.rules,
+        rollingGroupId: `${options.groupIdPrefix}.rolling-averages`,
+        groupId: `${options.groupIdPrefix}.group-comparison`,
+        window: longest,
+        allowedLatenessMs: options.allowedLatenessMs,
+        intervalMs: options.groupComparisonIntervalMs,
+        metrics,
+        logger: log.child('group-comparison'),
+        ...(webhook ? { onAlerts: (rows: OutputRow[]) => notifyAlerts(webhook, rows, log) } : {}),
+      })
+    : null;
   let stopping = false;
   const health: HealthServer | null =
     options.httpPort === null ? null : await startHealthServer(options.httpPort, () => ({ healthy: !stopping, detail: { processors: Object.keys(runners), stopping } }), metrics);
@@ -58,7 +80,10 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     runners,
     async stop() {
       stopping = true;
+      await comparison?.stop();
       for (const runner of Object.values(runners)) await runner.stop();
+      await comparisonWriter.close();
+      await comparisonPool.end();
       await health?.close();
     },
   };
