@@ -13,8 +13,9 @@ import { createRollingAverages } from './rolling-averages/rolling-averages';
 import { startGroupComparison } from './group-comparison/group-comparison';
 import { createIlpWriter } from '../core/questdb/ilp-writer';
 import { createQuestdbPool } from '../core/questdb/questdb-sql';
+import { createBatchingProducer, createKafkaClient } from '../core/kafka';
 import type { KeyedProcessor, OutputRow } from './runtime/keyed-processor';
-import { startProcessorRunner, type ProcessorRunner } from './runtime/processor-runner';
+import { rowRecord, startProcessorRunner, type ProcessorRunner } from './runtime/processor-runner';
 
 export interface Processors {
   metrics: Metrics;
@@ -32,7 +33,12 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     createAlertsProcessor(options.alerts) as KeyedProcessor<unknown>,
     createBillingProcessor({ engine: createBillingEngine(options.billing.config), kinds: options.billing.kinds, timeZone: options.billing.timeZone, provisionalIntervalMs: options.billing.provisionalIntervalMs, rules: options.alerts.rules }) as KeyedProcessor<unknown>,
   ];
-  const outputTopics: Record<string, KafkaTopicSpec> = { 'rolling-averages': options.kafka.topics.rollups, alerts: options.kafka.topics.alerts };
+  // Alerts reach the alerts topic whichever processor raised them (billing raises bill-variation and register-anomaly alerts).
+  const outputs: Record<string, { topic: KafkaTopicSpec; tables?: string[] }> = {
+    'rolling-averages': { topic: options.kafka.topics.rollups },
+    alerts: { topic: options.kafka.topics.alerts },
+    billing: { topic: options.kafka.topics.alerts, tables: ['alerts'] },
+  };
   const webhook = options.alerts.webhookUrl ? createWebhookNotifier(options.alerts.webhookUrl, fetch) : null;
   const runners: Record<string, ProcessorRunner> = {};
   for (const processor of processorList) {
@@ -40,7 +46,8 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
       processor,
       groupId: `${options.groupIdPrefix}.${processor.name}`,
       kafka: options.kafka,
-      outputTopic: outputTopics[processor.name] ?? null,
+      outputTopic: outputs[processor.name]?.topic ?? null,
+      ...(outputs[processor.name]?.tables ? { outputTables: outputs[processor.name]!.tables! } : {}),
       questdb: options.questdb,
       allowedLatenessMs: options.allowedLatenessMs,
       flushRecords: options.flushRecords,
@@ -55,6 +62,9 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
   // Group averages need every partition's windows: compared from QuestDB once all have passed them.
   const comparisonPool = createQuestdbPool({ ...options.questdb.pg, max: 1 });
   const comparisonWriter = await createIlpWriter(options.questdb.httpUrl);
+  const alertKafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-group-comparison', logger: log.child('kafka') });
+  await alertKafka.ensureTopics([options.kafka.topics.alerts]);
+  const alertProducer = createBatchingProducer(await alertKafka.createProducer(), { maxBatch: 1000, lingerMs: 5, logger: log.child('producer') });
   const longest = [...options.rolling.sliding].sort((a, b) => b.sizeMs - a.sizeMs)[0];
   const comparison = longest
     ? startGroupComparison({
@@ -68,7 +78,10 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
         intervalMs: options.groupComparisonIntervalMs,
         metrics,
         logger: log.child('group-comparison'),
-        ...(webhook ? { onAlerts: (rows: OutputRow[]) => notifyAlerts(webhook, rows, log) } : {}),
+        onAlerts: async (rows: OutputRow[]) => {
+          await Promise.all(rows.map((row) => alertProducer.send({ topic: options.kafka.topics.alerts.name, key: row.symbols.meter_id!, value: JSON.stringify(rowRecord(row)) })));
+          if (webhook) notifyAlerts(webhook, rows, log);
+        },
       })
     : null;
   let stopping = false;
@@ -82,6 +95,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
       stopping = true;
       await comparison?.stop();
       for (const runner of Object.values(runners)) await runner.stop();
+      await alertProducer.close(10_000);
       await comparisonWriter.close();
       await comparisonPool.end();
       await health?.close();

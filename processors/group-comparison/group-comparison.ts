@@ -25,7 +25,8 @@ export interface GroupComparisonOptions {
   intervalMs: number;
   metrics: Metrics;
   logger: Logger;
-  onAlerts?(rows: OutputRow[]): void;
+  /** The alerts of a comparison, once written to QuestDB, before the state is checkpointed (e.g. to the alerts topic). */
+  onAlerts?(rows: OutputRow[]): Promise<void>;
 }
 
 interface ComparisonState {
@@ -103,9 +104,9 @@ export function startGroupComparison(options: GroupComparisonOptions): { stop():
       });
     }
     await writer.flush();
+    if (rows.length > 0) await options.onAlerts?.(rows);
     await store.write(writer, -1, [{ key: 'state', entry: { state, lastOffset: 0, streamTime: state.lastEnd } }]);
     await writer.flush();
-    if (rows.length > 0) options.onAlerts?.(rows);
   };
 
   const timer = setInterval(() => {

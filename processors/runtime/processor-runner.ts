@@ -16,6 +16,8 @@ export interface ProcessorRunnerOptions<S> {
   kafka: { brokers: string[]; topics: KafkaTopics };
   /** Where result rows also go as JSON records (key: meter or scope id); null for none. */
   outputTopic: KafkaTopicSpec | null;
+  /** Only rows of these tables go to the output topic. @default every table */
+  outputTables?: readonly string[];
   questdb: { httpUrl: string; pg: QuestdbPgOptions };
   allowedLatenessMs: number;
   flushRecords: number;
@@ -193,9 +195,8 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
       await writer.flush();
       if (options.outputTopic) {
         const topic = options.outputTopic.name;
-        await Promise.all(
-          work.rows.map((row) => producer.send({ topic, key: row.symbols.meter_id ?? row.symbols.scope_id ?? 'all', value: JSON.stringify({ table: row.table, ts: row.ts, ...row.symbols, ...row.values }) })),
-        );
+        const published = options.outputTables ? work.rows.filter((row) => options.outputTables!.includes(row.table)) : work.rows;
+        await Promise.all(published.map((row) => producer.send({ topic, key: row.symbols.meter_id ?? row.symbols.scope_id ?? 'all', value: JSON.stringify(rowRecord(row)) })));
       }
       for (const partition of work.partitions) unsaved.add(partition);
       if (due) await checkpoint();
@@ -239,4 +240,9 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
       log.info(`${processor.name} stopped`);
     },
   };
+}
+
+/** A result row as the JSON record on the output topic: its table, time, symbols and values. */
+export function rowRecord(row: OutputRow): Record<string, unknown> {
+  return { table: row.table, ts: row.ts, ...row.symbols, ...row.values };
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import * as path from 'node:path';
 import type { Reading } from '../../core/contracts';
 import { startTestProcessors, waterReading } from './support/processors-harness';
+import { collectTopic } from './support/topic-collector';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
@@ -61,5 +62,14 @@ describe('above the sector average by a factor', () => {
       return Number(/meterflow_processors_group_windows_compared_total (\d+)/.exec(text)?.[1] ?? 0);
     }, (n) => n >= 6, 60_000, 300);
     expect((await alerts()).length).toBe(1);
+    // The same alert is on the alerts topic. (Windows of other test runs in the shared QuestDB are
+    // compared too, in their own sectors: only this run's meters are looked at.)
+    const topic = await collectTopic<{ table: string; meter_id: string; rule: string; state: string }>(pipeline.kafka, pipeline.topics.alerts.name, `${pipeline.runId}-alerts-reader`);
+    try {
+      const onTopic = await waitFor('the alert on Kafka', async () => topic.values.filter((v) => v.rule === 'above-sector-average' && v.meter_id.startsWith(`${pipeline.runId}-`)), (v) => v.length > 0, 30_000, 200);
+      expect(onTopic.map((v) => [v.table, v.meter_id, v.state])).toEqual([['alerts', `${pipeline.runId}-m5`, 'open']]);
+    } finally {
+      await topic.stop();
+    }
   }, 200_000);
 });

@@ -22,6 +22,7 @@ describe('processors killed, restarted and replayed', () => {
       MF_PROCESSORS_LATENESS_MS: String(5 * minute),
       MF_PROCESSORS_FLUSH_RECORDS: '1000',
       MF_PROCESSORS_FLUSH_INTERVAL_MS: '100',
+      MF_GROUP_COMPARISON_INTERVAL_MS: '3600000',
       MF_LOG_LEVEL: 'warn',
     });
     await waitForHealth(`http://127.0.0.1:${port}/health`);

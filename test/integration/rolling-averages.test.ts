@@ -25,7 +25,7 @@ describe('rolling averages and rollups against QuestDB SQL over the raw readings
     pipeline = createTestPipeline();
     sectorLike = `${pipeline.runId}-s%`;
     await pipeline.startSink();
-    const config = loadConfig({ ...process.env, ...pipeline.env, MF_PROCESSORS_GROUP_ID: `${pipeline.runId}-processors`, MF_PROCESSORS_HTTP_PORT: '0', MF_PROCESSORS_LATENESS_MS: String(5 * minute), MF_PROCESSORS_FLUSH_INTERVAL_MS: '200' });
+    const config = loadConfig({ ...process.env, ...pipeline.env, MF_PROCESSORS_GROUP_ID: `${pipeline.runId}-processors`, MF_PROCESSORS_HTTP_PORT: '0', MF_PROCESSORS_LATENESS_MS: String(5 * minute), MF_PROCESSORS_FLUSH_INTERVAL_MS: '200', MF_GROUP_COMPARISON_INTERVAL_MS: '3600000' });
     processors = await startProcessors(processorsOptionsFromConfig(config, silentLogger));
     producer = await pipeline.kafka.createProducer();
 

@@ -8,7 +8,11 @@ import type { TestPipeline } from './test-services';
 
 /** The stream processors in this process, on the pipeline's topics, with a group of this run. */
 export async function startTestProcessors(pipeline: TestPipeline, env: Record<string, string> = {}): Promise<{ processors: Processors; producer: RawProducer; send(readings: Reading[]): Promise<void>; stop(): Promise<void> }> {
-  const config = loadConfig({ ...process.env, ...pipeline.env, MF_PROCESSORS_GROUP_ID: `${pipeline.runId}-processors`, MF_PROCESSORS_HTTP_PORT: '0', MF_PROCESSORS_FLUSH_INTERVAL_MS: '100', MF_PROCESSORS_CHECKPOINT_INTERVAL_MS: '1000', ...env });
+  const config = loadConfig({ ...process.env, ...pipeline.env, MF_PROCESSORS_GROUP_ID: `${pipeline.runId}-processors`, MF_PROCESSORS_HTTP_PORT: '0', MF_PROCESSORS_FLUSH_INTERVAL_MS: '100', MF_PROCESSORS_CHECKPOINT_INTERVAL_MS: '1000',
+    // Group comparison reads the whole shared rolling_averages table; only its own test turns it up.
+    MF_GROUP_COMPARISON_INTERVAL_MS: '3600000',
+    ...env,
+  });
   const processors = await startProcessors(processorsOptionsFromConfig(config, silentLogger));
   const producer = await pipeline.kafka.createProducer();
   return {
