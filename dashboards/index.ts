@@ -1,0 +1,40 @@
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { billing } from './billing';
+import { fleetOverview } from './fleet-overview';
+import { leaksAndAlerts } from './leaks-and-alerts';
+import { meterDetail } from './meter-detail';
+import { pipelineHealth } from './pipeline-health';
+
+/** Every meterflow dashboard, in the order Grafana lists them. */
+export function allDashboards(): dashboard.Dashboard[] {
+  return [fleetOverview(), meterDetail(), leaksAndAlerts(), billing(), pipelineHealth()];
+}
+
+/** The provisioning file content of a dashboard: stable 2-space JSON with a trailing newline. */
+export function dashboardJson(d: dashboard.Dashboard): string {
+  return `${JSON.stringify(d, null, 2)}\n`;
+}
+
+/** A panel's raw-SQL query, with where it sits: what the tests check and run. */
+export interface PanelQuery {
+  dashboardUid: string;
+  panelId: number | undefined;
+  panelTitle: string;
+  panelType: string;
+  datasourceUid: string | undefined;
+  refId: string | undefined;
+  format: string | undefined;
+  rawSql: string | undefined;
+}
+
+/** Every query of every non-row panel of `d` (a panel with no target yields one entry with no SQL). */
+export function panelQueries(d: dashboard.Dashboard): PanelQuery[] {
+  return (d.panels ?? []).flatMap((p) => {
+    if (p.type === 'row') return [];
+    const panel = p as dashboard.Panel;
+    const targets = (panel.targets ?? []) as unknown as { refId?: string; format?: string; rawSql?: string; datasource?: { uid?: string } }[];
+    const base = { dashboardUid: d.uid ?? '', panelId: panel.id, panelTitle: panel.title ?? '', panelType: panel.type, datasourceUid: panel.datasource?.uid };
+    if (targets.length === 0) return [{ ...base, refId: undefined, format: undefined, rawSql: undefined }];
+    return targets.map((t) => ({ ...base, datasourceUid: t.datasource?.uid ?? base.datasourceUid, refId: t.refId, format: t.format, rawSql: t.rawSql }));
+  });
+}

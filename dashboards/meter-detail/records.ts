@@ -1,0 +1,27 @@
+import { defaultTable, sql, type DashboardRow } from '../common';
+
+export const recordsRow: DashboardRow = {
+  title: 'Alerts and invoices',
+  panels: [
+    defaultTable('Alerts ($meter)')
+      .description('Every alert transition of the meter in the time range.')
+      .withTarget(
+        sql(
+          `SELECT ts, alert_id, rule, rule_kind, severity, state, started_at, ended_at, estimated_loss_l
+          FROM alerts
+          WHERE meter_id = '$meter' AND $__timeFilter(ts)
+          ORDER BY ts DESC`,
+        ),
+      ),
+    defaultTable('Invoices ($meter)')
+      .description('Bills whose period overlaps the time range: provisional, final and adjustments.')
+      .withTarget(
+        sql(
+          `SELECT ts AS period_start, period_label, invoice_id, status, revision, consumption, consumption_unit, total, currency, issued_at, due_date
+          FROM invoices
+          WHERE meter_id = '$meter' AND ts < $__timeTo()::timestamp AND period_end > $__timeFrom()::timestamp
+          ORDER BY period_start DESC, invoice_id`,
+        ),
+      ),
+  ],
+};

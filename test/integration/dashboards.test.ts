@@ -1,0 +1,113 @@
+import type { Reading } from '../../core/contracts';
+import type { DeadLetter } from '../../core/contracts/dead-letter';
+import { allDashboards, panelQueries, type PanelQuery } from '../../dashboards/index';
+import { expandGrafanaMacros } from '../unit/dashboards/grafana-macros';
+import { startTestProcessors, waterReading } from './support/processors-harness';
+import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
+import { waitFor } from './support/wait-for';
+
+// Every panel's SQL, expanded as Grafana's PostgreSQL datasource would, runs against the real
+// QuestDB after a small fleet went through Kafka → processors + raw sink. The data is made to
+// fill every table a panel reads: readings with registers (readings, rolling_averages, rollups),
+// a burst (alerts), a register decrease (register-anomaly alert), a month closed by later
+// readings (final invoice and its lines), a late reading (late_readings) and a dead letter.
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+
+describe('dashboards: every panel query runs on QuestDB and finds the data', () => {
+  let pipeline: TestPipeline;
+  let harness: Awaited<ReturnType<typeof startTestProcessors>>;
+  let from: Date;
+  let to: Date;
+  let billMeter: string;
+  const queries: PanelQuery[] = allDashboards().flatMap(panelQueries);
+
+  beforeAll(async () => {
+    pipeline = createTestPipeline();
+    await pipeline.startSink();
+    harness = await startTestProcessors(pipeline);
+    const run = pipeline.runId;
+    const now = Date.now();
+    const end = Math.floor(now / minute) * minute - minute;
+    const start = end - 4 * hour;
+    // A billing period long closed: the calendar month before last (UTC, the default billing time zone).
+    const today = new Date(now);
+    const periodStart = Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 2, 1);
+    const nextPeriod = Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1);
+    from = new Date(periodStart - day);
+    to = new Date(end + 2 * minute);
+    billMeter = `${run}-m3`;
+
+    const readings: Reading[] = [];
+    // The bill meter's old readings come first, so its partition's stream time only moves forward.
+    let register = 1_000_000;
+    for (const ts of [periodStart, periodStart + 10 * day, periodStart + 20 * day, nextPeriod + 12 * hour]) {
+      readings.push(waterReading(billMeter, ts, { sector: `${run}-s1`, value: 0, register }));
+      register += 5_000;
+    }
+    const registers = new Map<number, number>([[0, 50_000], [1, 60_000], [2, 70_000], [3, register]]);
+    for (let ts = start; ts <= end; ts += 5 * minute) {
+      for (let m = 0; m < 4; m++) {
+        // Meter 3 bursts at 20 L/min for an hour (well above 10 % of Q3, for more than 30 min).
+        const burst = m === 3 && ts >= start + hour && ts < start + 2 * hour;
+        const value = burst ? 20 : 0.5 + m * 0.5;
+        let reg = registers.get(m)! + value * 5;
+        // Meter 1's register goes down once: an unexplained decrease.
+        if (m === 1 && ts === start + 2 * hour) reg -= 500;
+        registers.set(m, reg);
+        readings.push(waterReading(`${run}-m${m}`, ts, { sector: `${run}-s${m % 2}`, value, register: reg }));
+      }
+    }
+    await harness.send(readings);
+    // Late: a reading hours behind the watermark, between two of meter 2's readings.
+    await new Promise((r) => setTimeout(r, 2000));
+    await harness.send([waterReading(`${run}-m2`, start + 7 * minute, { sector: `${run}-s0`, value: 1.5, register: 70_000 + 10 })]);
+    const deadLetter: DeadLetter = { reason: 'MALFORMED_JSON', detail: 'test', mqttTopic: `meters/${run}-m9/readings`, receivedAt: end, payloadBase64: Buffer.from('{').toString('base64'), payloadBytes: 1, payloadTruncated: false, bridgeId: `${run}-bridge` };
+    await harness.producer.sendBatch([{ topic: pipeline.topics.deadLetters.name, key: `${run}-m9`, value: JSON.stringify(deadLetter) }]);
+
+    const like = `${run}-%`;
+    const count = async (sql: string) => Number((await pipeline.questdb.query<{ n: string }>(sql, [like])).rows[0]?.n ?? 0);
+    const probes = {
+      readings: () => count(`SELECT count() n FROM readings WHERE meter_id::string LIKE $1`),
+      rolling24h: () => count(`SELECT count() n FROM rolling_averages WHERE window_size = '24h' AND meter_id::string LIKE $1`),
+      rollups: () => count(`SELECT count() n FROM rollups WHERE bucket = '1h' AND scope_id::string LIKE $1`),
+      alerts: () => count(`SELECT count_distinct(rule_kind) n FROM alerts WHERE meter_id::string LIKE $1`),
+      finalInvoices: () => count(`SELECT count() n FROM invoices WHERE status = 'final' AND meter_id::string LIKE $1`),
+      lateReadings: () => count(`SELECT count() n FROM late_readings WHERE meter_id::string LIKE $1`),
+      deadLetters: () => count(`SELECT count() n FROM dead_letters WHERE bridge_id::string LIKE $1`),
+    };
+    const expectedReadings = readings.length + 1;
+    await waitFor(
+      'every table filled',
+      async () => Object.fromEntries(await Promise.all(Object.entries(probes).map(async ([k, f]) => [k, await f()] as const))) as Record<keyof typeof probes, number>,
+      (c) => c.readings >= expectedReadings && c.rolling24h > 0 && c.rollups > 0 && c.alerts >= 2 && c.finalInvoices > 0 && c.lateReadings > 0 && c.deadLetters > 0,
+      45_000,
+      500,
+    );
+    for (const table of ['readings', 'rolling_averages', 'rollups', 'alerts', 'invoices', 'invoice_lines', 'late_readings', 'dead_letters']) {
+      await waitFor(`WAL applied on ${table}`, () => walApplied(pipeline.questdb, table), Boolean);
+    }
+  }, 90_000);
+
+  afterAll(async () => {
+    await harness?.stop();
+    await pipeline?.stopAll();
+  });
+
+  it('covers every dashboard', () => {
+    expect(new Set(queries.map((q) => q.dashboardUid)).size).toBe(allDashboards().length);
+  });
+
+  it.each(queries.map((q) => [`${q.dashboardUid} / ${q.panelTitle}`, q] as const))('%s runs and returns rows', async (_name, q) => {
+    const sql = expandGrafanaMacros(q.rawSql!, { from, to, intervalMs: hour, variables: { meter: billMeter } });
+    const { rows, fields } = await pipeline.questdb.query<Record<string, unknown>>(sql);
+    expect(rows.length).toBeGreaterThan(0);
+    if (q.format === 'time_series') {
+      // Grafana's SQL datasources take the column named `time` as the time field; it needs a value column too.
+      expect(fields[0]!.name).toBe('time');
+      expect(rows[0]!.time).toBeInstanceOf(Date);
+      expect(fields.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+});

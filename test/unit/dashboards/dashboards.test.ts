@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { datasource, meterflowTag } from '../../../dashboards/common';
+import { allDashboards, dashboardJson, panelQueries } from '../../../dashboards/index';
+import { expandGrafanaMacros, intervalText } from './grafana-macros';
+
+// No JSON schema for dashboards ships with @grafana/grafana-foundation-sdk (nor is @grafana/schema
+// installed), so these are structural checks on what Grafana's provisioning needs.
+const dir = join(__dirname, '..', '..', '..', 'deploy', 'grafana', 'dashboards');
+const dashboards = allDashboards();
+
+describe('dashboards', () => {
+  it('the committed provisioning files are exactly a fresh build (run `npm run dashboards` and commit)', () => {
+    const expected = Object.fromEntries(dashboards.map((d) => [`${d.uid}.json`, dashboardJson(d)]));
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    expect(files).toEqual(Object.keys(expected).sort());
+    for (const f of files) expect(readFileSync(join(dir, f), 'utf8')).toBe(expected[f]);
+  });
+
+  it('each has a fixed meterflow- uid (unique), a title, the meterflow tag, and the QuestDB datasource type from provisioning', () => {
+    const uids = dashboards.map((d) => d.uid);
+    expect(new Set(uids).size).toBe(uids.length);
+    for (const d of dashboards) {
+      expect(d.uid).toMatch(/^meterflow-[a-z0-9-]+$/);
+      expect(d.uid!.length).toBeLessThanOrEqual(40); // Grafana's uid limit
+      expect(d.title).toBeTruthy();
+      expect(d.tags).toContain(meterflowTag);
+      expect(d.editable).toBe(false);
+    }
+    const provisioning = readFileSync(join(__dirname, '..', '..', '..', 'deploy', 'grafana', 'provisioning', 'datasources', 'questdb.yaml'), 'utf8');
+    expect(provisioning).toContain(`uid: ${datasource.uid}`);
+    expect(provisioning).toContain(`type: ${datasource.type}`);
+  });
+
+  it('every panel queries the QuestDB datasource with non-empty raw SQL, a refId and a format', () => {
+    for (const d of dashboards) {
+      const queries = panelQueries(d);
+      expect(queries.length).toBeGreaterThan(0);
+      for (const q of queries) {
+        const where = `${q.dashboardUid} / ${q.panelTitle}`;
+        expect([where, q.datasourceUid]).toEqual([where, 'meterflow-questdb']);
+        expect([where, (q.rawSql ?? '').trim().length > 0]).toEqual([where, true]);
+        expect([where, q.refId]).toEqual([where, 'A']);
+        expect([where, q.format === 'table' || q.format === 'time_series']).toEqual([where, true]);
+      }
+    }
+  });
+
+  it('panel ids are unique per dashboard, and panels fit the 24-column grid', () => {
+    for (const d of dashboards) {
+      const ids = (d.panels ?? []).map((p) => p.id);
+      expect(ids.every((id) => typeof id === 'number' && id > 0)).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const p of d.panels ?? []) expect(p.gridPos!.x + p.gridPos!.w).toBeLessThanOrEqual(24);
+    }
+  });
+
+  it('time series use SAMPLE BY $__interval with ALIGN TO CALENDAR, alias the time column, and set a minimum interval of whole seconds', () => {
+    for (const d of dashboards) {
+      for (const q of panelQueries(d).filter((q) => q.format === 'time_series')) {
+        expect([q.panelTitle, /\bAS time\b/.test(q.rawSql!)]).toEqual([q.panelTitle, true]);
+        if (q.rawSql!.includes('SAMPLE BY')) expect([q.panelTitle, q.rawSql!.includes('SAMPLE BY $__interval ALIGN TO CALENDAR')]).toEqual([q.panelTitle, true]);
+        const panel = (d.panels ?? []).find((p) => p.id === q.panelId) as { interval?: string };
+        expect([q.panelTitle, panel.interval]).toEqual([q.panelTitle, '1m']);
+      }
+    }
+  });
+
+  it('only the meter detail dashboard uses a template variable, $meter, defined from the readings table', () => {
+    for (const d of dashboards) {
+      const vars = (d.templating?.list ?? []).map((v) => v.name);
+      const used = panelQueries(d).some((q) => q.rawSql!.includes('$meter'));
+      expect([d.uid, used]).toEqual([d.uid, vars.includes('meter')]);
+    }
+    const meter = dashboards.find((d) => d.uid === 'meterflow-meter-detail')!.templating!.list![0]!;
+    expect(meter).toMatchObject({ name: 'meter', type: 'query', query: 'SELECT DISTINCT meter_id FROM readings ORDER BY meter_id', datasource });
+  });
+});
+
+describe('Grafana macro expansion (as the PostgreSQL datasource does it)', () => {
+  const ctx = { from: new Date('2026-11-23T08:00:00.123Z'), to: new Date('2026-11-23T12:00:00Z'), intervalMs: 3_600_000, variables: { meter: 'm-1' } };
+
+  it('expands time filter, from/to, interval and variables', () => {
+    expect(expandGrafanaMacros(`SELECT count() / ($__interval_ms / 1000.0) FROM readings WHERE meter_id = '$meter' AND $__timeFilter(ts) AND ts < $__timeTo() AND ts > $__timeFrom() SAMPLE BY $__interval`, ctx)).toBe(
+      `SELECT count() / (3600000 / 1000.0) FROM readings WHERE meter_id = 'm-1' AND ts BETWEEN '2026-11-23T08:00:00Z' AND '2026-11-23T12:00:00Z' AND ts < '2026-11-23T12:00:00Z' AND ts > '2026-11-23T08:00:00Z' SAMPLE BY 1h`,
+    );
+    expect([60_000, 90_000, 86_400_000, 500].map(intervalText)).toEqual(['1m', '90s', '1d', '500ms']);
+  });
+
+  it('refuses to leave a macro or variable unexpanded', () => {
+    expect(() => expandGrafanaMacros(`SELECT '$other'`, ctx)).toThrow(/\$other/);
+  });
+
+  it('expands every dashboard query', () => {
+    for (const d of dashboards) for (const q of panelQueries(d)) expect(() => expandGrafanaMacros(q.rawSql!, ctx)).not.toThrow();
+  });
+});
