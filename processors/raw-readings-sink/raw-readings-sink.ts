@@ -7,6 +7,7 @@ import { createMetrics, type Metrics } from '../../core/metrics';
 import { createIlpWriter } from '../../core/questdb/ilp-writer';
 import { createQuestdbPool, ensureTables } from '../../core/questdb/questdb-sql';
 import type { SinkOptions } from './sink-options';
+import { deadLetterProblem, edgeStatsProblem, readingProblem } from './record-shapes';
 import { writeDeadLetterRow, writeEdgeStatsRow, writeReadingRow } from './table-rows';
 
 export interface RawReadingsSink {
@@ -27,7 +28,7 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
   const { topics } = options.kafka;
   const metrics = createMetrics('meterflow_sink');
   const rowsWritten = metrics.counter('rows_written_total', 'Rows accepted by QuestDB, by table');
-  const unreadable = metrics.counter('records_unreadable_total', 'Kafka records that are not valid JSON of their topic (logged with offset, skipped)');
+  const unreadable = metrics.counter('records_unreadable_total', 'Kafka records that are not valid JSON of their topic or lack its fields (logged with offset, skipped)');
   const writeErrors = metrics.counter('questdb_write_errors_total', 'Failed QuestDB flushes (each is retried)');
   const flushLatency = metrics.summary('questdb_flush_seconds', 'QuestDB ILP flush latency');
 
@@ -41,11 +42,11 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
   const writer = await createIlpWriter(options.questdb.httpUrl);
 
   /** Each source topic, the table it fills and how one record becomes a row. */
-  type Route = { table: string; write(body: object, partition: number, offset: string): Promise<void> };
+  type Route = { table: string; problem(body: object): string | null; write(body: object, partition: number, offset: string): Promise<void> };
   const routes = new Map<string, Route>([
-    [topics.readings.name, { table: questdbTables.readings.name, write: (body) => writeReadingRow(writer, body as Reading) }],
-    [topics.edgeStats.name, { table: questdbTables.edgeStats.name, write: (body) => writeEdgeStatsRow(writer, body as EdgeStats) }],
-    [topics.deadLetters.name, { table: questdbTables.deadLetters.name, write: (body, p, o) => writeDeadLetterRow(writer, body as DeadLetter, p, o) }],
+    [topics.readings.name, { table: questdbTables.readings.name, problem: readingProblem, write: (body) => writeReadingRow(writer, body as Reading) }],
+    [topics.edgeStats.name, { table: questdbTables.edgeStats.name, problem: edgeStatsProblem, write: (body) => writeEdgeStatsRow(writer, body as EdgeStats) }],
+    [topics.deadLetters.name, { table: questdbTables.deadLetters.name, problem: deadLetterProblem, write: (body, p, o) => writeDeadLetterRow(writer, body as DeadLetter, p, o) }],
   ]);
 
   const writeBatch = async (batch: IncomingBatch, route: Route): Promise<number> => {
@@ -55,6 +56,8 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
       try {
         const parsed: unknown = JSON.parse(record.value?.toString('utf8') ?? 'null');
         if (parsed === null || typeof parsed !== 'object') throw new Error('not a JSON object');
+        const wrong = route.problem(parsed);
+        if (wrong) throw new Error(wrong);
         body = parsed;
       } catch (error) {
         unreadable.inc({ topic: batch.topic });

@@ -57,6 +57,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
   const skipped = metrics.counter('records_skipped_total', 'Readings skipped as already applied (replay after a crash), by processor');
   const emitted = metrics.counter('rows_emitted_total', 'Result rows written, by table');
   const lateCount = metrics.counter('late_readings_total', 'Readings that came after their windows were emitted, by processor');
+  const unreadable = metrics.counter('records_unreadable_total', 'Records on the readings topic that are not readings (logged with their offset, skipped), by processor');
   const restores = metrics.counter('partition_restores_total', 'Partitions whose state was loaded from processor_state');
   const flushSeconds = metrics.summary('flush_seconds', 'Outputs (and checkpoint when due), per flush');
   const checkpoints = metrics.counter('checkpoints_total', 'State checkpoints written (each followed by an offset commit), by processor');
@@ -110,8 +111,12 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     const records: { offset: number; reading: Reading }[] = [];
     for (const record of batch.records) {
       try {
-        records.push({ offset: Number(record.offset), reading: JSON.parse(record.value?.toString('utf8') ?? 'null') as Reading });
+        const reading = JSON.parse(record.value?.toString('utf8') ?? 'null') as Reading | null;
+        // The bridge validated it; a record written by anything else must not stop the partition.
+        if (!reading || typeof reading.meterId !== 'string' || typeof reading.ts !== 'number' || !Number.isFinite(reading.ts)) throw new Error('not a reading');
+        records.push({ offset: Number(record.offset), reading });
       } catch (error) {
+        unreadable.inc({ processor: processor.name });
         log.warn('unreadable reading skipped', { partition: batch.partition, offset: record.offset, error: describeError(error) });
       }
     }

@@ -31,6 +31,11 @@ describe('rolling averages and rollups against QuestDB SQL over the raw readings
 
     const fixture = rollingFixture(pipeline.runId, { meters, hours, stepMs });
     ({ tEnd } = fixture);
+    // Records that are not readings (nothing but the bridge should write here) are skipped, not fatal.
+    await producer.sendBatch([
+      { topic: pipeline.topics.readings.name, key: `${pipeline.runId}-junk`, value: 'not json' },
+      { topic: pipeline.topics.readings.name, key: `${pipeline.runId}-junk`, value: '{"meterId": 5}' },
+    ]);
     const readings = [...fixture.readings, ...fixture.ticks];
     for (let i = 0; i < readings.length; i += 2000) {
       await producer.sendBatch(readings.slice(i, i + 2000).map((r) => ({ topic: pipeline.topics.readings.name, key: r.meterId, value: JSON.stringify(r) })));
@@ -88,6 +93,13 @@ describe('rolling averages and rollups against QuestDB SQL over the raw readings
         expect([close(w.sum, o.s), close(w.min, o.mn), close(w.max, o.mx), close(w.mean, o.s / Number(o.c))]).toEqual([true, true, true, true]);
       }
     }
+  });
+
+  it('skipped the two records that are not readings, and went on (processors and raw sink)', () => {
+    const text = processors.metrics.render();
+    expect(/meterflow_processors_records_unreadable_total\{processor="rolling-averages"\} (\d+)/.exec(text)?.[1]).toBe('2');
+    const sink = pipeline.sink!.metrics.render();
+    expect(/meterflow_sink_records_unreadable_total\{topic="[^"]*readings"\} (\d+)/.exec(sink)?.[1]).toBe('2');
   });
 
   it('nothing was late, and every window row is there once', async () => {
