@@ -1,7 +1,7 @@
 import { startHealthServer, type HealthServer } from '../core/http/health-server';
 import { createMetrics, type Metrics } from '../core/metrics';
 import type { ProcessorsOptions } from './processors-options';
-import type { KafkaTopicSpec } from '../core/contracts';
+import { questdbTables, type KafkaTopicSpec } from '../core/contracts';
 import { describeError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { createWebhookNotifier, type AlertNotifier } from './alert-rules/webhook-notifier';
@@ -12,7 +12,7 @@ import { createBillingEngine } from './billing/billing-state';
 import { createRollingAverages } from './rolling-averages/rolling-averages';
 import { startGroupComparison } from './group-comparison/group-comparison';
 import { createIlpWriter } from '../core/questdb/ilp-writer';
-import { createQuestdbPool } from '../core/questdb/questdb-sql';
+import { createQuestdbPool, ensureTables } from '../core/questdb/questdb-sql';
 import { createBatchingProducer, createKafkaClient } from '../core/kafka';
 import type { KeyedProcessor, OutputRow } from './runtime/keyed-processor';
 import { rowRecord, startProcessorRunner, type ProcessorRunner } from './runtime/processor-runner';
@@ -28,6 +28,17 @@ export interface Processors {
 export async function startProcessors(options: ProcessorsOptions): Promise<Processors> {
   const metrics = createMetrics('meterflow_processors');
   const log = options.logger;
+  // Every output table, created once here rather than by each runner.
+  const comparisonPool = createQuestdbPool({ ...options.questdb.pg, max: 1 });
+  await ensureTables(comparisonPool, [
+    questdbTables.rollingAverages,
+    questdbTables.rollups,
+    questdbTables.alerts,
+    questdbTables.invoices,
+    questdbTables.invoiceLines,
+    questdbTables.lateReadings,
+    questdbTables.processorState,
+  ]);
   const processorList: KeyedProcessor<unknown>[] = [
     createRollingAverages(options.rolling) as KeyedProcessor<unknown>,
     createAlertsProcessor(options.alerts) as KeyedProcessor<unknown>,
@@ -60,7 +71,6 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     });
   }
   // Group averages need every partition's windows: compared from QuestDB once all have passed them.
-  const comparisonPool = createQuestdbPool({ ...options.questdb.pg, max: 1 });
   const comparisonWriter = await createIlpWriter(options.questdb.httpUrl);
   const alertKafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-group-comparison', logger: log.child('kafka') });
   await alertKafka.ensureTopics([options.kafka.topics.alerts]);

@@ -7,6 +7,7 @@ import { rulesFor, type AlertRule, type AlertRulesConfig } from './rule-config';
 import type { MeterRuleState, RuleContext, Sample } from './rule-state';
 import { silentProgress, silentReading, silentTimeoutMs } from './silent-meter-rule';
 import { newThresholdState, thresholdProgress, thresholdSample } from './threshold-rule';
+import { holdInEventOrder } from '../runtime/event-order-buffer';
 
 /**
  * The per-meter rule engine: threshold (duration + hysteresis), rate of rise and silent meter
@@ -36,24 +37,7 @@ export function applyRuleInput(state: MeterRuleState, input: RuleInput, config: 
   if (r.sector !== null) state.sector = r.sector;
   state.kind = r.kind;
   const sample: Sample = { ts: r.ts, value: r.value };
-  if (state.last?.ts === r.ts) {
-    state.dropped.duplicate += 1;
-    return { status: 'duplicate', events: [] };
-  }
-  if (state.frontier !== null && r.ts <= state.frontier) {
-    state.dropped.late += 1;
-    return { status: 'late', events: [] };
-  }
-  const p = state.pending;
-  let i = p.length;
-  while (i > 0 && p[i - 1]!.ts > r.ts) i--;
-  if (i > 0 && p[i - 1]!.ts === r.ts) {
-    p[i - 1] = sample;
-    state.dropped.duplicate += 1;
-    return { status: 'duplicate', events: [] };
-  }
-  p.splice(i, 0, sample);
-  return { status: 'accepted', events: [] };
+  return { status: holdInEventOrder(state, sample), events: [] };
 }
 
 /** Settles readings at or before the watermark, in event-time order, and what has held long enough by then. */

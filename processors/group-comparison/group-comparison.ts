@@ -9,6 +9,7 @@ import type { AlertRulesConfig } from '../alert-rules/rule-config';
 import { alertRow } from '../alerts/alert-rows';
 import type { OutputRow } from '../runtime/keyed-processor';
 import { createStateStore } from '../runtime/state-store';
+import { writeOutputRow } from '../runtime/write-output-row';
 import type { SlidingWindowSpec } from '../rolling-averages/window-specs';
 
 export interface GroupComparisonOptions {
@@ -96,13 +97,7 @@ export function startGroupComparison(options: GroupComparisonOptions): { stop():
       state.lastEnd = end;
       compared.inc();
     }
-    for (const row of rows) {
-      await writer.row(row.table, row.ts, (w) => {
-        for (const [name, value] of Object.entries(row.symbols)) w.symbol(name, value);
-        w.timestampColumn('started_at', row.values.started_at as number, 'ms').stringColumn('evidence', row.values.evidence as string);
-        if (row.values.ended_at !== null) w.timestampColumn('ended_at', row.values.ended_at as number, 'ms');
-      });
-    }
+    for (const row of rows) await writeOutputRow(writer, row);
     await writer.flush();
     if (rows.length > 0) await options.onAlerts?.(rows);
     await store.write(writer, -1, [{ key: 'state', entry: { state, lastOffset: 0, streamTime: state.lastEnd } }]);

@@ -6,6 +6,7 @@ import { flowBetween } from './flow-segments';
 import { resolveLeakSettings, type LeakConfig } from './leak-config';
 import type { FlowPiece, LeakRuleContext, LeakState, SettledReading } from './leak-state';
 import { nightFlowPiece, nightFlowWindow, nightFlowWindowEnd } from './night-flow';
+import { holdInEventOrder } from '../runtime/event-order-buffer';
 
 /**
  * Leak detection for one water meter, driven by a runtime: `applyReading` for each reading in
@@ -23,24 +24,9 @@ export function applyReading(state: LeakState, reading: Reading, config: LeakCon
   if (reading.kind !== 'water' || (reading.value === null && reading.register === null)) return { status: 'ignored', events: [] };
   if (reading.sector !== null) state.sector = reading.sector;
   const r: SettledReading = { ts: reading.ts, value: reading.value, register: reading.register };
-  if (state.last?.ts === r.ts) {
-    state.dropped.duplicate += 1;
-    return { status: 'duplicate', events: [] };
-  }
-  if (state.frontier !== null && r.ts <= state.frontier) {
-    state.dropped.late += 1;
-    return { status: 'late', events: [] };
-  }
+  const held = holdInEventOrder(state, r);
+  if (held !== 'accepted') return { status: held, events: [] };
   const p = state.pending;
-  let i = p.length;
-  while (i > 0 && p[i - 1]!.ts > r.ts) i--;
-  if (i > 0 && p[i - 1]!.ts === r.ts) {
-    // Same instant twice: the later record in offset order wins; volumes are not doubled.
-    p[i - 1] = r;
-    state.dropped.duplicate += 1;
-    return { status: 'duplicate', events: [] };
-  }
-  p.splice(i, 0, r);
   const excess = p.length - config.maxPendingReadings;
   // Bounded state: with more pending readings than allowed, the oldest are settled early.
   const events = excess > 0 ? advanceWatermark(state, p[excess - 1]!.ts, config) : [];

@@ -4,10 +4,11 @@ import { createBatchingProducer, createKafkaClient, type FlushOutcome, type Inco
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
 import { createIlpWriter, type IlpWriter } from '../../core/questdb/ilp-writer';
-import { createQuestdbPool, ensureTables, type QuestdbPgOptions } from '../../core/questdb/questdb-sql';
+import { createQuestdbPool, type QuestdbPgOptions } from '../../core/questdb/questdb-sql';
 import type { KeyedProcessor, OutputRow } from './keyed-processor';
 import { createPartitionTask, type LateReading, type PartitionTask } from './partition-task';
 import { createStateStore } from './state-store';
+import { writeOutputRow } from './write-output-row';
 
 export interface ProcessorRunnerOptions<S> {
   processor: KeyedProcessor<S>;
@@ -69,15 +70,6 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
   });
 
   const pool = createQuestdbPool({ ...options.questdb.pg, max: 2 });
-  await ensureTables(pool, [
-    questdbTables.rollingAverages,
-    questdbTables.rollups,
-    questdbTables.alerts,
-    questdbTables.invoices,
-    questdbTables.invoiceLines,
-    questdbTables.lateReadings,
-    questdbTables.processorState,
-  ]);
   // State belongs to the consumer group: deployments (or test runs) sharing a QuestDB keep theirs apart.
   const store = createStateStore<S>(options.groupId, pool);
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: `meterflow-${processor.name}`, logger: log.child('kafka') });
@@ -173,19 +165,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     }
     const started = process.hrtime.bigint();
     try {
-      for (const row of work.rows) {
-        await writer.row(row.table, row.ts, (w) => {
-          for (const [name, value] of Object.entries(row.symbols)) w.symbol(name, value);
-          for (const [name, value] of Object.entries(row.values)) {
-            if (value === null) continue;
-            if (typeof value === 'boolean') w.booleanColumn(name, value);
-            else if (typeof value === 'string') w.stringColumn(name, value);
-            else if (row.types?.[name] === 'timestamp') w.timestampColumn(name, value, 'ms');
-            else if (row.types?.[name] === 'long') w.intColumn(name, value);
-            else w.floatColumn(name, value);
-          }
-        });
-      }
+      for (const row of work.rows) await writeOutputRow(writer, row);
       for (const { partition, late } of work.late) {
         await writer.row(questdbTables.lateReadings.name, late.reading.ts, (w) =>
           w
