@@ -33,6 +33,8 @@ export interface KafkaClient {
   createProducer(): Promise<RawProducer>;
   createConsumer(options: RawConsumerOptions): Promise<RawConsumer>;
   ensureTopics(topics: KafkaTopicSpec[]): Promise<void>;
+  /** Deletes topics (those missing are ignored). */
+  deleteTopics(names: string[]): Promise<void>;
   /** Moves a stopped group's committed offsets back to the start of a topic (replays). */
   resetGroupOffsets(groupId: string, topic: string): Promise<void>;
   /** Sum over partitions of (high watermark − committed offset). */
@@ -241,18 +243,37 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
 
     ensureTopics: (topics) =>
       withAdmin(async (admin) => {
+        // A broker that has just started with many partitions answers "does not host this
+        // topic-partition" while it loads them: retriable, so wait (bounded) instead of failing start-up.
+        const deadline = Date.now() + 60_000;
+        for (let delayMs = 200; ; delayMs = Math.min(delayMs * 2, 3000)) {
+          try {
+            const existing = new Set(await admin.listTopics());
+            const missing = topics.filter((t) => !existing.has(t.name));
+            if (missing.length === 0) return;
+            await admin.createTopics({
+              waitForLeaders: true,
+              topics: missing.map((t) => ({
+                topic: t.name,
+                numPartitions: t.partitions,
+                replicationFactor: -1, // the broker's default: 1 on the local stack, 3 on a cluster
+                configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+              })),
+            });
+            return;
+          } catch (error) {
+            if ((error as { retriable?: boolean }).retriable !== true || Date.now() + delayMs > deadline) throw error;
+            log.warn(`creating topics: ${(error as Error).message}; retrying in ${delayMs} ms`);
+            await new Promise((r) => setTimeout(r, delayMs));
+          }
+        }
+      }),
+
+    deleteTopics: (names) =>
+      withAdmin(async (admin) => {
         const existing = new Set(await admin.listTopics());
-        const missing = topics.filter((t) => !existing.has(t.name));
-        if (missing.length === 0) return;
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((t) => ({
-            topic: t.name,
-            numPartitions: t.partitions,
-            replicationFactor: -1, // the broker's default: 1 on the local stack, 3 on a cluster
-            configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
-          })),
-        });
+        const present = names.filter((n) => existing.has(n));
+        if (present.length > 0) await admin.deleteTopics({ topics: present });
       }),
 
     resetGroupOffsets: (groupId, topic) => withAdmin((admin) => admin.resetOffsets({ groupId, topic, earliest: true })),

@@ -72,6 +72,9 @@ export function createTestPipeline(): TestPipeline {
       pipeline.bridge = null;
       pipeline.sink = null;
       await pipeline.questdb.end();
+      // Each run has topics of its own: leave the shared broker as small as it was (a broker
+      // restarted with thousands of partitions takes long to serve them again).
+      await pipeline.kafka.deleteTopics(Object.values(topics).map((t: { name: string }) => t.name)).catch(() => undefined);
     },
   };
   return pipeline;
