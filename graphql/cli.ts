@@ -1,25 +1,21 @@
 import { runService } from '../core/cli';
-import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
+import { graphqlOptionsFromConfig } from './graphql-options';
 import { startGraphqlServer } from './server';
 
 runService('graphql', {
   usage: `
-meterflow GraphQL API over QuestDB.
+meterflow GraphQL API: queries over QuestDB, block/unblock mutations through Kafka to the
+meters, live subscriptions (SSE) fed from Kafka, role-based access (API keys, JWT).
 
 Usage: npm run graphql            (or: node dist/graphql/cli.js)
 
-Serves POST/GET /graphql (GraphiQL in a browser when MF_GRAPHQL_GRAPHIQL=true) and /health
-on MF_GRAPHQL_PORT (default 4000); reads QuestDB over PG wire (MF_QUESTDB_PG_*).
-See the README's configuration table. SIGTERM closes the server.
+Serves /graphql (GraphiQL in a browser in development mode) and /health on MF_GRAPHQL_PORT
+(default 4000). Every request needs credentials: "Authorization: ApiKey <key>" or
+"Authorization: Bearer <jwt>" (docs/graphql.md). Settings: the README's configuration table
+(MF_GRAPHQL_*, MF_POLICY_*). SIGTERM stops accepting requests, ends subscriptions and exits.
 `,
   async start(config, logger) {
-    const server = await startGraphqlServer({
-      port: config.int('MF_GRAPHQL_PORT'),
-      questdb: questdbPgFromConfig(config),
-      maxRows: config.int('MF_GRAPHQL_MAX_ROWS'),
-      graphiql: config.bool('MF_GRAPHQL_GRAPHIQL'),
-      logger,
-    });
+    const server = await startGraphqlServer(graphqlOptionsFromConfig(config, logger));
     return () => server.stop();
   },
 });

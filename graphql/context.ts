@@ -1,12 +1,35 @@
+import type { Logger } from '../core/logger';
 import type { QuestdbPool } from '../core/questdb/questdb-sql';
+import type { Principal } from './auth/principal';
+import type { CommandService } from './commands/command-service';
+import type { LiveFeed } from './live/live-feed';
+import type { MeterDirectory } from './meters/meter-directory';
+import type { MutationSupport } from './mutations/mutation-support';
 
-/** What every resolver receives. */
-export interface GraphqlContext {
-  questdb: QuestdbPool;
-  /** Largest row limit a query may ask for. */
+/** Bounds every query is held to (validated per argument, errors name the argument). */
+export interface QueryLimits {
+  /** Largest raw-readings `limit`. */
   maxRows: number;
+  /** Largest page of other lists. */
+  maxPageSize: number;
+  /** Longest to - from. */
+  maxRangeMs: number;
 }
 
-export function createContext(options: GraphqlContext): () => GraphqlContext {
-  return () => options;
+/** Long-lived services shared by every request. */
+export interface GraphqlServices {
+  questdb: QuestdbPool;
+  limits: QueryLimits;
+  meters: MeterDirectory;
+  commands: CommandService;
+  live: LiveFeed;
+  mutations: MutationSupport;
+  /** Settings of the command mutations. */
+  commandSettings: { ttlS: number; maxWaitMs: number };
+  logger: Logger;
+}
+
+/** What every resolver receives. */
+export interface GraphqlContext extends GraphqlServices {
+  principal: Principal;
 }

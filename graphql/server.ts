@@ -1,30 +1,64 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../core/logger';
-import { createQuestdbPool, type QuestdbPgOptions } from '../core/questdb/questdb-sql';
+import { questdbTables } from '../core/contracts';
+import { createQuestdbPool, ensureTables } from '../core/questdb/questdb-sql';
+import { createAuthenticator } from './auth/authenticate';
+import { createSecurityPlugins } from './auth/security-plugins';
+import { createCommandService } from './commands/create-command-service';
+import type { GraphqlServices } from './context';
+import type { GraphqlOptions } from './graphql-options';
+import { createLiveFeed } from './live/create-live-feed';
+import { createMeterDirectory } from './meters/meter-directory';
+import { createMutationSupport } from './mutations/create-mutation-support';
+import { startPolicies } from './policies/start-policies';
 import { createMeterflowYoga } from './yoga';
-
-export interface GraphqlServerOptions {
-  /** 0 picks a free port. @default 4000 */
-  port: number;
-  questdb: QuestdbPgOptions;
-  /** @default 100000 */
-  maxRows: number;
-  /** @default true */
-  graphiql: boolean;
-  logger: Logger;
-}
 
 export interface GraphqlServer {
   url: string;
   port: number;
+  services: GraphqlServices;
   stop(): Promise<void>;
 }
 
-/** GraphQL over HTTP at /graphql (GraphiQL on GET from a browser), /health from yoga. */
-export async function startGraphqlServer(options: GraphqlServerOptions): Promise<GraphqlServer> {
-  const pool = createQuestdbPool(options.questdb);
-  const yoga = createMeterflowYoga({ questdb: pool, maxRows: options.maxRows, graphiql: options.graphiql, logger: options.logger });
+/** GraphQL over HTTP (and SSE subscriptions) at /graphql, /health from yoga. */
+export async function startGraphqlServer(options: GraphqlOptions): Promise<GraphqlServer> {
+  const log = options.logger;
+  const questdb = createQuestdbPool(options.questdb.pg);
+  await ensureTables(questdb, [
+    questdbTables.readings,
+    questdbTables.alerts,
+    questdbTables.invoices,
+    questdbTables.invoiceLines,
+    questdbTables.rollingAverages,
+    questdbTables.rollups,
+    questdbTables.meterRegistry,
+    questdbTables.commands,
+    questdbTables.commandEvents,
+    questdbTables.payments,
+    questdbTables.auditLog,
+  ]);
+  const authenticator = await createAuthenticator({ ...options.auth, production: options.production });
+  const live = await createLiveFeed({ kafka: options.kafka, instanceId: `graphql-${randomUUID().slice(0, 8)}`, logger: log.child('live') });
+  const commands = await createCommandService({ kafka: options.kafka, questdb, live, logger: log.child('commands') });
+  const mutations = await createMutationSupport({ questdb, questdbHttpUrl: options.questdb.httpUrl, idempotencyTtlS: options.idempotencyTtlS, logger: log.child('mutations') });
+  const services: GraphqlServices = {
+    questdb,
+    limits: options.limits,
+    meters: createMeterDirectory({ questdb, cacheMs: options.meterCacheMs }),
+    commands,
+    live,
+    mutations,
+    commandSettings: options.commands,
+    logger: log,
+  };
+  const policies = startPolicies({ services, policies: options.policies, logger: log.child('policies') });
+  const yoga = createMeterflowYoga({
+    services,
+    authenticator,
+    plugins: createSecurityPlugins({ ...options.armor, introspection: options.introspection }),
+    graphiql: options.graphiql,
+  });
   const server = createServer(yoga);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -32,14 +66,22 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/graphql`;
-  options.logger.info('GraphQL listening', { url, graphiql: options.graphiql });
+  log.info('GraphQL listening', { url, graphiql: options.graphiql, introspection: options.introspection, production: options.production });
   return {
     url,
     port,
+    services,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await pool.end();
+      await policies.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Open SSE subscriptions would hold close() forever.
+        server.closeAllConnections();
+      });
+      await commands.stop();
+      await live.stop();
+      await mutations.stop();
+      await questdb.end();
     },
   };
 }

@@ -188,4 +188,96 @@ export const questdbTables = {
   state VARCHAR
 ) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, processor, kafka_partition, state_key)`,
   },
+  meterRegistry: {
+    name: 'meter_registry',
+    description:
+      'Meters as registered through the API, one row per change (append-only history); the current record is LATEST ON ts PARTITION BY meter_id. Key: (ts = change time, meter_id).',
+    ddl: `CREATE TABLE IF NOT EXISTS meter_registry (
+  ts TIMESTAMP,
+  meter_id SYMBOL CAPACITY 65536 CACHE,
+  kind SYMBOL CAPACITY 8 CACHE,
+  sector SYMBOL CAPACITY 4096 CACHE,
+  customer_id SYMBOL CAPACITY 65536 CACHE,
+  time_zone SYMBOL CAPACITY 512 CACHE,
+  reporting_interval_s LONG,
+  tariff_id SYMBOL CAPACITY 256 CACHE,
+  label VARCHAR,
+  registered_at TIMESTAMP,
+  changed_by VARCHAR
+) TIMESTAMP(ts) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(ts, meter_id)`,
+  },
+  commands: {
+    name: 'commands',
+    description: 'Commands issued to meters, as read from the commands topic. Key: (ts = issued at, command_id).',
+    ddl: `CREATE TABLE IF NOT EXISTS commands (
+  ts TIMESTAMP,
+  command_id SYMBOL CAPACITY 65536 NOCACHE,
+  meter_id SYMBOL CAPACITY 65536 CACHE,
+  type SYMBOL CAPACITY 16 CACHE,
+  reason SYMBOL CAPACITY 16 CACHE,
+  note VARCHAR,
+  params VARCHAR,
+  issued_by VARCHAR,
+  expires_at TIMESTAMP,
+  kafka_partition INT,
+  kafka_offset LONG
+) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, command_id)`,
+  },
+  commandEvents: {
+    name: 'command_events',
+    description: 'State changes of commands (delivered, applied, rejected, expired), as read from the command-acks topic. Key: (ts = when it happened, command_id, state).',
+    ddl: `CREATE TABLE IF NOT EXISTS command_events (
+  ts TIMESTAMP,
+  command_id SYMBOL CAPACITY 65536 NOCACHE,
+  meter_id SYMBOL CAPACITY 65536 CACHE,
+  state SYMBOL CAPACITY 8 CACHE,
+  source SYMBOL CAPACITY 4 CACHE,
+  reason VARCHAR,
+  seq LONG
+) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, command_id, state)`,
+  },
+  payments: {
+    name: 'payments',
+    description: 'Payments recorded against invoices through the API. Key: (ts = recorded at, payment_id).',
+    ddl: `CREATE TABLE IF NOT EXISTS payments (
+  ts TIMESTAMP,
+  payment_id SYMBOL CAPACITY 65536 NOCACHE,
+  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
+  meter_id SYMBOL CAPACITY 65536 CACHE,
+  amount_cents LONG,
+  currency SYMBOL CAPACITY 8 CACHE,
+  reference VARCHAR,
+  recorded_by VARCHAR
+) TIMESTAMP(ts) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(ts, payment_id)`,
+  },
+  auditLog: {
+    name: 'audit_log',
+    description: 'Every mutation and policy action: who, what, when, result; also the idempotency record of mutations. Key: (ts, request_id).',
+    ddl: `CREATE TABLE IF NOT EXISTS audit_log (
+  ts TIMESTAMP,
+  request_id SYMBOL CAPACITY 65536 NOCACHE,
+  actor VARCHAR,
+  role SYMBOL CAPACITY 8 CACHE,
+  operation SYMBOL CAPACITY 64 CACHE,
+  target VARCHAR,
+  args VARCHAR,
+  outcome SYMBOL CAPACITY 4 CACHE,
+  error_code SYMBOL CAPACITY 64 CACHE,
+  result VARCHAR,
+  idempotency_key VARCHAR
+) TIMESTAMP(ts) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(ts, request_id)`,
+  },
+  serviceMetrics: {
+    name: 'service_metrics',
+    description:
+      'Samples of the services\' own metrics (ingest rate, consumer lag, dead letters, command states), written by each service every MF_METRICS_SAMPLE_INTERVAL_MS, so dashboards need no Prometheus. Key: (ts, service, instance, metric, labels).',
+    ddl: `CREATE TABLE IF NOT EXISTS service_metrics (
+  ts TIMESTAMP,
+  service SYMBOL CAPACITY 16 CACHE,
+  instance SYMBOL CAPACITY 256 CACHE,
+  metric SYMBOL CAPACITY 256 CACHE,
+  labels SYMBOL CAPACITY 4096 CACHE,
+  value DOUBLE
+) TIMESTAMP(ts) PARTITION BY DAY TTL 30 DAYS WAL DEDUP UPSERT KEYS(ts, service, instance, metric, labels)`,
+  },
 } as const satisfies Record<string, TableSpec>;

@@ -1,7 +1,7 @@
 import { questdbTables } from '../../core/contracts';
 import { silentLogger } from '../../core/logger';
-import { createMeterflowYoga } from '../../graphql/yoga';
 import { runFleet } from '../../load-tests/simulator/fleet-simulator';
+import { startTestGraphql } from './support/graphql-harness';
 import { createTestPipeline, fleetMqtt, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
@@ -53,7 +53,7 @@ describe('meter -> MQTT -> bridge -> Kafka -> sink -> QuestDB -> GraphQL', () =>
   });
 
   it('returns every published reading exactly once through GraphQL', async () => {
-    const yoga = createMeterflowYoga({ questdb: pipeline.questdb, maxRows: 1000, graphiql: false, logger: silentLogger });
+    const graphql = await startTestGraphql(pipeline);
     const query = `query ($meterId: ID!, $from: DateTime!, $to: DateTime!) {
       readings(meterId: $meterId, from: $from, to: $to, limit: 1000) { meterId kind ts seq value register }
     }`;
@@ -62,12 +62,7 @@ describe('meter -> MQTT -> bridge -> Kafka -> sink -> QuestDB -> GraphQL', () =>
     const expectedTs = Array.from({ length: perMeter }, (_, k) => new Date(startTs + k * intervalMs).toISOString());
     let total = 0;
     for (const meterId of meterIds) {
-      const response = await yoga.fetch('http://test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables: { meterId, from, to } }),
-      });
-      const body = (await response.json()) as { data?: { readings: { meterId: string; kind: string; ts: string; seq: number; register: number }[] }; errors?: unknown };
+      const body = await graphql.request<{ readings: { meterId: string; kind: string; ts: string; seq: number; register: number }[] }>(query, { meterId, from, to });
       expect(body.errors).toBeUndefined();
       const readings = body.data!.readings;
       // The simulator published readings k = 0..99 at startTs + k*interval with seq k+1.
@@ -80,6 +75,7 @@ describe('meter -> MQTT -> bridge -> Kafka -> sink -> QuestDB -> GraphQL', () =>
       total += readings.length;
     }
     expect(total).toBe(meters * perMeter);
+    await graphql.stop();
   });
 
   it('holds no duplicate (meter_id, ts) pair in QuestDB', async () => {

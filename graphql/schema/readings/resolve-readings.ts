@@ -28,8 +28,8 @@ export async function resolveReadings(_: unknown, args: ReadingsArgs, context: G
     throw badInput('meterId', `must be 1-${maxIdLength} characters of [A-Za-z0-9._:-]`);
   }
   if (args.from.getTime() >= args.to.getTime()) throw badInput('from', 'must be before "to"');
-  if (!Number.isInteger(args.limit) || args.limit < 1 || args.limit > context.maxRows) {
-    throw badInput('limit', `must be between 1 and ${context.maxRows}`);
+  if (!Number.isInteger(args.limit) || args.limit < 1 || args.limit > context.limits.maxRows) {
+    throw badInput('limit', `must be between 1 and ${context.limits.maxRows}`);
   }
   const result = await context.questdb.query<ReadingRow>(
     `SELECT ts, meter_id, kind, value, value_unit, register, register_unit, seq, sector, received_at

@@ -1,17 +1,5 @@
 /* GraphQL */
 export const readingsTypeDefs = `
-  "An instant: ISO 8601 with a zone (Z or ±hh:mm)."
-  scalar DateTime
-
-  "What a meter measures."
-  enum MeterKind {
-    water
-    electricity
-    gas
-    temperature
-    generic
-  }
-
   "One validated reading, as stored in QuestDB's readings table."
   type Reading {
     "The meter that sent it."

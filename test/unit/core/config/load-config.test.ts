@@ -52,15 +52,16 @@ describe('loadConfig', () => {
     expect(config.int('MF_MAX_PAYLOAD_BYTES')).toBe(1_048_576); // 1 MiB
     expect(config.int('MF_READING_MAX_PAST_MS')).toBe(31_622_400_000); // 366 × 86 400 000
     expect(config.int('MF_READING_MAX_FUTURE_MS')).toBe(600_000); // 10 min
-    expect(config.bool('MF_GRAPHQL_GRAPHIQL')).toBe(true);
+    expect(config.bool('MF_POLICY_OVERCONSUMPTION_BLOCK')).toBe(false);
+    expect(config.string('MF_GRAPHQL_GRAPHIQL')).toBe('auto');
   });
 
   it('takes values from the environment, and treats an empty value as unset', () => {
-    const config = loadConfig({ MF_LOG_LEVEL: 'debug', MF_KAFKA_BROKERS: ' a:1 , b:2 ,', MF_BRIDGE_LINGER_MS: '0', MF_GRAPHQL_GRAPHIQL: 'no', MF_KAFKA_PARTITIONS: '' });
+    const config = loadConfig({ MF_LOG_LEVEL: 'debug', MF_KAFKA_BROKERS: ' a:1 , b:2 ,', MF_BRIDGE_LINGER_MS: '0', MF_POLICY_OVERCONSUMPTION_BLOCK: 'yes', MF_KAFKA_PARTITIONS: '' });
     expect(config.string('MF_LOG_LEVEL')).toBe('debug');
     expect(config.list('MF_KAFKA_BROKERS')).toEqual(['a:1', 'b:2']);
     expect(config.int('MF_BRIDGE_LINGER_MS')).toBe(0);
-    expect(config.bool('MF_GRAPHQL_GRAPHIQL')).toBe(false);
+    expect(config.bool('MF_POLICY_OVERCONSUMPTION_BLOCK')).toBe(true);
     expect(config.int('MF_KAFKA_PARTITIONS')).toBe(6);
   });
 
@@ -72,7 +73,7 @@ describe('loadConfig', () => {
     ['0', false],
     ['no', false],
   ])('reads the boolean %s as %s', (raw, expected) => {
-    expect(loadConfig({ MF_GRAPHQL_GRAPHIQL: raw }).bool('MF_GRAPHQL_GRAPHIQL')).toBe(expected);
+    expect(loadConfig({ MF_POLICY_OVERCONSUMPTION_BLOCK: raw }).bool('MF_POLICY_OVERCONSUMPTION_BLOCK')).toBe(expected);
   });
 
   it.each([
@@ -87,7 +88,8 @@ describe('loadConfig', () => {
     ['MF_MAX_PAYLOAD_BYTES', '63', '>= 64'],
     ['MF_READING_MAX_PAST_MS', '-5', '>= 0'],
     ['MF_QUESTDB_PG_PORT', 'pg', 'integer'],
-    ['MF_GRAPHQL_GRAPHIQL', 'maybe', 'true or false'],
+    ['MF_POLICY_OVERCONSUMPTION_BLOCK', 'maybe', 'true or false'],
+    ['MF_GRAPHQL_GRAPHIQL', 'maybe', 'auto, true, false'],
     ['MF_MQTT_URL', 'not a url', 'URL'],
     ['MF_QUESTDB_HTTP_URL', '127.0.0.1:9000 x', 'URL'],
     ['MF_LOG_LEVEL', 'verbose', 'debug, info, warn, error'],

@@ -1,0 +1,103 @@
+import type { Config } from '../core/config';
+import { createKafkaTopics, type KafkaTopics } from '../core/contracts';
+import type { Logger } from '../core/logger';
+import type { QuestdbPgOptions } from '../core/questdb/questdb-sql';
+import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
+import type { QueryLimits } from './context';
+
+export interface AuthOptions {
+  /** Inline keys `<name>:<role>[:<customerId>]=<key>` (MF_GRAPHQL_API_KEYS). */
+  apiKeys: string[];
+  /** JSON file of hashed keys, '' = none. */
+  apiKeysFile: string;
+  jwtSecret: string;
+  jwksUrl: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  roleClaim: string;
+  customerClaim: string;
+}
+
+export interface ArmorOptions {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxTokens: number;
+  /** Requests per minute per subject, 0 = unlimited. */
+  rateLimitPerMinute: number;
+}
+
+export interface PolicyOptions {
+  /** 0 = off. */
+  debtBlockDays: number;
+  overconsumptionBlock: boolean;
+  intervalMs: number;
+}
+
+export interface GraphqlOptions {
+  /** 0 picks a free port. */
+  port: number;
+  production: boolean;
+  graphiql: boolean;
+  introspection: boolean;
+  questdb: { pg: QuestdbPgOptions; httpUrl: string };
+  kafka: { brokers: string[]; topics: KafkaTopics };
+  limits: QueryLimits;
+  auth: AuthOptions;
+  armor: ArmorOptions;
+  meterCacheMs: number;
+  commands: { ttlS: number; maxWaitMs: number };
+  idempotencyTtlS: number;
+  policies: PolicyOptions;
+  logger: Logger;
+}
+
+const day = 86_400_000;
+
+/** All GraphQL settings, read and validated once at startup. */
+export function graphqlOptionsFromConfig(config: Config, logger: Logger): GraphqlOptions {
+  const production = config.string('MF_GRAPHQL_MODE') === 'production';
+  const toggle = (name: string) => {
+    const value = config.string(name);
+    return value === 'auto' ? !production : value === 'true';
+  };
+  return {
+    port: config.int('MF_GRAPHQL_PORT'),
+    production,
+    graphiql: toggle('MF_GRAPHQL_GRAPHIQL'),
+    introspection: toggle('MF_GRAPHQL_INTROSPECTION'),
+    questdb: { pg: questdbPgFromConfig(config), httpUrl: config.string('MF_QUESTDB_HTTP_URL') },
+    kafka: { brokers: config.list('MF_KAFKA_BROKERS'), topics: createKafkaTopics(config.string('MF_KAFKA_TOPIC_PREFIX'), config.int('MF_KAFKA_PARTITIONS')) },
+    limits: {
+      maxRows: config.int('MF_GRAPHQL_MAX_ROWS'),
+      maxPageSize: config.int('MF_GRAPHQL_MAX_PAGE_SIZE'),
+      maxRangeMs: config.int('MF_GRAPHQL_MAX_RANGE_DAYS') * day,
+    },
+    auth: {
+      apiKeys: config.list('MF_GRAPHQL_API_KEYS'),
+      apiKeysFile: config.string('MF_GRAPHQL_API_KEYS_FILE'),
+      jwtSecret: config.string('MF_GRAPHQL_JWT_SECRET'),
+      jwksUrl: config.string('MF_GRAPHQL_JWKS_URL'),
+      jwtIssuer: config.string('MF_GRAPHQL_JWT_ISSUER'),
+      jwtAudience: config.string('MF_GRAPHQL_JWT_AUDIENCE'),
+      roleClaim: config.string('MF_GRAPHQL_JWT_ROLE_CLAIM'),
+      customerClaim: config.string('MF_GRAPHQL_JWT_CUSTOMER_CLAIM'),
+    },
+    armor: {
+      maxDepth: config.int('MF_GRAPHQL_MAX_DEPTH'),
+      maxCost: config.int('MF_GRAPHQL_MAX_COST'),
+      maxAliases: config.int('MF_GRAPHQL_MAX_ALIASES'),
+      maxTokens: config.int('MF_GRAPHQL_MAX_TOKENS'),
+      rateLimitPerMinute: config.int('MF_GRAPHQL_RATE_LIMIT'),
+    },
+    meterCacheMs: config.int('MF_GRAPHQL_METER_CACHE_MS'),
+    commands: { ttlS: config.int('MF_GRAPHQL_COMMAND_TTL_S'), maxWaitMs: config.int('MF_GRAPHQL_MAX_WAIT_MS') },
+    idempotencyTtlS: config.int('MF_GRAPHQL_IDEMPOTENCY_TTL_S'),
+    policies: {
+      debtBlockDays: config.int('MF_POLICY_DEBT_BLOCK_DAYS'),
+      overconsumptionBlock: config.bool('MF_POLICY_OVERCONSUMPTION_BLOCK'),
+      intervalMs: config.int('MF_POLICY_INTERVAL_MS'),
+    },
+    logger,
+  };
+}

@@ -1,0 +1,5 @@
+import type { GraphqlModule } from '../graphql-module';
+import { resolveReadings } from './resolve-readings';
+import { readingsTypeDefs } from './type-defs';
+
+export const readingsModule: GraphqlModule = { typeDefs: readingsTypeDefs, resolvers: { Query: { readings: resolveReadings } } };
