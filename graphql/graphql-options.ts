@@ -74,7 +74,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
       maxRangeMs: config.int('MF_GRAPHQL_MAX_RANGE_DAYS') * day,
     },
     auth: {
-      apiKeys: config.list('MF_GRAPHQL_API_KEYS'),
+      apiKeys: config.string('MF_GRAPHQL_API_KEYS').split(',').map((s) => s.trim()).filter(Boolean),
       apiKeysFile: config.string('MF_GRAPHQL_API_KEYS_FILE'),
       jwtSecret: config.string('MF_GRAPHQL_JWT_SECRET'),
       jwksUrl: config.string('MF_GRAPHQL_JWKS_URL'),

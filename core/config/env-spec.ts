@@ -100,7 +100,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_GRAPHQL_MODE', 'development', 'string', 'graphql', 'development: GraphiQL, introspection and the built-in dev API keys are on; production: all three off unless set explicitly', { oneOf: ['development', 'production'] }),
   v('MF_GRAPHQL_GRAPHIQL', 'auto', 'string', 'graphql', 'Serve the GraphiQL IDE at /graphql: true, false, or auto (on in development mode)', { oneOf: ['auto', 'true', 'false'] }),
   v('MF_GRAPHQL_INTROSPECTION', 'auto', 'string', 'graphql', 'Answer introspection queries: true, false, or auto (on in development mode)', { oneOf: ['auto', 'true', 'false'] }),
-  v('MF_GRAPHQL_API_KEYS', '', 'list', 'graphql', 'API keys, comma-separated, each <name>:<role>[:<customerId>]=<key> (role admin, analyst or customer); sent as "Authorization: ApiKey <key>" or "x-api-key: <key>". Empty in development = the dev keys in docs/graphql.md'),
+  v('MF_GRAPHQL_API_KEYS', '', 'string', 'graphql', 'API keys, comma-separated, each <name>:<role>[:<customerId>]=<key> (role admin, analyst or customer); sent as "Authorization: ApiKey <key>" or "x-api-key: <key>". Empty in development = the dev keys in docs/graphql.md'),
   v('MF_GRAPHQL_API_KEYS_FILE', '', 'string', 'graphql', 'JSON file of API keys [{name, role, customerId?, sha256}] (key hashes, for production); added to MF_GRAPHQL_API_KEYS'),
   v('MF_GRAPHQL_JWT_SECRET', '', 'string', 'graphql', 'HS256 secret for bearer JWTs (empty = no HS256)'),
   v('MF_GRAPHQL_JWKS_URL', '', 'string', 'graphql', 'JWKS URL for bearer JWTs signed with RS256/ES256 (empty = none)'),

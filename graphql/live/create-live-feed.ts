@@ -9,7 +9,8 @@ export interface LiveFeedOptions {
   logger: Logger;
 }
 
+// PROVISIONAL (skeleton): no events; the commands/live helper replaces this.
 export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed> {
   void options;
-  throw new Error('createLiveFeed: not implemented yet');
+  return { stop: async () => {} };
 }

@@ -46,7 +46,8 @@ export interface MeterDirectoryOptions {
   cacheMs: number;
 }
 
+// PROVISIONAL (skeleton): knows no meter; the queries helper replaces this.
 export function createMeterDirectory(options: MeterDirectoryOptions): MeterDirectory {
   void options;
-  throw new Error('createMeterDirectory: not implemented yet');
+  return { get: async () => null, list: async () => [], remember: () => {} };
 }
