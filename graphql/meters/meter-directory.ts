@@ -1,5 +1,6 @@
 import type { MeterKind } from '../../core/contracts';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
+import { isNewer, mergeMeterRecords, type RegistryRow, type SeenRow } from './merge-meter-records';
 
 /**
  * A meter as the API knows it: its registry record (meter_registry, written by
@@ -46,8 +47,142 @@ export interface MeterDirectoryOptions {
   cacheMs: number;
 }
 
-// PROVISIONAL (skeleton): knows no meter; the queries helper replaces this.
+interface Snapshot {
+  /** When the load began: a load is fresh while that is within cacheMs. */
+  startedAt: number;
+  byId: Map<string, MeterRecord>;
+  /** By meter id (code-unit order, the order cursors compare in). */
+  sorted: MeterRecord[];
+}
+
+interface RegistrySql {
+  ts: Date;
+  meter_id: string;
+  kind: string | null;
+  sector: string | null;
+  customer_id: string | null;
+  time_zone: string | null;
+  reporting_interval_s: string | number | null;
+  tariff_id: string | null;
+  label: string | null;
+  registered_at: Date | null;
+}
+
+interface SeenSql {
+  ts: Date;
+  meter_id: string;
+  kind: string | null;
+  sector: string | null;
+}
+
+const registrySql = `SELECT ts, meter_id, kind, sector, customer_id, time_zone, reporting_interval_s, tariff_id, label, registered_at FROM meter_registry`;
+const seenSql = `SELECT ts, meter_id, kind, sector FROM readings`;
+// LATEST ON applies WHERE first: filtering by meter keeps the one-meter lookups index-cheap.
+const latestRegistry = `LATEST ON ts PARTITION BY meter_id`;
+
+const toRegistryRow = (r: RegistrySql): RegistryRow => ({
+  meterId: r.meter_id,
+  kind: r.kind,
+  sector: r.sector,
+  customerId: r.customer_id,
+  timeZone: r.time_zone,
+  reportingIntervalS: r.reporting_interval_s === null ? null : Number(r.reporting_interval_s),
+  tariffId: r.tariff_id,
+  label: r.label,
+  registeredAt: r.registered_at,
+  updatedAt: r.ts,
+});
+const toSeenRow = (r: SeenSql): SeenRow => ({ meterId: r.meter_id, kind: r.kind, sector: r.sector, lastSeenAt: r.ts });
+
+const byMeterId = (a: MeterRecord, b: MeterRecord) => (a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : 0);
+
+export function matchesFilter(m: MeterRecord, filter: MeterFilter): boolean {
+  return (!filter.sector || m.sector === filter.sector) && (!filter.kind || m.kind === filter.kind) && (!filter.customerId || m.customerId === filter.customerId);
+}
+
+/**
+ * The meter directory: meter_registry (current row per meter) merged with the last reading of
+ * every meter that ever reported. The whole directory is one snapshot reused for cacheMs
+ * (concurrent requests share one load); a single-meter get() with no fresh snapshot runs two
+ * indexed one-meter queries instead of loading everything.
+ */
 export function createMeterDirectory(options: MeterDirectoryOptions): MeterDirectory {
-  void options;
-  return { get: async () => null, list: async () => [], remember: () => {} };
+  const { questdb, cacheMs } = options;
+  const remembered = new Map<string, MeterRecord>();
+  let snapshot: Snapshot | null = null;
+  let loading: Promise<Snapshot> | null = null;
+  let loadingStartedAt = 0;
+
+  const fresh = (startedAt: number) => Date.now() - startedAt <= cacheMs;
+
+  const forget = (byId: Map<string, MeterRecord>) => {
+    // QuestDB shows the write now (or something newer): the overlay has done its job.
+    for (const [id, mine] of remembered) {
+      const stored = byId.get(id);
+      if (stored?.updatedAt && mine.updatedAt && stored.updatedAt.getTime() >= mine.updatedAt.getTime()) remembered.delete(id);
+    }
+  };
+
+  const load = async (): Promise<Snapshot> => {
+    const startedAt = Date.now();
+    const [registry, seen] = await Promise.all([
+      questdb.query<RegistrySql>(`${registrySql} ${latestRegistry}`),
+      questdb.query<SeenSql>(`${seenSql} ${latestRegistry}`),
+    ]);
+    const plain = mergeMeterRecords(registry.rows.map(toRegistryRow), seen.rows.map(toSeenRow));
+    forget(plain);
+    const byId = remembered.size > 0 ? mergeMeterRecords(registry.rows.map(toRegistryRow), seen.rows.map(toSeenRow), remembered) : plain;
+    return { startedAt, byId, sorted: [...byId.values()].sort(byMeterId) };
+  };
+
+  const current = async (): Promise<Snapshot> => {
+    if (snapshot && fresh(snapshot.startedAt) && remembered.size === 0) return snapshot;
+    if (snapshot && fresh(snapshot.startedAt)) return withOverlay(snapshot);
+    if (!loading || !fresh(loadingStartedAt)) {
+      loadingStartedAt = Date.now();
+      const pending = load().finally(() => {
+        if (loading === pending) loading = null;
+      });
+      loading = pending;
+    }
+    snapshot = await loading;
+    return snapshot;
+  };
+
+  // remember() after the snapshot was taken: apply the overlay without reloading.
+  const withOverlay = (s: Snapshot): Snapshot => {
+    let changed = false;
+    const byId = new Map(s.byId);
+    for (const [id, mine] of remembered) {
+      const stored = byId.get(id);
+      if (isNewer(mine, stored)) {
+        byId.set(id, { ...mine, lastSeenAt: stored?.lastSeenAt ?? mine.lastSeenAt });
+        changed = true;
+      }
+    }
+    return changed ? { startedAt: s.startedAt, byId, sorted: [...byId.values()].sort(byMeterId) } : s;
+  };
+
+  const getOne = async (meterId: string): Promise<MeterRecord | null> => {
+    const [registry, seen] = await Promise.all([
+      questdb.query<RegistrySql>(`${registrySql} WHERE meter_id = $1 ${latestRegistry}`, [meterId]),
+      questdb.query<SeenSql>(`${seenSql} WHERE meter_id = $1 ${latestRegistry}`, [meterId]),
+    ]);
+    const mine = remembered.get(meterId);
+    const merged = mergeMeterRecords(registry.rows.map(toRegistryRow), seen.rows.map(toSeenRow), mine ? new Map([[meterId, mine]]) : new Map());
+    return merged.get(meterId) ?? null;
+  };
+
+  return {
+    async get(meterId) {
+      if ((snapshot && fresh(snapshot.startedAt)) || (loading && fresh(loadingStartedAt))) return (await current()).byId.get(meterId) ?? null;
+      return getOne(meterId);
+    },
+    async list(filter) {
+      return (await current()).sorted.filter((m) => matchesFilter(m, filter));
+    },
+    remember(record) {
+      remembered.set(record.meterId, record);
+    },
+  };
 }
