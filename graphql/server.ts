@@ -11,13 +11,15 @@ import type { GraphqlOptions } from './graphql-options';
 import { createLiveFeed } from './live/create-live-feed';
 import { createMeterDirectory } from './meters/meter-directory';
 import { createMutationSupport } from './mutations/create-mutation-support';
-import { startPolicies } from './policies/start-policies';
+import { startPolicies, type Policies } from './policies/start-policies';
 import { createMeterflowYoga } from './yoga';
 
 export interface GraphqlServer {
   url: string;
   port: number;
   services: GraphqlServices;
+  /** The auto-block policies (tests call runOnce instead of waiting for the interval). */
+  policies: Policies;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     url,
     port,
     services,
+    policies,
     async stop() {
       await policies.stop();
       await new Promise<void>((resolve) => {

@@ -1,7 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { questdbTables } from '../../core/contracts';
 import type { Logger } from '../../core/logger';
+import { createIlpWriter } from '../../core/questdb/ilp-writer';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
 import { requireAdmin } from '../auth/authorize';
-import type { MutationSupport } from './mutation-support';
+import type { GraphqlContext } from '../context';
+import { badInput } from '../errors';
+import { createIdempotencyCache } from './idempotency-cache';
+import type { MutationSpec, MutationSupport } from './mutation-support';
 
 export interface MutationSupportOptions {
   questdb: QuestdbPool;
@@ -10,17 +17,95 @@ export interface MutationSupportOptions {
   logger: Logger;
 }
 
-// PROVISIONAL (skeleton): admin check only; audit log and idempotency follow.
+const keyPattern = /^[\x21-\x7e]{1,128}$/;
+
+/** Audit log + idempotency keys + serialised QuestDB writes for every mutation (see MutationSupport). */
 export async function createMutationSupport(options: MutationSupportOptions): Promise<MutationSupport> {
-  void options;
-  return {
-    async run(context, _spec, execute) {
-      requireAdmin(context);
-      return execute('provisional');
-    },
-    write: async () => {
-      throw new Error('not implemented yet');
-    },
-    stop: async () => {},
+  const writer = await createIlpWriter(options.questdbHttpUrl);
+  const cache = createIdempotencyCache(options.idempotencyTtlS * 1000);
+  const log = options.logger;
+  // One ILP sender, one writer at a time: a flush must carry only the rows of its own caller.
+  let queue: Promise<unknown> = Promise.resolve();
+  const write: MutationSupport['write'] = (rows) => {
+    const next = queue.then(async () => {
+      try {
+        await rows(writer);
+        await writer.flush();
+      } catch (error) {
+        writer.discard();
+        throw error;
+      }
+    });
+    queue = next.catch(() => undefined);
+    return next;
   };
+
+  const audit = async (context: GraphqlContext, requestId: string, spec: MutationSpec<unknown>, outcome: 'ok' | 'error' | 'denied', errorCode: string | null, record: unknown) => {
+    try {
+      await write((w) =>
+        w.row(questdbTables.auditLog.name, Date.now(), (row) => {
+          row.symbol('request_id', requestId).symbol('role', context.principal.role).symbol('operation', spec.operation).symbol('outcome', outcome);
+          if (errorCode) row.symbol('error_code', errorCode);
+          row.stringColumn('actor', context.principal.subject).stringColumn('target', spec.target).stringColumn('args', JSON.stringify(spec.args ?? null));
+          if (record !== undefined) row.stringColumn('result', JSON.stringify(record));
+          if (spec.idempotencyKey) row.stringColumn('idempotency_key', spec.idempotencyKey);
+        }),
+      );
+    } catch (error) {
+      // The action itself has happened (or failed); losing its audit row is logged loudly, not hidden.
+      log.error('audit row not written', { requestId, operation: spec.operation, error: (error as Error).message });
+    }
+  };
+
+  /** The recorded result of an earlier successful attempt with this key, from QuestDB. */
+  const recorded = async (context: GraphqlContext, spec: MutationSpec<unknown>): Promise<unknown> => {
+    const { rows } = await options.questdb.query<{ result: string }>(
+      `SELECT result FROM audit_log
+        WHERE actor = $1 AND operation = $2 AND idempotency_key = $3 AND outcome = 'ok' AND ts > $4
+        LIMIT 1`,
+      [context.principal.subject, spec.operation, spec.idempotencyKey, new Date(Date.now() - options.idempotencyTtlS * 1000).toISOString()],
+    );
+    return rows[0] ? JSON.parse(rows[0].result) : undefined;
+  };
+
+  return {
+    write,
+    async run<T>(context: GraphqlContext, spec: MutationSpec<T>, execute: (requestId: string) => Promise<T>): Promise<T> {
+      const requestId = randomUUID();
+      const anySpec = spec as MutationSpec<unknown>;
+      try {
+        requireAdmin(context);
+        if (spec.idempotencyKey !== null && !keyPattern.test(spec.idempotencyKey)) {
+          throw badInput('idempotencyKey', 'must be 1-128 printable ASCII characters without spaces');
+        }
+      } catch (error) {
+        await audit(context, requestId, anySpec, 'denied', errorCode(error), undefined);
+        throw error;
+      }
+      const cacheKey = spec.idempotencyKey === null ? null : `${context.principal.subject}\u0000${spec.operation}\u0000${spec.idempotencyKey}`;
+      if (cacheKey) {
+        const earlier = cache.get(cacheKey) ?? (await recorded(context, anySpec));
+        if (earlier !== undefined) return spec.fromRecord(await earlier);
+      }
+      const attempt = (async () => {
+        try {
+          const result = await execute(requestId);
+          const record = spec.toRecord(result);
+          await audit(context, requestId, anySpec, 'ok', null, record);
+          return { result, record };
+        } catch (error) {
+          await audit(context, requestId, anySpec, 'error', errorCode(error), undefined);
+          throw error;
+        }
+      })();
+      if (cacheKey) cache.track(cacheKey, attempt.then((a) => a.record));
+      return (await attempt).result;
+    },
+    stop: () => writer.close(),
+  };
+}
+
+function errorCode(error: unknown): string {
+  if (error instanceof GraphQLError && typeof error.extensions.code === 'string') return error.extensions.code;
+  return 'INTERNAL';
 }

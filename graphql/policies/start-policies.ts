@@ -1,12 +1,79 @@
+import { describeError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { GraphqlServices } from '../context';
 import type { PolicyOptions } from '../graphql-options';
+import { findDebtors } from './debt-policy';
+import { findOverconsumers } from './overconsumption-policy';
+import { policyBlock } from './policy-block';
 
 export interface Policies {
+  /** Evaluates the enabled policies now; resolves with the meters blocked in this run. */
+  runOnce(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
-export function startPolicies(options: { services: GraphqlServices; policies: PolicyOptions; logger: Logger }): Policies {
-  void options;
-  return { stop: async () => {} };
+const day = 86_400_000;
+
+/**
+ * The auto-block policies (off by default): debt (final invoice unpaid N days after its due
+ * date) and overconsumption (open above-group-average alert). Both block through the command
+ * path with their reason and an audit row; paying the overdue balance unblocks (payInvoice).
+ */
+export function startPolicies(options: { services: GraphqlServices; policies: PolicyOptions; logger: Logger; now?: () => number }): Policies {
+  const { services, policies, logger } = options;
+  const now = options.now ?? Date.now;
+  const enabled = policies.debtBlockDays > 0 || policies.overconsumptionBlock;
+  let running: Promise<string[]> | null = null;
+
+  const evaluate = async (): Promise<string[]> => {
+    const candidates: { meterId: string; reason: 'DEBT' | 'OVERCONSUMPTION'; note: string; cause: string }[] = [];
+    if (policies.debtBlockDays > 0) {
+      const cutoff = new Date(now() - policies.debtBlockDays * day).toISOString().slice(0, 10);
+      for (const debtor of await findDebtors(services.questdb, cutoff)) {
+        candidates.push({ meterId: debtor.meterId, reason: 'DEBT', note: `${(debtor.overdueCents / 100).toFixed(2)} overdue more than ${policies.debtBlockDays} days (invoice ${debtor.invoiceId})`, cause: `invoice\u0000${debtor.invoiceId}` });
+      }
+    }
+    if (policies.overconsumptionBlock) {
+      for (const over of await findOverconsumers(services.questdb)) {
+        candidates.push({ meterId: over.meterId, reason: 'OVERCONSUMPTION', note: `above its group's average (alert ${over.alertId})`, cause: `alert\u0000${over.alertId}` });
+      }
+    }
+    if (candidates.length === 0) return [];
+    const statuses = await services.commands.meterStatuses([...new Set(candidates.map((c) => c.meterId))]);
+    const blocked: string[] = [];
+    for (const candidate of candidates) {
+      if (statuses.get(candidate.meterId)?.status === 'BLOCKED' || blocked.includes(candidate.meterId)) continue;
+      try {
+        const command = await policyBlock(services, candidate.meterId, candidate.reason, candidate.note, candidate.cause);
+        blocked.push(candidate.meterId);
+        logger.info('policy block issued', { meterId: candidate.meterId, reason: candidate.reason, commandId: command.commandId });
+      } catch (error) {
+        logger.error('policy block failed', { meterId: candidate.meterId, reason: candidate.reason, error: describeError(error) });
+      }
+    }
+    return blocked;
+  };
+
+  const runOnce = () => {
+    // One evaluation at a time: a slow QuestDB must not stack overlapping runs.
+    running ??= evaluate().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  const timer = enabled
+    ? setInterval(() => {
+        runOnce().catch((error) => logger.error('policy evaluation failed', { error: describeError(error) }));
+      }, policies.intervalMs)
+    : null;
+  timer?.unref();
+  if (enabled) logger.info('auto-block policies on', { debtBlockDays: policies.debtBlockDays, overconsumption: policies.overconsumptionBlock, intervalMs: policies.intervalMs });
+  return {
+    runOnce,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
 }

@@ -1,0 +1,73 @@
+import { questdbTables } from '../../../core/contracts';
+import type { GraphqlContext } from '../../context';
+import { badInput, conflict, notFound } from '../../errors';
+import { validateId } from '../arguments';
+import { alertFromRow } from './alert-view';
+import { currentAlertRow, type AlertRow } from './current-alert-row';
+
+interface AlertActionArgs {
+  alertId: string;
+  note?: string | null;
+  idempotencyKey?: string | null;
+}
+
+// Rows written here but not yet visible in QuestDB (WAL), so an immediate re-read sees them.
+const recentWrites = new Map<string, AlertRow>();
+
+async function latest(context: GraphqlContext, alertId: string): Promise<AlertRow | null> {
+  const stored = await currentAlertRow(context.questdb, alertId);
+  const mine = recentWrites.get(alertId);
+  if (mine && (!stored || mine.ts.getTime() > stored.ts.getTime())) return mine;
+  if (mine) recentWrites.delete(alertId);
+  return stored;
+}
+
+function transition(operation: 'acknowledgeAlert' | 'closeAlert', state: 'acknowledged' | 'closed') {
+  return (_: unknown, args: AlertActionArgs, context: GraphqlContext) =>
+    context.mutations.run(
+      context,
+      {
+        operation,
+        target: args.alertId,
+        args,
+        idempotencyKey: args.idempotencyKey ?? null,
+        toRecord: (alert: ReturnType<typeof alertFromRow>) => ({ alertId: alert.id }),
+        fromRecord: async (record) => {
+          const row = await latest(context, (record as { alertId: string }).alertId);
+          if (!row) throw notFound('alertId', 'the alert of this earlier request is no longer stored');
+          return alertFromRow(row);
+        },
+      },
+      async () => {
+        validateId('alertId', args.alertId);
+        if (args.note != null && args.note.length > 500) throw badInput('note', 'must be at most 500 characters');
+        const row = await latest(context, args.alertId);
+        if (!row) throw notFound('alertId', `no alert ${JSON.stringify(args.alertId)}`);
+        if (row.state === 'closed') throw conflict('alertId', `alert ${args.alertId} is already closed`);
+        if (row.state === state) return alertFromRow(row);
+        // After the latest row even if the processor's event time runs ahead of this clock.
+        const now = Math.max(Date.now(), row.ts.getTime() + 1);
+        const next: AlertRow = { ...row, ts: new Date(now), state, ended_at: state === 'closed' ? new Date(now) : row.ended_at };
+        await context.mutations.write((w) =>
+          w.row(questdbTables.alerts.name, now, (out) => {
+            out.symbol('alert_id', next.alert_id).symbol('meter_id', next.meter_id).symbol('rule', next.rule).symbol('rule_kind', next.rule_kind);
+            out.symbol('severity', next.severity).symbol('state', next.state);
+            if (next.sector) out.symbol('sector', next.sector);
+            if (next.started_at) out.timestampColumn('started_at', next.started_at.getTime(), 'ms');
+            if (next.ended_at) out.timestampColumn('ended_at', next.ended_at.getTime(), 'ms');
+            if (next.estimated_loss_l !== null) out.floatColumn('estimated_loss_l', next.estimated_loss_l);
+            if (next.evidence !== null) out.stringColumn('evidence', next.evidence);
+          }),
+        );
+        recentWrites.set(next.alert_id, next);
+        return alertFromRow(next);
+      },
+    );
+}
+
+export const alertActionsResolvers = {
+  Mutation: {
+    acknowledgeAlert: transition('acknowledgeAlert', 'acknowledged'),
+    closeAlert: transition('closeAlert', 'closed'),
+  },
+};

@@ -1,0 +1,117 @@
+import { questdbTables } from '../../../core/contracts';
+import type { GraphqlContext } from '../../context';
+import { badInput, conflict, notFound } from '../../errors';
+import type { MeterRecord } from '../../meters/meter-directory';
+import { validateId } from '../arguments';
+import { validateMeterInput, type MeterInput } from './meter-input';
+
+interface RegistryArgs {
+  meterId: string;
+  input: MeterInput;
+  idempotencyKey?: string | null;
+}
+
+/** Writes the record as a new registry row (history is kept) and serves it at once from memory. */
+async function saveRecord(context: GraphqlContext, record: MeterRecord, changedBy: string): Promise<MeterRecord> {
+  const changedAt = Math.max(Date.now(), (record.updatedAt?.getTime() ?? 0) + 1);
+  const saved: MeterRecord = { ...record, updatedAt: new Date(changedAt), registeredAt: record.registeredAt ?? new Date(changedAt) };
+  await context.mutations.write((w) =>
+    w.row(questdbTables.meterRegistry.name, changedAt, (row) => {
+      row.symbol('meter_id', saved.meterId).symbol('kind', saved.kind);
+      if (saved.sector) row.symbol('sector', saved.sector);
+      if (saved.customerId) row.symbol('customer_id', saved.customerId);
+      if (saved.timeZone) row.symbol('time_zone', saved.timeZone);
+      if (saved.tariffId) row.symbol('tariff_id', saved.tariffId);
+      if (saved.reportingIntervalS !== null) row.intColumn('reporting_interval_s', saved.reportingIntervalS);
+      if (saved.label !== null) row.stringColumn('label', saved.label);
+      row.timestampColumn('registered_at', saved.registeredAt!.getTime(), 'ms').stringColumn('changed_by', changedBy);
+    }),
+  );
+  context.meters.remember(saved);
+  return saved;
+}
+
+const recordRef = (meter: MeterRecord) => ({ meterId: meter.meterId });
+
+function fromRef(context: GraphqlContext) {
+  return async (record: unknown) => {
+    const meter = await context.meters.get((record as { meterId: string }).meterId);
+    if (!meter) throw notFound('meterId', 'the meter of this earlier request is no longer known');
+    return meter;
+  };
+}
+
+function merge(current: MeterRecord, input: MeterInput): MeterRecord {
+  const pick = <K extends keyof MeterInput>(key: K, fallback: MeterRecord[K & keyof MeterRecord]) => (input[key] === undefined ? fallback : (input[key] ?? null));
+  return {
+    ...current,
+    sector: pick('sector', current.sector) as string | null,
+    customerId: pick('customerId', current.customerId) as string | null,
+    timeZone: pick('timeZone', current.timeZone) as string | null,
+    reportingIntervalS: pick('reportingIntervalS', current.reportingIntervalS) as number | null,
+    tariffId: pick('tariffId', current.tariffId) as string | null,
+    label: pick('label', current.label) as string | null,
+  };
+}
+
+export const meterRegistryResolvers = {
+  Mutation: {
+    registerMeter: (_: unknown, args: RegistryArgs, context: GraphqlContext) =>
+      context.mutations.run(
+        context,
+        { operation: 'registerMeter', target: args.meterId, args, idempotencyKey: args.idempotencyKey ?? null, toRecord: recordRef, fromRecord: fromRef(context) },
+        async () => {
+          validateId('meterId', args.meterId);
+          validateMeterInput(args.input);
+          if (!args.input.kind) throw badInput('input.kind', 'is required to register a meter');
+          const existing = await context.meters.get(args.meterId);
+          if (existing?.registeredAt) throw conflict('meterId', `meter ${args.meterId} is already registered (use updateMeter)`);
+          if (existing && existing.kind !== args.input.kind) throw badInput('input.kind', `meter ${args.meterId} reports as ${existing.kind}`);
+          const blank: MeterRecord = {
+            meterId: args.meterId,
+            kind: args.input.kind,
+            sector: existing?.sector ?? null,
+            customerId: null,
+            timeZone: null,
+            reportingIntervalS: null,
+            tariffId: null,
+            label: null,
+            registeredAt: null,
+            updatedAt: null,
+            lastSeenAt: existing?.lastSeenAt ?? null,
+          };
+          return saveRecord(context, merge(blank, args.input), context.principal.subject);
+        },
+      ),
+    updateMeter: (_: unknown, args: RegistryArgs, context: GraphqlContext) =>
+      context.mutations.run(
+        context,
+        { operation: 'updateMeter', target: args.meterId, args, idempotencyKey: args.idempotencyKey ?? null, toRecord: recordRef, fromRecord: fromRef(context) },
+        async () => {
+          validateId('meterId', args.meterId);
+          validateMeterInput(args.input);
+          const current = await requireRegistered(context, args.meterId);
+          if (args.input.kind != null && args.input.kind !== current.kind) throw badInput('input.kind', 'a meter\'s kind cannot change (register a new meter)');
+          return saveRecord(context, merge(current, args.input), context.principal.subject);
+        },
+      ),
+    assignTariff: (_: unknown, args: { meterId: string; tariffId: string; idempotencyKey?: string | null }, context: GraphqlContext) =>
+      context.mutations.run(
+        context,
+        { operation: 'assignTariff', target: args.meterId, args, idempotencyKey: args.idempotencyKey ?? null, toRecord: recordRef, fromRecord: fromRef(context) },
+        async () => {
+          validateId('meterId', args.meterId);
+          validateId('tariffId', args.tariffId);
+          const current = await requireRegistered(context, args.meterId);
+          return saveRecord(context, { ...current, tariffId: args.tariffId }, context.principal.subject);
+        },
+      ),
+  },
+};
+
+async function requireRegistered(context: GraphqlContext, meterId: string): Promise<MeterRecord> {
+  const meter = await context.meters.get(meterId);
+  if (!meter) throw notFound('meterId', `no meter ${JSON.stringify(meterId)}`);
+  if (!meter.registeredAt) throw conflict('meterId', `meter ${meterId} reports readings but is not registered (use registerMeter)`);
+  return meter;
+}

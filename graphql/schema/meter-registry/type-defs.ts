@@ -1,0 +1,55 @@
+/* GraphQL */
+export const meterRegistryTypeDefs = `
+  "A meter's registry record. Unset fields stay unset; on updateMeter, omitted fields keep their value."
+  input MeterInput {
+    "What it measures (registerMeter only; a meter's kind does not change)."
+    kind: MeterKind
+    "Sector (district, fog node) it belongs to."
+    sector: String
+    "The customer it bills to; customers' API keys see only their own meters."
+    customerId: ID
+    "IANA time zone of its local days and billing periods, e.g. America/Sao_Paulo."
+    timeZone: String
+    "Seconds between readings the meter is configured for (silent-meter alerts compare against it)."
+    reportingIntervalS: Int
+    "Tariff id (as named in the billing configuration)."
+    tariffId: ID
+    "Free text shown in dashboards, e.g. an address."
+    label: String
+  }
+
+  type Mutation {
+    """
+    Registers a meter (admin). A meter that already reports readings may be registered to give
+    it a customer, tariff and time zone; registering a registered meter is a CONFLICT.
+    """
+    registerMeter(
+      "The meter's id, as it publishes on MQTT."
+      meterId: ID!
+      "Its record; kind is required."
+      input: MeterInput!
+      "A retry with the same key returns the first result instead of acting again."
+      idempotencyKey: String
+    ): Meter!
+
+    "Changes a registered meter's record (admin); omitted fields keep their value."
+    updateMeter(
+      "The meter to change."
+      meterId: ID!
+      "The fields to change (kind cannot change)."
+      input: MeterInput!
+      "A retry with the same key returns the first result instead of acting again."
+      idempotencyKey: String
+    ): Meter!
+
+    "Assigns a tariff to a registered meter (admin); billing prices its next periods with it."
+    assignTariff(
+      "The meter."
+      meterId: ID!
+      "Tariff id as named in the billing configuration."
+      tariffId: ID!
+      "A retry with the same key returns the first result instead of acting again."
+      idempotencyKey: String
+    ): Meter!
+  }
+`;

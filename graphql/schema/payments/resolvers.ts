@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto';
+import { questdbTables } from '../../../core/contracts';
+import { systemPrincipal } from '../../auth/principal';
+import { invoiceBalances, overdueCents } from '../../billing/invoice-balances';
+import { formatCents, parseAmountCents } from '../../billing/parse-amount';
+import type { GraphqlContext } from '../../context';
+import { badInput, conflict, notFound } from '../../errors';
+import { validateId } from '../arguments';
+
+interface PayArgs {
+  invoiceId: string;
+  amount: string;
+  reference: string;
+  idempotencyKey?: string | null;
+}
+
+export interface PaymentView {
+  id: string;
+  invoiceId: string;
+  meterId: string;
+  amount: string;
+  amountCents: number;
+  currency: string;
+  reference: string;
+  recordedBy: string;
+  recordedAt: Date;
+  invoiceBalanceCents: number;
+  meterOverdueCents: number;
+  unblockCommandId: string | null;
+}
+
+// Payments this process wrote that QuestDB may not show yet: balances count them at once.
+const recentPayments = new Map<string, { invoiceId: string; cents: number; view: PaymentView }>();
+
+function paidNotYetVisible(): Map<string, number> {
+  const byInvoice = new Map<string, number>();
+  for (const p of recentPayments.values()) byInvoice.set(p.invoiceId, (byInvoice.get(p.invoiceId) ?? 0) + p.cents);
+  return byInvoice;
+}
+
+async function storedPayment(context: GraphqlContext, paymentId: string): Promise<PaymentView | null> {
+  const mine = recentPayments.get(paymentId);
+  const { rows } = await context.questdb.query<{ ts: Date; invoice_id: string; meter_id: string; amount_cents: string; currency: string; reference: string; recorded_by: string }>(
+    `SELECT ts, invoice_id, meter_id, amount_cents, currency, reference, recorded_by FROM payments WHERE payment_id = $1 LIMIT 1`,
+    [paymentId],
+  );
+  const row = rows[0];
+  if (!row) return mine?.view ?? null;
+  recentPayments.delete(paymentId);
+  const balances = await invoiceBalances(context.questdb, { meterId: row.meter_id }, paidNotYetVisible());
+  const cents = Number(row.amount_cents);
+  return {
+    id: paymentId,
+    invoiceId: row.invoice_id,
+    meterId: row.meter_id,
+    amount: formatCents(cents),
+    amountCents: cents,
+    currency: row.currency,
+    reference: row.reference,
+    recordedBy: row.recorded_by,
+    recordedAt: row.ts,
+    invoiceBalanceCents: balances.find((b) => b.invoiceId === row.invoice_id)?.balanceCents ?? 0,
+    meterOverdueCents: overdueCents(balances, today()),
+    unblockCommandId: mine?.view.unblockCommandId ?? null,
+  };
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+async function pay(context: GraphqlContext, args: PayArgs): Promise<PaymentView> {
+  validateId('invoiceId', args.invoiceId.replaceAll('/', ':'));
+  const cents = parseAmountCents(args.amount);
+  if (cents === null || cents === 0) throw badInput('amount', 'must be a positive decimal with at most 2 decimals, e.g. "133.22"');
+  const reference = args.reference.trim();
+  if (reference.length < 1 || reference.length > 100) throw badInput('reference', 'must be 1-100 characters');
+  const paymentId = `pay-${createHash('sha256').update(`${args.invoiceId}\u0000${reference}`).digest('hex').slice(0, 24)}`;
+  const existing = await storedPayment(context, paymentId);
+  if (existing) {
+    if (existing.amountCents !== cents) throw conflict('reference', `reference ${reference} was already recorded for this invoice with amount ${existing.amount}`);
+    return existing;
+  }
+  const [invoice] = await invoiceBalances(context.questdb, { invoiceId: args.invoiceId }, paidNotYetVisible());
+  if (!invoice) {
+    const { rows } = await context.questdb.query<{ status: string }>(`SELECT status FROM invoices WHERE invoice_id = $1 LIMIT 1`, [args.invoiceId]);
+    if (rows[0]) throw conflict('invoiceId', `invoice ${args.invoiceId} is ${rows[0].status}; only final and adjustment invoices are payable`);
+    throw notFound('invoiceId', `no invoice ${JSON.stringify(args.invoiceId)}`);
+  }
+  if (cents > invoice.balanceCents) throw badInput('amount', `exceeds the invoice's balance of ${formatCents(Math.max(0, invoice.balanceCents))} ${invoice.currency}`);
+  const recordedAt = Date.now();
+  await context.mutations.write((w) =>
+    w.row(questdbTables.payments.name, recordedAt, (row) => {
+      row.symbol('payment_id', paymentId).symbol('invoice_id', invoice.invoiceId).symbol('meter_id', invoice.meterId).symbol('currency', invoice.currency);
+      row.intColumn('amount_cents', cents).stringColumn('reference', reference).stringColumn('recorded_by', context.principal.subject);
+    }),
+  );
+  const view: PaymentView = {
+    id: paymentId,
+    invoiceId: invoice.invoiceId,
+    meterId: invoice.meterId,
+    amount: formatCents(cents),
+    amountCents: cents,
+    currency: invoice.currency,
+    reference,
+    recordedBy: context.principal.subject,
+    recordedAt: new Date(recordedAt),
+    invoiceBalanceCents: invoice.balanceCents - cents,
+    meterOverdueCents: 0,
+    unblockCommandId: null,
+  };
+  recentPayments.set(paymentId, { invoiceId: invoice.invoiceId, cents, view });
+  const balances = await invoiceBalances(context.questdb, { meterId: invoice.meterId }, paidNotYetVisible());
+  view.meterOverdueCents = overdueCents(balances, today());
+  if (view.meterOverdueCents <= 0) view.unblockCommandId = await unblockIfDebtBlocked(context, invoice.meterId, paymentId);
+  return view;
+}
+
+/** The debt policy's other half: a meter blocked for DEBT with nothing overdue is unblocked (audited as the policy). */
+async function unblockIfDebtBlocked(context: GraphqlContext, meterId: string, paymentId: string): Promise<string | null> {
+  const status = (await context.commands.meterStatuses([meterId])).get(meterId);
+  if (status?.status !== 'BLOCKED' || status.reason !== 'DEBT') return null;
+  const policyContext: GraphqlContext = { ...context, principal: systemPrincipal };
+  const commandId = `cmd-${createHash('sha256').update(`policy-debt-unblock\u0000${paymentId}`).digest('hex').slice(0, 24)}`;
+  const command = await context.mutations.run(
+    policyContext,
+    {
+      operation: 'unblockMeter',
+      target: meterId,
+      args: { meterId, note: `overdue balance paid (payment ${paymentId})`, policy: 'debt' },
+      idempotencyKey: `debt-paid-${paymentId}`,
+      toRecord: (c: { commandId: string }) => ({ commandId: c.commandId }),
+      fromRecord: async (r) => ({ commandId: (r as { commandId: string }).commandId }),
+    },
+    async () =>
+      context.commands.issue({ commandId, meterId, type: 'unblock', reason: null, note: `overdue balance paid (payment ${paymentId})`, issuedBy: 'policy:debt', ttlS: context.commandSettings.ttlS }),
+  );
+  return command.commandId;
+}
+
+export const paymentsResolvers = {
+  Payment: {
+    unblockCommand: (payment: PaymentView, _: unknown, context: GraphqlContext) => (payment.unblockCommandId ? context.commands.get(payment.unblockCommandId) : null),
+  },
+  Mutation: {
+    payInvoice: (_: unknown, args: PayArgs, context: GraphqlContext) =>
+      context.mutations.run(
+        context,
+        {
+          operation: 'payInvoice',
+          target: args.invoiceId,
+          args,
+          idempotencyKey: args.idempotencyKey ?? null,
+          toRecord: (p: PaymentView) => ({ paymentId: p.id }),
+          fromRecord: async (record) => {
+            const payment = await storedPayment(context, (record as { paymentId: string }).paymentId);
+            if (!payment) throw notFound('invoiceId', 'the payment of this earlier request is no longer stored');
+            return payment;
+          },
+        },
+        () => pay(context, args),
+      ),
+  },
+};
