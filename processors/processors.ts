@@ -14,6 +14,7 @@ import { startGroupComparison } from './group-comparison/group-comparison';
 import { createIlpWriter } from '../core/questdb/ilp-writer';
 import { createQuestdbPool, ensureTables } from '../core/questdb/questdb-sql';
 import { createBatchingProducer, createKafkaClient } from '../core/kafka';
+import { startCommandLog } from './command-log/command-log';
 import type { KeyedProcessor, OutputRow } from './runtime/keyed-processor';
 import { rowRecord, startProcessorRunner, type ProcessorRunner } from './runtime/processor-runner';
 
@@ -24,8 +25,11 @@ export interface Processors {
   stop(): Promise<void>;
 }
 
-/** Starts every stream processor in this process, each in its own consumer group. */
-export async function startProcessors(options: ProcessorsOptions): Promise<Processors> {
+/**
+ * Starts every stream processor in this process, each in its own consumer group.
+ * `commandLogGroupId` (MF_COMMAND_LOG_GROUP_ID) defaults to `<groupIdPrefix>.command-log`.
+ */
+export async function startProcessors(options: ProcessorsOptions & { commandLogGroupId?: string }): Promise<Processors> {
   const metrics = createMetrics('meterflow_processors');
   const log = options.logger;
   // Every output table, created once here rather than by each runner.
@@ -38,6 +42,8 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     questdbTables.invoiceLines,
     questdbTables.lateReadings,
     questdbTables.processorState,
+    questdbTables.commands,
+    questdbTables.commandEvents,
   ]);
   const processorList: KeyedProcessor<unknown>[] = [
     createRollingAverages(options.rolling) as KeyedProcessor<unknown>,
@@ -94,6 +100,15 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
         },
       })
     : null;
+  // Commands and their state changes, recorded for the API's command history and meter status.
+  const commandLog = await startCommandLog({
+    kafka: options.kafka,
+    questdb: options.questdb,
+    groupId: options.commandLogGroupId ?? `${options.groupIdPrefix}.command-log`,
+    flushIntervalMs: options.flushIntervalMs,
+    metrics,
+    logger: log.child('command-log'),
+  });
   let stopping = false;
   const health: HealthServer | null =
     options.httpPort === null ? null : await startHealthServer(options.httpPort, () => ({ healthy: !stopping, detail: { processors: Object.keys(runners), stopping } }), metrics);
@@ -105,6 +120,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
       stopping = true;
       await comparison?.stop();
       for (const runner of Object.values(runners)) await runner.stop();
+      await commandLog.stop();
       await alertProducer.close(10_000);
       await comparisonWriter.close();
       await comparisonPool.end();

@@ -1,4 +1,5 @@
 import type { CommandType } from '../../core/contracts';
+import type { LiveSubscription } from '../live/subscriber-queue';
 
 export const blockReasons = ['DEBT', 'OVERCONSUMPTION', 'LEAK', 'MANUAL'] as const;
 export type BlockReason = (typeof blockReasons)[number];
@@ -66,5 +67,10 @@ export interface CommandService {
   list(meterId: string, limit: number): Promise<CommandView[]>;
   /** Block status per meter (meters never blocked are ACTIVE). */
   meterStatuses(meterIds: readonly string[]): Promise<Map<string, MeterStatusView>>;
+  /**
+   * Each state change of the commands of one meter (or of all, null) from now on, as the
+   * command's view at that change: PENDING, DELIVERED, then the final state.
+   */
+  watch(meterId: string | null): LiveSubscription<CommandView>;
   stop(): Promise<void>;
 }

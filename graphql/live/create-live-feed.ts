@@ -1,16 +1,148 @@
-import type { KafkaTopics } from '../../core/contracts';
+import type { Command, CommandEvent, KafkaTopics } from '../../core/contracts';
+import { describeError } from '../../core/errors';
+import { createKafkaClient, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
-import type { LiveFeed } from './live-feed';
+import { parseCommand } from '../../processors/command-log/command-log-rows';
+import { parseCommandEvent } from '../../processors/command-log/command-event-schema';
+import type { AlertFilter, LiveFeed } from './live-feed';
+import { decodeAlert, decodeReading, type LiveAlert, type LiveReading } from './live-records';
+import { createSubscriberQueue, type SubscriberQueue } from './subscriber-queue';
 
 export interface LiveFeedOptions {
   kafka: { brokers: string[]; topics: KafkaTopics };
   /** Unique per process: the feed's consumer group is its own, every instance sees every event. */
   instanceId: string;
   logger: Logger;
+  /** Events a subscriber may fall behind before the oldest are dropped. @default 1000 */
+  queueLimit?: number;
 }
 
-// PROVISIONAL (skeleton): no events; the commands/live helper replaces this.
+/**
+ * One Kafka consumer (group `meterflow-live-<instanceId>`, new per process, so it starts at
+ * the end of every topic) fans records out to subscribers. Readings are keyed by meter id: a
+ * record is decoded only when someone follows its meter, so an idle feed costs little more
+ * than the fetch. Kafka offsets are committed as usual; they matter to no one (the group dies
+ * with the process).
+ */
 export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed> {
-  void options;
-  return { stop: async () => {} };
+  const log = options.logger;
+  const { topics } = options.kafka;
+  const queueLimit = options.queueLimit ?? 1000;
+  const readingSubs = new Map<string, Set<SubscriberQueue<LiveReading>>>();
+  const alertSubs = new Set<{ filter: AlertFilter; queue: SubscriberQueue<LiveAlert> }>();
+  const commandListeners = new Set<(command: Command) => void>();
+  const eventListeners = new Set<(event: CommandEvent) => void>();
+  let dropped = 0;
+  let invalid = 0;
+  const onDrop = () => {
+    dropped += 1;
+  };
+
+  const safely = <T>(listener: (value: T) => void, value: T) => {
+    try {
+      listener(value);
+    } catch (error) {
+      log.error('live listener failed', { error: describeError(error) });
+    }
+  };
+  const skip = (batch: IncomingBatch, offset: string) => {
+    invalid += 1;
+    log.warn('live feed skipped a record not of its topic\'s shape', { topic: batch.topic, partition: batch.partition, offset });
+  };
+
+  const handle = async (batch: IncomingBatch): Promise<void> => {
+    if (batch.topic === topics.readings.name) {
+      for (const record of batch.records) {
+        const subs = record.key === null ? undefined : readingSubs.get(record.key);
+        if (!subs || subs.size === 0) continue;
+        const reading = decodeReading(record.value);
+        if (!reading) skip(batch, record.offset);
+        else for (const q of subs) q.push(reading);
+      }
+    } else if (batch.topic === topics.alerts.name) {
+      if (alertSubs.size === 0) return;
+      for (const record of batch.records) {
+        const alert = decodeAlert(record.value);
+        if (!alert) {
+          skip(batch, record.offset);
+          continue;
+        }
+        for (const { filter, queue } of alertSubs) {
+          if ((filter.meterId === null || filter.meterId === alert.meterId) && (filter.sector === null || filter.sector === alert.sector)) queue.push(alert);
+        }
+      }
+    } else if (batch.topic === topics.commands.name) {
+      for (const record of batch.records) {
+        const command = parseCommand(record.value);
+        if (!command) skip(batch, record.offset);
+        else for (const l of commandListeners) safely(l, command);
+      }
+    } else if (batch.topic === topics.commandAcks.name) {
+      for (const record of batch.records) {
+        const event = parseCommandEvent(record.value);
+        if (!event) skip(batch, record.offset);
+        else for (const l of eventListeners) safely(l, event);
+      }
+    }
+  };
+
+  const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: `meterflow-live-${options.instanceId}`, logger: log.child('kafka') });
+  const feedTopics = [topics.readings, topics.alerts, topics.commands, topics.commandAcks];
+  await kafka.ensureTopics(feedTopics);
+  const groupId = `meterflow-live-${options.instanceId}`;
+  // fromBeginning false on a group that has never committed: each partition starts at its end,
+  // resolved by the first fetch right after the join that createConsumer awaits.
+  const consumer: RawConsumer = await kafka.createConsumer({ groupId, topics: feedTopics.map((t) => t.name), fromBeginning: false, handle });
+  let stopped = false;
+  log.info('live feed started', { groupId });
+
+  return {
+    readings(meterId) {
+      const queue: SubscriberQueue<LiveReading> = createSubscriberQueue<LiveReading>({
+        limit: queueLimit,
+        onDrop,
+        onClose: () => {
+          const subs = readingSubs.get(meterId);
+          subs?.delete(queue);
+          if (subs?.size === 0) readingSubs.delete(meterId);
+        },
+      });
+      if (stopped) queue.end();
+      else {
+        let subs = readingSubs.get(meterId);
+        if (!subs) readingSubs.set(meterId, (subs = new Set()));
+        subs.add(queue);
+      }
+      return queue.subscription;
+    },
+    alerts(filter) {
+      const entry = { filter, queue: createSubscriberQueue<LiveAlert>({ limit: queueLimit, onDrop, onClose: () => alertSubs.delete(entry) }) };
+      if (stopped) entry.queue.end();
+      else alertSubs.add(entry);
+      return entry.queue.subscription;
+    },
+    onCommand(listener) {
+      commandListeners.add(listener);
+      return () => commandListeners.delete(listener);
+    },
+    onCommandEvent(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
+    stats() {
+      let subscribers = alertSubs.size;
+      for (const subs of readingSubs.values()) subscribers += subs.size;
+      return { subscribers, dropped, invalid };
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const subs of [...readingSubs.values()]) for (const q of [...subs]) q.end();
+      for (const { queue } of [...alertSubs]) queue.end();
+      commandListeners.clear();
+      eventListeners.clear();
+      await consumer.disconnect();
+      log.info('live feed stopped', { dropped });
+    },
+  };
 }

@@ -1,7 +1,30 @@
+import type { Command, CommandEvent } from '../../core/contracts';
+import type { LiveAlert, LiveReading } from './live-records';
+import type { LiveSubscription } from './subscriber-queue';
+
+export type { LiveSubscription } from './subscriber-queue';
+
+export interface AlertFilter {
+  meterId: string | null;
+  sector: string | null;
+}
+
 /**
- * Live events for subscriptions, fed from Kafka (readings, alerts, command-acks) by a consumer
- * of this process's own (not shared) group. Helper-owned: see graphql/schema/live.
+ * Live events for subscriptions, fed from Kafka (readings, alerts, commands, command-acks) by a
+ * consumer of this process's own (not shared) group, starting at the end of each topic.
+ * Helper-owned: see graphql/schema/live.
  */
 export interface LiveFeed {
+  /** One meter's readings from now on. */
+  readings(meterId: string): LiveSubscription<LiveReading>;
+  /** Alert transitions from now on, of one meter and/or one sector (null = any). */
+  alerts(filter: AlertFilter): LiveSubscription<LiveAlert>;
+  /** Every command on the commands topic, synchronously as consumed (the command service's state). */
+  onCommand(listener: (command: Command) => void): () => void;
+  /** Every event on the command-acks topic, synchronously as consumed. */
+  onCommandEvent(listener: (event: CommandEvent) => void): () => void;
+  /** Open subscriptions, events dropped for slow subscribers, records skipped as not of their topic's shape. */
+  stats(): { subscribers: number; dropped: number; invalid: number };
+  /** Ends every open subscription and leaves Kafka. */
   stop(): Promise<void>;
 }
