@@ -10,7 +10,7 @@ const limits: ArmorOptions = { maxDepth: 4, maxCost: 200, maxAliases: 3, maxToke
 const keys = { a: 'key-a-0123456789abcdef', b: 'key-b-0123456789abcdef' };
 
 let executed = 0;
-const schema = createSchema({
+const schema = createSchema<{ principal: Principal }>({
   typeDefs: 'type Node { id: ID!, child: Node, items: [Node!]! } type Query { apiVersion: String!, node: Node }',
   resolvers: {
     Query: {
