@@ -1,11 +1,17 @@
 import { createSchema } from 'graphql-yoga';
 import type { GraphqlContext } from '../context';
+import { commandsModule } from './commands';
+import { alertsModule } from './alerts';
+import { analyticsModule } from './analytics';
 import { commonModule } from './common';
 import type { GraphqlModule } from './graphql-module';
+import { invoicesModule } from './invoices';
+import { liveModule } from './live';
+import { metersModule } from './meters';
 import { readingsModule } from './readings';
 
 /** Every module of the schema; each adds its types and root fields. */
-export const schemaModules: GraphqlModule[] = [commonModule, readingsModule];
+export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule];
 
 export function createMeterflowSchema() {
   return createSchema<GraphqlContext>({
