@@ -4,6 +4,7 @@ import { describeError } from '../core/errors';
 import { startHealthServer, type HealthServer } from '../core/http/health-server';
 import { createBatchingProducer, createKafkaClient, type BatchingProducer } from '../core/kafka';
 import { createMetrics, type Metrics } from '../core/metrics';
+import { startMetricsSampler } from '../core/metrics-sampler';
 import { deliverWithDeferredAcks, type AckableMessage } from '../core/mqtt/deferred-acks';
 import { connectMqtt } from '../core/mqtt/mqtt-connection';
 import type { BridgeOptions } from './bridge-options';
@@ -132,6 +133,10 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
       ? null
       : await startHealthServer(options.httpPort, () => ({ healthy: mqtt.connected && !stopping, detail: { mqttConnected: mqtt.connected, inFlight, kafkaPending: producer.pending(), stopping } }), metrics);
 
+  const sampler = options.metricsSampling
+    ? startMetricsSampler({ metrics, service: 'bridge', instance: options.bridgeId, ...options.metricsSampling, logger: log.child('metrics') })
+    : null;
+
   log.info('bridge started', { bridgeId: options.bridgeId, mqtt: options.mqtt.url, kafka: options.kafka.brokers.join(','), subscriptions: filters.join(' '), httpPort: health?.port });
 
   return {
@@ -148,6 +153,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
       await new Promise<void>((resolve) => setImmediate(resolve));
       await mqtt.endAsync(false);
       await health?.close();
+      await sampler?.stop();
       log.info('bridge stopped');
     },
   };

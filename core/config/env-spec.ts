@@ -42,6 +42,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_QUESTDB_READONLY_USER', 'grafana', 'string', 'stack', 'Read-only QuestDB PG-wire account (for dashboards)'),
   v('MF_QUESTDB_READONLY_PASSWORD', 'grafana-dev', 'string', 'stack', 'Its password (change it in production)'),
   v('MF_QUESTDB_HEAP', '1g', 'string', 'stack', 'QuestDB JVM heap (-Xmx)'),
+  v('MF_METRICS_SAMPLE_INTERVAL_MS', '10000', 'int', 'bridge, sink, processors', 'How often each service writes its own metrics (and its consumer lag) to the QuestDB table service_metrics for the Pipeline health dashboard (0 = never)', { min: 0, max: 3600000 }),
   v('MF_LOG_LEVEL', 'info', 'string', 'all', 'debug, info, warn or error', { oneOf: ['debug', 'info', 'warn', 'error'] }),
   v('MF_KAFKA_BROKERS', '127.0.0.1:${MF_KAFKA_PORT:-19092}', 'list', 'all', 'Comma-separated Kafka bootstrap servers'),
   v('MF_KAFKA_TOPIC_PREFIX', 'meterflow.', 'string', 'all', 'Prefix of every Kafka topic (lets deployments or tests share a cluster)'),

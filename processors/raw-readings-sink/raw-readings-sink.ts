@@ -4,6 +4,7 @@ import { describeError } from '../../core/errors';
 import { startHealthServer, type HealthServer } from '../../core/http/health-server';
 import { createKafkaClient, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import { createMetrics, type Metrics } from '../../core/metrics';
+import { startMetricsSampler } from '../../core/metrics-sampler';
 import { createIlpWriter } from '../../core/questdb/ilp-writer';
 import { createQuestdbPool, ensureTables } from '../../core/questdb/questdb-sql';
 import type { SinkOptions } from './sink-options';
@@ -107,12 +108,33 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
 
   const health: HealthServer | null =
     options.httpPort === null ? null : await startHealthServer(options.httpPort, () => ({ healthy: lastFlushOk, detail: { questdbWritable: lastFlushOk } }), metrics);
+  const sampler = options.metricsSampling
+    ? startMetricsSampler({
+        metrics,
+        service: 'sink',
+        instance: options.groupId,
+        questdbHttpUrl: options.questdb.httpUrl,
+        intervalMs: options.metricsSampling.intervalMs,
+        // Lag is what the Pipeline health dashboard most needs: readings Kafka has and QuestDB not yet.
+        collect: async () =>
+          Promise.all(
+            sourceTopics.map(async (topic) => ({
+              metric: 'meterflow_sink_kafka_consumer_lag',
+              labels: `{topic="${topic.name}"}`,
+              type: 'gauge' as const,
+              value: await kafka.groupLag(options.groupId, topic.name),
+            })),
+          ),
+        logger: log.child('metrics'),
+      })
+    : null;
   log.info('raw-readings sink started', { groupId: options.groupId, questdb: options.questdb.httpUrl, httpPort: health?.port });
 
   return {
     metrics,
     httpPort: health?.port ?? null,
     async stop() {
+      await sampler?.stop();
       // kafkajs waits for the running eachBatch (and its commit) before leaving the group.
       await consumer.disconnect();
       await writer.close();

@@ -31,7 +31,8 @@ export interface TestPipeline {
   stopAll(): Promise<void>;
 }
 
-export function createTestPipeline(): TestPipeline {
+/** `overrides` changes settings of this run's services (e.g. MF_METRICS_SAMPLE_INTERVAL_MS). */
+export function createTestPipeline(overrides: Record<string, string> = {}): TestPipeline {
   const runId = `t${randomUUID().slice(0, 8)}`;
   const env: Record<string, string> = {
     MF_KAFKA_TOPIC_PREFIX: `${runId}.`,
@@ -46,6 +47,7 @@ export function createTestPipeline(): TestPipeline {
     MF_BRIDGE_DRAIN_TIMEOUT_MS: '10000',
     MF_SINK_GROUP_ID: `${runId}-sink`,
     MF_SINK_HTTP_PORT: '0',
+    ...overrides,
   };
   const config = loadConfig({ ...process.env, ...env });
   const topics = createKafkaTopics(config.string('MF_KAFKA_TOPIC_PREFIX'), config.int('MF_KAFKA_PARTITIONS'));

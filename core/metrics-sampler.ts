@@ -1,0 +1,136 @@
+import { questdbTables } from './contracts/questdb-tables';
+import { describeError } from './errors';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import { createIlpWriter, type IlpWriter } from './questdb/ilp-writer';
+
+/** One value of one series at one instant. */
+export interface MetricSample {
+  metric: string;
+  /** Prometheus label set as rendered, e.g. `{topic="readings"}`; '' for none. */
+  labels: string;
+  type: 'counter' | 'gauge' | 'summary';
+  value: number;
+}
+
+/** Parses what `Metrics.render()` produces (the Prometheus text format, no timestamps). */
+export function parseExposition(text: string): MetricSample[] {
+  const types = new Map<string, MetricSample['type']>();
+  const samples: MetricSample[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('# TYPE ')) {
+      const [, , name, type] = line.split(' ');
+      types.set(name!, type as MetricSample['type']);
+      continue;
+    }
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([a-zA-Z_:][\w:]*)(\{.*\})?\s+(\S+)$/.exec(line);
+    if (!match) continue;
+    const value = Number(match[3]);
+    if (!Number.isFinite(value)) continue;
+    const name = match[1]!;
+    // Summary parts (_count, _sum) are named after their summary.
+    const base = types.has(name) ? name : name.replace(/_(count|sum)$/, '');
+    samples.push({ metric: name, labels: match[2] ?? '', type: types.get(base) ?? 'gauge', value });
+  }
+  return samples;
+}
+
+export interface MetricsSamplerOptions {
+  metrics: Metrics;
+  /** bridge, sink, processors. */
+  service: string;
+  instance: string;
+  questdbHttpUrl: string;
+  /** 0 = off. */
+  intervalMs: number;
+  /** Series that cost a request to measure (consumer lag), asked for at each sample. */
+  collect?: () => Promise<MetricSample[]>;
+  logger: Logger;
+}
+
+export interface MetricsSampler {
+  /** Writes one sample now (tests, and the last one on shutdown). */
+  sampleNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Writes the service's own metrics into QuestDB (service_metrics) every interval, with each
+ * counter's rate since the previous sample, so the Pipeline health dashboard needs nothing but
+ * QuestDB. A QuestDB outage costs samples, never the service.
+ */
+export function startMetricsSampler(options: MetricsSamplerOptions): MetricsSampler {
+  let writer: IlpWriter | null = null;
+  let previous = new Map<string, { at: number; value: number }>();
+  let running: Promise<void> | null = null;
+
+  const sample = async () => {
+    const at = Date.now();
+    const samples = parseExposition(options.metrics.render());
+    if (options.collect) {
+      try {
+        samples.push(...(await options.collect()));
+      } catch (error) {
+        options.logger.debug('metric collection failed', { error: describeError(error) });
+      }
+    }
+    if (!writer) {
+      // Created with its DEDUP keys before ILP would auto-create it without them.
+      await createTableOverHttp(options.questdbHttpUrl, questdbTables.serviceMetrics.ddl);
+      writer = await createIlpWriter(options.questdbHttpUrl);
+    }
+    const next = new Map<string, { at: number; value: number }>();
+    for (const s of samples) {
+      const key = `${s.metric}${s.labels}`;
+      next.set(key, { at, value: s.value });
+      const before = previous.get(key);
+      const perSecond = s.type === 'counter' && before && at > before.at ? Math.max(0, s.value - before.value) / ((at - before.at) / 1000) : null;
+      await writer.row(questdbTables.serviceMetrics.name, at, (row) => {
+        row.symbol('service', options.service).symbol('instance', options.instance).symbol('metric', s.metric).symbol('type', s.type);
+        if (s.labels) row.symbol('labels', s.labels);
+        row.floatColumn('value', s.value);
+        if (perSecond !== null) row.floatColumn('per_second', perSecond);
+      });
+    }
+    try {
+      await writer.flush();
+      previous = next;
+    } catch (error) {
+      writer.discard();
+      throw error;
+    }
+  };
+
+  const sampleNow = () => {
+    running ??= sample()
+      .catch((error) => options.logger.warn('metrics sample not written to QuestDB', { error: describeError(error) }))
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+
+  const timer = options.intervalMs > 0 ? setInterval(() => void sampleNow(), options.intervalMs) : null;
+  timer?.unref();
+  return {
+    sampleNow,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
+      await writer?.close().catch(() => undefined);
+    },
+  };
+}
+
+async function createTableOverHttp(httpUrl: string, ddl: string): Promise<void> {
+  const url = new URL('/exec', httpUrl);
+  url.searchParams.set('query', ddl);
+  const headers: Record<string, string> = {};
+  const base = new URL(httpUrl);
+  if (base.username) headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64')}`;
+  url.username = '';
+  url.password = '';
+  const response = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`QuestDB refused the DDL: HTTP ${response.status} ${await response.text()}`);
+}
