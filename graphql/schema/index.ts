@@ -1,8 +1,8 @@
 import { createSchema } from 'graphql-yoga';
 import type { GraphqlContext } from '../context';
-import { commandsModule } from './commands';
 import { alertsModule } from './alerts';
 import { analyticsModule } from './analytics';
+import { commandsModule } from './commands';
 import { commonModule } from './common';
 import type { GraphqlModule } from './graphql-module';
 import { invoicesModule } from './invoices';

@@ -1,6 +1,6 @@
-import { idPattern, maxIdLength } from '../../../core/contracts';
 import type { GraphqlContext } from '../../context';
-import { badInput } from '../../errors';
+import { requireMeterAccess } from '../../auth/authorize';
+import { validateId, validatePageSize, validateRange } from '../arguments';
 
 interface ReadingsArgs {
   meterId: string;
@@ -9,7 +9,7 @@ interface ReadingsArgs {
   limit: number;
 }
 
-interface ReadingRow {
+export interface ReadingRow {
   ts: Date;
   meter_id: string;
   kind: string;
@@ -22,24 +22,11 @@ interface ReadingRow {
   received_at: Date | null;
 }
 
-/** Query.readings: validated arguments, one parameterised QuestDB query (interval scan on the designated timestamp). */
-export async function resolveReadings(_: unknown, args: ReadingsArgs, context: GraphqlContext) {
-  if (args.meterId.length === 0 || args.meterId.length > maxIdLength || !idPattern.test(args.meterId)) {
-    throw badInput('meterId', `must be 1-${maxIdLength} characters of [A-Za-z0-9._:-]`);
-  }
-  if (args.from.getTime() >= args.to.getTime()) throw badInput('from', 'must be before "to"');
-  if (!Number.isInteger(args.limit) || args.limit < 1 || args.limit > context.limits.maxRows) {
-    throw badInput('limit', `must be between 1 and ${context.limits.maxRows}`);
-  }
-  const result = await context.questdb.query<ReadingRow>(
-    `SELECT ts, meter_id, kind, value, value_unit, register, register_unit, seq, sector, received_at
-       FROM readings
-      WHERE meter_id = $1 AND ts >= $2 AND ts < $3
-      ORDER BY ts
-      LIMIT $4`,
-    [args.meterId, args.from.toISOString(), args.to.toISOString(), args.limit],
-  );
-  return result.rows.map((row) => ({
+export const readingColumns = 'ts, meter_id, kind, value, value_unit, register, register_unit, seq, sector, received_at';
+
+/** A readings-table row as the Reading type. */
+export function readingFromRow(row: ReadingRow) {
+  return {
     meterId: row.meter_id,
     kind: row.kind,
     ts: row.ts,
@@ -50,5 +37,24 @@ export async function resolveReadings(_: unknown, args: ReadingsArgs, context: G
     seq: row.seq === null ? null : Number(row.seq),
     sector: row.sector,
     receivedAt: row.received_at,
-  }));
+  };
+}
+
+/** Query.readings: validated arguments, the caller's access to the meter, one parameterised interval scan. */
+export async function resolveReadings(_: unknown, args: ReadingsArgs, context: GraphqlContext) {
+  validateId('meterId', args.meterId);
+  validateRange(args.from, args.to, context.limits.maxRangeMs);
+  validatePageSize('limit', args.limit, context.limits.maxRows);
+  await requireMeterAccess(context, args.meterId);
+  const result = await context.questdb.query<ReadingRow>(
+    `SELECT ${readingColumns} FROM readings WHERE meter_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4`,
+    [args.meterId, args.from.toISOString(), args.to.toISOString(), args.limit],
+  );
+  return result.rows.map(readingFromRow);
+}
+
+/** Meter.lastReading: the meter's latest row (LATEST ON with the meter filter applied first). */
+export async function lastReading(context: GraphqlContext, meterId: string) {
+  const { rows } = await context.questdb.query<ReadingRow>(`SELECT ${readingColumns} FROM readings WHERE meter_id = $1 LATEST ON ts PARTITION BY meter_id`, [meterId]);
+  return rows[0] ? readingFromRow(rows[0]) : null;
 }

@@ -1,0 +1,96 @@
+import { customerScope } from '../../auth/authorize';
+import type { GraphqlContext } from '../../context';
+import { sqlStringList } from '../analytics/sql-literals';
+
+/** An alert's current state (its latest row) as the Alert type's fields; state upper-case as the schema's enum. */
+export interface AlertView {
+  id: string;
+  meterId: string;
+  sector: string | null;
+  rule: string;
+  ruleKind: string;
+  severity: string;
+  state: string;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  estimatedLossL: number | null;
+  evidence: string | null;
+  updatedAt: Date;
+}
+
+export interface AlertSql {
+  ts: Date;
+  alert_id: string;
+  meter_id: string;
+  sector: string | null;
+  rule: string;
+  rule_kind: string;
+  severity: string;
+  state: string;
+  started_at: Date | null;
+  ended_at: Date | null;
+  estimated_loss_l: number | null;
+  evidence: string | null;
+}
+
+/** The rule kinds of leak detection (water). */
+export const leakRuleKinds = ['continuous-flow', 'night-flow', 'burst'] as const;
+
+export interface AlertScope {
+  meterId?: string | null;
+  sector?: string | null;
+  ruleKinds?: readonly string[] | null;
+}
+
+export const alertColumns = 'ts, alert_id, meter_id, sector, rule, rule_kind, severity, state, started_at, ended_at, estimated_loss_l, evidence';
+
+export const alertFromSql = (r: AlertSql): AlertView => ({
+  id: r.alert_id,
+  meterId: r.meter_id,
+  sector: r.sector,
+  rule: r.rule,
+  ruleKind: r.rule_kind,
+  severity: r.severity,
+  state: r.state.toUpperCase(),
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  estimatedLossL: r.estimated_loss_l,
+  evidence: r.evidence,
+  updatedAt: r.ts,
+});
+
+/** Newest start first, then id: the order of alert lists and their cursors. */
+export const alertSortKey = (a: AlertView): [number, string] => [-(a.startedAt?.getTime() ?? 0), a.id];
+
+/**
+ * The current state of every alert in scope: the latest row per alert_id (LATEST ON). Only
+ * columns that are the same on every row of an alert (meter, sector, rule kind) are filtered
+ * before LATEST ON; anything about the state must be filtered after it, in the caller.
+ * Customers get only their meters' alerts.
+ */
+export async function currentAlerts(context: GraphqlContext, scope: AlertScope): Promise<AlertView[]> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (scope.meterId) where.push(`meter_id = $${params.push(scope.meterId)}`);
+  if (scope.sector) where.push(`sector = $${params.push(scope.sector)}`);
+  // A fixed list from this module, never client text.
+  if (scope.ruleKinds) where.push(`rule_kind IN ${sqlStringList(scope.ruleKinds)}`);
+  const { rows } = await context.questdb.query<AlertSql>(
+    `SELECT ${alertColumns} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} LATEST ON ts PARTITION BY alert_id`,
+    params,
+  );
+  const customer = customerScope(context);
+  const allowed = customer === null ? null : new Set((await context.meters.list({ customerId: customer })).map((m) => m.meterId));
+  return rows
+    .filter((r) => allowed === null || allowed.has(r.meter_id))
+    .map(alertFromSql)
+    .sort((a, b) => {
+      const [x, y] = [alertSortKey(a), alertSortKey(b)];
+      return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0);
+    });
+}
+
+/** Meter.openAlerts: the meter's alerts whose current state is not closed. */
+export async function openAlertsOf(context: GraphqlContext, meterId: string): Promise<AlertView[]> {
+  return (await currentAlerts(context, { meterId })).filter((a) => a.state !== 'CLOSED');
+}

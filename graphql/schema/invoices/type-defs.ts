@@ -1,0 +1,128 @@
+/* GraphQL */
+export const invoicesTypeDefs = `
+  "Where a bill is in its lifecycle (docs/billing.md)."
+  enum InvoiceStatus {
+    "The open period's bill as it stands; rewritten as readings arrive."
+    PROVISIONAL
+    "The closed period's bill (period end + grace); never changed."
+    FINAL
+    "A separate bill of the differences late data made to a final one."
+    ADJUSTMENT
+  }
+
+  "What an invoice line charges."
+  enum InvoiceLineKind {
+    "Fixed charge per period."
+    FIXED
+    "A block of an inclining tariff."
+    TIER
+    "A time-of-use period's block."
+    TOU
+    "A difference to a final bill (adjustments)."
+    ADJUSTMENT
+  }
+
+  "One line of an invoice."
+  type InvoiceLine {
+    "Position on the invoice, from 1."
+    lineNo: Int!
+    "What it charges."
+    kind: InvoiceLineKind!
+    "For an adjustment line, the kind of charge it corrects."
+    adjusts: InvoiceLineKind
+    "The tariff priced."
+    tariffId: String
+    "Block number (1-based) of tier and time-of-use lines."
+    tier: Int
+    "Time-of-use period name."
+    touPeriod: String
+    "Quantity in unit (fixed lines: the fraction of the period billed)."
+    quantity: Float
+    "Unit of quantity, e.g. m3, kWh, period."
+    unit: String
+    "Price per unit in major currency units; null for a flat block amount."
+    rate: Float
+    "Amount in cents (negative for a credit)."
+    amountCents: Int!
+    "Human-readable description."
+    description: String
+  }
+
+  "A bill of one meter for one billing period (the latest revision of its row)."
+  type Invoice {
+    "<meterId>/<period label>, adjustments <meterId>/<period label>/adj-<n>."
+    id: ID!
+    "The meter billed."
+    meterId: ID!
+    "The meter's sector."
+    sector: String
+    "Lifecycle status."
+    status: InvoiceStatus!
+    "For an adjustment, the final invoice it corrects."
+    adjusts: ID
+    "0 for provisional and final invoices, n for the n-th adjustment of a period."
+    revision: Int!
+    "The period's local start date, YYYY-MM-DD."
+    periodLabel: String!
+    "Start of the period."
+    periodStart: DateTime!
+    "End of the period (exclusive)."
+    periodEnd: DateTime
+    "Event time the bill was computed for."
+    issuedAt: DateTime
+    "Local date payment is due, YYYY-MM-DD."
+    dueDate: String
+    "ISO 4217 currency."
+    currency: String
+    "Consumption in the period, in consumptionUnit."
+    consumption: Float
+    "Unit of consumption (the register's)."
+    consumptionUnit: String
+    "Total as stored: a decimal string, e.g. 133.22."
+    total: String
+    "Total in cents (the sum of the lines)."
+    totalCents: Int!
+    "Sum of the payments recorded for this invoice, in cents."
+    paidCents: Int!
+    "totalCents - paidCents."
+    balanceCents: Int!
+    "Its lines, in order."
+    lines: [InvoiceLine!]!
+    "The meter."
+    meter: Meter
+  }
+
+  "An invoice and its cursor."
+  type InvoiceEdge {
+    "Pass as after to get the invoices following this one."
+    cursor: String!
+    "The invoice."
+    node: Invoice!
+  }
+
+  "A page of invoices, newest period first."
+  type InvoiceConnection {
+    "The invoices of this page."
+    edges: [InvoiceEdge!]!
+    "Whether more follow, and the cursor to get them."
+    pageInfo: PageInfo!
+    "Invoices matching (all pages)."
+    totalCount: Int!
+  }
+
+  type Query {
+    "One meter's or one customer's invoices (exactly one of meterId and customerId), newest period first."
+    invoices(
+      "The meter."
+      meterId: ID
+      "The customer (customers: only their own)."
+      customerId: ID
+      "YYYY-MM: periods starting that month; YYYY-MM-DD: the period with that label."
+      period: String
+      "Page size (at most MF_GRAPHQL_MAX_PAGE_SIZE)."
+      first: Int = 20
+      "endCursor of the previous page."
+      after: String
+    ): InvoiceConnection!
+  }
+`;
