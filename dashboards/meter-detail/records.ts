@@ -13,6 +13,17 @@ export const recordsRow: DashboardRow = {
           ORDER BY ts DESC`,
         ),
       ),
+    defaultTable('Block history ($meter)')
+      .description('Block and unblock commands issued to the meter (by admins or the auto-block policies) and how each ended; the latest APPLIED one is its status.')
+      .withTarget(
+        sql(
+          `SELECT c.ts AS issued_at, c.type, c.reason, c.note, c.issued_by, e.state, e.ts AS state_at, e.reason AS state_reason, c.command_id
+          FROM commands c
+          LEFT JOIN command_events e ON c.command_id = e.command_id
+          WHERE c.meter_id = '$meter' AND c.type IN ('block', 'unblock') AND $__timeFilter(c.ts)
+          ORDER BY issued_at DESC, state_at DESC`,
+        ),
+      ),
     defaultTable('Invoices ($meter)')
       .description('Bills whose period overlaps the time range: provisional, final and adjustments.')
       .withTarget(

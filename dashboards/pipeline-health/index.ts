@@ -1,6 +1,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { meterflowDashboard, withRows } from '../common';
 import { rejectsRow } from './rejects';
+import { throughputRow } from './throughput';
 
 export const pipelineHealthUid = 'meterflow-pipeline-health';
 
@@ -8,7 +9,7 @@ export function pipelineHealth(): dashboard.Dashboard {
   const builder = meterflowDashboard(
     pipelineHealthUid,
     'Pipeline health',
-    'What QuestDB knows about the pipeline: refused messages and late readings. Service metrics (rates, errors, flush times) are Prometheus metrics on each service\'s /metrics endpoint, not in QuestDB; Kafka consumer lag is not in QuestDB yet.',
+    'The pipeline as QuestDB sees it: ingest rates and Kafka consumer lag sampled by the services themselves (service_metrics), command states, refused messages and late readings. The same metrics are on each service\'s /metrics endpoint for Prometheus.',
   );
-  return withRows(builder, [rejectsRow]).build();
+  return withRows(builder, [throughputRow, rejectsRow]).build();
 }

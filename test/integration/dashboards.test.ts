@@ -1,4 +1,4 @@
-import type { Reading } from '../../core/contracts';
+import type { Command, CommandEvent, Reading } from '../../core/contracts';
 import type { DeadLetter } from '../../core/contracts/dead-letter';
 import { allDashboards, panelQueries, type PanelQuery } from '../../dashboards/index';
 import { expandGrafanaMacros } from '../unit/dashboards/grafana-macros';
@@ -24,7 +24,8 @@ describe('dashboards: every panel query runs on QuestDB and finds the data', () 
   const queries: PanelQuery[] = allDashboards().flatMap(panelQueries);
 
   beforeAll(async () => {
-    pipeline = createTestPipeline();
+    // The sink samples its metrics (service_metrics) often enough to fill the Pipeline health panels.
+    pipeline = createTestPipeline({ MF_METRICS_SAMPLE_INTERVAL_MS: '500' });
     await pipeline.startSink();
     harness = await startTestProcessors(pipeline);
     const run = pipeline.runId;
@@ -65,6 +66,17 @@ describe('dashboards: every panel query runs on QuestDB and finds the data', () 
     await harness.send([waterReading(`${run}-m2`, start + 7 * minute, { sector: `${run}-s0`, value: 1.5, register: 70_000 + 10 })]);
     const deadLetter: DeadLetter = { reason: 'MALFORMED_JSON', detail: 'test', mqttTopic: `meters/${run}-m9/readings`, receivedAt: end, payloadBase64: Buffer.from('{').toString('base64'), payloadBytes: 1, payloadTruncated: false, bridgeId: `${run}-bridge` };
     await harness.producer.sendBatch([{ topic: pipeline.topics.deadLetters.name, key: `${run}-m9`, value: JSON.stringify(deadLetter) }]);
+    // A block command for the bill meter and its life (the command log records both topics).
+    const issuedAt = end - 30 * minute;
+    const command: Command = { commandId: `${run}-cmd1`, meterId: billMeter, type: 'block', params: { reason: 'DEBT', note: 'dashboard test' }, issuedAt: new Date(issuedAt).toISOString(), expiresAt: new Date(issuedAt + hour).toISOString(), issuedBy: 'test' };
+    const events: CommandEvent[] = [
+      { commandId: command.commandId, meterId: billMeter, state: 'delivered', source: 'bridge', seq: 1, at: issuedAt + 1000 },
+      { commandId: command.commandId, meterId: billMeter, state: 'applied', source: 'device', seq: 1, at: issuedAt + 2000 },
+    ];
+    await harness.producer.sendBatch([
+      { topic: pipeline.topics.commands.name, key: billMeter, value: JSON.stringify(command) },
+      ...events.map((e) => ({ topic: pipeline.topics.commandAcks.name, key: billMeter, value: JSON.stringify(e) })),
+    ]);
 
     const like = `${run}-%`;
     const count = async (sql: string) => Number((await pipeline.questdb.query<{ n: string }>(sql, [like])).rows[0]?.n ?? 0);
@@ -76,16 +88,20 @@ describe('dashboards: every panel query runs on QuestDB and finds the data', () 
       finalInvoices: () => count(`SELECT count() n FROM invoices WHERE status = 'final' AND meter_id::string LIKE $1`),
       lateReadings: () => count(`SELECT count() n FROM late_readings WHERE meter_id::string LIKE $1`),
       deadLetters: () => count(`SELECT count() n FROM dead_letters WHERE bridge_id::string LIKE $1`),
+      commandEvents: () => count(`SELECT count() n FROM command_events WHERE meter_id::string LIKE $1`),
+      commands: () => count(`SELECT count() n FROM commands WHERE meter_id::string LIKE $1`),
+      // Two samples at least, so a counter's rate exists.
+      sinkSamples: () => count(`SELECT count() n FROM service_metrics WHERE per_second IS NOT NULL AND instance::string LIKE $1`),
     };
     const expectedReadings = readings.length + 1;
     await waitFor(
       'every table filled',
       async () => Object.fromEntries(await Promise.all(Object.entries(probes).map(async ([k, f]) => [k, await f()] as const))) as Record<keyof typeof probes, number>,
-      (c) => c.readings >= expectedReadings && c.rolling24h > 0 && c.rollups > 0 && c.alerts >= 2 && c.finalInvoices > 0 && c.lateReadings > 0 && c.deadLetters > 0,
+      (c) => c.readings >= expectedReadings && c.rolling24h > 0 && c.rollups > 0 && c.alerts >= 2 && c.finalInvoices > 0 && c.lateReadings > 0 && c.deadLetters > 0 && c.commandEvents >= 2 && c.commands > 0 && c.sinkSamples > 0,
       45_000,
       500,
     );
-    for (const table of ['readings', 'rolling_averages', 'rollups', 'alerts', 'invoices', 'invoice_lines', 'late_readings', 'dead_letters']) {
+    for (const table of ['readings', 'rolling_averages', 'rollups', 'alerts', 'invoices', 'invoice_lines', 'late_readings', 'dead_letters', 'commands', 'command_events', 'service_metrics']) {
       await waitFor(`WAL applied on ${table}`, () => walApplied(pipeline.questdb, table), Boolean);
     }
   }, 90_000);
