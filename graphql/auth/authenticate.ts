@@ -41,7 +41,7 @@ export async function createAuthenticator(options: AuthOptions & { production: b
     roleClaim: options.roleClaim,
     customerClaim: options.customerClaim,
   }) : null;
-  log.info('authentication configured', { apiKeys: keys.names().length, hs256: Boolean(options.jwtSecret), jwks: Boolean(options.jwksUrl) });
+  log.debug('authentication configured', { apiKeys: keys.names().length, hs256: Boolean(options.jwtSecret), jwks: Boolean(options.jwksUrl) });
 
   const byApiKey = (key: string): Principal => {
     const principal = keys.lookup(key);
