@@ -144,7 +144,7 @@ describe('docker-compose.yml services', () => {
   });
 
   it('services start after what they need is healthy', () => {
-    const needs: Record<string, string[]> = { bridge: ['mosquitto', 'kafka'], sink: ['kafka', 'questdb'], processors: ['kafka', 'questdb'], graphql: ['questdb'], grafana: ['questdb'] };
+    const needs: Record<string, string[]> = { bridge: ['mosquitto', 'kafka'], sink: ['kafka', 'questdb'], processors: ['kafka', 'questdb'], graphql: ['kafka', 'questdb'], grafana: ['questdb'] };
     for (const [name, deps] of Object.entries(needs)) {
       const dependsOn = compose.services[name]?.depends_on ?? {};
       expect({ name, deps: Object.keys(dependsOn).sort() }).toEqual({ name, deps: [...deps].sort() });
