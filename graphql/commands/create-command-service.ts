@@ -1,4 +1,4 @@
-import type { KafkaTopics } from '../../core/contracts';
+import type { CommandEvent, KafkaTopics } from '../../core/contracts';
 import { describeError } from '../../core/errors';
 import { createKafkaClient } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
@@ -26,6 +26,8 @@ export interface CommandServiceOptions {
   sendTimeoutMs?: number;
   /** Views a slow commandUpdates subscriber may fall behind. @default 1000 */
   queueLimit?: number;
+  /** How long a device answer waits for the DELIVERED event it overtook. @default 1000 */
+  reorderWindowMs?: number;
   now?: () => number;
 }
 
@@ -42,6 +44,7 @@ export async function createCommandService(options: CommandServiceOptions): Prom
   const graceMs = options.expiryGraceMs ?? 5000;
   const sendTimeoutMs = options.sendTimeoutMs ?? 10_000;
   const queueLimit = options.queueLimit ?? 1000;
+  const reorderWindowMs = options.reorderWindowMs ?? 1000;
   const { topics } = options.kafka;
   const recent = createRecentCommands(options.recentLimit ?? 10_000);
   const store = createCommandStore(options.questdb);
@@ -83,8 +86,27 @@ export async function createCommandService(options: CommandServiceOptions): Prom
     if (isNew) changed(entry);
   };
   const unsubscribeCommands = options.live.onCommand((command) => remember(commandRecordOf(command)));
+  /** Device answers waiting for their DELIVERED event (see below), by command id. */
+  const held = new Map<string, { event: CommandEvent; timer: NodeJS.Timeout }>();
+  const apply = (event: CommandEvent) => changed(recent.addEvent(event.commandId, event.meterId, { state: event.state, source: event.source, at: event.at, reason: event.reason ?? null }));
+  const release = (commandId: string) => {
+    const h = held.get(commandId);
+    if (!h) return;
+    held.delete(commandId);
+    clearTimeout(h.timer);
+    apply(h.event);
+  };
   const unsubscribeEvents = options.live.onCommandEvent((event) => {
-    changed(recent.addEvent(event.commandId, event.meterId, { state: event.state, source: event.source, at: event.at, reason: event.reason ?? null }));
+    // The bridge produces DELIVERED after the broker's PUBACK, so the device's answer (another
+    // path) can reach Kafka first. An answer implies delivery: hold it briefly for the DELIVERED
+    // event so waiters and subscribers see the steps in causal order.
+    const entry = recent.get(event.commandId);
+    if (event.source === 'device' && entry?.record && !entry.events.some((e) => e.state === 'delivered') && !held.has(event.commandId)) {
+      held.set(event.commandId, { event, timer: setTimeout(() => release(event.commandId), reorderWindowMs) });
+      return;
+    }
+    apply(event);
+    if (event.state === 'delivered') release(event.commandId);
   });
 
   // Nothing reports the expiry of a command whose meter never came back: derive it when it is due.
@@ -215,6 +237,7 @@ export async function createCommandService(options: CommandServiceOptions): Prom
 
     async stop() {
       clearInterval(sweep);
+      for (const id of [...held.keys()]) release(id);
       unsubscribeCommands();
       unsubscribeEvents();
       for (const w of [...watchers]) w.queue.end();
