@@ -1,0 +1,208 @@
+import { questdbTables } from '../../core/contracts';
+import { silentLogger } from '../../core/logger';
+import { createMetrics } from '../../core/metrics';
+import { createIlpWriter } from '../../core/questdb/ilp-writer';
+import { createMeterDevice, type MeterDevice } from '../../load-tests/simulator/meter-device';
+import { alertRow } from '../../processors/alerts/alert-rows';
+import type { AlertEvent } from '../../processors/alert-rules/alert-event';
+import { startCommandLog, type CommandLog } from '../../processors/command-log/command-log';
+import { questdbPgFromConfig } from '../../processors/raw-readings-sink/sink-options';
+import { rowRecord } from '../../processors/runtime/processor-runner';
+import type { RawProducer } from '../../core/kafka';
+import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
+import { createTestPipeline, fleetMqtt, walApplied, type TestPipeline } from './support/test-services';
+import { waitFor } from './support/wait-for';
+
+interface SseResult {
+  data?: Record<string, unknown>;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** A GraphQL subscription over SSE (Accept: text/event-stream), as a browser's EventSource or curl would read it. */
+interface SseSubscription {
+  status: number;
+  results: SseResult[];
+  completed: boolean;
+  close(): void;
+}
+
+async function subscribe(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<SseSubscription> {
+  const controller = new AbortController();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `ApiKey ${key}` },
+    body: JSON.stringify({ query, variables }),
+    signal: controller.signal,
+  });
+  const sub: SseSubscription = { status: response.status, results: [], completed: false, close: () => controller.abort() };
+  if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+    sub.results.push((await response.json()) as SseResult);
+    sub.completed = true;
+    return sub;
+  }
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: ?(.*)$/m.exec(frame)?.[1];
+          const data = frame
+            .split('\n')
+            .filter((l) => l.startsWith('data:'))
+            .map((l) => l.slice(5).trimStart())
+            .join('\n');
+          if (event === 'next' && data) sub.results.push(JSON.parse(data) as SseResult);
+          if (event === 'complete') sub.completed = true;
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+    sub.completed = true;
+  })();
+  return sub;
+}
+
+// Subscriptions through the real server: SSE clients, the live feed's own Kafka group, real devices.
+describe('GraphQL subscriptions over SSE', () => {
+  let pipeline: TestPipeline;
+  let graphql: GraphqlHarness;
+  let commandLog: CommandLog;
+  let producer: RawProducer;
+  let device: MeterDevice;
+  const open: SseSubscription[] = [];
+
+  const sub = async (key: string, query: string, variables: Record<string, unknown>) => {
+    const s = await subscribe(graphql.url, key, query, variables);
+    open.push(s);
+    return s;
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  beforeAll(async () => {
+    pipeline = createTestPipeline();
+    await pipeline.startBridge();
+    await pipeline.startSink();
+    commandLog = await startCommandLog({
+      kafka: { brokers: pipeline.config.list('MF_KAFKA_BROKERS'), topics: pipeline.topics },
+      questdb: { httpUrl: pipeline.config.string('MF_QUESTDB_HTTP_URL'), pg: questdbPgFromConfig(pipeline.config) },
+      groupId: `${pipeline.runId}-command-log`,
+      metrics: createMetrics('test'),
+      logger: silentLogger,
+    });
+    graphql = await startTestGraphql(pipeline);
+    producer = await pipeline.kafka.createProducer();
+    const fleet = fleetMqtt(pipeline);
+    device = await createMeterDevice({ url: fleet.url, meterId: `${pipeline.runId}-live`, username: fleet.username, password: fleet.password, masterKey: pipeline.config.string('MF_METER_MASTER_KEY') });
+    // The meter belongs to customer 1 (a registry row, as registerMeter writes it) and has reported once.
+    const writer = await createIlpWriter(pipeline.config.string('MF_QUESTDB_HTTP_URL'));
+    const now = Date.now();
+    await writer.row(questdbTables.meterRegistry.name, now, (row) =>
+      row.symbol('meter_id', device.meterId).symbol('kind', 'water').symbol('sector', `${pipeline.runId}-s1`).symbol('customer_id', graphql.customerIds.c1).timestampColumn('registered_at', now, 'ms').stringColumn('changed_by', 'test'),
+    );
+    await writer.flush();
+    await writer.close();
+    await device.publishReading(now - 60_000, 1);
+    await waitFor('registry row applied', () => walApplied(pipeline.questdb, questdbTables.meterRegistry.name), Boolean, 30_000);
+    await waitFor(`customer 1 sees ${device.meterId}`, () => graphql.request(`query ($m: ID!) { meterStatus(meterId: $m) { status } }`, { m: device.meterId }, graphql.keys.customer1), (r) => r.errors === undefined, 60_000);
+  });
+
+  afterAll(async () => {
+    for (const s of open) s.close();
+    await device?.close();
+    await producer?.disconnect();
+    await graphql?.stop();
+    await commandLog?.stop();
+    await pipeline?.stopAll();
+  });
+
+  it('meterReadings streams the meter\'s readings with their exact values (customer 1, its own meter)', async () => {
+    const s = await sub(graphql.keys.customer1, `subscription ($m: ID!) { meterReadings(meterId: $m) { meterId kind ts value valueUnit seq receivedAt } }`, { m: device.meterId });
+    expect(s.status).toBe(200);
+    const base = Math.floor(Date.now() / 1000) * 1000;
+    const flows = [2.5, 0, 7.25];
+    for (const [i, flow] of flows.entries()) await device.publishReading(base + i * 1000, flow);
+    await waitFor('3 readings on the subscription', async () => s.results.length, (n) => n >= 3, 30_000, 50);
+    expect(s.results.map((r) => r.errors)).toEqual([undefined, undefined, undefined]);
+    const readings = s.results.map((r) => r.data!.meterReadings as { meterId: string; kind: string; ts: string; value: number; valueUnit: string; receivedAt: string });
+    expect(readings.map((r) => [r.meterId, r.kind, r.ts, r.value])).toEqual(flows.map((flow, i) => [device.meterId, 'water', new Date(base + i * 1000).toISOString(), flow]));
+    expect(readings.every((r) => r.valueUnit === 'L/min' && typeof r.receivedAt === 'string')).toBe(true);
+    await sleep(500);
+    expect(s.results).toHaveLength(3); // nothing else (no other meter's readings)
+  });
+
+  it('commandUpdates streams PENDING, DELIVERED and APPLIED of a block', async () => {
+    const s = await sub(graphql.keys.admin, `subscription ($m: ID) { commandUpdates(meterId: $m) { id type reason state history { state } } }`, { m: device.meterId });
+    expect(s.status).toBe(200);
+    const block = await graphql.request<{ blockMeter: { id: string; state: string } }>(`mutation ($m: ID!) { blockMeter(meterId: $m, reason: OVERCONSUMPTION, waitMs: 15000) { id state } }`, { m: device.meterId });
+    expect(block.errors).toBeUndefined();
+    expect(block.data!.blockMeter.state).toBe('APPLIED');
+    await waitFor('3 command updates', async () => s.results.length, (n) => n >= 3, 30_000, 50);
+    const updates = s.results.map((r) => r.data!.commandUpdates as { id: string; type: string; reason: string; state: string; history: { state: string }[] });
+    expect(updates.map((u) => [u.id, u.type, u.reason, u.state])).toEqual(['PENDING', 'DELIVERED', 'APPLIED'].map((state) => [block.data!.blockMeter.id, 'BLOCK', 'OVERCONSUMPTION', state]));
+    expect(updates[2]!.history.map((h) => h.state)).toEqual(['PENDING', 'DELIVERED', 'APPLIED']);
+    expect(device.firmware.state.blocked).toBe(true);
+  });
+
+  it('alerts streams the alert transitions processors publish, filtered by meter and by sector', async () => {
+    const sector = `${pipeline.runId}-s1`;
+    const byMeter = await sub(graphql.keys.customer1, `subscription ($m: ID) { alerts(meterId: $m) { alertId meterId sector rule ruleKind severity state startedAt estimatedLossL evidence at } }`, { m: device.meterId });
+    const bySector = await sub(graphql.keys.analyst, `subscription ($s: String) { alerts(sector: $s) { alertId meterId } }`, { s: sector });
+    expect([byMeter.status, bySector.status]).toEqual([200, 200]);
+    const at = Date.now();
+    const alert = (meterId: string, alertSector: string | null, rule: string): AlertEvent => ({
+      alertId: `${pipeline.runId}-${rule}-${meterId}`,
+      meterId,
+      sector: alertSector,
+      rule,
+      ruleKind: 'continuous-flow',
+      severity: 'warning',
+      state: 'open',
+      startedAt: at - 3_600_000,
+      evidence: { minFlowLpm: 0.4 },
+      estimatedLossL: 24,
+      at,
+    });
+    const mine = alert(device.meterId, sector, 'continuous-flow');
+    const sameSector = alert(`${pipeline.runId}-neighbour`, sector, 'night-flow');
+    const elsewhere = alert(`${pipeline.runId}-far`, `${pipeline.runId}-s2`, 'burst');
+    // In the shape the processors publish: rowRecord(alertRow(event)), key = meter id.
+    await producer.sendBatch([mine, sameSector, elsewhere].map((e) => ({ topic: pipeline.topics.alerts.name, key: e.meterId, value: JSON.stringify(rowRecord(alertRow(e))) })));
+    await waitFor('alerts on both subscriptions', async () => [byMeter.results.length, bySector.results.length], ([a, b]) => a! >= 1 && b! >= 2, 30_000, 50);
+    await sleep(500);
+    expect(byMeter.results.map((r) => r.data!.alerts)).toEqual([
+      { alertId: mine.alertId, meterId: device.meterId, sector, rule: 'continuous-flow', ruleKind: 'continuous-flow', severity: 'warning', state: 'open', startedAt: new Date(mine.startedAt).toISOString(), estimatedLossL: 24, evidence: '{"minFlowLpm":0.4}', at: new Date(at).toISOString() },
+    ]);
+    expect(bySector.results.map((r) => (r.data!.alerts as { alertId: string }).alertId)).toEqual([mine.alertId, sameSector.alertId]);
+  });
+
+  it('a customer may not follow another customer\'s meter, nor everything: FORBIDDEN', async () => {
+    const readings = await sub(graphql.keys.customer2, `subscription ($m: ID!) { meterReadings(meterId: $m) { value } }`, { m: device.meterId });
+    const commands = await sub(graphql.keys.customer2, `subscription ($m: ID) { commandUpdates(meterId: $m) { id } }`, { m: device.meterId });
+    const allAlerts = await sub(graphql.keys.customer1, `subscription { alerts { alertId } }`, {});
+    for (const s of [readings, commands, allAlerts]) {
+      await waitFor('an answer', async () => s.results.length, (n) => n >= 1, 10_000, 50);
+      expect(s.results[0]!.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(s.results[0]!.data ?? null).toBeNull();
+    }
+    const before = graphql.server.services.live.stats().subscribers;
+    await device.publishReading(Date.now(), 4);
+    await sleep(1000);
+    expect(readings.results).toHaveLength(1);
+    expect(graphql.server.services.live.stats().subscribers).toBe(before);
+  });
+
+  it('stopping the server ends open subscriptions', async () => {
+    const s = await sub(graphql.keys.admin, `subscription ($m: ID!) { meterReadings(meterId: $m) { value } }`, { m: device.meterId });
+    expect(graphql.server.services.live.stats().subscribers).toBeGreaterThanOrEqual(1);
+    await graphql.stop();
+    await waitFor('the stream to end', async () => s.completed, Boolean, 10_000, 50);
+    expect(graphql.server.services.live.stats().subscribers).toBe(0);
+    graphql = undefined as unknown as GraphqlHarness;
+  });
+});
