@@ -1,5 +1,5 @@
 import { encodeCursor } from '../../../../graphql/schema/arguments';
-import { compareKeys, pageRequest, paginate } from '../../../../graphql/schema/meters/connection';
+import { compareKeys, pageRequest, paginate, type Connection } from '../../../../graphql/schema/meters/connection';
 
 const ids = ['a', 'b', 'c', 'd', 'e'];
 const key = (id: string) => [id];
@@ -10,7 +10,7 @@ describe('cursor paging', () => {
       const seen: string[] = [];
       let after: string | null = null;
       for (;;) {
-        const page = paginate(ids, key, pageRequest({ first, after }, 1, 100));
+        const page: Connection<string> = paginate(ids, key, pageRequest({ first, after }, 1, 100));
         expect(page.totalCount).toBe(5);
         seen.push(...page.edges.map((e) => e.node));
         if (!page.pageInfo.hasNextPage) break;
