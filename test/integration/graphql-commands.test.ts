@@ -116,6 +116,20 @@ describe('GraphQL block/unblock commands', () => {
     expect(active.data!.meterStatus).toMatchObject({ status: 'ACTIVE', reason: null, commandId: unblocked.data!.unblockMeter.id });
     const both = await graphql.request<{ commands: CommandResult[] }>(commandsQuery, { meterId: device.meterId });
     expect(both.data!.commands.map((c) => [c.type, c.state])).toEqual([['UNBLOCK', 'APPLIED'], ['BLOCK', 'APPLIED']]);
+
+    // A second API instance, started afterwards, has nothing in memory: it answers from QuestDB alone.
+    const fresh = await startTestGraphql(pipeline, { MF_GRAPHQL_COMMAND_TTL_S: '5' });
+    try {
+      const history = await waitFor('both commands in QuestDB', () => fresh.request<{ commands: CommandResult[] }>(commandsQuery, { meterId: device.meterId }), (r) => r.data?.commands.length === 2 && r.data.commands.every((c) => c.state === 'APPLIED'), 30_000);
+      expect(history.data!.commands.map((c) => [c.id, c.type, c.reason, c.note, c.issuedBy, c.history.map((h) => h.state).join('>')])).toEqual([
+        [unblocked.data!.unblockMeter.id, 'UNBLOCK', null, null, 'admin', 'PENDING>DELIVERED>APPLIED'],
+        [block.id, 'BLOCK', 'DEBT', 'invoice 42 overdue', 'admin', 'PENDING>DELIVERED>APPLIED'],
+      ]);
+      const freshStatus = await fresh.request<{ meterStatus: { status: string; commandId: string } }>(statusQuery, { meterId: device.meterId });
+      expect(freshStatus.data!.meterStatus).toMatchObject({ status: 'ACTIVE', commandId: unblocked.data!.unblockMeter.id });
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it('the same idempotencyKey twice is the same command, and the meter gets it once', async () => {
