@@ -1,4 +1,5 @@
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
+import { pendingPayments, type PendingPayment } from './pending-payments';
 
 /** What is owed on one payable invoice (final or adjusted; provisional bills are not payable). */
 export interface InvoiceBalance {
@@ -28,20 +29,27 @@ const payable = `status IN ('final', 'adjusted')`;
 
 /**
  * Payable invoices with what was paid on each: invoices (one row per id: a final replaces its
- * provisional) left-joined with the sum of payments. `extraPaid` adds payments this process has
- * just written and QuestDB may not show yet.
+ * provisional) left-joined with the sum of payments, payments this process just wrote counted
+ * from memory instead (pending-payments.ts).
  */
-export async function invoiceBalances(questdb: QuestdbPool, where: { invoiceId?: string; meterId?: string }, extraPaid: ReadonlyMap<string, number> = new Map()): Promise<InvoiceBalance[]> {
-  const filter = where.invoiceId !== undefined ? 'i.invoice_id = $1' : 'i.meter_id = $1';
+export async function invoiceBalances(questdb: QuestdbPool, where: { invoiceId?: string; meterId?: string; dueBefore?: string }): Promise<InvoiceBalance[]> {
+  const pending = pendingPayments();
+  const params: unknown[] = [];
+  const filters: string[] = [];
+  if (where.invoiceId !== undefined) filters.push(`i.invoice_id = $${params.push(where.invoiceId)}`);
+  if (where.meterId !== undefined) filters.push(`i.meter_id = $${params.push(where.meterId)}`);
+  if (where.dueBefore !== undefined) filters.push(`i.due_date < $${params.push(where.dueBefore)}`);
+  const filter = filters.join(' AND ') || 'true';
+  const exclude = pending.length > 0 ? `WHERE payment_id NOT IN (${pending.map((p) => `$${params.push(p.paymentId)}`).join(', ')})` : '';
   const { rows } = await questdb.query<Row>(
     `SELECT i.invoice_id, i.meter_id, i.status, i.currency, i.total_cents, i.due_date, p.paid
        FROM invoices i
-       LEFT JOIN (SELECT invoice_id, sum(amount_cents) paid FROM payments GROUP BY invoice_id) p ON i.invoice_id = p.invoice_id
+       LEFT JOIN (SELECT invoice_id, sum(amount_cents) paid FROM payments ${exclude} GROUP BY invoice_id) p ON i.invoice_id = p.invoice_id
       WHERE ${filter} AND i.${payable}`,
-    [where.invoiceId ?? where.meterId],
+    params,
   );
   return rows.map((row) => {
-    const paidCents = Number(row.paid ?? 0) + (extraPaid.get(row.invoice_id) ?? 0);
+    const paidCents = Number(row.paid ?? 0) + sumFor(pending, row.invoice_id);
     const totalCents = Number(row.total_cents);
     return {
       invoiceId: row.invoice_id,
@@ -54,6 +62,10 @@ export async function invoiceBalances(questdb: QuestdbPool, where: { invoiceId?:
       dueDate: row.due_date,
     };
   });
+}
+
+function sumFor(pending: readonly PendingPayment[], invoiceId: string): number {
+  return pending.filter((p) => p.invoiceId === invoiceId).reduce((sum, p) => sum + p.cents, 0);
 }
 
 /** Sum of balances whose due date is before `today` (YYYY-MM-DD): what makes a meter a debtor. */

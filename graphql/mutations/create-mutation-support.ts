@@ -6,7 +6,7 @@ import { createIlpWriter } from '../../core/questdb/ilp-writer';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
 import { requireAdmin } from '../auth/authorize';
 import type { GraphqlContext } from '../context';
-import { badInput } from '../errors';
+import { badInput, conflict } from '../errors';
 import { createIdempotencyCache } from './idempotency-cache';
 import type { MutationSpec, MutationSupport } from './mutation-support';
 
@@ -58,14 +58,14 @@ export async function createMutationSupport(options: MutationSupportOptions): Pr
   };
 
   /** The recorded result of an earlier successful attempt with this key, from QuestDB. */
-  const recorded = async (context: GraphqlContext, spec: MutationSpec<unknown>): Promise<unknown> => {
-    const { rows } = await options.questdb.query<{ result: string }>(
-      `SELECT result FROM audit_log
+  const recorded = async (context: GraphqlContext, spec: MutationSpec<unknown>): Promise<{ args: string; record: unknown } | undefined> => {
+    const { rows } = await options.questdb.query<{ result: string; args: string }>(
+      `SELECT result, args FROM audit_log
         WHERE actor = $1 AND operation = $2 AND idempotency_key = $3 AND outcome = 'ok' AND ts > $4
         LIMIT 1`,
       [context.principal.subject, spec.operation, spec.idempotencyKey, new Date(Date.now() - options.idempotencyTtlS * 1000).toISOString()],
     );
-    return rows[0] ? JSON.parse(rows[0].result) : undefined;
+    return rows[0] ? { args: rows[0].args, record: JSON.parse(rows[0].result) } : undefined;
   };
 
   return {
@@ -83,9 +83,15 @@ export async function createMutationSupport(options: MutationSupportOptions): Pr
         throw error;
       }
       const cacheKey = spec.idempotencyKey === null ? null : `${context.principal.subject}\u0000${spec.operation}\u0000${spec.idempotencyKey}`;
+      const args = JSON.stringify(spec.args ?? null);
       if (cacheKey) {
-        const earlier = cache.get(cacheKey) ?? (await recorded(context, anySpec));
-        if (earlier !== undefined) return spec.fromRecord(await earlier);
+        const earlier = (await cache.get(cacheKey)) ?? (await recorded(context, anySpec));
+        if (earlier !== undefined) {
+          const first = earlier as { args: string; record: unknown };
+          // Like a payment API: one key, one request. Reusing it for other arguments is a client bug.
+          if (first.args !== args) throw conflict('idempotencyKey', `was already used for a different ${spec.operation} request`);
+          return spec.fromRecord(first.record);
+        }
       }
       const attempt = (async () => {
         try {
@@ -98,7 +104,7 @@ export async function createMutationSupport(options: MutationSupportOptions): Pr
           throw error;
         }
       })();
-      if (cacheKey) cache.track(cacheKey, attempt.then((a) => a.record));
+      if (cacheKey) cache.track(cacheKey, attempt.then((a) => ({ args, record: a.record })));
       return (await attempt).result;
     },
     stop: () => writer.close(),

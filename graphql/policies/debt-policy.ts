@@ -1,4 +1,5 @@
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
+import { invoiceBalances } from '../billing/invoice-balances';
 
 export interface DebtorMeter {
   meterId: string;
@@ -8,28 +9,14 @@ export interface DebtorMeter {
   invoiceId: string;
 }
 
-interface Row {
-  invoice_id: string;
-  meter_id: string;
-  total_cents: string | number;
-  due_date: string;
-  paid: string | number | null;
-}
-
 /**
  * Meters owing money on final/adjustment invoices due before `cutoffDate` (YYYY-MM-DD: today
  * minus the policy's days). Due dates are the billing zone's local dates; comparing them with a
  * UTC date moves the cut by at most a day.
  */
 export async function findDebtors(questdb: QuestdbPool, cutoffDate: string): Promise<DebtorMeter[]> {
-  const { rows } = await questdb.query<Row>(
-    `SELECT i.invoice_id, i.meter_id, i.total_cents, i.due_date, p.paid
-       FROM invoices i
-       LEFT JOIN (SELECT invoice_id, sum(amount_cents) paid FROM payments GROUP BY invoice_id) p ON i.invoice_id = p.invoice_id
-      WHERE i.status IN ('final', 'adjusted') AND i.due_date < $1`,
-    [cutoffDate],
-  );
-  return debtorsFromBalances(rows.map((r) => ({ invoiceId: r.invoice_id, meterId: r.meter_id, balanceCents: Number(r.total_cents) - Number(r.paid ?? 0), dueDate: r.due_date })));
+  const balances = await invoiceBalances(questdb, { dueBefore: cutoffDate });
+  return debtorsFromBalances(balances.map((b) => ({ invoiceId: b.invoiceId, meterId: b.meterId, balanceCents: b.balanceCents, dueDate: b.dueDate ?? '' })));
 }
 
 /** Per meter: the overdue sum (credits count against it), kept when positive. */

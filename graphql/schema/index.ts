@@ -1,5 +1,6 @@
 import { createSchema } from 'graphql-yoga';
 import type { GraphqlContext } from '../context';
+import { alertActionsModule } from './alert-actions';
 import { alertsModule } from './alerts';
 import { analyticsModule } from './analytics';
 import { commandsModule } from './commands';
@@ -7,11 +8,13 @@ import { commonModule } from './common';
 import type { GraphqlModule } from './graphql-module';
 import { invoicesModule } from './invoices';
 import { liveModule } from './live';
+import { meterRegistryModule } from './meter-registry';
 import { metersModule } from './meters';
+import { paymentsModule } from './payments';
 import { readingsModule } from './readings';
 
 /** Every module of the schema; each adds its types and root fields. */
-export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule];
+export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, alertActionsModule, paymentsModule];
 
 export function createMeterflowSchema() {
   return createSchema<GraphqlContext>({

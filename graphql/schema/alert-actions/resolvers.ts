@@ -2,8 +2,8 @@ import { questdbTables } from '../../../core/contracts';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { validateId } from '../arguments';
-import { alertFromRow } from './alert-view';
-import { currentAlertRow, type AlertRow } from './current-alert-row';
+import { alertFromSql, type AlertSql, type AlertView } from '../alerts/alert-queries';
+import { currentAlertRow } from './current-alert-row';
 
 interface AlertActionArgs {
   alertId: string;
@@ -12,9 +12,9 @@ interface AlertActionArgs {
 }
 
 // Rows written here but not yet visible in QuestDB (WAL), so an immediate re-read sees them.
-const recentWrites = new Map<string, AlertRow>();
+const recentWrites = new Map<string, AlertSql>();
 
-async function latest(context: GraphqlContext, alertId: string): Promise<AlertRow | null> {
+async function latest(context: GraphqlContext, alertId: string): Promise<AlertSql | null> {
   const stored = await currentAlertRow(context.questdb, alertId);
   const mine = recentWrites.get(alertId);
   if (mine && (!stored || mine.ts.getTime() > stored.ts.getTime())) return mine;
@@ -31,11 +31,11 @@ function transition(operation: 'acknowledgeAlert' | 'closeAlert', state: 'acknow
         target: args.alertId,
         args,
         idempotencyKey: args.idempotencyKey ?? null,
-        toRecord: (alert: ReturnType<typeof alertFromRow>) => ({ alertId: alert.id }),
+        toRecord: (alert: AlertView) => ({ alertId: alert.id }),
         fromRecord: async (record) => {
           const row = await latest(context, (record as { alertId: string }).alertId);
           if (!row) throw notFound('alertId', 'the alert of this earlier request is no longer stored');
-          return alertFromRow(row);
+          return alertFromSql(row);
         },
       },
       async () => {
@@ -44,10 +44,10 @@ function transition(operation: 'acknowledgeAlert' | 'closeAlert', state: 'acknow
         const row = await latest(context, args.alertId);
         if (!row) throw notFound('alertId', `no alert ${JSON.stringify(args.alertId)}`);
         if (row.state === 'closed') throw conflict('alertId', `alert ${args.alertId} is already closed`);
-        if (row.state === state) return alertFromRow(row);
+        if (row.state === state) return alertFromSql(row);
         // After the latest row even if the processor's event time runs ahead of this clock.
         const now = Math.max(Date.now(), row.ts.getTime() + 1);
-        const next: AlertRow = { ...row, ts: new Date(now), state, ended_at: state === 'closed' ? new Date(now) : row.ended_at };
+        const next: AlertSql = { ...row, ts: new Date(now), state, ended_at: state === 'closed' ? new Date(now) : row.ended_at };
         await context.mutations.write((w) =>
           w.row(questdbTables.alerts.name, now, (out) => {
             out.symbol('alert_id', next.alert_id).symbol('meter_id', next.meter_id).symbol('rule', next.rule).symbol('rule_kind', next.rule_kind);
@@ -60,7 +60,7 @@ function transition(operation: 'acknowledgeAlert' | 'closeAlert', state: 'acknow
           }),
         );
         recentWrites.set(next.alert_id, next);
-        return alertFromRow(next);
+        return alertFromSql(next);
       },
     );
 }

@@ -3,6 +3,7 @@ import { questdbTables } from '../../../core/contracts';
 import { systemPrincipal } from '../../auth/principal';
 import { invoiceBalances, overdueCents } from '../../billing/invoice-balances';
 import { formatCents, parseAmountCents } from '../../billing/parse-amount';
+import { addPendingPayment } from '../../billing/pending-payments';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { validateId } from '../arguments';
@@ -29,25 +30,18 @@ export interface PaymentView {
   unblockCommandId: string | null;
 }
 
-// Payments this process wrote that QuestDB may not show yet: balances count them at once.
-const recentPayments = new Map<string, { invoiceId: string; cents: number; view: PaymentView }>();
-
-function paidNotYetVisible(): Map<string, number> {
-  const byInvoice = new Map<string, number>();
-  for (const p of recentPayments.values()) byInvoice.set(p.invoiceId, (byInvoice.get(p.invoiceId) ?? 0) + p.cents);
-  return byInvoice;
-}
+// Views of payments this process recorded, for a retry before QuestDB shows the row.
+const recentViews = new Map<string, PaymentView>();
 
 async function storedPayment(context: GraphqlContext, paymentId: string): Promise<PaymentView | null> {
-  const mine = recentPayments.get(paymentId);
+  const mine = recentViews.get(paymentId);
   const { rows } = await context.questdb.query<{ ts: Date; invoice_id: string; meter_id: string; amount_cents: string; currency: string; reference: string; recorded_by: string }>(
     `SELECT ts, invoice_id, meter_id, amount_cents, currency, reference, recorded_by FROM payments WHERE payment_id = $1 LIMIT 1`,
     [paymentId],
   );
   const row = rows[0];
-  if (!row) return mine?.view ?? null;
-  recentPayments.delete(paymentId);
-  const balances = await invoiceBalances(context.questdb, { meterId: row.meter_id }, paidNotYetVisible());
+  if (!row) return mine ?? null;
+  const balances = await invoiceBalances(context.questdb, { meterId: row.meter_id });
   const cents = Number(row.amount_cents);
   return {
     id: paymentId,
@@ -61,7 +55,7 @@ async function storedPayment(context: GraphqlContext, paymentId: string): Promis
     recordedAt: row.ts,
     invoiceBalanceCents: balances.find((b) => b.invoiceId === row.invoice_id)?.balanceCents ?? 0,
     meterOverdueCents: overdueCents(balances, today()),
-    unblockCommandId: mine?.view.unblockCommandId ?? null,
+    unblockCommandId: mine?.unblockCommandId ?? null,
   };
 }
 
@@ -79,7 +73,7 @@ async function pay(context: GraphqlContext, args: PayArgs): Promise<PaymentView>
     if (existing.amountCents !== cents) throw conflict('reference', `reference ${reference} was already recorded for this invoice with amount ${existing.amount}`);
     return existing;
   }
-  const [invoice] = await invoiceBalances(context.questdb, { invoiceId: args.invoiceId }, paidNotYetVisible());
+  const [invoice] = await invoiceBalances(context.questdb, { invoiceId: args.invoiceId });
   if (!invoice) {
     const { rows } = await context.questdb.query<{ status: string }>(`SELECT status FROM invoices WHERE invoice_id = $1 LIMIT 1`, [args.invoiceId]);
     if (rows[0]) throw conflict('invoiceId', `invoice ${args.invoiceId} is ${rows[0].status}; only final and adjustment invoices are payable`);
@@ -107,8 +101,11 @@ async function pay(context: GraphqlContext, args: PayArgs): Promise<PaymentView>
     meterOverdueCents: 0,
     unblockCommandId: null,
   };
-  recentPayments.set(paymentId, { invoiceId: invoice.invoiceId, cents, view });
-  const balances = await invoiceBalances(context.questdb, { meterId: invoice.meterId }, paidNotYetVisible());
+  addPendingPayment({ paymentId, invoiceId: invoice.invoiceId, cents, at: recordedAt });
+  recentViews.set(paymentId, view);
+  // Bounded: older views are in QuestDB long since (only a retry's unblockCommand would be lost).
+  if (recentViews.size > 10_000) recentViews.delete(recentViews.keys().next().value!);
+  const balances = await invoiceBalances(context.questdb, { meterId: invoice.meterId });
   view.meterOverdueCents = overdueCents(balances, today());
   if (view.meterOverdueCents <= 0) view.unblockCommandId = await unblockIfDebtBlocked(context, invoice.meterId, paymentId);
   return view;
