@@ -40,7 +40,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     questdbTables.payments,
     questdbTables.auditLog,
   ]);
-  const authenticator = await createAuthenticator({ ...options.auth, production: options.production });
+  const authenticator = await createAuthenticator({ ...options.auth, production: options.production, logger: log.child('auth') });
   const live = await createLiveFeed({ kafka: options.kafka, instanceId: `graphql-${randomUUID().slice(0, 8)}`, logger: log.child('live') });
   const commands = await createCommandService({ kafka: options.kafka, questdb, live, logger: log.child('commands') });
   const mutations = await createMutationSupport({ questdb, questdbHttpUrl: options.questdb.httpUrl, idempotencyTtlS: options.idempotencyTtlS, logger: log.child('mutations') });
@@ -60,6 +60,8 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     authenticator,
     plugins: createSecurityPlugins({ ...options.armor, introspection: options.introspection }),
     graphiql: options.graphiql,
+    // In development with the built-in keys, GraphiQL opens ready to query.
+    graphiqlAuthorization: !options.production && options.auth.apiKeys.length === 0 && !options.auth.apiKeysFile && !options.auth.jwtSecret && !options.auth.jwksUrl ? 'ApiKey meterflow-dev-admin-key' : null,
   });
   const server = createServer(yoga);
   await new Promise<void>((resolve, reject) => {

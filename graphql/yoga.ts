@@ -1,5 +1,6 @@
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from './auth/authenticate';
+import type { Principal } from './auth/principal';
 import type { GraphqlContext, GraphqlServices } from './context';
 import { createMeterflowSchema } from './schema';
 
@@ -10,18 +11,32 @@ export interface YogaOptions {
   plugins: Plugin[];
   /** Serve GraphiQL at /graphql. */
   graphiql: boolean;
+  /** Header GraphiQL starts with (development: the dev admin key), or null. */
+  graphiqlAuthorization: string | null;
+}
+
+/**
+ * Authentication is the first thing a request meets, before yoga parses or validates the
+ * document: without credentials a client learns nothing, not even whether a field exists.
+ */
+function authenticateFirst(authenticator: Authenticator, principals: WeakMap<Request, Principal>): Plugin {
+  return {
+    async onRequestParse({ request }) {
+      principals.set(request, await authenticator.authenticate(request));
+    },
+  };
 }
 
 /** The GraphQL endpoint as a fetch handler: tests may call `yoga.fetch()` in process, the server mounts it. */
 export function createMeterflowYoga(options: YogaOptions): YogaServerInstance<object, GraphqlContext> {
   const { services } = options;
   const log = services.logger;
+  const principals = new WeakMap<Request, Principal>();
   return createYoga<object, GraphqlContext>({
     schema: createMeterflowSchema(),
-    // Authentication runs before any resolver: a request without valid credentials executes nothing.
-    context: async ({ request }) => ({ ...services, principal: await options.authenticator.authenticate(request) }),
-    plugins: options.plugins,
-    graphiql: options.graphiql,
+    context: async ({ request }) => ({ ...services, principal: principals.get(request) ?? (await options.authenticator.authenticate(request)) }),
+    plugins: [authenticateFirst(options.authenticator, principals), ...options.plugins],
+    graphiql: options.graphiql ? (options.graphiqlAuthorization ? { headers: JSON.stringify({ authorization: options.graphiqlAuthorization }) } : true) : false,
     landingPage: false,
     // Unexpected errors reach clients as "Unexpected error." with no stack; the log keeps the detail.
     maskedErrors: true,

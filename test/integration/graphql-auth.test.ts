@@ -89,6 +89,14 @@ describe('GraphQL access control', () => {
       expect(body.errors).toEqual([{ message: 'credentials required', extensions: { code: 'UNAUTHENTICATED', reason: 'no-credentials' } }]);
     });
 
+    it('credentials come first: an anonymous invalid or over-deep document is refused as unauthenticated, not validated', async () => {
+      for (const query of ['{ noSuchField }', '{ meters { edges { node { lastReading { meterId } status { since } } } } }', '{ __schema { types { name } } }', 'not graphql at all']) {
+        const body = await post(graphql.url, query, {});
+        expect(body.status).toBe(401);
+        expect(body.errors).toEqual([{ message: 'credentials required', extensions: { code: 'UNAUTHENTICATED', reason: 'no-credentials' } }]);
+      }
+    });
+
     it.each([
       ['an unknown API key', 'unknown-api-key', async () => ({ authorization: 'ApiKey this-key-was-never-configured' })],
       ['an unknown x-api-key', 'unknown-api-key', async () => ({ 'x-api-key': 'this-key-was-never-configured' })],
