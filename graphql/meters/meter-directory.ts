@@ -103,8 +103,8 @@ export function matchesFilter(m: MeterRecord, filter: MeterFilter): boolean {
 /**
  * The meter directory: meter_registry (current row per meter) merged with the last reading of
  * every meter that ever reported. The whole directory is one snapshot reused for cacheMs
- * (concurrent requests share one load); a single-meter get() with no fresh snapshot runs two
- * indexed one-meter queries instead of loading everything.
+ * (concurrent requests share one load); with cacheMs = 0, get() runs two indexed one-meter
+ * queries instead of loading everything.
  */
 export function createMeterDirectory(options: MeterDirectoryOptions): MeterDirectory {
   const { questdb, cacheMs } = options;
@@ -175,7 +175,8 @@ export function createMeterDirectory(options: MeterDirectoryOptions): MeterDirec
 
   return {
     async get(meterId) {
-      if ((snapshot && fresh(snapshot.startedAt)) || (loading && fresh(loadingStartedAt))) return (await current()).byId.get(meterId) ?? null;
+      // With a cache, one snapshot serves every lookup for cacheMs; without one, two indexed one-meter queries beat loading everything.
+      if (cacheMs > 0) return (await current()).byId.get(meterId) ?? null;
       return getOne(meterId);
     },
     async list(filter) {
