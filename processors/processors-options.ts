@@ -32,6 +32,10 @@ export interface ProcessorsOptions {
   billing: { config: BillingOptionsInput; kinds: MeterKind[]; timeZone: string; provisionalIntervalMs: number };
   /** @default 18083 */
   httpPort: number | null;
+  /** Consumer group of the command log; default `<groupIdPrefix>.command-log`. */
+  commandLogGroupId?: string;
+  /** Writes the processors' metrics and consumer lag to QuestDB (service_metrics); null = never. */
+  metricsSampling?: { intervalMs: number } | null;
   logger: Logger;
 }
 
@@ -59,6 +63,8 @@ export function processorsOptionsFromConfig(config: Config, logger: Logger): Pro
       provisionalIntervalMs: parseDuration(config.string('MF_BILLING_PROVISIONAL_INTERVAL'), 'MF_BILLING_PROVISIONAL_INTERVAL'),
     },
     httpPort: config.int('MF_PROCESSORS_HTTP_PORT'),
+    ...(config.string('MF_COMMAND_LOG_GROUP_ID') ? { commandLogGroupId: config.string('MF_COMMAND_LOG_GROUP_ID') } : {}),
+    metricsSampling: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') > 0 ? { intervalMs: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') } : null,
     logger,
   };
 }

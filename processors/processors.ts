@@ -1,5 +1,6 @@
 import { startHealthServer, type HealthServer } from '../core/http/health-server';
 import { createMetrics, type Metrics } from '../core/metrics';
+import { startMetricsSampler } from '../core/metrics-sampler';
 import type { ProcessorsOptions } from './processors-options';
 import { questdbTables, type KafkaTopicSpec } from '../core/contracts';
 import { describeError } from '../core/errors';
@@ -29,7 +30,7 @@ export interface Processors {
  * Starts every stream processor in this process, each in its own consumer group.
  * `commandLogGroupId` (MF_COMMAND_LOG_GROUP_ID) defaults to `<groupIdPrefix>.command-log`.
  */
-export async function startProcessors(options: ProcessorsOptions & { commandLogGroupId?: string }): Promise<Processors> {
+export async function startProcessors(options: ProcessorsOptions): Promise<Processors> {
   const metrics = createMetrics('meterflow_processors');
   const log = options.logger;
   // Every output table, created once here rather than by each runner.
@@ -109,6 +110,27 @@ export async function startProcessors(options: ProcessorsOptions & { commandLogG
     metrics,
     logger: log.child('command-log'),
   });
+  const lagKafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-processors-lag', logger: log.child('kafka') });
+  const sampler = options.metricsSampling
+    ? startMetricsSampler({
+        metrics,
+        service: 'processors',
+        instance: options.groupIdPrefix,
+        questdbHttpUrl: options.questdb.httpUrl,
+        intervalMs: options.metricsSampling.intervalMs,
+        // Each processor's group on the readings topic: how far behind the sensors it runs.
+        collect: () =>
+          Promise.all(
+            Object.keys(runners).map(async (name) => ({
+              metric: 'meterflow_processors_kafka_consumer_lag',
+              labels: `{processor="${name}",topic="${options.kafka.topics.readings.name}"}`,
+              type: 'gauge' as const,
+              value: await lagKafka.groupLag(`${options.groupIdPrefix}.${name}`, options.kafka.topics.readings.name),
+            })),
+          ),
+        logger: log.child('metrics'),
+      })
+    : null;
   let stopping = false;
   const health: HealthServer | null =
     options.httpPort === null ? null : await startHealthServer(options.httpPort, () => ({ healthy: !stopping, detail: { processors: Object.keys(runners), stopping } }), metrics);
@@ -118,6 +140,7 @@ export async function startProcessors(options: ProcessorsOptions & { commandLogG
     runners,
     async stop() {
       stopping = true;
+      await sampler?.stop();
       await comparison?.stop();
       for (const runner of Object.values(runners)) await runner.stop();
       await commandLog.stop();

@@ -123,5 +123,5 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_POLICY_DEBT_BLOCK_DAYS', '0', 'int', 'graphql', 'Auto-block a meter whose final invoice is unpaid this many days after its due date (0 = policy off); paying the overdue balance unblocks it', { min: 0, max: 3650 }),
   v('MF_POLICY_OVERCONSUMPTION_BLOCK', 'false', 'bool', 'graphql', 'Auto-block a meter with an open above-group-average alert (seed 000)'),
   v('MF_POLICY_INTERVAL_MS', '60000', 'int', 'graphql', 'How often the auto-block policies are evaluated', { min: 1000, max: 86400000 }),
-  v('MF_COMMAND_LOG_GROUP_ID', 'meterflow-command-log', 'string', 'processors', 'Consumer group that records commands and their state changes in QuestDB (commands, command_events)'),
+  v('MF_COMMAND_LOG_GROUP_ID', '', 'string', 'processors', 'Consumer group that records commands and their state changes in QuestDB (commands, command_events); empty = <MF_PROCESSORS_GROUP_ID>.command-log'),
 ];
