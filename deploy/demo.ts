@@ -31,12 +31,14 @@ async function main() {
     waitForHealth(`http://127.0.0.1:${port}/health`),
   ]);
   services.push(startChildService('simulator', 'load-tests/simulator/cli.ts', {}, log));
+  await registerDemoMeters(`http://127.0.0.1:${port}/graphql`, say);
   const since = new Date(Date.now() - 60_000).toISOString();
   process.stdout.write(
     [
       '',
       'meterflow is running: 20 simulated meters (sim-w-0001, sim-e-0002, …) publish one reading per second.',
-      `  GraphQL (GraphiQL)   http://127.0.0.1:${port}/graphql`,
+      `  GraphQL (GraphiQL)   http://127.0.0.1:${port}/graphql   dev keys (docs/graphql-access-control.md): "Authorization: ApiKey meterflow-dev-admin-key",`,
+      '                       meterflow-dev-analyst-key, meterflow-dev-customer-key (customer demo-customer owns sim-w-0001 and sim-e-0002)',
       `  QuestDB console      ${endpoints.questdbHttpUrl}   try: SELECT * FROM readings LATEST ON ts PARTITION BY meter_id;`,
       `  MQTT                 ${endpoints.mqttUrl}   Kafka ${endpoints.kafkaBrokers.join(',')}`,
       `  bridge metrics       http://127.0.0.1:${config.int('MF_BRIDGE_HTTP_PORT')}/metrics   processors http://127.0.0.1:${config.int('MF_PROCESSORS_HTTP_PORT')}/metrics`,
@@ -44,6 +46,8 @@ async function main() {
       '                       SELECT * FROM rollups WHERE bucket = \'1m\' ORDER BY ts DESC LIMIT 20;   (also rolling_averages, alerts, invoices)',
       '  try in GraphiQL:',
       `    { readings(meterId: "sim-w-0001", from: "${since}", to: "2100-01-01T00:00:00Z") { ts value register valueUnit } }`,
+      '    { meters(first: 5) { edges { node { id kind sector customerId status { status } lastReading { ts value } } } } }',
+      '    mutation { blockMeter(meterId: "sim-w-0001", reason: MANUAL, note: "demo", waitMs: 5000) { id state history { state at } } }',
       '  Ctrl-C stops the services; `npm run stack -- down` stops the servers.',
       '',
     ].join('\n'),
@@ -73,3 +77,18 @@ main().catch((error: unknown) => {
   process.stderr.write(`demo: ${describeError(error)}\n`);
   process.exit(1);
 });
+
+/** Gives the dev customer two meters, so its key has something to see (idempotent: a CONFLICT means done). */
+async function registerDemoMeters(url: string, say: (line: string) => void): Promise<void> {
+  const mutation = `mutation ($id: ID!, $kind: MeterKind!) { registerMeter(meterId: $id, input: { kind: $kind, customerId: "demo-customer", timeZone: "America/Sao_Paulo" }) { id } }`;
+  for (const [id, kind] of [['sim-w-0001', 'water'], ['sim-e-0002', 'electricity']] as const) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'ApiKey meterflow-dev-admin-key' },
+      body: JSON.stringify({ query: mutation, variables: { id, kind } }),
+    }).catch((error: Error) => ({ ok: false, json: async () => ({ errors: [{ message: error.message }] }) }));
+    const body = (await response.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+    const error = body.errors?.[0];
+    if (error && error.extensions?.code !== 'CONFLICT') say(`could not register ${id} for demo-customer: ${error.message}`);
+  }
+}
