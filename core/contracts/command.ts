@@ -23,7 +23,7 @@ export const commandSchema = z
     meterId: idSchema,
     type: z.enum(commandTypes),
     /** set-reporting-interval: { intervalS }; the others take none. */
-    params: z.record(z.string().max(32), z.union([z.string().max(256), z.number().finite(), z.boolean()])).optional(),
+    params: z.record(z.string().max(32), z.union([z.string().max(512), z.number().finite(), z.boolean()])).optional(),
     issuedAt: instant,
     expiresAt: instant,
     issuedBy: z.string().max(64).optional(),

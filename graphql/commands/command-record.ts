@@ -16,7 +16,7 @@ export interface CommandRecord {
 }
 
 /** The contract's limit on a params string (core/contracts/command.ts): a note longer than this cannot travel. */
-export const maxNoteLength = 256;
+export const maxNoteLength = 500;
 /** The contract's limit on issuedBy. */
 const maxIssuedByLength = 64;
 

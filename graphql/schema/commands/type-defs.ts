@@ -129,7 +129,7 @@ export const commandsTypeDefs = `
       meterId: ID!
       "Why."
       reason: BlockReason!
-      "Free text, at most 256 characters (it travels in the signed command)."
+      "Free text, at most 500 characters (it travels in the signed command)."
       note: String
       "How long to wait for the meter's answer, 0..MF_GRAPHQL_MAX_WAIT_MS."
       waitMs: Int = 0
@@ -140,7 +140,7 @@ export const commandsTypeDefs = `
     unblockMeter(
       "The meter."
       meterId: ID!
-      "Free text, at most 256 characters."
+      "Free text, at most 500 characters."
       note: String
       "How long to wait for the meter's answer, 0..MF_GRAPHQL_MAX_WAIT_MS."
       waitMs: Int = 0
