@@ -46,6 +46,8 @@ export interface GraphqlOptions {
   auth: AuthOptions;
   armor: ArmorOptions;
   meterCacheMs: number;
+  /** Response cache TTL per caller, 0 = off. */
+  cacheTtlMs: number;
   commands: { ttlS: number; maxWaitMs: number };
   idempotencyTtlS: number;
   policies: PolicyOptions;
@@ -91,6 +93,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
       rateLimitPerMinute: config.int('MF_GRAPHQL_RATE_LIMIT'),
     },
     meterCacheMs: config.int('MF_GRAPHQL_METER_CACHE_MS'),
+    cacheTtlMs: config.int('MF_GRAPHQL_CACHE_TTL_MS'),
     commands: { ttlS: config.int('MF_GRAPHQL_COMMAND_TTL_S'), maxWaitMs: config.int('MF_GRAPHQL_MAX_WAIT_MS') },
     idempotencyTtlS: config.int('MF_GRAPHQL_IDEMPOTENCY_TTL_S'),
     policies: {

@@ -60,6 +60,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     authenticator,
     plugins: createSecurityPlugins({ ...options.armor, introspection: options.introspection }),
     graphiql: options.graphiql,
+    cacheTtlMs: options.cacheTtlMs,
     // In development with the built-in keys, GraphiQL opens ready to query.
     graphiqlAuthorization: !options.production && options.auth.apiKeys.length === 0 && !options.auth.apiKeysFile && !options.auth.jwtSecret && !options.auth.jwksUrl ? 'ApiKey meterflow-dev-admin-key' : null,
   });

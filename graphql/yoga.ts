@@ -1,3 +1,4 @@
+import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from './auth/authenticate';
 import type { Principal } from './auth/principal';
@@ -13,6 +14,8 @@ export interface YogaOptions {
   graphiql: boolean;
   /** Header GraphiQL starts with (development: the dev admin key), or null. */
   graphiqlAuthorization: string | null;
+  /** Response cache TTL, per caller; 0 = off. */
+  cacheTtlMs: number;
 }
 
 /**
@@ -27,6 +30,10 @@ function authenticateFirst(authenticator: Authenticator, principals: WeakMap<Req
   };
 }
 
+function sessionOf(principal: Principal | undefined): string | null {
+  return principal ? `${principal.via}\u0000${principal.subject}\u0000${principal.role}\u0000${principal.customerId ?? ''}` : null;
+}
+
 /** The GraphQL endpoint as a fetch handler: tests may call `yoga.fetch()` in process, the server mounts it. */
 export function createMeterflowYoga(options: YogaOptions): YogaServerInstance<object, GraphqlContext> {
   const { services } = options;
@@ -35,7 +42,22 @@ export function createMeterflowYoga(options: YogaOptions): YogaServerInstance<ob
   return createYoga<object, GraphqlContext>({
     schema: createMeterflowSchema(),
     context: async ({ request }) => ({ ...services, principal: principals.get(request) ?? (await options.authenticator.authenticate(request)) }),
-    plugins: [authenticateFirst(options.authenticator, principals), ...options.plugins],
+    plugins: [
+      authenticateFirst(options.authenticator, principals),
+      ...options.plugins,
+      ...(options.cacheTtlMs > 0
+        ? [
+            // Dashboards ask the same question every refresh: a result is reused for its caller
+            // only (the session is the principal, so a customer never sees another's data), and
+            // never before authentication (enabled only once the principal is known).
+            useResponseCache({
+              ttl: options.cacheTtlMs,
+              session: (request) => sessionOf(principals.get(request)),
+              enabled: (request) => principals.has(request),
+            }),
+          ]
+        : []),
+    ],
     graphiql: options.graphiql ? (options.graphiqlAuthorization ? { headers: JSON.stringify({ authorization: options.graphiqlAuthorization }) } : true) : false,
     landingPage: false,
     // Unexpected errors reach clients as "Unexpected error." with no stack; the log keeps the detail.

@@ -116,6 +116,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_GRAPHQL_MAX_TOKENS', '2000', 'int', 'graphql', 'Most tokens in one operation document', { min: 100, max: 100000 }),
   v('MF_GRAPHQL_MAX_PAGE_SIZE', '500', 'int', 'graphql', 'Largest page (`first`, `limit`) of list queries other than raw readings', { min: 1, max: 100000 }),
   v('MF_GRAPHQL_MAX_RANGE_DAYS', '400', 'int', 'graphql', 'Longest time range (to - from) a query may ask for', { min: 1, max: 36500 }),
+  v('MF_GRAPHQL_CACHE_TTL_MS', '2000', 'int', 'graphql', 'How long a query result is served again to the same caller (API key / JWT subject) without re-running it; mutations invalidate the entities they return (0 = no cache)', { min: 0, max: 3600000 }),
   v('MF_GRAPHQL_METER_CACHE_MS', '5000', 'int', 'graphql', 'How long the meter directory (registry + meters seen in readings) is cached between QuestDB reads', { min: 0, max: 3600000 }),
   v('MF_GRAPHQL_COMMAND_TTL_S', '3600', 'int', 'graphql', 'A command not delivered within this many seconds expires (an offline meter never applies it late)', { min: 5, max: 30 * 24 * 3600 }),
   v('MF_GRAPHQL_MAX_WAIT_MS', '60000', 'int', 'graphql', 'Longest `waitMs` a block/unblock mutation may wait for the device\'s answer', { min: 0, max: 600000 }),

@@ -1,6 +1,7 @@
 import { meterKinds, type MeterKind } from '../../../core/contracts';
 import { badInput } from '../../errors';
 import { validateId } from '../arguments';
+import { isTimeZone } from '../readings/time-zone';
 
 export interface MeterInput {
   kind?: MeterKind | null;
@@ -23,14 +24,4 @@ export function validateMeterInput(input: MeterInput): void {
     throw badInput('input.reportingIntervalS', 'must be between 1 and 2678400 seconds');
   }
   if (input.label != null && input.label.length > 200) throw badInput('input.label', 'must be at most 200 characters');
-}
-
-export function isTimeZone(zone: string): boolean {
-  if (zone.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -40,6 +40,8 @@ export async function startTestGraphql(pipeline: TestPipeline, env: Record<strin
     ...pipeline.env,
     MF_GRAPHQL_PORT: '0',
     MF_GRAPHQL_METER_CACHE_MS: '0',
+    // Tests read what they just wrote; the response cache has a test of its own.
+    MF_GRAPHQL_CACHE_TTL_MS: '0',
     MF_GRAPHQL_API_KEYS: [
       `admin:admin=${keys.admin}`,
       `analyst:analyst=${keys.analyst}`,

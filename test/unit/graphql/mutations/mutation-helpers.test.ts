@@ -2,7 +2,8 @@ import { overdueCents, type InvoiceBalance } from '../../../../graphql/billing/i
 import { formatCents, parseAmountCents } from '../../../../graphql/billing/parse-amount';
 import { createIdempotencyCache } from '../../../../graphql/mutations/idempotency-cache';
 import { debtorsFromBalances } from '../../../../graphql/policies/debt-policy';
-import { isTimeZone, validateMeterInput } from '../../../../graphql/schema/meter-registry/meter-input';
+import { validateMeterInput } from '../../../../graphql/schema/meter-registry/meter-input';
+import { isTimeZone } from '../../../../graphql/schema/readings/time-zone';
 
 describe('money amounts as decimal strings', () => {
   it.each([
