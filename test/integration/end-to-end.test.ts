@@ -1,5 +1,4 @@
 import { questdbTables } from '../../core/contracts';
-import { silentLogger } from '../../core/logger';
 import { runFleet } from '../../load-tests/simulator/fleet-simulator';
 import { startTestGraphql } from './support/graphql-harness';
 import { createTestPipeline, fleetMqtt, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
