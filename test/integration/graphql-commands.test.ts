@@ -193,7 +193,7 @@ describe('GraphQL block/unblock commands', () => {
     expect(malformed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'meterId' });
     const unknown = await graphql.request(blockMutation, { meterId: `${pipeline.runId}-nobody`, reason: 'DEBT' });
     expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'meterId' });
-    const note = await graphql.request(blockMutation, { meterId: device.meterId, reason: 'DEBT', note: 'x'.repeat(257) });
+    const note = await graphql.request(blockMutation, { meterId: device.meterId, reason: 'DEBT', note: 'x'.repeat(501) });
     expect(note.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'note' });
     const badReason = await graphql.request(blockMutation, { meterId: device.meterId, reason: 'BECAUSE' });
     // GraphQL's own variable coercion refuses it, before any resolver runs.
