@@ -56,7 +56,7 @@ describe('GraphQL admin mutations', () => {
       logger: silentLogger,
     });
     // The debt policy is on (1 day after the due date); the test runs it by hand (runOnce).
-    graphql = await startTestGraphql(pipeline, { MF_POLICY_DEBT_BLOCK_DAYS: '1', MF_POLICY_INTERVAL_MS: '3600000', MF_GRAPHQL_MAX_WAIT_MS: '20000' });
+    graphql = await startTestGraphql(pipeline, { MF_POLICY_DEBT_BLOCK_DAYS: '1', MF_POLICY_OVERCONSUMPTION_BLOCK: 'true', MF_POLICY_INTERVAL_MS: '3600000', MF_GRAPHQL_MAX_WAIT_MS: '20000' });
   });
 
   afterAll(async () => {
@@ -221,5 +221,32 @@ describe('GraphQL admin mutations', () => {
     await waitFor('device unblocked', async () => !device.firmware.state.blocked, Boolean, 30_000);
     await waitFor('ACTIVE again', () => graphql.request<{ meter: { status: { status: string } } }>(meterQuery, { id: meterId }), (r) => r.data?.meter.status.status === 'ACTIVE', 30_000);
     expect(device.received).toHaveLength(2);
+  });
+
+  it('overconsumption policy: blocks a meter with an open above-group-average alert, not one whose alert closed', async () => {
+    const fleet = fleetMqtt(pipeline);
+    const device = await createMeterDevice({ url: fleet.url, meterId: id('heavy'), username: fleet.username, password: fleet.password, masterKey: pipeline.config.string('MF_METER_MASTER_KEY') });
+    devices.push(device);
+    const calm = id('was-heavy');
+    for (const meterId of [device.meterId, calm]) expect((await graphql.request(registerMutation, { meterId, input: { kind: 'water', sector: id('s9') } })).errors).toBeUndefined();
+    const startedAt = Date.now() - 7_200_000;
+    const alert = (alertId: string, meterId: string, state: string, at: number) =>
+      pipeline.questdb.query(
+        `INSERT INTO alerts (ts, alert_id, meter_id, sector, rule, rule_kind, severity, state, started_at, evidence)
+         VALUES ($1, $2, $3, $4, 'above-group-average', 'above-group-average', 'warning', $5, $6, '{"factor":2.4}')`,
+        [new Date(at).toISOString(), alertId, meterId, id('s9'), state, new Date(startedAt).toISOString()],
+      );
+    await alert(`${pipeline.runId}h1`, device.meterId, 'open', startedAt);
+    await alert(`${pipeline.runId}h2`, calm, 'open', startedAt);
+    await alert(`${pipeline.runId}h2`, calm, 'closed', startedAt + 3_600_000);
+    await waitFor('alerts visible', () => walApplied(pipeline.questdb, 'alerts'), Boolean);
+
+    const blocked = await graphql.server.policies.runOnce();
+    expect(blocked).toContain(device.meterId);
+    expect(blocked).not.toContain(calm);
+    await waitFor('device blocked', async () => device.firmware.state.blocked, Boolean, 30_000);
+    const status = await waitFor('BLOCKED for OVERCONSUMPTION', () => graphql.request<{ meter: { status: { status: string; reason: string } } }>(meterQuery, { id: device.meterId }), (r) => r.data?.meter.status.status === 'BLOCKED', 30_000);
+    expect(status.data!.meter.status.reason).toBe('OVERCONSUMPTION');
+    expect(device.received).toHaveLength(1);
   });
 });
