@@ -35,6 +35,11 @@ const kindOf = (...candidates: (string | null | undefined)[]): MeterKind => {
  * lastSeenAt. A `remembered` record (this process's own registry write) wins over a registry row
  * older than it, because QuestDB shows writes only once its WAL is applied.
  */
+/** A meter known only from its readings (or about to be registered): nothing but kind and sector. */
+export function unregisteredMeter(meterId: string, kind: MeterKind, sector: string | null, lastSeenAt: Date | null): MeterRecord {
+  return { meterId, kind, sector, customerId: null, timeZone: null, reportingIntervalS: null, tariffId: null, label: null, registeredAt: null, updatedAt: null, lastSeenAt };
+}
+
 export function mergeMeterRecords(registry: readonly RegistryRow[], seen: readonly SeenRow[], remembered: ReadonlyMap<string, MeterRecord> = new Map()): Map<string, MeterRecord> {
   const out = new Map<string, MeterRecord>();
   const seenById = new Map(seen.map((s) => [s.meterId, s]));
@@ -56,19 +61,7 @@ export function mergeMeterRecords(registry: readonly RegistryRow[], seen: readon
   }
   for (const s of seen) {
     if (out.has(s.meterId)) continue;
-    out.set(s.meterId, {
-      meterId: s.meterId,
-      kind: kindOf(s.kind),
-      sector: s.sector,
-      customerId: null,
-      timeZone: null,
-      reportingIntervalS: null,
-      tariffId: null,
-      label: null,
-      registeredAt: null,
-      updatedAt: null,
-      lastSeenAt: s.lastSeenAt,
-    });
+    out.set(s.meterId, unregisteredMeter(s.meterId, kindOf(s.kind), s.sector, s.lastSeenAt));
   }
   for (const [id, mine] of remembered) {
     const stored = out.get(id);

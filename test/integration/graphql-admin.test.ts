@@ -1,10 +1,7 @@
-import { silentLogger } from '../../core/logger';
-import { createMetrics } from '../../core/metrics';
-import { createMeterDevice, type MeterDevice } from '../../load-tests/simulator/meter-device';
-import { startCommandLog, type CommandLog } from '../../processors/command-log/command-log';
-import { questdbPgFromConfig } from '../../processors/raw-readings-sink/sink-options';
+import type { MeterDevice } from '../../load-tests/simulator/meter-device';
+import type { CommandLog } from '../../processors/command-log/command-log';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
-import { createTestPipeline, fleetMqtt, walApplied, type TestPipeline } from './support/test-services';
+import { createTestPipeline, startTestCommandLog, startTestDevice, type TestPipeline, walApplied } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
 // Issue #5, admin side: registry mutations, alert acknowledge/close, payments, the audit log,
@@ -48,13 +45,7 @@ describe('GraphQL admin mutations', () => {
   beforeAll(async () => {
     pipeline = createTestPipeline();
     await pipeline.startBridge();
-    commandLog = await startCommandLog({
-      kafka: { brokers: pipeline.config.list('MF_KAFKA_BROKERS'), topics: pipeline.topics },
-      questdb: { httpUrl: pipeline.config.string('MF_QUESTDB_HTTP_URL'), pg: questdbPgFromConfig(pipeline.config) },
-      groupId: `${pipeline.runId}-command-log`,
-      metrics: createMetrics('test'),
-      logger: silentLogger,
-    });
+    commandLog = await startTestCommandLog(pipeline);
     // The debt policy is on (1 day after the due date); the test runs it by hand (runOnce).
     graphql = await startTestGraphql(pipeline, { MF_POLICY_DEBT_BLOCK_DAYS: '1', MF_POLICY_OVERCONSUMPTION_BLOCK: 'true', MF_POLICY_INTERVAL_MS: '3600000', MF_GRAPHQL_MAX_WAIT_MS: '20000' });
   });
@@ -190,8 +181,7 @@ describe('GraphQL admin mutations', () => {
   });
 
   it('debt policy: blocks a meter with an invoice overdue beyond the grace (once), and paying the overdue balance unblocks it', async () => {
-    const fleet = fleetMqtt(pipeline);
-    const device = await createMeterDevice({ url: fleet.url, meterId: id('debtor'), username: fleet.username, password: fleet.password, masterKey: pipeline.config.string('MF_METER_MASTER_KEY') });
+    const device = await startTestDevice(pipeline, id('debtor'));
     devices.push(device);
     const meterId = device.meterId;
     expect((await graphql.request(registerMutation, { meterId, input: { kind: 'water', customerId: graphql.customerIds.c2 } })).errors).toBeUndefined();
@@ -224,8 +214,7 @@ describe('GraphQL admin mutations', () => {
   });
 
   it('overconsumption policy: blocks a meter with an open above-group-average alert, not one whose alert closed', async () => {
-    const fleet = fleetMqtt(pipeline);
-    const device = await createMeterDevice({ url: fleet.url, meterId: id('heavy'), username: fleet.username, password: fleet.password, masterKey: pipeline.config.string('MF_METER_MASTER_KEY') });
+    const device = await startTestDevice(pipeline, id('heavy'));
     devices.push(device);
     const calm = id('was-heavy');
     for (const meterId of [device.meterId, calm]) expect((await graphql.request(registerMutation, { meterId, input: { kind: 'water', sector: id('s9') } })).errors).toBeUndefined();

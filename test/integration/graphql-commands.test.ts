@@ -1,13 +1,10 @@
 import type { MqttClient } from 'mqtt';
 import { mqttTopics, type Command } from '../../core/contracts';
-import { silentLogger } from '../../core/logger';
-import { createMetrics } from '../../core/metrics';
 import { connectMqtt } from '../../core/mqtt/mqtt-connection';
-import { createMeterDevice, type MeterDevice } from '../../load-tests/simulator/meter-device';
-import { startCommandLog, type CommandLog } from '../../processors/command-log/command-log';
-import { questdbPgFromConfig } from '../../processors/raw-readings-sink/sink-options';
+import type { MeterDevice } from '../../load-tests/simulator/meter-device';
+import type { CommandLog } from '../../processors/command-log/command-log';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
-import { createTestPipeline, fleetMqtt, type TestPipeline } from './support/test-services';
+import { createTestPipeline, fleetMqtt, startTestCommandLog, startTestDevice, type TestPipeline } from './support/test-services';
 import { collectTopic, type TopicCollector } from './support/topic-collector';
 import { waitFor } from './support/wait-for';
 
@@ -46,8 +43,7 @@ describe('GraphQL block/unblock commands', () => {
   const meterId = (suffix: string) => `${pipeline.runId}-${suffix}`;
   /** A simulated meter online with the reference firmware, known to the API by one reading. */
   const onlineMeter = async (suffix: string) => {
-    const fleet = fleetMqtt(pipeline);
-    const device = await createMeterDevice({ url: fleet.url, meterId: meterId(suffix), username: fleet.username, password: fleet.password, masterKey: pipeline.config.string('MF_METER_MASTER_KEY') });
+    const device = await startTestDevice(pipeline, meterId(suffix));
     devices.push(device);
     await device.publishReading(Date.now(), 3.5);
     await waitFor(`meter ${device.meterId} known to the API`, () => graphql.request(statusQuery, { meterId: device.meterId }), (r) => r.errors === undefined, 60_000, 250);
@@ -66,13 +62,7 @@ describe('GraphQL block/unblock commands', () => {
     pipeline = createTestPipeline();
     await pipeline.startBridge(); // creates the topics
     await pipeline.startSink();
-    commandLog = await startCommandLog({
-      kafka: { brokers: pipeline.config.list('MF_KAFKA_BROKERS'), topics: pipeline.topics },
-      questdb: { httpUrl: pipeline.config.string('MF_QUESTDB_HTTP_URL'), pg: questdbPgFromConfig(pipeline.config) },
-      groupId: `${pipeline.runId}-command-log`,
-      metrics: createMetrics('test'),
-      logger: silentLogger,
-    });
+    commandLog = await startTestCommandLog(pipeline);
     graphql = await startTestGraphql(pipeline, { MF_GRAPHQL_COMMAND_TTL_S: '5', MF_GRAPHQL_MAX_WAIT_MS: '20000' });
     commandsTopic = await collectTopic(pipeline.kafka, pipeline.topics.commands.name, `${pipeline.runId}-commands-seen`);
   });

@@ -1,16 +1,13 @@
 import { questdbTables } from '../../core/contracts';
-import { silentLogger } from '../../core/logger';
-import { createMetrics } from '../../core/metrics';
 import { createIlpWriter } from '../../core/questdb/ilp-writer';
-import { createMeterDevice, type MeterDevice } from '../../load-tests/simulator/meter-device';
+import type { MeterDevice } from '../../load-tests/simulator/meter-device';
 import { alertRow } from '../../processors/alerts/alert-rows';
 import type { AlertEvent } from '../../processors/alert-rules/alert-event';
-import { startCommandLog, type CommandLog } from '../../processors/command-log/command-log';
-import { questdbPgFromConfig } from '../../processors/raw-readings-sink/sink-options';
+import type { CommandLog } from '../../processors/command-log/command-log';
 import { rowRecord } from '../../processors/runtime/processor-runner';
 import type { RawProducer } from '../../core/kafka';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
-import { createTestPipeline, fleetMqtt, walApplied, type TestPipeline } from './support/test-services';
+import { createTestPipeline, startTestCommandLog, startTestDevice, type TestPipeline, walApplied } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
 interface SseResult {
@@ -88,17 +85,10 @@ describe('GraphQL subscriptions over SSE', () => {
     pipeline = createTestPipeline();
     await pipeline.startBridge();
     await pipeline.startSink();
-    commandLog = await startCommandLog({
-      kafka: { brokers: pipeline.config.list('MF_KAFKA_BROKERS'), topics: pipeline.topics },
-      questdb: { httpUrl: pipeline.config.string('MF_QUESTDB_HTTP_URL'), pg: questdbPgFromConfig(pipeline.config) },
-      groupId: `${pipeline.runId}-command-log`,
-      metrics: createMetrics('test'),
-      logger: silentLogger,
-    });
+    commandLog = await startTestCommandLog(pipeline);
     graphql = await startTestGraphql(pipeline);
     producer = await pipeline.kafka.createProducer();
-    const fleet = fleetMqtt(pipeline);
-    device = await createMeterDevice({ url: fleet.url, meterId: `${pipeline.runId}-live`, username: fleet.username, password: fleet.password, masterKey: pipeline.config.string('MF_METER_MASTER_KEY') });
+    device = await startTestDevice(pipeline, `${pipeline.runId}-live`);
     // The meter belongs to customer 1 (a registry row, as registerMeter writes it) and has reported once.
     const writer = await createIlpWriter(pipeline.config.string('MF_QUESTDB_HTTP_URL'));
     const now = Date.now();

@@ -2,6 +2,7 @@ import { questdbTables } from '../../../core/contracts';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import type { MeterRecord } from '../../meters/meter-directory';
+import { unregisteredMeter } from '../../meters/merge-meter-records';
 import { validateId } from '../arguments';
 import { validateMeterInput, type MeterInput } from './meter-input';
 
@@ -31,14 +32,24 @@ async function saveRecord(context: GraphqlContext, record: MeterRecord, changedB
   return saved;
 }
 
-const recordRef = (meter: MeterRecord) => ({ meterId: meter.meterId });
-
-function fromRef(context: GraphqlContext) {
-  return async (record: unknown) => {
-    const meter = await context.meters.get((record as { meterId: string }).meterId);
-    if (!meter) throw notFound('meterId', 'the meter of this earlier request is no longer known');
-    return meter;
-  };
+/** Audit, idempotency and admin check of a registry mutation; the audit keeps the meter id. */
+function registryMutation(operation: string, args: { meterId: string; idempotencyKey?: string | null }, context: GraphqlContext, execute: () => Promise<MeterRecord>): Promise<MeterRecord> {
+  return context.mutations.run(
+    context,
+    {
+      operation,
+      target: args.meterId,
+      args,
+      idempotencyKey: args.idempotencyKey ?? null,
+      toRecord: (meter: MeterRecord) => ({ meterId: meter.meterId }),
+      fromRecord: async (record) => {
+        const meter = await context.meters.get((record as { meterId: string }).meterId);
+        if (!meter) throw notFound('meterId', 'the meter of this earlier request is no longer known');
+        return meter;
+      },
+    },
+    execute,
+  );
 }
 
 function merge(current: MeterRecord, input: MeterInput): MeterRecord {
@@ -57,55 +68,31 @@ function merge(current: MeterRecord, input: MeterInput): MeterRecord {
 export const meterRegistryResolvers = {
   Mutation: {
     registerMeter: (_: unknown, args: RegistryArgs, context: GraphqlContext) =>
-      context.mutations.run(
-        context,
-        { operation: 'registerMeter', target: args.meterId, args, idempotencyKey: args.idempotencyKey ?? null, toRecord: recordRef, fromRecord: fromRef(context) },
-        async () => {
-          validateId('meterId', args.meterId);
-          validateMeterInput(args.input);
-          if (!args.input.kind) throw badInput('input.kind', 'is required to register a meter');
-          const existing = await context.meters.get(args.meterId);
-          if (existing?.registeredAt) throw conflict('meterId', `meter ${args.meterId} is already registered (use updateMeter)`);
-          if (existing && existing.kind !== args.input.kind) throw badInput('input.kind', `meter ${args.meterId} reports as ${existing.kind}`);
-          const blank: MeterRecord = {
-            meterId: args.meterId,
-            kind: args.input.kind,
-            sector: existing?.sector ?? null,
-            customerId: null,
-            timeZone: null,
-            reportingIntervalS: null,
-            tariffId: null,
-            label: null,
-            registeredAt: null,
-            updatedAt: null,
-            lastSeenAt: existing?.lastSeenAt ?? null,
-          };
-          return saveRecord(context, merge(blank, args.input), context.principal.subject);
-        },
-      ),
+      registryMutation('registerMeter', args, context, async () => {
+        validateId('meterId', args.meterId);
+        validateMeterInput(args.input);
+        if (!args.input.kind) throw badInput('input.kind', 'is required to register a meter');
+        const existing = await context.meters.get(args.meterId);
+        if (existing?.registeredAt) throw conflict('meterId', `meter ${args.meterId} is already registered (use updateMeter)`);
+        if (existing && existing.kind !== args.input.kind) throw badInput('input.kind', `meter ${args.meterId} reports as ${existing.kind}`);
+        const blank = unregisteredMeter(args.meterId, args.input.kind, existing?.sector ?? null, existing?.lastSeenAt ?? null);
+        return saveRecord(context, merge(blank, args.input), context.principal.subject);
+      }),
     updateMeter: (_: unknown, args: RegistryArgs, context: GraphqlContext) =>
-      context.mutations.run(
-        context,
-        { operation: 'updateMeter', target: args.meterId, args, idempotencyKey: args.idempotencyKey ?? null, toRecord: recordRef, fromRecord: fromRef(context) },
-        async () => {
-          validateId('meterId', args.meterId);
-          validateMeterInput(args.input);
-          const current = await requireRegistered(context, args.meterId);
-          if (args.input.kind != null && args.input.kind !== current.kind) throw badInput('input.kind', 'a meter\'s kind cannot change (register a new meter)');
-          return saveRecord(context, merge(current, args.input), context.principal.subject);
-        },
-      ),
+      registryMutation('updateMeter', args, context, async () => {
+        validateId('meterId', args.meterId);
+        validateMeterInput(args.input);
+        const current = await requireRegistered(context, args.meterId);
+        if (args.input.kind != null && args.input.kind !== current.kind) throw badInput('input.kind', 'a meter\'s kind cannot change (register a new meter)');
+        return saveRecord(context, merge(current, args.input), context.principal.subject);
+      }),
     assignTariff: (_: unknown, args: { meterId: string; tariffId: string; idempotencyKey?: string | null }, context: GraphqlContext) =>
-      context.mutations.run(
-        context,
-        { operation: 'assignTariff', target: args.meterId, args, idempotencyKey: args.idempotencyKey ?? null, toRecord: recordRef, fromRecord: fromRef(context) },
-        async () => {
-          validateId('meterId', args.meterId);
-          validateId('tariffId', args.tariffId);
-          const current = await requireRegistered(context, args.meterId);
-          return saveRecord(context, { ...current, tariffId: args.tariffId }, context.principal.subject);
-        },
-      ),
+      registryMutation('assignTariff', args, context, async () => {
+        validateId('meterId', args.meterId);
+        validateId('tariffId', args.tariffId);
+        const current = await requireRegistered(context, args.meterId);
+        return saveRecord(context, { ...current, tariffId: args.tariffId }, context.principal.subject);
+      }),
   },
 };
 

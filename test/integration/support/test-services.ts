@@ -5,6 +5,9 @@ import { loadConfig, type Config } from '../../../core/config';
 import { createKafkaTopics, type KafkaTopics } from '../../../core/contracts';
 import { createKafkaClient, type KafkaClient } from '../../../core/kafka';
 import { createLogger, silentLogger } from '../../../core/logger';
+import { createMetrics } from '../../../core/metrics';
+import { createMeterDevice, type MeterDevice } from '../../../load-tests/simulator/meter-device';
+import { startCommandLog, type CommandLog } from '../../../processors/command-log/command-log';
 
 // MF_TEST_LOG=1 shows the services' logs while debugging a test.
 const testLogger = process.env.MF_TEST_LOG ? createLogger('test', 'debug') : silentLogger;
@@ -112,4 +115,21 @@ export async function storedReadings(pipeline: TestPipeline, prefix: string): Pr
     [`${prefix}-%`],
   );
   return { n: Number(rows[0]!.n), pairs: Number(rows[0]!.pairs) };
+}
+
+/** A simulated meter (reference firmware) online over the fleet account, for command tests. */
+export function startTestDevice(pipeline: TestPipeline, meterId: string): Promise<MeterDevice> {
+  const fleet = fleetMqtt(pipeline);
+  return createMeterDevice({ url: fleet.url, meterId, username: fleet.username, password: fleet.password, masterKey: pipeline.config.string('MF_METER_MASTER_KEY') });
+}
+
+/** The processors' command log alone (commands and their events → QuestDB), in this run's own group. */
+export function startTestCommandLog(pipeline: TestPipeline): Promise<CommandLog> {
+  return startCommandLog({
+    kafka: { brokers: pipeline.config.list('MF_KAFKA_BROKERS'), topics: pipeline.topics },
+    questdb: { httpUrl: pipeline.config.string('MF_QUESTDB_HTTP_URL'), pg: questdbPgFromConfig(pipeline.config) },
+    groupId: `${pipeline.runId}-command-log`,
+    metrics: createMetrics('test'),
+    logger: testLogger.child('command-log'),
+  });
 }
