@@ -24,6 +24,8 @@ export interface GraphqlServices {
   commands: CommandService;
   live: LiveFeed;
   mutations: MutationSupport;
+  /** Tariffs of the billing configuration (MF_BILLING_CONFIG_FILE): what assignTariff may name. */
+  tariffs: ReadonlyMap<string, { unit: string }>;
   /** Settings of the command mutations. */
   commandSettings: { ttlS: number; maxWaitMs: number };
   logger: Logger;

@@ -2,6 +2,9 @@ import type { Config } from '../core/config';
 import { createKafkaTopics, type KafkaTopics } from '../core/contracts';
 import type { Logger } from '../core/logger';
 import type { QuestdbPgOptions } from '../core/questdb/questdb-sql';
+import { readJsonFile } from '../core/config/read-json-file';
+import { parseBillingOptions, type BillingOptionsInput } from '../processors/billing/billing-options';
+import { defaultBillingConfig } from '../processors/billing/default-billing-config';
 import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
 import type { QueryLimits } from './context';
 
@@ -50,6 +53,8 @@ export interface GraphqlOptions {
   cacheTtlMs: number;
   commands: { ttlS: number; maxWaitMs: number };
   idempotencyTtlS: number;
+  /** Tariff ids and units of the billing configuration. */
+  tariffs: ReadonlyMap<string, { unit: string }>;
   policies: PolicyOptions;
   logger: Logger;
 }
@@ -96,6 +101,8 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
     cacheTtlMs: config.int('MF_GRAPHQL_CACHE_TTL_MS'),
     commands: { ttlS: config.int('MF_GRAPHQL_COMMAND_TTL_S'), maxWaitMs: config.int('MF_GRAPHQL_MAX_WAIT_MS') },
     idempotencyTtlS: config.int('MF_GRAPHQL_IDEMPOTENCY_TTL_S'),
+    // The same file the processors bill with, validated the same way (errors name the field).
+    tariffs: parseBillingOptions((readJsonFile('MF_BILLING_CONFIG_FILE', config.string('MF_BILLING_CONFIG_FILE')) as BillingOptionsInput | undefined) ?? defaultBillingConfig).tariffs,
     policies: {
       debtBlockDays: config.int('MF_POLICY_DEBT_BLOCK_DAYS'),
       overconsumptionBlock: config.bool('MF_POLICY_OVERCONSUMPTION_BLOCK'),

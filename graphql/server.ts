@@ -51,6 +51,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     commands,
     live,
     mutations,
+    tariffs: options.tariffs,
     commandSettings: options.commands,
     logger: log,
   };

@@ -29,7 +29,7 @@ export interface ProcessorsOptions {
   groupComparisonIntervalMs: number;
   rolling: { sliding: SlidingWindowSpec[]; tumbling: TumblingWindowSpec[]; timeZone: string };
   alerts: { leak: LeakConfig; rules: AlertRulesConfig; webhookUrl: string | null };
-  billing: { config: BillingOptionsInput; kinds: MeterKind[]; timeZone: string; provisionalIntervalMs: number };
+  billing: { config: BillingOptionsInput; kinds: MeterKind[]; timeZone: string; provisionalIntervalMs: number; registrySyncMs: number };
   /** @default 18083 */
   httpPort: number | null;
   /** Consumer group of the command log; default `<groupIdPrefix>.command-log`. */
@@ -61,6 +61,7 @@ export function processorsOptionsFromConfig(config: Config, logger: Logger): Pro
       kinds: billingKinds(config.list('MF_BILLING_KINDS')),
       timeZone: zoneFrom('MF_BILLING_TIME_ZONE', config.string('MF_BILLING_TIME_ZONE')),
       provisionalIntervalMs: parseDuration(config.string('MF_BILLING_PROVISIONAL_INTERVAL'), 'MF_BILLING_PROVISIONAL_INTERVAL'),
+      registrySyncMs: config.int('MF_BILLING_REGISTRY_SYNC_MS'),
     },
     httpPort: config.int('MF_PROCESSORS_HTTP_PORT'),
     ...(config.string('MF_COMMAND_LOG_GROUP_ID') ? { commandLogGroupId: config.string('MF_COMMAND_LOG_GROUP_ID') } : {}),

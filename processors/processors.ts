@@ -10,6 +10,7 @@ import type { AlertEvent } from './alert-rules/alert-event';
 import { createAlertsProcessor } from './alerts/alerts-processor';
 import { createBillingProcessor } from './billing/billing-processor';
 import { createBillingEngine } from './billing/billing-state';
+import { startRegistryTariffSync } from './billing/registry-tariff-sync';
 import { createRollingAverages } from './rolling-averages/rolling-averages';
 import { startGroupComparison } from './group-comparison/group-comparison';
 import { createIlpWriter } from '../core/questdb/ilp-writer';
@@ -46,10 +47,14 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     questdbTables.commands,
     questdbTables.commandEvents,
   ]);
+  await ensureTables(comparisonPool, [questdbTables.meterRegistry]);
+  const billingEngine = createBillingEngine(options.billing.config);
+  // Tariffs assigned through the API, applied before the first reading is billed.
+  const tariffSync = await startRegistryTariffSync({ questdb: comparisonPool, engine: billingEngine, timeZone: options.billing.timeZone, intervalMs: options.billing.registrySyncMs, logger: log.child('billing') });
   const processorList: KeyedProcessor<unknown>[] = [
     createRollingAverages(options.rolling) as KeyedProcessor<unknown>,
     createAlertsProcessor(options.alerts) as KeyedProcessor<unknown>,
-    createBillingProcessor({ engine: createBillingEngine(options.billing.config), kinds: options.billing.kinds, timeZone: options.billing.timeZone, provisionalIntervalMs: options.billing.provisionalIntervalMs, rules: options.alerts.rules }) as KeyedProcessor<unknown>,
+    createBillingProcessor({ engine: billingEngine, kinds: options.billing.kinds, timeZone: options.billing.timeZone, provisionalIntervalMs: options.billing.provisionalIntervalMs, rules: options.alerts.rules }) as KeyedProcessor<unknown>,
   ];
   // Alerts reach the alerts topic whichever processor raised them (billing raises bill-variation and register-anomaly alerts).
   const outputs: Record<string, { topic: KafkaTopicSpec; tables?: string[] }> = {
@@ -141,6 +146,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     async stop() {
       stopping = true;
       await sampler?.stop();
+      await tariffSync.stop();
       await comparison?.stop();
       for (const runner of Object.values(runners)) await runner.stop();
       await commandLog.stop();

@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { defaultBillingConfig } from '../../processors/billing/default-billing-config';
 import { startTestProcessors, waterReading } from './support/processors-harness';
-import { createTestPipeline, type TestPipeline } from './support/test-services';
+import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
 // A water meter on the default tariff (SABESP residential 2017: 0–10 m³ flat R$24,15;
@@ -73,3 +77,48 @@ describe('billing through the pipeline (hand-worked, to the cent)', () => {
     expect(await invoice(aprilId)).toEqual({ status: 'final', totalCents: 13322, consumption: 27550, total: '133.22' });
   });
 });
+
+// assignTariff through the API writes meter_registry; billing applies it from the local day of
+// the change. Here the assignment is made on 15 March, so all of April is billed on it.
+describe('billing with a tariff assigned in the meter registry', () => {
+  let pipeline: TestPipeline;
+  let harness: Awaited<ReturnType<typeof startTestProcessors>>;
+
+  beforeAll(async () => {
+    pipeline = createTestPipeline();
+    const dir = mkdtempSync(path.join(tmpdir(), 'meterflow-billing-'));
+    const file = path.join(dir, 'billing.json');
+    // The default tariff plus a flat one: R$5.00 per m³, no fixed charge.
+    writeFileSync(file, JSON.stringify({ ...defaultBillingConfig, tariffs: [...defaultBillingConfig.tariffs, { id: 'flat-5', name: 'Flat 5', currency: 'BRL', unit: 'm3', blocks: [{ upTo: null, rate: 5 }] }] }));
+    await pipeline.questdb.query(
+      `INSERT INTO meter_registry (ts, meter_id, kind, tariff_id, registered_at, changed_by) VALUES ('2026-03-15T10:00:00.000000Z', $1, 'water', 'flat-5', '2026-03-15T10:00:00.000000Z', 'test')`,
+      [`${pipeline.runId}-flat`],
+    );
+    await waitFor('registry row applied', () => walApplied(pipeline.questdb, 'meter_registry'), Boolean);
+    harness = await startTestProcessors(pipeline, { MF_BILLING_CONFIG_FILE: file });
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await pipeline?.stopAll();
+  });
+
+  it('prices the registry meter on its assigned tariff and a neighbour on the default one', async () => {
+    const flat = `${pipeline.runId}-flat`;
+    const other = `${pipeline.runId}-default`;
+    const readings = [flat, other].flatMap((meterId) => [
+      waterReading(meterId, Date.UTC(2026, 3, 1), { register: R0 }),
+      waterReading(meterId, Date.UTC(2026, 4, 1), { register: R0 + 27_550 }),
+      waterReading(meterId, Date.UTC(2026, 4, 10), { register: R0 + 30_000 }),
+    ]);
+    await harness.send(readings);
+    const total = async (meterId: string) => {
+      const { rows } = await pipeline.questdb.query<{ status: string; total_cents: string }>('SELECT status, total_cents FROM invoices WHERE invoice_id = $1', [`${meterId}/2026-04-01`]);
+      return rows[0]?.status === 'final' ? Number(rows[0].total_cents) : null;
+    };
+    // 27.55 m³ × 5.00 = 137.75 on the assigned tariff; 133.22 on SABESP (worked out above).
+    expect(await waitFor('flat final', () => total(flat), (t) => t !== null, 60_000, 200)).toBe(13_775);
+    expect(await waitFor('default final', () => total(other), (t) => t !== null, 60_000, 200)).toBe(13_322);
+  });
+});
+

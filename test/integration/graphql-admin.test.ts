@@ -99,11 +99,16 @@ describe('GraphQL admin mutations', () => {
     expect((await graphql.request(registerMutation, { meterId, input: { kind: 'water', sector: id('s1') } })).errors).toBeUndefined();
     const updated = await graphql.request<{ updateMeter: Record<string, unknown> }>(updateMutation, { meterId, input: { sector: id('s2'), label: 'moved' } });
     expect(updated.data!.updateMeter).toMatchObject({ sector: id('s2'), label: 'moved', customerId: null });
-    const tariff = await graphql.request<{ assignTariff: Record<string, unknown> }>(tariffMutation, { meterId, tariffId: 'sabesp-residential-2017' });
-    expect(tariff.data!.assignTariff).toEqual({ id: meterId, tariffId: 'sabesp-residential-2017' });
+    const tariff = await graphql.request<{ assignTariff: Record<string, unknown> }>(tariffMutation, { meterId, tariffId: 'sabesp-res-2017' });
+    expect(tariff.data!.assignTariff).toEqual({ id: meterId, tariffId: 'sabesp-res-2017' });
     const read = await graphql.request<{ meter: Record<string, unknown> }>(meterQuery, { id: meterId });
-    expect(read.data!.meter).toMatchObject({ sector: id('s2'), label: 'moved', tariffId: 'sabesp-residential-2017' });
+    expect(read.data!.meter).toMatchObject({ sector: id('s2'), label: 'moved', tariffId: 'sabesp-res-2017' });
 
+    const unknownTariff = await graphql.request(tariffMutation, { meterId, tariffId: 'no-such-tariff' });
+    expect(unknownTariff.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'tariffId' });
+    // SABESP prices m³: an electricity meter cannot be billed on it.
+    const wrongUnit = await graphql.request(registerMutation, { meterId: id('elec'), input: { kind: 'electricity', tariffId: 'sabesp-res-2017' } });
+    expect(wrongUnit.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.tariffId' });
     const badZone = await graphql.request(updateMutation, { meterId, input: { timeZone: 'Mars/Olympus' } });
     expect(badZone.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.timeZone' });
     const unknown = await graphql.request(updateMutation, { meterId: id('nobody'), input: { label: 'x' } });
@@ -122,7 +127,7 @@ describe('GraphQL admin mutations', () => {
       ['analyst', 'analyst', 'FORBIDDEN'],
       ['customer-1', 'customer', 'FORBIDDEN'],
     ]);
-    expect(audit.filter((a) => a.outcome === 'error').map((a) => a.error_code)).toEqual(['BAD_USER_INPUT']);
+    expect(audit.filter((a) => a.outcome === 'error').map((a) => a.error_code)).toEqual(['NOT_FOUND', 'BAD_USER_INPUT']);
   });
 
   it('acknowledges and closes an alert; the current state follows; a closed alert cannot be closed again', async () => {

@@ -1,4 +1,5 @@
-import { questdbTables } from '../../../core/contracts';
+import { defaultUnits, questdbTables, type MeterKind } from '../../../core/contracts';
+import { unitFactor } from '../../../processors/billing/units';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import type { MeterRecord } from '../../meters/meter-directory';
@@ -75,6 +76,7 @@ export const meterRegistryResolvers = {
         const existing = await context.meters.get(args.meterId);
         if (existing?.registeredAt) throw conflict('meterId', `meter ${args.meterId} is already registered (use updateMeter)`);
         if (existing && existing.kind !== args.input.kind) throw badInput('input.kind', `meter ${args.meterId} reports as ${existing.kind}`);
+        if (args.input.tariffId != null) validateTariff(context, 'input.tariffId', args.input.tariffId, args.input.kind);
         const blank = unregisteredMeter(args.meterId, args.input.kind, existing?.sector ?? null, existing?.lastSeenAt ?? null);
         return saveRecord(context, merge(blank, args.input), context.principal.subject);
       }),
@@ -84,6 +86,7 @@ export const meterRegistryResolvers = {
         validateMeterInput(args.input);
         const current = await requireRegistered(context, args.meterId);
         if (args.input.kind != null && args.input.kind !== current.kind) throw badInput('input.kind', 'a meter\'s kind cannot change (register a new meter)');
+        if (args.input.tariffId != null) validateTariff(context, 'input.tariffId', args.input.tariffId, current.kind);
         return saveRecord(context, merge(current, args.input), context.principal.subject);
       }),
     assignTariff: (_: unknown, args: { meterId: string; tariffId: string; idempotencyKey?: string | null }, context: GraphqlContext) =>
@@ -91,10 +94,19 @@ export const meterRegistryResolvers = {
         validateId('meterId', args.meterId);
         validateId('tariffId', args.tariffId);
         const current = await requireRegistered(context, args.meterId);
+        validateTariff(context, 'tariffId', args.tariffId, current.kind);
         return saveRecord(context, { ...current, tariffId: args.tariffId }, context.principal.subject);
       }),
   },
 };
+
+/** A tariff the billing configuration has, in a unit the meter's kind can be priced in. */
+function validateTariff(context: GraphqlContext, field: string, tariffId: string, kind: MeterKind): void {
+  const tariff = context.tariffs.get(tariffId);
+  if (!tariff) throw notFound(field, `no tariff ${JSON.stringify(tariffId)} in the billing configuration (known: ${[...context.tariffs.keys()].join(', ')})`);
+  const unit = defaultUnits[kind].register;
+  if (!unit || unitFactor(unit, tariff.unit) === null) throw badInput(field, `tariff ${tariffId} prices ${tariff.unit}; a ${kind} meter registers ${unit || 'nothing'}`);
+}
 
 async function requireRegistered(context: GraphqlContext, meterId: string): Promise<MeterRecord> {
   const meter = await context.meters.get(meterId);

@@ -1,0 +1,47 @@
+import { describeError } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import type { QuestdbPool } from '../../core/questdb/questdb-sql';
+import type { BillingEngine } from './billing-state';
+import { mergeSchedules, registrySchedules } from './registry-tariff-schedules';
+
+export interface RegistryTariffSync {
+  /** Reads the registry now and applies it (also run once by the start). */
+  refresh(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps the billing engine's per-meter tariff schedules in step with the meter registry
+ * (assignTariff / registerMeter / updateMeter through the API), on top of the configured
+ * assignment. Starts with one read, so a restarted processor bills with what the registry
+ * said before it consumes anything.
+ */
+export async function startRegistryTariffSync(options: { questdb: QuestdbPool; engine: BillingEngine; timeZone: string; intervalMs: number; logger: Logger }): Promise<RegistryTariffSync> {
+  const assignment = options.engine.options.assignment;
+  const configured = structuredClone(assignment.meters);
+  const reported = new Set<string>();
+  const refresh = async () => {
+    const { rows } = await options.questdb.query<{ ts: Date; meter_id: string; kind: string | null; tariff_id: string }>(
+      `SELECT ts, meter_id, kind, tariff_id FROM meter_registry WHERE tariff_id IS NOT NULL ORDER BY ts`,
+    );
+    const { schedules, refused } = registrySchedules(
+      rows.map((r) => ({ ts: r.ts.getTime(), meterId: r.meter_id, kind: r.kind, tariffId: r.tariff_id })),
+      options.engine.options.tariffs,
+      options.timeZone,
+    );
+    for (const [meterId, schedule] of schedules) assignment.meters[meterId] = mergeSchedules(configured[meterId], schedule);
+    for (const { row, reason } of refused) {
+      const key = `${row.meterId}@${row.ts}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      options.logger.warn('registry tariff not applied', { meterId: row.meterId, tariffId: row.tariffId, reason });
+    }
+  };
+  await refresh().catch((error) => options.logger.warn('meter registry not read; billing uses the configured assignment until it is', { error: describeError(error) }));
+  const timer = setInterval(() => void refresh().catch((error) => options.logger.warn('meter registry not read', { error: describeError(error) })), options.intervalMs);
+  timer.unref();
+  return {
+    refresh,
+    stop: async () => clearInterval(timer),
+  };
+}
