@@ -26,6 +26,8 @@ export interface GraphqlServer {
 /** GraphQL over HTTP (and SSE subscriptions) at /graphql, /health from yoga. */
 export async function startGraphqlServer(options: GraphqlOptions): Promise<GraphqlServer> {
   const log = options.logger;
+  // Credentials first: a misconfigured production server stops before it touches anything.
+  const authenticator = await createAuthenticator({ ...options.auth, production: options.production, logger: log.child('auth') });
   const questdb = createQuestdbPool(options.questdb.pg);
   await ensureTables(questdb, [
     questdbTables.readings,
@@ -40,7 +42,6 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     questdbTables.payments,
     questdbTables.auditLog,
   ]);
-  const authenticator = await createAuthenticator({ ...options.auth, production: options.production, logger: log.child('auth') });
   const live = await createLiveFeed({ kafka: options.kafka, instanceId: `graphql-${randomUUID().slice(0, 8)}`, logger: log.child('live') });
   const commands = await createCommandService({ kafka: options.kafka, questdb, live, logger: log.child('commands') });
   const mutations = await createMutationSupport({ questdb, questdbHttpUrl: options.questdb.httpUrl, idempotencyTtlS: options.idempotencyTtlS, logger: log.child('mutations') });
