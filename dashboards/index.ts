@@ -29,6 +29,17 @@ export interface PanelQuery {
 
 /** Every query of every non-row panel of `d` (a panel with no target yields one entry with no SQL). */
 export function panelQueries(d: dashboard.Dashboard): PanelQuery[] {
+  // Annotation queries run on the same datasource and must hold to the same checks.
+  const annotations = (d.annotations?.list ?? [])
+    .filter((a) => a.target !== undefined)
+    .map((a) => {
+      const t = a.target as unknown as { refId?: string; format?: string; rawSql?: string };
+      return { dashboardUid: d.uid ?? '', panelId: undefined, panelTitle: `annotation: ${a.name}`, panelType: 'annotation', datasourceUid: a.datasource?.uid, refId: t.refId, format: t.format, rawSql: t.rawSql };
+    });
+  return [...annotations, ...panelsQueries(d)];
+}
+
+function panelsQueries(d: dashboard.Dashboard): PanelQuery[] {
   return (d.panels ?? []).flatMap((p) => {
     if (p.type === 'row') return [];
     const panel = p as dashboard.Panel;

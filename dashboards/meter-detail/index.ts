@@ -1,5 +1,5 @@
-import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { meterflowDashboard, withRows } from '../common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { datasource, meterflowDashboard, sql, withRows } from '../common';
 import { readingsRow } from './readings';
 import { recordsRow } from './records';
 import { meterVariable } from './variables';
@@ -7,6 +7,26 @@ import { meterVariable } from './variables';
 export const meterDetailUid = 'meterflow-meter-detail';
 
 export function meterDetail(): dashboard.Dashboard {
-  const builder = meterflowDashboard(meterDetailUid, 'Meter detail', 'One meter: its readings and register, rolling averages, alerts and invoices.').withVariable(meterVariable());
+  const builder = meterflowDashboard(meterDetailUid, 'Meter detail', 'One meter: its readings and register, rolling averages, alerts (also as annotations on every graph), block history and invoices.')
+    .withVariable(meterVariable())
+    .annotation(alertAnnotations());
   return withRows(builder, [readingsRow, recordsRow]).build();
 }
+
+/** The meter's alerts as regions (start to end, or to now while open) on every time series. */
+function alertAnnotations(): dashboard.AnnotationQueryBuilder {
+  return new dashboard.AnnotationQueryBuilder()
+    .name('Alerts')
+    .datasource(datasource)
+    .enable(true)
+    .iconColor('red')
+    .target(
+      sql(
+        `SELECT started_at AS time, coalesce(ended_at, now()) AS timeend, concat(rule, ' (', severity, ', ', state, ')') AS text, rule_kind AS tags
+        FROM alerts
+        WHERE meter_id = '$meter' AND $__timeFilter(started_at)
+        LATEST ON ts PARTITION BY alert_id`,
+      ),
+    );
+}
+
