@@ -12,7 +12,15 @@ export function allDashboards(): dashboard.Dashboard[] {
 
 /** The provisioning file content of a dashboard: stable 2-space JSON with a trailing newline. */
 export function dashboardJson(d: dashboard.Dashboard): string {
-  return `${JSON.stringify(d, null, 2)}\n`;
+  return `${JSON.stringify(d, withoutIntervalFields, 2)}\n`;
+}
+
+// The SDK writes interval-variable settings (auto, auto_min, auto_count) on every variable;
+// Grafana's schema has them on interval variables only.
+function withoutIntervalFields(this: unknown, key: string, value: unknown): unknown {
+  const owner = this as { type?: unknown };
+  if ((key === 'auto' || key === 'auto_min' || key === 'auto_count') && owner.type !== 'interval') return undefined;
+  return value;
 }
 
 /** A panel's raw-SQL query, with where it sits: what the tests check and run. */

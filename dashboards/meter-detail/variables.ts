@@ -8,7 +8,6 @@ export function meterVariable(): dashboard.QueryVariableBuilder {
     .label('Meter')
     .datasource(datasource)
     .query(query)
-    .definition(query)
     .refresh(dashboard.VariableRefresh.OnDashboardLoad)
     .sort(dashboard.VariableSort.AlphabeticalAsc);
 }

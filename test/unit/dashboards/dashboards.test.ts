@@ -4,8 +4,8 @@ import { datasource, meterflowTag } from '../../../dashboards/common';
 import { allDashboards, dashboardJson, panelQueries } from '../../../dashboards/index';
 import { expandGrafanaMacros, intervalText } from './grafana-macros';
 
-// No JSON schema for dashboards ships with @grafana/grafana-foundation-sdk (nor is @grafana/schema
-// installed), so these are structural checks on what Grafana's provisioning needs.
+// Structural checks on what Grafana's provisioning needs; the schema itself is checked in
+// grafana-schema.test.ts (Grafana publishes it as TypeScript types, @grafana/schema).
 const dir = join(__dirname, '..', '..', '..', 'deploy', 'grafana', 'dashboards');
 const dashboards = allDashboards();
 
