@@ -12,6 +12,7 @@ import { createLiveFeed } from './live/create-live-feed';
 import { createMeterDirectory } from './meters/meter-directory';
 import { createMutationSupport } from './mutations/create-mutation-support';
 import { startPolicies, type Policies } from './policies/start-policies';
+import { attachGraphqlWs } from './ws-subscriptions';
 import { createMeterflowYoga } from './yoga';
 
 export interface GraphqlServer {
@@ -67,6 +68,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     graphiqlAuthorization: !options.production && options.auth.apiKeys.length === 0 && !options.auth.apiKeysFile && !options.auth.jwtSecret && !options.auth.jwksUrl ? 'ApiKey meterflow-dev-admin-key' : null,
   });
   const server = createServer(yoga);
+  const ws = attachGraphqlWs(server, yoga, authenticator, log.child('graphql-ws'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '0.0.0.0', () => resolve());
@@ -81,6 +83,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     policies,
     async stop() {
       await policies.stop();
+      await ws.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Open SSE subscriptions would hold close() forever.

@@ -41,7 +41,11 @@ export function createMeterflowYoga(options: YogaOptions): YogaServerInstance<ob
   const principals = new WeakMap<Request, Principal>();
   return createYoga<object, GraphqlContext>({
     schema: createMeterflowSchema(),
-    context: async ({ request }) => ({ ...services, principal: principals.get(request) ?? (await options.authenticator.authenticate(request)) }),
+    // HTTP requests were authenticated by authenticateFirst; graphql-ws connections at connection_init.
+    context: async (initial: { request: Request; principal?: Principal }) => ({
+      ...services,
+      principal: initial.principal ?? principals.get(initial.request) ?? (await options.authenticator.authenticate(initial.request)),
+    }),
     plugins: [
       authenticateFirst(options.authenticator, principals),
       ...options.plugins,

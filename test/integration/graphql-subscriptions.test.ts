@@ -1,5 +1,7 @@
 import { questdbTables } from '../../core/contracts';
 import { createIlpWriter } from '../../core/questdb/ilp-writer';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import type { MeterDevice } from '../../load-tests/simulator/meter-device';
 import { alertRow } from '../../processors/alerts/alert-rows';
 import type { AlertEvent } from '../../processors/alert-rules/alert-event';
@@ -66,7 +68,7 @@ async function subscribe(url: string, key: string, query: string, variables: Rec
 }
 
 // Subscriptions through the real server: SSE clients, the live feed's own Kafka group, real devices.
-describe('GraphQL subscriptions over SSE', () => {
+describe('GraphQL subscriptions over SSE and graphql-ws', () => {
   let pipeline: TestPipeline;
   let graphql: GraphqlHarness;
   let commandLog: CommandLog;
@@ -186,6 +188,45 @@ describe('GraphQL subscriptions over SSE', () => {
     await sleep(1000);
     expect(readings.results).toHaveLength(1);
     expect(graphql.server.services.live.stats().subscribers).toBe(before);
+  });
+
+  it('graphql-ws: the same subscription over WebSocket, credentials in connection_init; none or bad ones close the socket', async () => {
+    const wsUrl = graphql.url.replace('http://', 'ws://');
+    const results: { value: number; ts: string }[] = [];
+    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `ApiKey ${graphql.keys.customer1}` }, retryAttempts: 0, lazy: false });
+    const subscribed = new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    const unsubscribe = client.subscribe<{ meterReadings: { value: number; ts: string } }>(
+      { query: `subscription ($m: ID!) { meterReadings(meterId: $m) { value ts } }`, variables: { m: device.meterId } },
+      { next: (r) => results.push(r.data!.meterReadings), error: () => undefined, complete: () => undefined },
+    );
+    await subscribed;
+    await waitFor('the ws subscriber registered', async () => graphql.server.services.live.stats().subscribers, (n) => n >= 1, 10_000, 20);
+    const base = Math.floor(Date.now() / 1000) * 1000 + 500;
+    await device.publishReading(base, 3.75);
+    await waitFor('a reading over graphql-ws', async () => results.length, (n) => n >= 1, 30_000, 50);
+    // The block test above shut this meter's valve: its firmware reports zero flow.
+    expect(device.firmware.state.blocked).toBe(true);
+    expect(results[0]).toEqual({ value: 0, ts: new Date(base).toISOString() });
+    unsubscribe();
+    await client.dispose();
+
+    // Another customer's meter over ws: the resolver's FORBIDDEN, as over SSE.
+    const other = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `ApiKey ${graphql.keys.customer2}` }, retryAttempts: 0 });
+    const refused = await new Promise<unknown>((resolve) => {
+      other.subscribe({ query: `subscription ($m: ID!) { meterReadings(meterId: $m) { value } }`, variables: { m: device.meterId } }, { next: resolve, error: resolve, complete: () => undefined });
+    });
+    expect(JSON.stringify(refused)).toContain('FORBIDDEN');
+    await other.dispose();
+
+    for (const connectionParams of [{}, { authorization: 'ApiKey not-a-real-key-0123456789' }]) {
+      const anonymous = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0 });
+      const closed = await new Promise<{ code?: number; next?: unknown }>((resolve) => {
+        anonymous.on('closed', (event) => resolve({ code: (event as { code: number }).code }));
+        anonymous.subscribe({ query: `subscription ($m: ID!) { meterReadings(meterId: $m) { value } }`, variables: { m: device.meterId } }, { next: (next) => resolve({ next }), error: () => undefined, complete: () => undefined });
+      });
+      expect(closed).toEqual({ code: 4403 });
+      await anonymous.dispose();
+    }
   });
 
   it('stopping the server ends open subscriptions', async () => {

@@ -1,0 +1,78 @@
+import type { Server } from 'node:http';
+import type { ExecutionArgs } from 'graphql';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Logger } from '../core/logger';
+import type { Authenticator } from './auth/authenticate';
+import type { Principal } from './auth/principal';
+import type { GraphqlContext } from './context';
+
+export interface GraphqlWs {
+  /** Open graphql-ws connections. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+type OperationResult = ReturnType<NonNullable<Parameters<typeof useServer>[0]['execute']>>;
+
+interface Enveloped {
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
+}
+
+/**
+ * Subscriptions (and queries) over WebSocket with the graphql-ws protocol, beside SSE, on the
+ * same port and path. Credentials travel in the connection_init payload (`{ authorization:
+ * "ApiKey …" | "Bearer …" }`, browsers cannot set WebSocket headers); a connection without
+ * valid ones is closed (4403) before any operation. Operations then go through the same yoga
+ * pipeline as HTTP: limits, rate limit, resolvers' access checks.
+ */
+export function attachGraphqlWs(server: Server, yoga: YogaServerInstance<object, GraphqlContext>, authenticator: Authenticator, logger: Logger): GraphqlWs {
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const principals = new WeakMap<object, Principal>();
+  const disposable = useServer<Record<string, unknown> | undefined>(
+    {
+      execute: (args) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const headers: Record<string, string> = {};
+        for (const name of ['authorization', 'x-api-key']) {
+          const value = params[name] ?? params[name === 'authorization' ? 'Authorization' : name];
+          if (typeof value === 'string') headers[name] = value;
+        }
+        try {
+          principals.set(ctx.extra, await authenticator.authenticate(new Request('http://graphql-ws.local/graphql', { headers })));
+          return true;
+        } catch (error) {
+          logger.debug('graphql-ws connection refused', { reason: (error as Error).message });
+          return false;
+        }
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const principal = principals.get(ctx.extra);
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload, principal });
+        const document = parse(payload.query);
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wss,
+  );
+  return {
+    connections: () => wss.clients.size,
+    async close() {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
