@@ -85,7 +85,8 @@ describe('billing with a tariff assigned in the meter registry', () => {
   let harness: Awaited<ReturnType<typeof startTestProcessors>>;
 
   beforeAll(async () => {
-    pipeline = createTestPipeline();
+    // One partition: both meters share it, as they may in production (see the reading order below).
+    pipeline = createTestPipeline({ MF_KAFKA_PARTITIONS: '1' });
     const dir = mkdtempSync(path.join(tmpdir(), 'meterflow-billing-'));
     const file = path.join(dir, 'billing.json');
     // The default tariff plus a flat one: R$5.00 per m³, no fixed charge.
@@ -106,11 +107,14 @@ describe('billing with a tariff assigned in the meter registry', () => {
   it('prices the registry meter on its assigned tariff and a neighbour on the default one', async () => {
     const flat = `${pipeline.runId}-flat`;
     const other = `${pipeline.runId}-default`;
-    const readings = [flat, other].flatMap((meterId) => [
-      waterReading(meterId, Date.UTC(2026, 3, 1), { register: R0 }),
-      waterReading(meterId, Date.UTC(2026, 4, 1), { register: R0 + 27_550 }),
-      waterReading(meterId, Date.UTC(2026, 4, 10), { register: R0 + 30_000 }),
-    ]);
+    // In time order across both meters: they may share a Kafka partition, whose stream time must
+    // not pass one meter's April (closing it) before that meter's April readings arrive.
+    const steps: [number, number][] = [
+      [Date.UTC(2026, 3, 1), R0],
+      [Date.UTC(2026, 4, 1), R0 + 27_550],
+      [Date.UTC(2026, 4, 10), R0 + 30_000],
+    ];
+    const readings = steps.flatMap(([ts, register]) => [flat, other].map((meterId) => waterReading(meterId, ts, { register })));
     await harness.send(readings);
     const total = async (meterId: string) => {
       const { rows } = await pipeline.questdb.query<{ status: string; total_cents: string }>('SELECT status, total_cents FROM invoices WHERE invoice_id = $1', [`${meterId}/2026-04-01`]);

@@ -195,12 +195,14 @@ describe('GraphQL subscriptions over SSE and graphql-ws', () => {
     const results: { value: number; ts: string }[] = [];
     const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `ApiKey ${graphql.keys.customer1}` }, retryAttempts: 0, lazy: false });
     const subscribed = new Promise<void>((resolve) => client.on('connected', () => resolve()));
+    // Earlier tests' SSE streams are still open: wait for one more subscriber than now.
+    const before = graphql.server.services.live.stats().subscribers;
     const unsubscribe = client.subscribe<{ meterReadings: { value: number; ts: string } }>(
       { query: `subscription ($m: ID!) { meterReadings(meterId: $m) { value ts } }`, variables: { m: device.meterId } },
       { next: (r) => results.push(r.data!.meterReadings), error: () => undefined, complete: () => undefined },
     );
     await subscribed;
-    await waitFor('the ws subscriber registered', async () => graphql.server.services.live.stats().subscribers, (n) => n >= 1, 10_000, 20);
+    await waitFor('the ws subscriber registered', async () => graphql.server.services.live.stats().subscribers, (n) => n > before, 10_000, 20);
     const base = Math.floor(Date.now() / 1000) * 1000 + 500;
     await device.publishReading(base, 3.75);
     await waitFor('a reading over graphql-ws', async () => results.length, (n) => n >= 1, 30_000, 50);
@@ -230,8 +232,9 @@ describe('GraphQL subscriptions over SSE and graphql-ws', () => {
   });
 
   it('stopping the server ends open subscriptions', async () => {
+    const before = graphql.server.services.live.stats().subscribers;
     const s = await sub(graphql.keys.admin, `subscription ($m: ID!) { meterReadings(meterId: $m) { value } }`, { m: device.meterId });
-    await waitFor('the subscription registered', async () => graphql.server.services.live.stats().subscribers, (n) => n >= 1, 10_000, 20);
+    await waitFor('the subscription registered', async () => graphql.server.services.live.stats().subscribers, (n) => n > before, 10_000, 20);
     await graphql.stop();
     await waitFor('the stream to end', async () => s.completed, Boolean, 10_000, 50);
     expect(graphql.server.services.live.stats().subscribers).toBe(0);
