@@ -46,8 +46,9 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     questdbTables.processorState,
     questdbTables.commands,
     questdbTables.commandEvents,
+    // Read, not written: the tariff sync follows the API's registry.
+    questdbTables.meterRegistry,
   ]);
-  await ensureTables(comparisonPool, [questdbTables.meterRegistry]);
   const billingEngine = createBillingEngine(options.billing.config);
   // Tariffs assigned through the API, applied before the first reading is billed.
   const tariffSync = await startRegistryTariffSync({ questdb: comparisonPool, engine: billingEngine, timeZone: options.billing.timeZone, intervalMs: options.billing.registrySyncMs, logger: log.child('billing') });

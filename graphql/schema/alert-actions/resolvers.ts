@@ -1,4 +1,6 @@
-import { questdbTables } from '../../../core/contracts';
+import type { AlertEvent, AlertEvidence, AlertRuleKind, AlertSeverity } from '../../../processors/alert-rules/alert-event';
+import { alertRow } from '../../../processors/alerts/alert-rows';
+import { writeOutputRow } from '../../../processors/runtime/write-output-row';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { validateId } from '../arguments';
@@ -48,17 +50,22 @@ function transition(operation: 'acknowledgeAlert' | 'closeAlert', state: 'acknow
         // After the latest row even if the processor's event time runs ahead of this clock.
         const now = Math.max(Date.now(), row.ts.getTime() + 1);
         const next: AlertSql = { ...row, ts: new Date(now), state, ended_at: state === 'closed' ? new Date(now) : row.ended_at };
-        await context.mutations.write((w) =>
-          w.row(questdbTables.alerts.name, now, (out) => {
-            out.symbol('alert_id', next.alert_id).symbol('meter_id', next.meter_id).symbol('rule', next.rule).symbol('rule_kind', next.rule_kind);
-            out.symbol('severity', next.severity).symbol('state', next.state);
-            if (next.sector) out.symbol('sector', next.sector);
-            if (next.started_at) out.timestampColumn('started_at', next.started_at.getTime(), 'ms');
-            if (next.ended_at) out.timestampColumn('ended_at', next.ended_at.getTime(), 'ms');
-            if (next.estimated_loss_l !== null) out.floatColumn('estimated_loss_l', next.estimated_loss_l);
-            if (next.evidence !== null) out.stringColumn('evidence', next.evidence);
-          }),
-        );
+        // The same row shape the processors write (alertRow), so readers see one kind of alert row.
+        const event: AlertEvent = {
+          alertId: next.alert_id,
+          meterId: next.meter_id,
+          sector: next.sector,
+          rule: next.rule,
+          ruleKind: next.rule_kind as AlertRuleKind,
+          severity: next.severity as AlertSeverity,
+          state,
+          startedAt: next.started_at?.getTime() ?? now,
+          ...(next.ended_at ? { endedAt: next.ended_at.getTime() } : {}),
+          ...(next.estimated_loss_l !== null ? { estimatedLossL: next.estimated_loss_l } : {}),
+          evidence: next.evidence ? (JSON.parse(next.evidence) as AlertEvidence) : {},
+          at: now,
+        };
+        await context.mutations.write((w) => writeOutputRow(w, alertRow(event)));
         recentWrites.set(next.alert_id, next);
         return alertFromSql(next);
       },

@@ -1,22 +1,18 @@
+import { checkTimeZone } from '../../../processors/time/local-time';
 import { badInput } from '../../errors';
 
 // IANA names and fixed offsets: letters, digits, / _ + - only (also keeps the SQL safe).
 const zonePattern = /^[A-Za-z0-9/_+-]{1,64}$/;
-// Building an Intl.DateTimeFormat costs ~0.5 ms: a dashboard query names the same zone every time.
-const known = new Set<string>();
 
-/** True for a time zone both Node and QuestDB know (IANA name or UTC). */
+/** True for a time zone both Node and QuestDB know (IANA name or UTC); checkTimeZone memoises valid zones. */
 export function isTimeZone(zone: string): boolean {
-  if (known.has(zone)) return true;
   if (!zonePattern.test(zone)) return false;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    checkTimeZone(zone);
+    return true;
   } catch {
     return false;
   }
-  // Valid names only, so the set is bounded by the IANA database.
-  known.add(zone);
-  return true;
 }
 
 /** Throws BAD_USER_INPUT naming `field` unless `zone` is a known time zone. */

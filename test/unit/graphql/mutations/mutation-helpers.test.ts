@@ -1,5 +1,6 @@
 import { overdueCents, type InvoiceBalance } from '../../../../graphql/billing/invoice-balances';
-import { formatCents, parseAmountCents } from '../../../../graphql/billing/parse-amount';
+import { parseAmountCents } from '../../../../graphql/billing/parse-amount';
+import { formatCents } from '../../../../processors/billing/money';
 import { createIdempotencyCache } from '../../../../graphql/mutations/idempotency-cache';
 import { debtorsFromBalances } from '../../../../graphql/policies/debt-policy';
 import { validateMeterInput } from '../../../../graphql/schema/meter-registry/meter-input';
