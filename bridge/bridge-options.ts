@@ -1,7 +1,7 @@
 import type { Config } from '../core/config';
 import { MeterflowError } from '../core/errors';
 import { mqttTlsFromConfig, type MqttTls } from '../core/mqtt/mqtt-tls';
-import { createKafkaTopics, type KafkaTopics, type ValidationLimits } from '../core/contracts';
+import { createKafkaTopics, parseReadingRanges, type KafkaTopics, type ValidationLimits } from '../core/contracts';
 import type { Logger } from '../core/logger';
 
 export interface BridgeOptions {
@@ -26,6 +26,10 @@ export interface BridgeOptions {
   /** On stop, how long to wait for Kafka before leaving the rest to MQTT redelivery. @default 30000 */
   drainTimeoutMs: number;
   limits: ValidationLimits;
+  /** Per-meter token bucket; perSecond 0 = off. @default { perSecond: 0, burst: 100 } */
+  meterRateLimit: { perSecond: number; burst: number };
+  /** /health says unhealthy once a record has waited this long for Kafka. @default 30000 */
+  stuckAfterMs: number;
   /** Port of /health and /metrics; 0 picks a free one, null serves none. @default 18081 */
   httpPort: number | null;
   /** Writes the bridge's metrics to QuestDB (service_metrics); null = never. */
@@ -51,7 +55,10 @@ export function bridgeOptionsFromConfig(config: Config, logger: Logger): BridgeO
       maxBatchReadings: config.int('MF_MAX_BATCH_READINGS'),
       maxPastMs: config.int('MF_READING_MAX_PAST_MS'),
       maxFutureMs: config.int('MF_READING_MAX_FUTURE_MS'),
+      ranges: parseReadingRanges(config.string('MF_READING_RANGES')),
     },
+    meterRateLimit: { perSecond: config.int('MF_BRIDGE_METER_RATE_LIMIT'), burst: config.int('MF_BRIDGE_METER_BURST') },
+    stuckAfterMs: config.int('MF_BRIDGE_STUCK_AFTER_MS'),
     httpPort: config.int('MF_BRIDGE_HTTP_PORT'),
     metricsSampling: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') > 0 ? { questdbHttpUrl: config.string('MF_QUESTDB_HTTP_URL'), intervalMs: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') } : null,
     logger,

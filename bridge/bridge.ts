@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { createDeadLetter, ingestSubscriptions, parseDeviceMessage, sharedSubscriptions, type CommandEvent, type DeviceMessageResult } from '../core/contracts';
+import { createDeadLetter, deadLetterKey, ingestSubscriptions, parseDeviceMessage, sharedSubscriptions, type CommandEvent, type DeviceMessageResult } from '../core/contracts';
 import { describeError } from '../core/errors';
 import { startHealthServer, type HealthServer } from '../core/http/health-server';
 import { createBatchingProducer, createKafkaClient, type BatchingProducer } from '../core/kafka';
@@ -9,6 +9,8 @@ import { deliverWithDeferredAcks, type AckableMessage } from '../core/mqtt/defer
 import { connectMqtt } from '../core/mqtt/mqtt-connection';
 import type { BridgeOptions } from './bridge-options';
 import { startCommandRelay } from './command-relay';
+import { createMeterRateLimit } from './meter-rate-limit';
+import { refusedRecordDeadLetter } from './refused-record';
 
 export interface Bridge {
   metrics: Metrics;
@@ -33,6 +35,10 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
   const deadLettered = metrics.counter('dead_letters_total', 'Refused messages or batch items, by reason');
   const produceErrors = metrics.counter('kafka_produce_errors_total', 'Failed produce attempts (each is retried)');
   const produceLatency = metrics.summary('kafka_produce_seconds', 'Kafka produce request latency');
+  const refused = metrics.counter('kafka_records_refused_total', 'Records Kafka refused for good (too large, invalid), replaced by a KAFKA_REFUSED dead letter');
+  const dropped = metrics.counter('kafka_records_dropped_total', 'Refused records whose dead letter Kafka refused too: only in the log');
+  const rateLimited = metrics.counter('messages_rate_limited_total', 'Messages over their meter\'s MF_BRIDGE_METER_RATE_LIMIT, dead-lettered as RATE_LIMITED');
+  const rateLimit = createMeterRateLimit({ perSecond: options.meterRateLimit.perSecond, burst: options.meterRateLimit.burst });
   let inFlight = 0;
   metrics.gauge('messages_in_flight', 'MQTT messages received but not yet acknowledged (held back until Kafka acknowledges)', () => inFlight);
 
@@ -44,15 +50,28 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     logger: log.child('producer'),
     onSent: (_count, seconds) => produceLatency.observe(seconds),
     onError: () => produceErrors.inc(),
+    // A record Kafka can never take (too large, invalid) is replaced by a small dead letter
+    // saying so, so it cannot stand in front of every other meter's records.
+    onRejected: (record, error) => {
+      refused.inc({ topic: record.topic });
+      return refusedRecordDeadLetter(record, error, { topic: topics.deadLetters.name, bridgeId: options.bridgeId });
+    },
+    onDropped: () => dropped.inc(),
   });
   metrics.gauge('kafka_pending_records', 'Records queued for or in flight to Kafka', () => producer.pending());
+  metrics.gauge('kafka_oldest_pending_seconds', 'Age of the oldest record not yet acknowledged by Kafka (0 when none)', () => producer.oldestPendingMs() / 1000);
 
   let stopping = false;
   const handle = (message: AckableMessage) => {
     if (stopping) return; // not acknowledged: the broker keeps it for the next session
     const receivedAt = Date.now();
-    const result = parseDeviceMessage(message.topic, message.payload, receivedAt, options.limits);
+    let result = parseDeviceMessage(message.topic, message.payload, receivedAt, options.limits);
     received.inc({ type: result.topicType });
+    if (!rateLimit.take(deadLetterKey(result.topicMeterId, message.topic), receivedAt)) {
+      rateLimited.inc();
+      const detail = `the meter is over ${options.meterRateLimit.perSecond} messages/s (burst ${options.meterRateLimit.burst}); MF_BRIDGE_METER_RATE_LIMIT`;
+      result = { ...result, readings: [], edgeStats: [], commandAcks: [], rejections: [{ reason: 'RATE_LIMITED', detail }] };
+    }
     inFlight += 1;
     Promise.all(toKafka(result, message, receivedAt)).then(() => {
       inFlight -= 1;
@@ -60,8 +79,8 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     });
   };
 
-  const toKafka = (result: DeviceMessageResult, message: AckableMessage, receivedAt: number): Promise<void>[] => {
-    const sends: Promise<void>[] = [];
+  const toKafka = (result: DeviceMessageResult, message: AckableMessage, receivedAt: number): Promise<unknown>[] => {
+    const sends: Promise<unknown>[] = [];
     for (const reading of result.readings) {
       sends.push(producer.send({ topic: topics.readings.name, key: reading.meterId, value: JSON.stringify(reading) }).then(() => produced.inc({ topic: 'readings' })));
     }
@@ -84,7 +103,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
         bridgeId: options.bridgeId,
       });
       log.debug('dead-lettered', { reason: rejection.reason, detail: rejection.detail, topic: message.topic });
-      sends.push(producer.send({ topic: topics.deadLetters.name, key: result.topicMeterId ?? message.topic, value: JSON.stringify(letter) }));
+      sends.push(producer.send({ topic: topics.deadLetters.name, key: deadLetterKey(result.topicMeterId, message.topic), value: JSON.stringify(letter) }));
     }
     return sends;
   };
@@ -98,6 +117,10 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     clean: false,
     sessionExpirySeconds: options.sessionExpirySeconds,
     receiveMaximum: options.receiveMaximum,
+    // Tells the broker the largest packet we take: larger ones are not sent to us at all. Twice
+    // the payload limit plus the longest topic, so a payload just over the limit still arrives
+    // and is dead-lettered (PAYLOAD_TOO_LARGE) rather than vanishing.
+    maximumPacketSize: Math.min(268_435_455, 2 * options.limits.maxPayloadBytes + 65_536 + 1024),
     setup: (client) => deliverWithDeferredAcks(client, handle),
   });
   // With a share group, instances started with the same group split the messages between them.
@@ -131,7 +154,17 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
   const health: HealthServer | null =
     options.httpPort === null
       ? null
-      : await startHealthServer(options.httpPort, () => ({ healthy: mqtt.connected && !stopping, detail: { mqttConnected: mqtt.connected, inFlight, kafkaPending: producer.pending(), stopping } }), metrics);
+      : await startHealthServer(
+          options.httpPort,
+          () => {
+            // Held back is normal for a moment (Kafka slow, a rebalance); held back for longer
+            // than MF_BRIDGE_STUCK_AFTER_MS means nothing is getting through: say so.
+            const oldestPendingMs = producer.oldestPendingMs();
+            const stuck = oldestPendingMs > options.stuckAfterMs;
+            return { healthy: mqtt.connected && !stopping && !stuck, detail: { mqttConnected: mqtt.connected, inFlight, kafkaPending: producer.pending(), oldestPendingMs, stuck, stopping } };
+          },
+          metrics,
+        );
 
   const sampler = options.metricsSampling
     ? startMetricsSampler({ metrics, service: 'bridge', instance: options.bridgeId, ...options.metricsSampling, logger: log.child('metrics') })

@@ -9,6 +9,8 @@ export const errorCodes = {
   KAFKA_UNAVAILABLE: 'Kafka did not accept a request',
   KAFKA_RECORD_REJECTED: 'Kafka refused records as too large or invalid; retrying the same request cannot succeed',
   QUESTDB_WRITE_FAILED: 'QuestDB refused or did not acknowledge a write',
+  QUESTDB_ROW_INVALID: 'A row holds a value its column cannot store (a LONG beyond 2^53, a non-finite DOUBLE, a timestamp out of range); the row is refused before it reaches the buffer',
+  QUESTDB_ROW_REFUSED: 'QuestDB refused a row of a flush; it was isolated by bisecting the flush and dead-lettered, the rest was written',
   QUESTDB_QUERY_FAILED: 'A QuestDB query failed',
   MQTT_UNAVAILABLE: 'The MQTT broker is unreachable or refused the connection',
   SHUTTING_DOWN: 'The service is draining and accepts no new work',

@@ -3,7 +3,9 @@ import type { RejectionReason } from './rejection';
 /** What the dead-letter topic carries for every refused device message (or batch item). */
 export interface DeadLetter {
   reason: RejectionReason;
+  /** Why, naming the field at fault; at most deadLetterLimits.detailChars characters. */
   detail: string;
+  /** At most deadLetterLimits.topicChars characters (an MQTT topic may be 64 KiB long). */
   mqttTopic: string;
   /** Epoch ms when the bridge received the message. */
   receivedAt: number;
@@ -26,8 +28,46 @@ export interface DeadLetter {
  */
 export const deadLetterPayloadLimit = 256 * 1024;
 
+/**
+ * Every other field is cut too, so a dead letter's size has a bound by construction whatever
+ * the device sent (a detail listing hundreds of unknown keys, a 64 KiB topic): see
+ * maxDeadLetterBytes.
+ */
+export const deadLetterLimits = Object.freeze({ detailChars: 1000, topicChars: 256, bridgeIdChars: 64, keyChars: 256 });
+
+/**
+ * Upper bound of a serialised dead letter (JSON, UTF-8): base64 of the kept payload, the cut
+ * strings at 6 bytes per character (JSON's \uXXXX escape is the worst case), and 512 bytes for
+ * field names and numbers. Well under Kafka's default 1 MiB record limit.
+ */
+export const maxDeadLetterBytes =
+  Math.ceil(deadLetterPayloadLimit / 3) * 4 + 6 * (deadLetterLimits.detailChars + deadLetterLimits.topicChars + deadLetterLimits.bridgeIdChars + 64) + 512;
+
+/** Cuts a string to at most `max` UTF-16 code units, marking the cut, never splitting a surrogate pair. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const marker = '…';
+  let end = max - marker.length;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return text.slice(0, end) + marker;
+}
+
 export function createDeadLetter(input: Omit<DeadLetter, 'payloadBase64' | 'payloadBytes' | 'payloadTruncated'> & { payload: Buffer }): DeadLetter {
   const { payload, ...rest } = input;
   const kept = payload.length > deadLetterPayloadLimit ? payload.subarray(0, deadLetterPayloadLimit) : payload;
-  return { ...rest, payloadBase64: kept.toString('base64'), payloadBytes: payload.length, payloadTruncated: kept !== payload };
+  return {
+    ...rest,
+    detail: truncateText(rest.detail, deadLetterLimits.detailChars),
+    mqttTopic: truncateText(rest.mqttTopic, deadLetterLimits.topicChars),
+    bridgeId: truncateText(rest.bridgeId, deadLetterLimits.bridgeIdChars),
+    payloadBase64: kept.toString('base64'),
+    payloadBytes: payload.length,
+    payloadTruncated: kept !== payload,
+  };
+}
+
+/** The Kafka key of a dead letter: the meter id when the topic names one, else the (cut) topic. */
+export function deadLetterKey(meterId: string | null, mqttTopic: string): string {
+  return meterId ?? truncateText(mqttTopic, deadLetterLimits.keyChars);
 }

@@ -3,6 +3,7 @@ import { deviceAckSchema, type DeviceAck } from './command';
 import { defaultUnits } from './meter-kind';
 import { parseDeviceTopic, type DeviceTopic } from './mqtt-topics';
 import { idPattern, maxIdLength, wireBatchSchema, wireEdgeStatsSchema, wireReadingSchema, type EdgeStats, type Reading } from './reading';
+import { defaultReadingRanges, rangeProblem, type ReadingRanges } from './reading-ranges';
 import type { Rejection, RejectionReason } from './rejection';
 import { parseEventTime } from './timestamp';
 
@@ -13,6 +14,8 @@ export interface ValidationLimits {
   maxPastMs: number;
   /** Furthest accepted event time ahead of the receive time (clock skew). */
   maxFutureMs: number;
+  /** Physically plausible values and registers per meter kind. @default defaultReadingRanges */
+  ranges?: ReadingRanges;
 }
 
 /** Everything one MQTT message turned into: accepted records, and a rejection per refused part. */
@@ -130,6 +133,9 @@ function toReading(body: unknown, topicMeterId: string | null, receivedAt: numbe
   if (wire.register !== undefined && units.register === null) {
     throw new Rejected('INVALID_SHAPE', `"register": a ${wire.kind} meter has no cumulative register`);
   }
+  const ranges = limits.ranges ?? defaultReadingRanges;
+  const outOfRange = (wire.value !== undefined ? rangeProblem(ranges, wire.kind, 'value', wire.value) : null) ?? (wire.register !== undefined ? rangeProblem(ranges, wire.kind, 'register', wire.register) : null);
+  if (outOfRange) throw new Rejected('VALUE_OUT_OF_RANGE', outOfRange);
   return {
     meterId,
     kind: wire.kind,
@@ -152,6 +158,9 @@ function toEdgeStats(body: unknown, topicMeterId: string, receivedAt: number, li
   const to = checkTime(wire.to, 'to', receivedAt, limits);
   if (to <= from) throw new Rejected('INVALID_SHAPE', '"to" must be after "from"');
   if (!(wire.min <= wire.mean && wire.mean <= wire.max)) throw new Rejected('INVALID_SHAPE', '"min" <= "mean" <= "max" must hold');
+  const ranges = limits.ranges ?? defaultReadingRanges;
+  const outOfRange = rangeProblem(ranges, wire.kind, 'value', wire.min) ?? rangeProblem(ranges, wire.kind, 'value', wire.max);
+  if (outOfRange) throw new Rejected('VALUE_OUT_OF_RANGE', outOfRange.replace('"value"', '"min"/"max"'));
   return {
     meterId: resolveMeterId(wire.meterId, topicMeterId),
     kind: wire.kind,
@@ -196,8 +205,17 @@ function fromZod(error: ZodError, body: unknown): Rejected {
   const leaf = issue.path[issue.path.length - 1];
   if (leaf === 'kind') return new Rejected('UNKNOWN_KIND', `"kind" must be one of water, electricity, gas, temperature, generic; got ${JSON.stringify(value)}`);
   if (leaf === 'meterId') return new Rejected('INVALID_METER_ID', `"meterId" must be 1-${maxIdLength} characters of [A-Za-z0-9._:-]`);
-  if (issue.code === 'unrecognized_keys') return new Rejected('INVALID_SHAPE', `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`);
+  if (issue.code === 'unrecognized_keys') return new Rejected('INVALID_SHAPE', `unknown field(s) ${listKeys(issue.keys)}`);
   return new Rejected('INVALID_SHAPE', `"${field}": ${issue.message}`);
+}
+
+/**
+ * Names a few unknown keys, each cut short: a device may send hundreds of long keys, and the
+ * rejection detail must stay small whatever it sends (the dead letter carries the payload itself).
+ */
+function listKeys(keys: string[]): string {
+  const shown = keys.slice(0, 5).map((k) => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k));
+  return keys.length > shown.length ? `${shown.join(', ')} and ${keys.length - shown.length} more` : shown.join(', ');
 }
 
 function valueAt(body: unknown, path: (string | number)[]): unknown {

@@ -1,5 +1,6 @@
 export * from './meter-kind';
 export * from './reading';
+export * from './reading-ranges';
 export * from './rejection';
 export * from './timestamp';
 export * from './mqtt-topics';

@@ -11,6 +11,8 @@ const unitSchema = z.string().max(16);
 /** Finite: JSON such as 1e999 parses to Infinity. */
 const finite = () => z.number().finite();
 const timestampSchema = z.union([z.string().max(40), z.number().int().finite()]);
+/** An integer a QuestDB LONG stores exactly: zod's .int() alone accepts 1e21, which ILP writes as "1e+21i" and QuestDB refuses. */
+const safeInt = () => z.number().int().safe();
 
 /**
  * A reading as a device sends it. `value` is the instantaneous quantity (flow, power,
@@ -25,7 +27,7 @@ export const wireReadingSchema = z
     valueUnit: unitSchema.optional(),
     register: finite().optional(),
     registerUnit: unitSchema.optional(),
-    seq: z.number().int().nonnegative().optional(),
+    seq: safeInt().nonnegative().optional(),
     sector: idSchema.optional(),
   })
   .strict();
@@ -47,7 +49,7 @@ export const wireEdgeStatsSchema = z
     kind: z.enum(meterKinds),
     from: timestampSchema,
     to: timestampSchema,
-    count: z.number().int().positive(),
+    count: safeInt().positive(),
     min: finite(),
     max: finite(),
     mean: finite(),

@@ -8,12 +8,16 @@ export const rejectionReasons = {
   FORBIDDEN_KEY: 'A key such as __proto__, constructor or prototype appears in the payload',
   INVALID_SHAPE: 'A field is missing, of the wrong type, out of range, or unknown',
   NON_FINITE_NUMBER: 'A number is NaN or Infinity (e.g. 1e999)',
+  VALUE_OUT_OF_RANGE: 'A value or register is outside the physically plausible range of its meter kind (MF_READING_RANGES)',
   INVALID_METER_ID: 'The meter id is missing, empty, too long, or has characters outside [A-Za-z0-9._:-]',
   METER_ID_MISMATCH: 'The meter id in the payload differs from the one in the MQTT topic',
   UNKNOWN_KIND: 'The kind is not one of water, electricity, gas, temperature, generic',
   TIMESTAMP_OUT_OF_RANGE: 'The event time is further in the past or future than the configured bounds',
   BATCH_TOO_LARGE: 'A batch holds more readings than MF_MAX_BATCH_READINGS',
   UNKNOWN_TOPIC: 'The MQTT topic does not match any meterflow topic',
+  RATE_LIMITED: 'The meter sent more messages than MF_BRIDGE_METER_RATE_LIMIT allows; the excess is dead-lettered, other meters are not slowed',
+  KAFKA_REFUSED: 'Kafka refused the record the message became (too large or invalid) for a reason retrying cannot cure',
+  QUESTDB_REFUSED: 'QuestDB refused the row the record became (e.g. a value its column cannot hold); isolated from the rest of its flush',
 } as const;
 
 export type RejectionReason = keyof typeof rejectionReasons;

@@ -18,13 +18,30 @@ export interface BatchingProducerOptions {
   onSent?(count: number, seconds: number): void;
   /** Observes each failed attempt (the batch is retried, never dropped). */
   onError?(error: unknown): void;
+  /**
+   * A record Kafka refused alone, for a reason retrying cannot cure (too large, invalid).
+   * Returns what to send in its place (a dead letter) or null to drop it. A replacement that
+   * is refused too is dropped. Either way the record stops blocking those behind it.
+   * @default drop (logged)
+   */
+  onRejected?(record: OutgoingRecord, error: unknown): OutgoingRecord | null;
+  /** Observes each record given up on: refused, and its replacement refused or absent. */
+  onDropped?(record: OutgoingRecord, error: unknown): void;
 }
 
+/** What became of a record handed to `send`. */
+export type SendOutcome = 'sent' | 'replaced' | 'dropped';
+
 export interface BatchingProducer {
-  /** Resolves once Kafka has acknowledged the record (acks=all). Never rejects while open. */
-  send(record: OutgoingRecord): Promise<void>;
+  /**
+   * Resolves once Kafka has acknowledged the record (acks=all), or its replacement, or once
+   * it is dropped as refused (see onRejected). Never rejects while open.
+   */
+  send(record: OutgoingRecord): Promise<SendOutcome>;
   /** Records queued or in flight, not yet acknowledged. */
   pending(): number;
+  /** Age in ms of the oldest record not yet acknowledged; 0 when none (a stuck producer shows here). */
+  oldestPendingMs(): number;
   /**
    * Waits up to `timeoutMs` for everything queued so far to be acknowledged, then disconnects.
    * Resolves with the number of records given up on: their `send` promises never resolve, so
@@ -35,18 +52,25 @@ export interface BatchingProducer {
 
 interface Entry {
   record: OutgoingRecord;
-  resolve(): void;
+  resolve(outcome: SendOutcome): void;
+  queuedAt: number;
+  /** Set once the record was refused and replaced: a second refusal drops it. */
+  replaced?: boolean;
 }
 
 /**
  * Batches records (kafkajs has no linger), keeps exactly one request in flight so per-key
  * order holds and the idempotent producer stays safe, and retries a failed batch with
- * backoff until Kafka takes it: a record handed to `send` is never dropped. Callers apply
+ * backoff until Kafka takes it: a record handed to `send` is never dropped while Kafka is
+ * merely unavailable. A record Kafka refuses for good (too large, invalid) is isolated by
+ * splitting its request, then replaced by `onRejected` (a dead letter) or dropped, loudly. Callers apply
  * back-pressure by not acknowledging upstream until `send` resolves.
  */
 export function createBatchingProducer(producer: RawProducer, options: BatchingProducerOptions): BatchingProducer {
   const queue: Entry[] = [];
   let inFlight = 0;
+  /** queuedAt of the oldest record of the request in flight, 0 when none. */
+  let inFlightSince = 0;
   let draining: Promise<void> | null = null;
   let lingerTimer: NodeJS.Timeout | null = null;
   let closed = false;
@@ -90,13 +114,14 @@ export function createBatchingProducer(producer: RawProducer, options: BatchingP
     while (queue.length > 0 && !abandoned) {
       const batch = queue.splice(0, batchLength());
       inFlight = batch.length;
+      inFlightSince = batch[0]!.queuedAt;
       let backoffMs = 100;
       while (!abandoned) {
         const started = process.hrtime.bigint();
         try {
           await producer.sendBatch(batch.map((e) => e.record));
           options.onSent?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
-          for (const e of batch) e.resolve();
+          for (const e of batch) e.resolve(e.replaced ? 'replaced' : 'sent');
           break;
         } catch (error) {
           options.onError?.(error);
@@ -109,6 +134,22 @@ export function createBatchingProducer(producer: RawProducer, options: BatchingP
             options.logger.warn(`Kafka refused a request of ${batch.length + rest.length} records; splitting it`, { error: describeError(error) });
             continue;
           }
+          // Refused alone: this record can never be sent. Replace it (dead letter) or drop it,
+          // so it cannot stand forever in front of every record behind it.
+          if ((error as { code?: string }).code === 'KAFKA_RECORD_REJECTED') {
+            const entry = batch[0]!;
+            const replacement = entry.replaced ? null : (options.onRejected?.(entry.record, error) ?? null);
+            if (replacement) {
+              options.logger.error('Kafka refused a record; sending its replacement (dead letter) instead', { topic: entry.record.topic, key: entry.record.key.slice(0, 256), error: describeError(error) });
+              entry.record = replacement;
+              entry.replaced = true;
+              continue;
+            }
+            options.logger.error('Kafka refused a record and it has no (acceptable) replacement; dropped', { topic: entry.record.topic, key: entry.record.key.slice(0, 256), error: describeError(error) });
+            options.onDropped?.(entry.record, error);
+            entry.resolve('dropped');
+            break;
+          }
           // Non-retriable errors (e.g. a record too large) will not heal by waiting; say so loudly.
           const retriable = (error as { retriable?: boolean }).retriable !== false;
           options.logger[retriable ? 'warn' : 'error'](`produce of ${batch.length} records failed; retrying in ${backoffMs} ms`, { error: describeError(error), retriable });
@@ -117,18 +158,23 @@ export function createBatchingProducer(producer: RawProducer, options: BatchingP
         }
       }
       inFlight = 0;
+      inFlightSince = 0;
       // What queued up during the request has waited long enough: send it right away.
     }
   };
 
   return {
     send(record) {
-      return new Promise<void>((resolve) => {
-        queue.push({ record, resolve });
+      return new Promise<SendOutcome>((resolve) => {
+        queue.push({ record, resolve, queuedAt: Date.now() });
         schedule();
       });
     },
     pending: () => queue.length + inFlight,
+    oldestPendingMs: () => {
+      const oldest = inFlightSince || queue[0]?.queuedAt || 0;
+      return oldest === 0 ? 0 : Date.now() - oldest;
+    },
     async close(timeoutMs = Infinity) {
       closed = true;
       schedule();

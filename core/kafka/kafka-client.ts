@@ -280,12 +280,16 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
 
     groupLag: (groupId, topic) =>
       withAdmin(async (admin) => {
-        const [high, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+        // Committed first, high watermarks second: the high watermark only grows, so each
+        // partition's lag is read as >= 0 even while the group commits in between (it went negative).
+        const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const high = await admin.fetchTopicOffsets(topic);
         const committedByPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
         let lag = 0n;
         for (const p of high) {
           const done = committedByPartition.get(p.partition) ?? -1n;
-          lag += BigInt(p.high) - (done < 0n ? BigInt(p.low) : done);
+          const behind = BigInt(p.high) - (done < 0n ? BigInt(p.low) : done);
+          if (behind > 0n) lag += behind;
         }
         return Number(lag);
       }),
@@ -307,7 +311,11 @@ async function connectOrFail(connecting: Promise<void>, brokers: string[]): Prom
 const recordRejections = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE']);
 
 function asRecordRejection(error: unknown): MeterflowError | null {
-  const type = (error as { type?: string }).type;
-  if (!type || !recordRejections.has(type)) return null;
+  // kafkajs's retrier wraps the protocol error (which carries `type`) in a KafkaJSNonRetriableError: look down the causes.
+  let type: string | undefined;
+  for (let e = error as { type?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5 && !type; e = e.cause as typeof e, depth += 1) {
+    if (typeof e.type === 'string' && recordRejections.has(e.type)) type = e.type;
+  }
+  if (!type) return null;
   return new MeterflowError('KAFKA_RECORD_REJECTED', `Kafka refused the records: ${type}`, { retriable: false, cause: error });
 }

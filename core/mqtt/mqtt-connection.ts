@@ -13,6 +13,8 @@ export interface MqttConnectionOptions {
   sessionExpirySeconds?: number;
   /** MQTT v5 receive maximum: unacknowledged QoS 1 messages the broker may send us. */
   receiveMaximum?: number;
+  /** MQTT v5 maximum packet size we accept; the broker does not send us larger packets [MQTT-3.1.2-24]. */
+  maximumPacketSize?: number;
   /** Fail instead of retrying when the first connection attempt fails. */
   connectTimeoutMs?: number;
   /**
@@ -41,6 +43,7 @@ export async function connectMqtt(options: MqttConnectionOptions): Promise<MqttC
     properties: {
       ...(options.clean ? {} : { sessionExpiryInterval: options.sessionExpirySeconds ?? 604800 }),
       ...(options.receiveMaximum ? { receiveMaximum: options.receiveMaximum } : {}),
+      ...(options.maximumPacketSize ? { maximumPacketSize: options.maximumPacketSize } : {}),
     },
   };
   const client = mqtt.connect(options.url, clientOptions);

@@ -43,7 +43,12 @@ export async function startCommandLog(options: CommandLogOptions): Promise<Comma
   }
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-command-log', logger: log.child('kafka') });
   await kafka.ensureTopics([topics.commands, topics.commandAcks]);
-  const writer = await createIlpWriter(options.questdb.httpUrl);
+  const refusedRows = options.metrics.counter('command_log_rows_refused_total', 'Rows isolated from their flush and dead-lettered (a value the column cannot hold, or refused by QuestDB), by table and code');
+  const writer = await createIlpWriter(options.questdb.httpUrl, {
+    service: 'command-log',
+    logger: log.child('ilp'),
+    onRefused: (row) => refusedRows.inc({ table: row.table, code: row.code }),
+  });
   const buffered = { commands: 0, command_events: 0 };
 
   const consumer: RawConsumer = await kafka.createConsumer({

@@ -5,7 +5,7 @@ import { startHealthServer, type HealthServer } from '../../core/http/health-ser
 import { createKafkaClient, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import { createMetrics, type Metrics } from '../../core/metrics';
 import { startMetricsSampler } from '../../core/metrics-sampler';
-import { createIlpWriter } from '../../core/questdb/ilp-writer';
+import { createIlpWriter, type RefusedRow, type RowOrigin } from '../../core/questdb/ilp-writer';
 import { createQuestdbPool, ensureTables } from '../../core/questdb/questdb-sql';
 import type { SinkOptions } from './sink-options';
 import { deadLetterProblem, edgeStatsProblem, readingProblem } from './record-shapes';
@@ -29,7 +29,8 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
   const { topics } = options.kafka;
   const metrics = createMetrics('meterflow_sink');
   const rowsWritten = metrics.counter('rows_written_total', 'Rows accepted by QuestDB, by table');
-  const unreadable = metrics.counter('records_unreadable_total', 'Kafka records that are not valid JSON of their topic or lack its fields (logged with offset, skipped)');
+  const unreadable = metrics.counter('records_unreadable_total', 'Kafka records that are not valid JSON of their topic or lack its fields (dead-lettered as QUESTDB_REFUSED with their offset)');
+  const refusedRows = metrics.counter('rows_refused_total', 'Rows isolated from their flush and dead-lettered: a value the column cannot hold, or refused by QuestDB, by table and code');
   const writeErrors = metrics.counter('questdb_write_errors_total', 'Failed QuestDB flushes (each is retried)');
   const flushLatency = metrics.summary('questdb_flush_seconds', 'QuestDB ILP flush latency');
 
@@ -40,19 +41,25 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
   const sourceTopics = [topics.readings, topics.edgeStats, topics.deadLetters];
   // Whoever starts first creates the topics (idempotent), so start order does not matter.
   await kafka.ensureTopics(sourceTopics);
-  const writer = await createIlpWriter(options.questdb.httpUrl);
+  const writer = await createIlpWriter(options.questdb.httpUrl, {
+    service: 'sink',
+    logger: log.child('ilp'),
+    onRefused: (row) => refusedRows.inc({ table: row.table, code: row.code }),
+  });
 
   /** Each source topic, the table it fills and how one record becomes a row. */
-  type Route = { table: string; problem(body: object): string | null; write(body: object, partition: number, offset: string): Promise<void> };
+  type Route = { table: string; problem(body: object): string | null; write(body: object, partition: number, offset: string, origin: RowOrigin): Promise<void> };
   const routes = new Map<string, Route>([
-    [topics.readings.name, { table: questdbTables.readings.name, problem: readingProblem, write: (body) => writeReadingRow(writer, body as Reading) }],
-    [topics.edgeStats.name, { table: questdbTables.edgeStats.name, problem: edgeStatsProblem, write: (body) => writeEdgeStatsRow(writer, body as EdgeStats) }],
-    [topics.deadLetters.name, { table: questdbTables.deadLetters.name, problem: deadLetterProblem, write: (body, p, o) => writeDeadLetterRow(writer, body as DeadLetter, p, o) }],
+    [topics.readings.name, { table: questdbTables.readings.name, problem: readingProblem, write: (body, _p, _o, origin) => writeReadingRow(writer, body as Reading, origin) }],
+    [topics.edgeStats.name, { table: questdbTables.edgeStats.name, problem: edgeStatsProblem, write: (body, _p, _o, origin) => writeEdgeStatsRow(writer, body as EdgeStats, origin) }],
+    [topics.deadLetters.name, { table: questdbTables.deadLetters.name, problem: deadLetterProblem, write: (body, p, o, origin) => writeDeadLetterRow(writer, body as DeadLetter, p, o, origin) }],
   ]);
 
   const writeBatch = async (batch: IncomingBatch, route: Route): Promise<number> => {
     let rows = 0;
     for (const record of batch.records) {
+      // Where the row comes from: a row QuestDB cannot take is dead-lettered with it, not retried forever.
+      const origin: RowOrigin = { source: batch.topic, partition: batch.partition, offset: record.offset, at: record.timestamp, payload: record.value ?? '' };
       let body: object;
       try {
         const parsed: unknown = JSON.parse(record.value?.toString('utf8') ?? 'null');
@@ -62,10 +69,11 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
         body = parsed;
       } catch (error) {
         unreadable.inc({ topic: batch.topic });
-        log.error('unreadable record skipped', { topic: batch.topic, partition: batch.partition, offset: record.offset, error: describeError(error) });
+        log.error('unreadable record dead-lettered', { topic: batch.topic, partition: batch.partition, offset: record.offset, error: describeError(error) });
+        writer.refuse({ table: route.table, timestampMs: record.timestamp, error: describeError(error), origin });
         continue;
       }
-      await route.write(body, batch.partition, record.offset);
+      await route.write(body, batch.partition, record.offset, origin);
       rows += 1;
     }
     return rows;
@@ -89,8 +97,9 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
     // transaction, and each out-of-order transaction costs a partition merge, so fewer is faster.
     async flush() {
       const started = process.hrtime.bigint();
+      let refused: RefusedRow[];
       try {
-        await writer.flush();
+        ({ refused } = await writer.flush());
       } catch (error) {
         writer.discard();
         buffered.clear();
@@ -99,7 +108,8 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
         throw error;
       }
       flushLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
-      for (const [table, rows] of buffered) rowsWritten.inc({ table }, rows);
+      for (const row of refused) buffered.set(row.table, (buffered.get(row.table) ?? 0) - (row.code === 'RECORD_UNREADABLE' ? 0 : 1));
+      for (const [table, rows] of buffered) if (rows > 0) rowsWritten.inc({ table }, rows);
       log.debug('flushed', Object.fromEntries(buffered));
       buffered.clear();
       lastFlushOk = true;

@@ -1,9 +1,9 @@
 import { questdbTables, type DeadLetter, type EdgeStats, type Reading } from '../../core/contracts';
-import type { IlpWriter } from '../../core/questdb/ilp-writer';
+import type { IlpWriter, RowOrigin } from '../../core/questdb/ilp-writer';
 
 /** Kafka record → QuestDB row, one function per table. Columns follow core/contracts/questdb-tables.ts. */
 
-export function writeReadingRow(writer: IlpWriter, r: Reading): Promise<void> {
+export function writeReadingRow(writer: IlpWriter, r: Reading, origin?: RowOrigin): Promise<void> {
   return writer.row(questdbTables.readings.name, r.ts, (row) => {
     row.symbol('meter_id', r.meterId).symbol('kind', r.kind);
     if (r.sector !== null) row.symbol('sector', r.sector);
@@ -13,10 +13,10 @@ export function writeReadingRow(writer: IlpWriter, r: Reading): Promise<void> {
     if (r.register !== null) row.floatColumn('register', r.register);
     if (r.seq !== null) row.intColumn('seq', r.seq);
     row.timestampColumn('received_at', r.receivedAt, 'ms');
-  });
+  }, origin);
 }
 
-export function writeEdgeStatsRow(writer: IlpWriter, s: EdgeStats): Promise<void> {
+export function writeEdgeStatsRow(writer: IlpWriter, s: EdgeStats, origin?: RowOrigin): Promise<void> {
   return writer.row(questdbTables.edgeStats.name, s.from, (row) => {
     row.symbol('meter_id', s.meterId).symbol('kind', s.kind);
     if (s.sector !== null) row.symbol('sector', s.sector);
@@ -28,10 +28,10 @@ export function writeEdgeStatsRow(writer: IlpWriter, s: EdgeStats): Promise<void
       .floatColumn('max', s.max)
       .floatColumn('mean', s.mean)
       .timestampColumn('received_at', s.receivedAt, 'ms');
-  });
+  }, origin);
 }
 
-export function writeDeadLetterRow(writer: IlpWriter, d: DeadLetter, partition: number, offset: string): Promise<void> {
+export function writeDeadLetterRow(writer: IlpWriter, d: DeadLetter, partition: number, offset: string, origin?: RowOrigin): Promise<void> {
   return writer.row(questdbTables.deadLetters.name, d.receivedAt, (row) => {
     row.symbol('reason', d.reason).symbol('bridge_id', d.bridgeId);
     row
@@ -43,5 +43,5 @@ export function writeDeadLetterRow(writer: IlpWriter, d: DeadLetter, partition: 
       .intColumn('kafka_partition', partition)
       .intColumn('kafka_offset', Number(offset));
     if (d.index !== undefined) row.intColumn('item_index', d.index);
-  });
+  }, origin);
 }

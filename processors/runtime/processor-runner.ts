@@ -1,4 +1,4 @@
-import { questdbTables, type KafkaTopicSpec, type KafkaTopics, type Reading } from '../../core/contracts';
+import { decodedReadingProblem, questdbTables, type KafkaTopicSpec, type KafkaTopics, type Reading } from '../../core/contracts';
 import { MeterflowError, describeError } from '../../core/errors';
 import { createBatchingProducer, createKafkaClient, type FlushOutcome, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
@@ -74,7 +74,12 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
   const store = createStateStore<S>(options.groupId, pool);
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: `meterflow-${processor.name}`, logger: log.child('kafka') });
   await kafka.ensureTopics([options.kafka.topics.readings, ...(options.outputTopic ? [options.outputTopic] : [])]);
-  const writer: IlpWriter = await createIlpWriter(options.questdb.httpUrl);
+  const refusedRows = metrics.counter('rows_refused_total', 'Output rows isolated from their flush and dead-lettered (a value the column cannot hold, or refused by QuestDB), by processor, table and code');
+  const writer: IlpWriter = await createIlpWriter(options.questdb.httpUrl, {
+    service: processor.name,
+    logger: log.child('ilp'),
+    onRefused: (row) => refusedRows.inc({ processor: processor.name, table: row.table, code: row.code }),
+  });
   const producer = createBatchingProducer(await kafka.createProducer(), { maxBatch: 2000, lingerMs: 5, logger: log.child('producer') });
 
   let generation = 0;
@@ -103,9 +108,10 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     const records: { offset: number; reading: Reading }[] = [];
     for (const record of batch.records) {
       try {
-        const reading = JSON.parse(record.value?.toString('utf8') ?? 'null') as Reading | null;
+        const reading = JSON.parse(record.value?.toString('utf8') ?? 'null') as Reading;
         // The bridge validated it; a record written by anything else must not stop the partition.
-        if (!reading || typeof reading.meterId !== 'string' || typeof reading.ts !== 'number' || !Number.isFinite(reading.ts)) throw new Error('not a reading');
+        const wrong = decodedReadingProblem(reading);
+        if (wrong) throw new Error(wrong);
         records.push({ offset: Number(record.offset), reading });
       } catch (error) {
         unreadable.inc({ processor: processor.name });

@@ -1,4 +1,4 @@
-import { createDeadLetter } from '../../../../core/contracts/dead-letter';
+import { createDeadLetter, deadLetterKey, maxDeadLetterBytes } from '../../../../core/contracts/dead-letter';
 
 describe('createDeadLetter', () => {
   it('carries the original bytes as base64 and their length', () => {
@@ -30,5 +30,28 @@ describe('createDeadLetter', () => {
     const letter = createDeadLetter({ reason: 'INVALID_SHAPE', detail: '', mqttTopic: 'gateways/g/readings', receivedAt: 0, bridgeId: 'b', index: 3, payload: Buffer.from('42') });
     expect(letter.index).toBe(3);
     expect(letter.payloadBase64).toBe('NDI=');
+  });
+
+  it('has a size bound by construction, whatever the device sent: the worst case serialises under it and under Kafka\'s 1 MiB', () => {
+    // Every string field at its worst: control characters JSON escapes as \u00XX (6 bytes each), far past every cut.
+    const hostile = '\u0001'.repeat(100_000);
+    const letter = createDeadLetter({ reason: 'INVALID_SHAPE', detail: hostile, mqttTopic: hostile, receivedAt: Number.MAX_SAFE_INTEGER, bridgeId: hostile, index: Number.MAX_SAFE_INTEGER, payload: Buffer.alloc(10 * 1024 * 1024, 0xff) });
+    const bytes = Buffer.byteLength(JSON.stringify(letter));
+    expect(bytes).toBeLessThanOrEqual(maxDeadLetterBytes);
+    expect(maxDeadLetterBytes).toBeLessThan(1024 * 1024);
+    expect(letter.detail.length).toBeLessThanOrEqual(1000);
+    expect(letter.mqttTopic.length).toBeLessThanOrEqual(256);
+  });
+
+  it('cuts a long detail without splitting a surrogate pair, and marks the cut', () => {
+    const letter = createDeadLetter({ reason: 'INVALID_SHAPE', detail: '😀'.repeat(600), mqttTopic: 't', receivedAt: 0, bridgeId: 'b', payload: Buffer.from('x') });
+    expect(letter.detail.endsWith('…')).toBe(true);
+    expect(letter.detail.length).toBeLessThanOrEqual(1000);
+    expect(Buffer.from(letter.detail, 'utf8').toString('utf8')).toBe(letter.detail); // no lone surrogate (it would become U+FFFD)
+  });
+
+  it('keys by meter id, or by the topic cut to 256 characters', () => {
+    expect(deadLetterKey('m-1', 'meters/m-1/readings')).toBe('m-1');
+    expect(deadLetterKey(null, 'x/'.repeat(30_000)).length).toBeLessThanOrEqual(256);
   });
 });

@@ -1,4 +1,5 @@
 import { parseDeviceMessage, type DeviceMessageResult, type ValidationLimits } from '../../../../core/contracts/device-message';
+import { parseReadingRanges } from '../../../../core/contracts/reading-ranges';
 import { rejectionReasons, type RejectionReason } from '../../../../core/contracts/rejection';
 
 // 2024-06-15T12:00:00Z, worked by hand: 19889 days since 1970-01-01 (54 years incl. 13 leap
@@ -217,9 +218,40 @@ describe('parseDeviceMessage: one rejection reason at a time', () => {
     expect(bad.topicMeterId).toBe('m-1');
   });
 
+  it('a value or register outside its kind\'s plausible range is refused, naming the field; the bounds are configurable', () => {
+    expectRejected(parse(readingTopic, { kind: 'water', ts: receivedAt, value: -3 }), 'VALUE_OUT_OF_RANGE', '"value"', 'water');
+    expectRejected(parse(readingTopic, { kind: 'water', ts: receivedAt, register: 1e25 }), 'VALUE_OUT_OF_RANGE', '"register"');
+    expectRejected(parse(readingTopic, { kind: 'electricity', ts: receivedAt, register: 1e300 }), 'VALUE_OUT_OF_RANGE', '"register"');
+    expectRejected(parse(readingTopic, { kind: 'temperature', ts: receivedAt, value: 5000 }), 'VALUE_OUT_OF_RANGE', '"value"');
+    // Electricity may be negative (export to the grid).
+    expect(parse(readingTopic, { kind: 'electricity', ts: receivedAt, value: -2.5 }).rejections).toEqual([]);
+    const strict: ValidationLimits = { ...limits, ranges: parseReadingRanges('{"water":{"value":[0,100]}}') };
+    expectRejected(parse(readingTopic, { kind: 'water', ts: receivedAt, value: 101 }, receivedAt, strict), 'VALUE_OUT_OF_RANGE', '[0, 100]');
+    expect(parse(readingTopic, { kind: 'water', ts: receivedAt, value: 100 }, receivedAt, strict).rejections).toEqual([]);
+    expectRejected(parse(statsTopic, { kind: 'temperature', from: receivedAt - hour, to: receivedAt, count: 5, min: -500, max: 3, mean: 1 }), 'VALUE_OUT_OF_RANGE', '"min"/"max"');
+  });
+
+  it('integers a QuestDB LONG cannot hold exactly are refused (zod\'s .int() alone accepts 1e21)', () => {
+    expectRejected(parse(readingTopic, { kind: 'water', ts: receivedAt, value: 1, seq: 1e21 }), 'INVALID_SHAPE', 'seq');
+    expectRejected(parse(readingTopic, { kind: 'water', ts: 1.5e12 + 0.5, value: 1 }), 'INVALID_SHAPE', 'ts');
+    expectRejected(parse(statsTopic, { kind: 'temperature', from: receivedAt - hour, to: receivedAt, count: 1e21, min: 1, max: 3, mean: 2 }), 'INVALID_SHAPE', 'count');
+  });
+
+  it('hundreds of long unknown keys make a short detail: a few names, cut, and how many more', () => {
+    const body: Record<string, unknown> = { kind: 'water', ts: receivedAt, value: 1 };
+    for (let i = 0; i < 500; i += 1) body[`${'k'.repeat(1500)}${i}`] = i;
+    const result = parse(readingTopic, body, receivedAt, { ...limits, maxPayloadBytes: 1_000_000 });
+    expectRejected(result, 'INVALID_SHAPE', 'unknown field(s)', 'and 495 more');
+    expect(result.rejections[0]!.detail.length).toBeLessThan(400);
+  });
+
   it('every reason in rejection.ts is reachable (covered above), and no other reason exists', () => {
     expect(Object.keys(rejectionReasons).sort()).toEqual(
       [
+        'VALUE_OUT_OF_RANGE',
+        'RATE_LIMITED',
+        'KAFKA_REFUSED',
+        'QUESTDB_REFUSED',
         'BATCH_TOO_LARGE',
         'FORBIDDEN_KEY',
         'INVALID_METER_ID',

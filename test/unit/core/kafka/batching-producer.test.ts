@@ -126,7 +126,7 @@ describe('createBatchingProducer', () => {
   it('one sendBatch at a time also under sustained load with a real async producer', async () => {
     const raw = new AutoProducer();
     const producer = createBatchingProducer(raw, options({ maxBatch: 7, lingerMs: 1 }));
-    const sends: Promise<void>[] = [];
+    const sends: Promise<unknown>[] = [];
     for (let wave = 0; wave < 20; wave += 1) {
       for (let i = 0; i < 13; i += 1) sends.push(producer.send(record(wave * 13 + i)));
       await new Promise((r) => setImmediate(r));
@@ -367,5 +367,56 @@ describe('createBatchingProducer with large records', () => {
     expect(accepted.flatMap(ids)).toEqual(range(8));
     expect(raw.requests[0]).toHaveLength(8); // first refused whole, then halves
     expect(acked.sort((a, b) => a - b)).toEqual(range(8));
+  });
+});
+
+describe('createBatchingProducer with a record Kafka can never take', () => {
+  const sized = (i: number, bytes: number): OutgoingRecord => ({ topic: 't', key: `k${i}`, value: JSON.stringify({ i, pad: 'x'.repeat(bytes) }) });
+
+  it('sends the replacement onRejected gives in its place, and the records behind it go on', async () => {
+    const raw = new SizeLimitedProducer(2000);
+    const rejected: string[] = [];
+    const producer = createBatchingProducer(raw, {
+      ...options({ maxBatch: 100, maxBatchBytes: Number.MAX_SAFE_INTEGER, lingerMs: 5 }),
+      onRejected: (r) => {
+        rejected.push(r.key);
+        return { topic: 'dead', key: r.key, value: JSON.stringify({ refused: r.key }) };
+      },
+    });
+    const outcomes = await Promise.all([sized(0, 100), sized(1, 50_000), sized(2, 100)].map((r) => producer.send(r)));
+    expect(outcomes).toEqual(['sent', 'replaced', 'sent']);
+    expect(rejected).toEqual(['k1']);
+    const lastRequests = raw.requests.slice(-3).flat();
+    expect(lastRequests.map((r) => r.topic)).toContain('dead');
+    // Per-key order held: record 2 went only after record 1's replacement.
+    const sentOk = raw.requests.filter((req) => req.reduce((s, x) => s + String(x.value).length, 0) <= 2000).flat();
+    expect(sentOk.map((r) => r.key)).toEqual(['k0', 'k1', 'k2']);
+  });
+
+  it('drops (and reports) a record whose replacement is refused too, instead of retrying it forever', async () => {
+    const raw = new SizeLimitedProducer(2000);
+    const dropped: string[] = [];
+    const producer = createBatchingProducer(raw, {
+      ...options({ maxBatch: 1, lingerMs: 0 }),
+      onRejected: (r) => ({ ...r, topic: 'dead' }), // as large as the original: refused again
+      onDropped: (r) => dropped.push(r.key),
+    });
+    const outcomes = await Promise.all([sized(0, 10_000), sized(1, 10)].map((r) => producer.send(r)));
+    expect(outcomes).toEqual(['dropped', 'sent']);
+    expect(dropped).toEqual(['k0']);
+    expect(raw.requests).toHaveLength(3); // original, replacement, then the next record
+  });
+
+  it('reports the age of the oldest unacknowledged record while a request is stuck', async () => {
+    let release: () => void = () => {};
+    const stuck: RawProducer = { sendBatch: () => new Promise<void>((r) => (release = r)), disconnect: async () => {} };
+    const producer = createBatchingProducer(stuck, options({ maxBatch: 1, lingerMs: 0 }));
+    expect(producer.oldestPendingMs()).toBe(0);
+    const sent = producer.send(record(1));
+    await new Promise((r) => setTimeout(r, 60));
+    expect(producer.oldestPendingMs()).toBeGreaterThanOrEqual(50);
+    release();
+    await sent;
+    expect(producer.oldestPendingMs()).toBe(0);
   });
 });
