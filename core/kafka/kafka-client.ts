@@ -109,14 +109,29 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
       // sendBatch at a time and batch themselves.
       // Unlimited retries keep the idempotent sequence numbers (so Kafka drops resent duplicates);
       // non-retriable errors still fail at once and reach the caller's own retry loop.
-      const producer: Producer = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5000 },
-      });
+      const newProducer = (): Producer =>
+        kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+          createPartitioner: Partitioners.DefaultPartitioner,
+          retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5000 },
+        });
+      let producer = newProducer();
       await connectOrFail(producer.connect(), options.brokers);
+      /**
+       * After the broker refuses a request, kafkajs's idempotent producer and the broker disagree
+       * on the partition's sequence number, and every later request to that partition fails
+       * with OUT_OF_ORDER_SEQUENCE_NUMBER, forever (seen here: one oversize dead letter stopped
+       * a bridge). A fresh producer gets a new producer id and starts its sequences at zero;
+       * nothing is doubled, since the refused request was not written.
+       */
+      const renew = async () => {
+        const old = producer;
+        producer = newProducer();
+        await old.disconnect().catch(() => undefined);
+        await producer.connect();
+      };
       return {
         async sendBatch(records) {
           const byTopic = new Map<string, { key: string; value: string | Buffer; headers?: Record<string, string> }[]>();
@@ -128,7 +143,16 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
           try {
             await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
           } catch (error) {
-            throw asRecordRejection(error) ?? error;
+            const rejection = asRecordRejection(error);
+            const type = protocolErrorType(error);
+            if (rejection || (type && sequenceErrors.has(type))) {
+              await renew().catch((renewError: unknown) => log.warn('could not renew the Kafka producer; retrying later', { error: (renewError as Error).message }));
+            }
+            if (rejection) throw rejection;
+            if (type && sequenceErrors.has(type)) {
+              throw new MeterflowError('KAFKA_UNAVAILABLE', `Kafka lost track of the producer's sequence (${type}); retrying with a new producer`, { retriable: true, cause: error });
+            }
+            throw error;
           }
         },
         disconnect: () => producer.disconnect(),
@@ -310,12 +334,19 @@ async function connectOrFail(connecting: Promise<void>, brokers: string[]): Prom
 /** Protocol errors that retrying the same request can never cure. */
 const recordRejections = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE']);
 
-function asRecordRejection(error: unknown): MeterflowError | null {
-  // kafkajs's retrier wraps the protocol error (which carries `type`) in a KafkaJSNonRetriableError: look down the causes.
-  let type: string | undefined;
-  for (let e = error as { type?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5 && !type; e = e.cause as typeof e, depth += 1) {
-    if (typeof e.type === 'string' && recordRejections.has(e.type)) type = e.type;
+/** Errors after which the producer's idempotence state is out of step with the broker's. */
+const sequenceErrors = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'DUPLICATE_SEQUENCE_NUMBER']);
+
+/** The Kafka protocol error type, looked for down the causes: kafkajs's retrier wraps it in a KafkaJSNonRetriableError. */
+function protocolErrorType(error: unknown): string | undefined {
+  for (let e = error as { type?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth += 1) {
+    if (typeof e.type === 'string') return e.type;
   }
-  if (!type) return null;
+  return undefined;
+}
+
+function asRecordRejection(error: unknown): MeterflowError | null {
+  const type = protocolErrorType(error);
+  if (!type || !recordRejections.has(type)) return null;
   return new MeterflowError('KAFKA_RECORD_REJECTED', `Kafka refused the records: ${type}`, { retriable: false, cause: error });
 }
