@@ -19,7 +19,8 @@ describe('Kafka unavailable for 30 s during a run', () => {
   let kafkaDown = false;
 
   beforeAll(async () => {
-    pipeline = createTestPipeline();
+    // /health turns 503 after 3 s of records held back: the outage must show there.
+    pipeline = createTestPipeline({ MF_BRIDGE_STUCK_AFTER_MS: '3000' });
     await pipeline.startSink();
     await pipeline.startBridge();
   });
@@ -34,6 +35,11 @@ describe('Kafka unavailable for 30 s during a run', () => {
     const heldBack = () => metricValue(bridge.metrics.render(), 'meterflow_bridge_messages_in_flight');
     const samples: { at: number; held: number }[] = [];
     const sampler = setInterval(() => samples.push({ at: Date.now(), held: heldBack() }), 200);
+    const healthSamples: { at: number; status: number }[] = [];
+    const healthSampler = setInterval(() => {
+      const at = Date.now();
+      void fetch(`http://127.0.0.1:${bridge.httpPort}/health`).then((res) => healthSamples.push({ at, status: res.status }), () => undefined);
+    }, 500);
 
     const fleet = await runFleet({
       mqtt: fleetMqtt(pipeline),
@@ -67,12 +73,18 @@ describe('Kafka unavailable for 30 s during a run', () => {
 
       // The held-back figure rose while Kafka was away (up to the MQTT receive maximum) and fell to 0.
       await waitFor('nothing held back', async () => heldBack(), (n) => n === 0, 30_000);
+      // The bridge said it was stuck while Kafka was away, and healthy again once it drained.
+      const healthDuring = healthSamples.filter((h) => h.at > downAt + 10_000 && h.at < upAt).map((h) => h.status);
+      expect(healthDuring.length).toBeGreaterThan(10);
+      expect(healthDuring.every((status) => status === 503)).toBe(true);
+      expect((await fetch(`http://127.0.0.1:${bridge.httpPort}/health`)).status).toBe(200);
       const during = samples.filter((s) => s.at > downAt + 2_000 && s.at < upAt).map((s) => s.held);
       expect(Math.max(...during)).toBeGreaterThan(0);
       expect(Math.max(...during)).toBeLessThanOrEqual(pipeline.config.int('MF_BRIDGE_RECEIVE_MAXIMUM'));
       expect(metricValue(bridge.metrics.render(), 'meterflow_bridge_records_produced_total', 'topic="readings"')).toBeGreaterThanOrEqual(total);
     } finally {
       clearInterval(sampler);
+      clearInterval(healthSampler);
     }
   }, 300_000);
 });
