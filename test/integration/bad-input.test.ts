@@ -56,6 +56,10 @@ describe('bad device input', () => {
       { topic: mqttTopics.reading(id(1)), payload: JSON.stringify({ kind: 'water', ts: Math.floor(now / 1000), value: 1 }), reason: 'TIMESTAMP_OUT_OF_RANGE' },
       { topic: mqttTopics.reading(id(1)), payload: Buffer.alloc(1_100_000, 0x20), reason: 'PAYLOAD_TOO_LARGE' },
       { topic: mqttTopics.reading(id(1)), payload: `{"kind":"water","ts":${now},"value":1,"__proto__":{"admin":true}}`, reason: 'FORBIDDEN_KEY' },
+      // Issue #10: values no meter of the kind can report, and a LONG QuestDB cannot store.
+      { topic: mqttTopics.reading(id(1)), payload: JSON.stringify({ kind: 'water', ts: now, value: -40 }), reason: 'VALUE_OUT_OF_RANGE' },
+      { topic: mqttTopics.reading(id(1)), payload: JSON.stringify({ kind: 'water', ts: now, register: 1e25 }), reason: 'VALUE_OUT_OF_RANGE' },
+      { topic: mqttTopics.reading(id(1)), payload: JSON.stringify({ kind: 'water', ts: now, value: 1, seq: 1e21 }), reason: 'INVALID_SHAPE' },
       { topic: mqttTopics.reading(id(1)), payload: `{"kind":"water","ts":${now},"value":1,"constructor":{"prototype":{"x":1}}}`, reason: 'FORBIDDEN_KEY' },
     ];
     // Interleave: good, bad, good, bad, ... then the rest of the good ones.

@@ -134,3 +134,43 @@ describe('a number QuestDB cannot store, written to the readings topic by someth
     expect((await health(pipeline.sink!.httpPort)).status).toBe(200);
   }, 120_000);
 });
+
+describe('a meter flooding the bridge, with MF_BRIDGE_METER_RATE_LIMIT set', () => {
+  let pipeline: TestPipeline;
+  let fleet: MqttClient;
+
+  beforeAll(async () => {
+    pipeline = createTestPipeline({ MF_BRIDGE_METER_RATE_LIMIT: '5', MF_BRIDGE_METER_BURST: '10' });
+    await pipeline.startSink();
+    await pipeline.startBridge();
+    fleet = await connectMqtt({ ...fleetMqtt(pipeline), clientId: `${pipeline.runId}-fleet`, clean: true });
+  });
+
+  afterAll(async () => {
+    await fleet?.endAsync();
+    await pipeline?.stopAll();
+  });
+
+  it('spends only its own budget: the excess is dead-lettered as RATE_LIMITED, honest meters lose nothing, nothing vanishes', async () => {
+    const now = Date.now() - 600_000;
+    const flooder = `${pipeline.runId}-flood`;
+    const started = Date.now();
+    const floods = Array.from({ length: 200 }, (_, k) => fleet.publishAsync(mqttTopics.reading(flooder), JSON.stringify({ kind: 'water', ts: now + k * 1000, value: 1 }), { qos: 1 }));
+    for (let m = 0; m < 10; m += 1) {
+      for (let k = 0; k < 5; k += 1) await fleet.publishAsync(mqttTopics.reading(`${pipeline.runId}-h${m}`), JSON.stringify({ kind: 'water', ts: now + k * 1000, value: k }), { qos: 1 });
+    }
+    await Promise.all(floods);
+    const elapsedS = (Date.now() - started) / 1000;
+
+    const honest = async () => (await pipeline.questdb.query<{ n: string }>(`SELECT count() n FROM readings WHERE ${meterIdLike}`, [`${pipeline.runId}-h%`])).rows[0]!.n;
+    await waitFor('all 50 honest readings', honest, (n) => n === '50', 60_000, 500);
+    const flooded = async () => Number((await pipeline.questdb.query<{ n: string }>(`SELECT count() n FROM readings WHERE meter_id = $1`, [flooder])).rows[0]!.n);
+    const limited = async () => Number((await pipeline.questdb.query<{ n: string }>(`SELECT count() n FROM dead_letters WHERE bridge_id = $1 AND reason = 'RATE_LIMITED'`, [`${pipeline.runId}-bridge`])).rows[0]!.n);
+    // Every flood message is accounted for: stored, or dead-lettered with its reason.
+    await waitFor('flood fully accounted', async () => (await flooded()) + (await limited()), (n) => n === 200, 60_000, 500);
+    const passed = await flooded();
+    expect(passed).toBeGreaterThanOrEqual(10); // the burst
+    expect(passed).toBeLessThanOrEqual(10 + Math.ceil(5 * elapsedS) + 1);
+    expect(metricValue(pipeline.bridge!.metrics.render(), 'meterflow_bridge_messages_rate_limited_total')).toBe(200 - passed);
+  }, 120_000);
+});
