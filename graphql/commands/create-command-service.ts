@@ -88,7 +88,11 @@ export async function createCommandService(options: CommandServiceOptions): Prom
   const unsubscribeCommands = options.live.onCommand((command) => remember(commandRecordOf(command)));
   /** Device answers waiting for their DELIVERED event (see below), by command id. */
   const held = new Map<string, { event: CommandEvent; timer: NodeJS.Timeout }>();
-  const apply = (event: CommandEvent) => changed(recent.addEvent(event.commandId, event.meterId, { state: event.state, source: event.source, at: event.at, reason: event.reason ?? null }));
+  const apply = (event: CommandEvent) => {
+    // Unknown ids and other meters' commands come back undefined: nothing to publish.
+    const entry = recent.addEvent(event.commandId, event.meterId, { state: event.state, source: event.source, at: event.at, reason: event.reason ?? null });
+    if (entry) changed(entry);
+  };
   const release = (commandId: string) => {
     const h = held.get(commandId);
     if (!h) return;
@@ -101,7 +105,7 @@ export async function createCommandService(options: CommandServiceOptions): Prom
     // path) can reach Kafka first. An answer implies delivery: hold it briefly for the DELIVERED
     // event so waiters and subscribers see the steps in causal order.
     const entry = recent.get(event.commandId);
-    if (event.source === 'device' && entry?.record && !entry.events.some((e) => e.state === 'delivered') && !held.has(event.commandId)) {
+    if (event.source === 'device' && entry && entry.meterId === event.meterId && !entry.events.some((e) => e.state === 'delivered') && !held.has(event.commandId)) {
       held.set(event.commandId, { event, timer: setTimeout(() => release(event.commandId), reorderWindowMs) });
       return;
     }
