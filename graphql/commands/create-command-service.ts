@@ -8,6 +8,7 @@ import type { LiveFeed } from '../live/live-feed';
 import { createSubscriberQueue, type SubscriberQueue } from '../live/subscriber-queue';
 import { buildCommand, commandRecordOf, type CommandRecord } from './command-record';
 import type { CommandService, CommandView, MeterStatusView } from './command-service';
+import { createCommandSequence } from './command-sequence';
 import { createCommandStore } from './command-store';
 import { deriveCommandView, isFinal, type CommandEventLike } from './command-view';
 import { meterStatusOf, type AppliedSwitch } from './meter-status';
@@ -48,6 +49,7 @@ export async function createCommandService(options: CommandServiceOptions): Prom
   const { topics } = options.kafka;
   const recent = createRecentCommands(options.recentLimit ?? 10_000);
   const store = createCommandStore(options.questdb);
+  const sequence = createCommandSequence(now);
 
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-graphql-commands', logger: log.child('kafka') });
   await kafka.ensureTopics([topics.commands, topics.commandAcks]);
@@ -164,7 +166,7 @@ export async function createCommandService(options: CommandServiceOptions): Prom
         // The same id again (an idempotent retry): the command exists, do not send it twice.
         const existing = await get(input.commandId);
         if (existing) return existing;
-        const command = buildCommand(input, now());
+        const command = buildCommand(input, now(), sequence.next());
         await send(JSON.stringify(command), command.meterId);
         remember(commandRecordOf(command));
         log.info('command issued', { commandId: command.commandId, meterId: command.meterId, type: command.type, issuedBy: command.issuedBy });
