@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { commandSchema, mqttTopics, secondsUntilExpiry, type CommandEvent, type KafkaTopics } from '../core/contracts';
+import { commandSchema, commandSeqOf, mqttTopics, secondsUntilExpiry, type CommandEvent, type KafkaTopics } from '../core/contracts';
 import { createDeadLetter } from '../core/contracts';
 import type { BatchingProducer, KafkaClient, RawConsumer } from '../core/kafka';
 import type { Logger } from '../core/logger';
@@ -22,11 +22,12 @@ export interface CommandRelayOptions {
 }
 
 /**
- * Kafka commands → `meters/{id}/commands`, signed for the meter. The sequence number is the
- * command's Kafka offset: one meter's commands share a partition, so it only grows, and a
- * redelivery after a crash carries the same number, which the device recognises as the
- * command it already answered. Offsets are committed only after the broker took the
- * publish (QoS 1) and the 'delivered' event is in Kafka.
+ * Kafka commands → `meters/{id}/commands`, signed for the meter. The sequence number comes from
+ * the command record (assigned at issue time, commandSeqOf), not from the Kafka offset: offsets
+ * start again at 0 when the topic is recreated, repartitioned or re-prefixed, and the meter would
+ * refuse every later command as a replay. A redelivery after a crash carries the same number,
+ * which the device recognises as the command it already answered. Offsets are committed only
+ * after the broker took the publish (QoS 1) and the 'delivered' event is in Kafka.
  */
 export async function startCommandRelay(options: CommandRelayOptions): Promise<RawConsumer> {
   const { topics, producer, mqtt, metrics, logger: log } = options;
@@ -65,7 +66,7 @@ export async function startCommandRelay(options: CommandRelayOptions): Promise<R
             return;
           }
           const command = parsed.data;
-          const seq = Number(record.offset);
+          const seq = commandSeqOf(command);
           const ttl = secondsUntilExpiry(command, now());
           if (ttl <= 0) {
             relayed.inc({ outcome: 'expired' });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { idPattern, maxIdLength } from './reading';
 import { parseEventTime } from './timestamp';
@@ -27,11 +28,37 @@ export const commandSchema = z
     issuedAt: instant,
     expiresAt: instant,
     issuedBy: z.string().max(64).optional(),
+    /**
+     * The replay counter the meter checks (it refuses a seq at or below the last it accepted),
+     * assigned once at issue time (see commandSeqOf) and carried in the record, so a redelivery
+     * keeps it and recreating, repartitioning or re-prefixing the topic cannot send it back.
+     */
+    seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict()
-  .refine((c) => parseEventTime(c.expiresAt)! > parseEventTime(c.issuedAt)!, { message: 'must be after issuedAt', path: ['expiresAt'] });
+  .refine((c) => parseEventTime(c.expiresAt)! > parseEventTime(c.issuedAt)!, { message: 'must be after issuedAt', path: ['expiresAt'] })
+  // A seq beyond the command's own expiry would spend the meter's counter into the future, and
+  // every genuine command after it would be refused as a replay until the clock caught up.
+  .refine((c) => c.seq === undefined || c.seq < (parseEventTime(c.expiresAt)! + 1) * seqPerMs, { message: 'must be below expiresAt in epoch ms × 1000', path: ['seq'] });
 
 export type Command = z.infer<typeof commandSchema>;
+
+/** Sequence numbers per millisecond: seq = epoch ms × seqPerMs + a sub-millisecond part (safe integers until the year 2255). */
+export const seqPerMs = 1000;
+
+/**
+ * The seq a command is signed with: the one assigned at issue time, or, for a record without one
+ * (written before seq existed, or by a tool), one derived from the record itself: issuedAt in
+ * ms × 1000 plus a hash of the id. Either way it is a function of the record, so a redelivery
+ * carries the same number and the device recognises the command it answered; and it follows
+ * issue time, not the Kafka offset, so a new topic (recreated, repartitioned, re-prefixed) does
+ * not start it again from 0.
+ */
+export function commandSeqOf(command: Pick<Command, 'seq' | 'issuedAt' | 'commandId'>): number {
+  if (command.seq !== undefined) return command.seq;
+  const subMs = createHash('sha256').update(command.commandId).digest().readUInt16BE(0) % seqPerMs;
+  return parseEventTime(command.issuedAt)! * seqPerMs + subMs;
+}
 
 /** Why a device refused a command (it says so in its ack), or why the bridge did not deliver it. */
 export const commandRejectionReasons = {

@@ -238,7 +238,8 @@ export const questdbTables = {
   },
   payments: {
     name: 'payments',
-    description: 'Payments recorded against invoices through the API. Key: (ts = recorded at, payment_id).',
+    description:
+      'Payments recorded against invoices through the API. Key: (ts = the invoice\'s period start, payment_id = hash(invoice, reference)): both derive from the request, not the clock, so two API replicas recording the same payment write the same key and DEDUP keeps one row; recorded_at is the wall-clock time.',
     ddl: `CREATE TABLE IF NOT EXISTS payments (
   ts TIMESTAMP,
   payment_id SYMBOL CAPACITY 65536 NOCACHE,
@@ -247,7 +248,8 @@ export const questdbTables = {
   amount_cents LONG,
   currency SYMBOL CAPACITY 8 CACHE,
   reference VARCHAR,
-  recorded_by VARCHAR
+  recorded_by VARCHAR,
+  recorded_at TIMESTAMP
 ) TIMESTAMP(ts) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(ts, payment_id)`,
   },
   auditLog: {

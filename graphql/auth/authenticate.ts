@@ -40,6 +40,7 @@ export async function createAuthenticator(options: AuthOptions & { production: b
     audience: options.jwtAudience,
     roleClaim: options.roleClaim,
     customerClaim: options.customerClaim,
+    production: options.production,
   }) : null;
   log.debug('authentication configured', { apiKeys: keys.names().length, hs256: Boolean(options.jwtSecret), jwks: Boolean(options.jwksUrl) });
 

@@ -21,6 +21,8 @@ export interface JwtOptions {
   clockToleranceS?: number;
   /** How long one JWKS fetch may take. */
   jwksTimeoutMs?: number;
+  /** Production: issuer and audience must be set (a token for another service must not log in here). @default false */
+  production?: boolean;
 }
 
 /** Verifies a bearer JWT and maps its claims to a principal; throws UNAUTHENTICATED with a reason. */
@@ -36,6 +38,12 @@ const defaultClockToleranceS = 30;
 export function createJwtVerifier(options: JwtOptions): JwtVerifier {
   if (options.secret && options.secret.length < minJwtSecretLength) {
     throw new MeterflowError('CONFIG_INVALID', `MF_GRAPHQL_JWT_SECRET: must be at least ${minJwtSecretLength} characters (256 bits for HS256)`);
+  }
+  if (options.production) {
+    // Without iss/aud checks any token the identity provider signs for any application (same
+    // keys, same tenant) would be accepted here.
+    if (!options.issuer) throw new MeterflowError('CONFIG_INVALID', 'MF_GRAPHQL_JWT_ISSUER: required in production when JWTs are accepted (the iss every token must carry)');
+    if (!options.audience) throw new MeterflowError('CONFIG_INVALID', 'MF_GRAPHQL_JWT_AUDIENCE: required in production when JWTs are accepted (the aud every token must carry)');
   }
   if (!options.roleClaim) throw new MeterflowError('CONFIG_INVALID', 'MF_GRAPHQL_JWT_ROLE_CLAIM: must not be empty');
   if (!options.customerClaim) throw new MeterflowError('CONFIG_INVALID', 'MF_GRAPHQL_JWT_CUSTOMER_CLAIM: must not be empty');
@@ -56,6 +64,8 @@ export function createJwtVerifier(options: JwtOptions): JwtVerifier {
     issuer: options.issuer || undefined,
     audience: options.audience || undefined,
     clockTolerance: options.clockToleranceS ?? defaultClockToleranceS,
+    // A token without exp would be valid forever: a leaked one could never be contained.
+    requiredClaims: ['exp'],
   };
 
   return {
@@ -89,6 +99,7 @@ function verificationError(error: unknown): GraphQLError {
   if (error instanceof errors.JWTExpired) return unauthenticated('expired', 'the JWT has expired');
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'nbf') return unauthenticated('not-yet-valid', 'the JWT is not valid yet (nbf)');
+    if (error.claim === 'exp' && error.reason === 'missing') return unauthenticated('no-expiry', 'the JWT has no exp claim; tokens must expire');
     return unauthenticated('bad-claims', `the JWT claim ${error.claim} is not accepted`);
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated('bad-signature', 'the JWT signature does not verify');
@@ -108,10 +119,13 @@ function principalFromClaims(payload: JWTPayload, options: JwtOptions): Principa
   if (typeof role !== 'string' || !roles.includes(role as Role)) {
     throw unauthenticated('bad-claims', `the JWT claim ${options.roleClaim} must be one of ${roles.join(', ')}`);
   }
-  if (role !== 'customer') return { subject: payload.sub, role: role as Role, customerId: null, via: 'jwt' };
+  // exp is required (verify), kept so that long-lived connections (graphql-ws) end with the token.
+  const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+  const expiry = expiresAt === undefined ? {} : { expiresAt };
+  if (role !== 'customer') return { subject: payload.sub, role: role as Role, customerId: null, via: 'jwt', ...expiry };
   const customerId = payload[options.customerClaim];
   if (typeof customerId !== 'string' || customerId.length === 0 || customerId.length > maxIdLength || !idPattern.test(customerId)) {
     throw unauthenticated('bad-claims', `role customer requires the JWT claim ${options.customerClaim} (a customer id)`);
   }
-  return { subject: payload.sub, role: 'customer', customerId, via: 'jwt' };
+  return { subject: payload.sub, role: 'customer', customerId, via: 'jwt', ...expiry };
 }

@@ -10,6 +10,8 @@ export interface Principal {
   /** Customers see only meters whose registry record carries this customer id. */
   customerId: string | null;
   via: 'api-key' | 'jwt' | 'system';
+  /** Epoch ms after which the credential is no longer valid (a JWT's exp); absent: no expiry (API keys). */
+  expiresAt?: number;
 }
 
 /** The auto-block policies act as this principal (audited as such). */

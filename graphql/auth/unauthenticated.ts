@@ -13,6 +13,7 @@ export const unauthenticatedReasons = {
   'unknown-key': 'The JWKS has no key matching the JWT header (kid/alg)',
   expired: 'The JWT exp is past (beyond the clock tolerance)',
   'not-yet-valid': 'The JWT nbf is in the future (beyond the clock tolerance)',
+  'no-expiry': 'The JWT has no exp claim (tokens that never expire are refused)',
   'bad-claims': 'iss/aud do not match, sub is missing, the role claim is missing or not a role, or a customer has no customer id',
 } as const;
 export type UnauthenticatedReason = keyof typeof unauthenticatedReasons;

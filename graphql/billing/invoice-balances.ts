@@ -13,9 +13,12 @@ export interface InvoiceBalance {
   balanceCents: number;
   /** Local date (YYYY-MM-DD) as billed. */
   dueDate: string | null;
+  /** The invoice row's designated timestamp (period start): fixed per invoice, the payments' ts. */
+  periodStart: Date;
 }
 
 interface Row {
+  ts: Date;
   invoice_id: string;
   meter_id: string;
   status: string;
@@ -32,17 +35,23 @@ const payable = `status IN ('final', 'adjusted')`;
  * provisional) left-joined with the sum of payments, payments this process just wrote counted
  * from memory instead (pending-payments.ts).
  */
-export async function invoiceBalances(questdb: QuestdbPool, where: { invoiceId?: string; meterId?: string; dueBefore?: string }): Promise<InvoiceBalance[]> {
-  const pending = pendingPayments();
+export async function invoiceBalances(
+  questdb: QuestdbPool,
+  where: { invoiceId?: string; meterId?: string; dueBefore?: string },
+  /** A payment left out of the sums: one about to be (re)written, which replaces rather than adds to its stored copy. */
+  exceptPaymentId?: string,
+): Promise<InvoiceBalance[]> {
+  const pending = pendingPayments().filter((p) => p.paymentId !== exceptPaymentId);
   const params: unknown[] = [];
   const filters: string[] = [];
   if (where.invoiceId !== undefined) filters.push(`i.invoice_id = $${params.push(where.invoiceId)}`);
   if (where.meterId !== undefined) filters.push(`i.meter_id = $${params.push(where.meterId)}`);
   if (where.dueBefore !== undefined) filters.push(`i.due_date < $${params.push(where.dueBefore)}`);
   const filter = filters.join(' AND ') || 'true';
-  const exclude = pending.length > 0 ? `WHERE payment_id NOT IN (${pending.map((p) => `$${params.push(p.paymentId)}`).join(', ')})` : '';
+  const excluded = [...pending.map((p) => p.paymentId), ...(exceptPaymentId === undefined ? [] : [exceptPaymentId])];
+  const exclude = excluded.length > 0 ? `WHERE payment_id NOT IN (${excluded.map((id) => `$${params.push(id)}`).join(', ')})` : '';
   const { rows } = await questdb.query<Row>(
-    `SELECT i.invoice_id, i.meter_id, i.status, i.currency, i.total_cents, i.due_date, p.paid
+    `SELECT i.ts, i.invoice_id, i.meter_id, i.status, i.currency, i.total_cents, i.due_date, p.paid
        FROM invoices i
        LEFT JOIN (SELECT invoice_id, sum(amount_cents) paid FROM payments ${exclude} GROUP BY invoice_id) p ON i.invoice_id = p.invoice_id
       WHERE ${filter} AND i.${payable}`,
@@ -60,6 +69,7 @@ export async function invoiceBalances(questdb: QuestdbPool, where: { invoiceId?:
       paidCents,
       balanceCents: totalCents - paidCents,
       dueDate: row.due_date,
+      periodStart: row.ts,
     };
   });
 }

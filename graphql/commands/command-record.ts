@@ -21,7 +21,8 @@ export const maxNoteLength = 500;
 const maxIssuedByLength = 64;
 
 /** The command as it goes on the commands topic; reason and note travel in params. Throws if the contract refuses it. */
-export function buildCommand(input: IssueCommandInput, now: number): Command {
+/** `seq`: the replay counter the meter checks (command-sequence.ts); absent, the relay derives one from the record. */
+export function buildCommand(input: IssueCommandInput, now: number, seq?: number): Command {
   const params: Record<string, string> = {};
   if (input.reason !== null) params.reason = input.reason;
   if (input.note !== null) params.note = input.note;
@@ -33,6 +34,7 @@ export function buildCommand(input: IssueCommandInput, now: number): Command {
     issuedAt: new Date(now).toISOString(),
     expiresAt: new Date(now + input.ttlS * 1000).toISOString(),
     issuedBy: input.issuedBy.slice(0, maxIssuedByLength),
+    ...(seq !== undefined ? { seq } : {}),
   });
 }
 

@@ -8,6 +8,7 @@ import type { LiveFeed } from '../live/live-feed';
 import { createSubscriberQueue, type SubscriberQueue } from '../live/subscriber-queue';
 import { buildCommand, commandRecordOf, type CommandRecord } from './command-record';
 import type { CommandService, CommandView, MeterStatusView } from './command-service';
+import { createCommandSequence } from './command-sequence';
 import { createCommandStore } from './command-store';
 import { deriveCommandView, isFinal, type CommandEventLike } from './command-view';
 import { meterStatusOf, type AppliedSwitch } from './meter-status';
@@ -48,6 +49,7 @@ export async function createCommandService(options: CommandServiceOptions): Prom
   const { topics } = options.kafka;
   const recent = createRecentCommands(options.recentLimit ?? 10_000);
   const store = createCommandStore(options.questdb);
+  const sequence = createCommandSequence(now);
 
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-graphql-commands', logger: log.child('kafka') });
   await kafka.ensureTopics([topics.commands, topics.commandAcks]);
@@ -88,7 +90,11 @@ export async function createCommandService(options: CommandServiceOptions): Prom
   const unsubscribeCommands = options.live.onCommand((command) => remember(commandRecordOf(command)));
   /** Device answers waiting for their DELIVERED event (see below), by command id. */
   const held = new Map<string, { event: CommandEvent; timer: NodeJS.Timeout }>();
-  const apply = (event: CommandEvent) => changed(recent.addEvent(event.commandId, event.meterId, { state: event.state, source: event.source, at: event.at, reason: event.reason ?? null }));
+  const apply = (event: CommandEvent) => {
+    // Unknown ids and other meters' commands come back undefined: nothing to publish.
+    const entry = recent.addEvent(event.commandId, event.meterId, { state: event.state, source: event.source, at: event.at, reason: event.reason ?? null });
+    if (entry) changed(entry);
+  };
   const release = (commandId: string) => {
     const h = held.get(commandId);
     if (!h) return;
@@ -101,7 +107,7 @@ export async function createCommandService(options: CommandServiceOptions): Prom
     // path) can reach Kafka first. An answer implies delivery: hold it briefly for the DELIVERED
     // event so waiters and subscribers see the steps in causal order.
     const entry = recent.get(event.commandId);
-    if (event.source === 'device' && entry?.record && !entry.events.some((e) => e.state === 'delivered') && !held.has(event.commandId)) {
+    if (event.source === 'device' && entry && entry.meterId === event.meterId && !entry.events.some((e) => e.state === 'delivered') && !held.has(event.commandId)) {
       held.set(event.commandId, { event, timer: setTimeout(() => release(event.commandId), reorderWindowMs) });
       return;
     }
@@ -160,7 +166,7 @@ export async function createCommandService(options: CommandServiceOptions): Prom
         // The same id again (an idempotent retry): the command exists, do not send it twice.
         const existing = await get(input.commandId);
         if (existing) return existing;
-        const command = buildCommand(input, now());
+        const command = buildCommand(input, now(), sequence.next());
         await send(JSON.stringify(command), command.meterId);
         remember(commandRecordOf(command));
         log.info('command issued', { commandId: command.commandId, meterId: command.meterId, type: command.type, issuedBy: command.issuedBy });

@@ -8,6 +8,7 @@ import { requireAdmin } from '../auth/authorize';
 import type { GraphqlContext } from '../context';
 import { badInput, conflict } from '../errors';
 import { createIdempotencyCache } from './idempotency-cache';
+import { createKeyedSerializer } from './keyed-serializer';
 import type { MutationSpec, MutationSupport } from './mutation-support';
 
 export interface MutationSupportOptions {
@@ -24,6 +25,7 @@ export async function createMutationSupport(options: MutationSupportOptions): Pr
   const writer = await createIlpWriter(options.questdbHttpUrl);
   const cache = createIdempotencyCache(options.idempotencyTtlS * 1000);
   const log = options.logger;
+  const serializer = createKeyedSerializer();
   // One ILP sender, one writer at a time: a flush must carry only the rows of its own caller.
   let queue: Promise<unknown> = Promise.resolve();
   const write: MutationSupport['write'] = (rows) => {
@@ -70,6 +72,7 @@ export async function createMutationSupport(options: MutationSupportOptions): Pr
 
   return {
     write,
+    exclusive: (key, task) => serializer.run(key, task),
     async run<T>(context: GraphqlContext, spec: MutationSpec<T>, execute: (requestId: string) => Promise<T>): Promise<T> {
       const requestId = randomUUID();
       const anySpec = spec as MutationSpec<unknown>;

@@ -23,5 +23,7 @@ export interface MutationSupport {
   run<T>(context: GraphqlContext, spec: MutationSpec<T>, execute: (requestId: string) => Promise<T>): Promise<T>;
   /** Writes rows to QuestDB and resolves once QuestDB has committed them; calls are serialised. */
   write(rows: (writer: IlpWriter) => Promise<void>): Promise<void>;
+  /** Runs `task` alone among this process's tasks with the same key (check-then-write sections). */
+  exclusive<T>(key: string, task: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }

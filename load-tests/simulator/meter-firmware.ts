@@ -24,7 +24,7 @@ export interface MeterFirmware {
 /**
  * The device side of the command contract, as a real meter's firmware would implement it
  * (docs/contracts.md § Commands). Checks, in order: envelope shape, addressee, signature,
- * sequence (replay), expiry, type and parameters. A redelivery of the command it last
+ * sequence (replay; the seq is time-based, set at issue, see commandSeqOf), expiry, type and parameters. A redelivery of the command it last
  * answered (same id and sequence, e.g. after a bridge restart) gets the same answer again
  * instead of being applied twice or refused as a replay.
  */
@@ -61,6 +61,9 @@ export function createMeterFirmware(options: { meterId: string; commandTopic: st
       const command = parsed.data;
       if (command.meterId !== options.meterId || topic !== options.commandTopic) return reject(command.commandId, 'misaddressed', seq, now);
       if (!signatureMatches(options.signingSecret, topic, { seq, body: envelope.body, sig: envelope.sig })) return reject(command.commandId, 'bad-signature', seq, now);
+      // The seq assigned at issue time travels in the signed body too: an envelope that disagrees
+      // with it was not made by the relay.
+      if (command.seq !== undefined && command.seq !== seq) return reject(command.commandId, 'malformed', seq, now);
       if (lastAnswer && lastAnswer.commandId === command.commandId && lastAnswer.seq === seq) return { ack: lastAnswer.ack, applied: null };
       if (seq <= state.lastSeq) return reject(command.commandId, 'replayed', seq, now);
       // Authentic and new: from here on this sequence number is spent, whatever the outcome.

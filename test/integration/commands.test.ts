@@ -22,7 +22,7 @@ describe('commands to meters', () => {
   const devices: MeterDevice[] = [];
   let masterKey: string;
 
-  const suffixes = ['block', 'a', 'b', 'expiry', 'offline'];
+  const suffixes = ['block', 'a', 'b', 'expiry', 'offline', 'moved'];
   const meter = async (suffix: string) => {
     const meterId = `${pipeline.runId}-${suffix}`;
     // Each meter logs in with its own account, whose ACL lets it read only its own command topic.
@@ -106,7 +106,7 @@ describe('commands to meters', () => {
     await waitForState(block.commandId, 'applied');
     await send(unblock);
     await waitForState(unblock.commandId, 'applied');
-    const [blockWire] = a.received.map((p) => JSON.parse(p.toString()) as SignedCommandEnvelope);
+    const [blockWire, unblockWire] = a.received.map((p) => JSON.parse(p.toString()) as SignedCommandEnvelope);
     const answered = a.acks.length;
 
     // Tampered: the body of a genuine envelope changed, signature kept.
@@ -117,7 +117,7 @@ describe('commands to meters', () => {
     // Expired: correctly signed with a fresh sequence number, but past its expiry.
     const stale = command(a.meterId, 'block', { issuedAt: new Date(Date.now() - 120_000).toISOString(), expiresAt: new Date(Date.now() - 60_000).toISOString() });
     const secretA = deriveMeterSecret(masterKey, a.meterId, 'command-signing');
-    await inject(a.meterId, JSON.stringify(signCommand(secretA, mqttTopics.command(a.meterId), blockWire!.seq + 2000, JSON.stringify(stale))));
+    await inject(a.meterId, JSON.stringify(signCommand(secretA, mqttTopics.command(a.meterId), unblockWire!.seq + 2000, JSON.stringify(stale))));
     // Misaddressed: a genuine command for A copied onto B's topic.
     await inject(b.meterId, JSON.stringify(blockWire));
 
@@ -148,6 +148,42 @@ describe('commands to meters', () => {
     expect(device.firmware.state.blocked).toBe(false);
     const letters = await waitFor('dead letter of the invalid command', async () => deadLetters.values.filter((l) => l.mqttTopic === `kafka:${pipeline.topics.commands.name}`), (l) => l.length === 1, 30_000, 50);
     expect(letters[0]).toMatchObject({ reason: 'MALFORMED_JSON' });
+  });
+
+  // Issue #10 item 14: the replay counter is not the Kafka offset, which starts again at 0 on a
+  // recreated, repartitioned or re-prefixed topic and would make the meter refuse every command.
+  it('a meter keeps accepting commands after the commands topic is replaced (re-prefixed: offsets start again at 0)', async () => {
+    const device = await meter('moved');
+    for (const type of ['block', 'unblock', 'request-reading'] as const) {
+      const c = command(device.meterId, type);
+      await send(c);
+      await waitForState(c.commandId, 'applied');
+    }
+    const before = device.firmware.state.lastSeq;
+    // A second deployment of the same fleet with other topic names, fresh at offset 0.
+    const moved = createTestPipeline();
+    try {
+      await moved.startBridge();
+      const movedProducer = await moved.kafka.createProducer();
+      const movedEvents = await collectTopic<CommandEvent>(moved.kafka, moved.topics.commandAcks.name, `${moved.runId}-events`);
+      try {
+        const block = command(device.meterId, 'block');
+        await movedProducer.sendBatch([{ topic: moved.topics.commands.name, key: device.meterId, value: JSON.stringify(block) }]);
+        const answer = await waitFor('the answer through the new topics', async () => movedEvents.values.filter((e) => e.commandId === block.commandId && e.source === 'device'), (l) => l.length > 0, 30_000, 50);
+        expect(answer[0]).toMatchObject({ state: 'applied', meterId: device.meterId });
+        expect(device.firmware.state.lastSeq).toBeGreaterThan(before);
+        expect(device.firmware.state.blocked).toBe(true);
+        // Redelivered (a bridge restart before committing): the same seq, recognised, not applied twice.
+        const redelivered = device.received.at(-1)!;
+        const envelope = JSON.parse(redelivered.toString()) as SignedCommandEnvelope;
+        expect(envelope.seq).toBe(device.firmware.state.lastSeq);
+      } finally {
+        await movedEvents.stop();
+        await movedProducer.disconnect();
+      }
+    } finally {
+      await moved.stopAll();
+    }
   });
 
   it('a command for an offline meter waits at the broker and is applied when the meter reconnects', async () => {

@@ -36,8 +36,8 @@ const recentViews = new Map<string, PaymentView>();
 
 async function storedPayment(context: GraphqlContext, paymentId: string): Promise<PaymentView | null> {
   const mine = recentViews.get(paymentId);
-  const { rows } = await context.questdb.query<{ ts: Date; invoice_id: string; meter_id: string; amount_cents: string; currency: string; reference: string; recorded_by: string }>(
-    `SELECT ts, invoice_id, meter_id, amount_cents, currency, reference, recorded_by FROM payments WHERE payment_id = $1 LIMIT 1`,
+  const { rows } = await context.questdb.query<{ ts: Date; recorded_at: Date | null; invoice_id: string; meter_id: string; amount_cents: string; currency: string; reference: string; recorded_by: string }>(
+    `SELECT ts, recorded_at, invoice_id, meter_id, amount_cents, currency, reference, recorded_by FROM payments WHERE payment_id = $1 LIMIT 1`,
     [paymentId],
   );
   const row = rows[0];
@@ -53,7 +53,8 @@ async function storedPayment(context: GraphqlContext, paymentId: string): Promis
     currency: row.currency,
     reference: row.reference,
     recordedBy: row.recorded_by,
-    recordedAt: row.ts,
+    // Rows written before recorded_at existed had the wall clock in ts.
+    recordedAt: row.recorded_at ?? row.ts,
     invoiceBalanceCents: balances.find((b) => b.invoiceId === row.invoice_id)?.balanceCents ?? 0,
     meterOverdueCents: overdueCents(balances, today()),
     unblockCommandId: mine?.unblockCommandId ?? null,
@@ -69,23 +70,36 @@ async function pay(context: GraphqlContext, args: PayArgs): Promise<PaymentView>
   const reference = args.reference.trim();
   if (reference.length < 1 || reference.length > 100) throw badInput('reference', 'must be 1-100 characters');
   const paymentId = `pay-${createHash('sha256').update(`${args.invoiceId}\u0000${reference}`).digest('hex').slice(0, 24)}`;
+  // Two calls for the same payment in this process run one after the other, so the second sees
+  // the first (recentViews) instead of both passing the check below. Across replicas the row's key
+  // (see record) makes the two writes one row.
+  return context.mutations.exclusive(paymentId, () => record(context, paymentId, cents, reference, args.invoiceId));
+}
+
+async function record(context: GraphqlContext, paymentId: string, cents: number, reference: string, invoiceId: string): Promise<PaymentView> {
   const existing = await storedPayment(context, paymentId);
   if (existing) {
     if (existing.amountCents !== cents) throw conflict('reference', `reference ${reference} was already recorded for this invoice with amount ${existing.amount}`);
     return existing;
   }
-  const [invoice] = await invoiceBalances(context.questdb, { invoiceId: args.invoiceId });
+  // Another replica may have stored this very payment since the check above (WAL visibility): its
+  // row is left out of the balance, since our write replaces it (same key) rather than adding.
+  const [invoice] = await invoiceBalances(context.questdb, { invoiceId }, paymentId);
   if (!invoice) {
-    const { rows } = await context.questdb.query<{ status: string }>(`SELECT status FROM invoices WHERE invoice_id = $1 LIMIT 1`, [args.invoiceId]);
-    if (rows[0]) throw conflict('invoiceId', `invoice ${args.invoiceId} is ${rows[0].status}; only final and adjustment invoices are payable`);
-    throw notFound('invoiceId', `no invoice ${JSON.stringify(args.invoiceId)}`);
+    const { rows } = await context.questdb.query<{ status: string }>(`SELECT status FROM invoices WHERE invoice_id = $1 LIMIT 1`, [invoiceId]);
+    if (rows[0]) throw conflict('invoiceId', `invoice ${invoiceId} is ${rows[0].status}; only final and adjustment invoices are payable`);
+    throw notFound('invoiceId', `no invoice ${JSON.stringify(invoiceId)}`);
   }
   if (cents > invoice.balanceCents) throw badInput('amount', `exceeds the invoice's balance of ${formatCents(Math.max(0, invoice.balanceCents))} ${invoice.currency}`);
   const recordedAt = Date.now();
+  // The DEDUP key (ts, payment_id) is a function of the invoice and the reference only: a
+  // replica that did not see this payment yet (WAL delay, its own caches) writes the same key,
+  // and QuestDB keeps one row. A wall-clock ts here would make every replica's write a new row.
   await context.mutations.write((w) =>
-    w.row(questdbTables.payments.name, recordedAt, (row) => {
+    w.row(questdbTables.payments.name, invoice.periodStart.getTime(), (row) => {
       row.symbol('payment_id', paymentId).symbol('invoice_id', invoice.invoiceId).symbol('meter_id', invoice.meterId).symbol('currency', invoice.currency);
       row.intColumn('amount_cents', cents).stringColumn('reference', reference).stringColumn('recorded_by', context.principal.subject);
+      row.timestampColumn('recorded_at', recordedAt, 'ms');
     }),
   );
   const view: PaymentView = {

@@ -74,4 +74,11 @@ describe('meter firmware (device side of the command contract)', () => {
     expect(fw.receive(topic, wire(command('set-reporting-interval'), 6), now).ack.reason).toBe('invalid-params');
     expect(fw.state).toMatchObject({ blocked: false, reportingIntervalS: null });
   });
+
+  it('refuses as malformed an envelope whose seq differs from the seq signed in the body', () => {
+    const fw = createMeterFirmware({ meterId: 'm-1', commandTopic: topic, signingSecret: secret });
+    const body = { ...command('block'), seq: 9 };
+    expect(fw.receive(topic, wire(body, 10), now).ack).toMatchObject({ status: 'rejected', reason: 'malformed', seq: 10 });
+    expect(fw.receive(topic, wire(body, 9), now).ack).toMatchObject({ status: 'applied', seq: 9 });
+  });
 });

@@ -34,13 +34,13 @@ async function refusal(promise: Promise<unknown>): Promise<GraphQLError> {
 
 describe('createAuthenticator', () => {
   it('accepts "Authorization: ApiKey", x-api-key, and a bearer JWT', async () => {
-    const auth = await createAuthenticator({ ...none, apiKeys: [`ops:admin=${adminKey}`], jwtSecret: secret, production: true, logger: recordingLogger([]) });
+    const auth = await createAuthenticator({ ...none, apiKeys: [`ops:admin=${adminKey}`], jwtSecret: secret, jwtIssuer: 'https://idp', jwtAudience: 'meterflow', production: true, logger: recordingLogger([]) });
     const principal = { subject: 'ops', role: 'admin', customerId: null, via: 'api-key' };
     await expect(auth.authenticate(request({ authorization: `ApiKey ${adminKey}` }))).resolves.toEqual(principal);
     await expect(auth.authenticate(request({ authorization: `apikey  ${adminKey}` }))).resolves.toEqual(principal);
     await expect(auth.authenticate(request({ 'x-api-key': adminKey }))).resolves.toEqual(principal);
-    const jwt = await new SignJWT({ sub: 'alice', role: 'analyst' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(secret));
-    await expect(auth.authenticate(request({ authorization: `Bearer ${jwt}` }))).resolves.toEqual({ subject: 'alice', role: 'analyst', customerId: null, via: 'jwt' });
+    const jwt = await new SignJWT({ sub: 'alice', role: 'analyst' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://idp').setAudience('meterflow').setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+    await expect(auth.authenticate(request({ authorization: `Bearer ${jwt}` }))).resolves.toEqual({ subject: 'alice', role: 'analyst', customerId: null, via: 'jwt', expiresAt: expect.any(Number) });
   });
 
   it.each([

@@ -32,8 +32,8 @@ describe('HS256', () => {
   const verifier = createJwtVerifier(base);
 
   it('maps sub, role and customer claim to a principal', async () => {
-    await expect(verifier.verify(await hs256({ sub: 'alice', role: 'analyst' }))).resolves.toEqual({ subject: 'alice', role: 'analyst', customerId: null, via: 'jwt' });
-    await expect(verifier.verify(await hs256({ sub: 'bob', role: 'customer', customer_id: 'cust-9' }))).resolves.toEqual({ subject: 'bob', role: 'customer', customerId: 'cust-9', via: 'jwt' });
+    await expect(verifier.verify(await hs256({ sub: 'alice', role: 'analyst' }))).resolves.toEqual({ subject: 'alice', role: 'analyst', customerId: null, via: 'jwt', expiresAt: expect.any(Number) });
+    await expect(verifier.verify(await hs256({ sub: 'bob', role: 'customer', customer_id: 'cust-9' }))).resolves.toEqual({ subject: 'bob', role: 'customer', customerId: 'cust-9', via: 'jwt', expiresAt: expect.any(Number) });
     // A customer claim on a non-customer role grants nothing.
     await expect(verifier.verify(await hs256({ sub: 'root', role: 'admin', customer_id: 'cust-9' }))).resolves.toMatchObject({ role: 'admin', customerId: null });
   });
@@ -54,7 +54,7 @@ describe('HS256', () => {
   });
 
   it('refuses a token not valid yet (nbf)', async () => {
-    const token = await new SignJWT({ sub: 'a', role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setNotBefore(now() + 600).sign(new TextEncoder().encode(secret));
+    const token = await new SignJWT({ sub: 'a', role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setNotBefore(now() + 600).setExpirationTime(now() + 1200).sign(new TextEncoder().encode(secret));
     await expectUnauthenticated(verifier.verify(token), 'not-yet-valid');
   });
 
@@ -119,7 +119,7 @@ describe('ES256 from a JWKS', () => {
 
   it('verifies a token signed with a key of the set', async () => {
     const verifier = createJwtVerifier({ ...base, secret: '', jwksUrl });
-    await expect(verifier.verify(await es256(privateKey, 'k1', { sub: 'svc', role: 'analyst' }))).resolves.toEqual({ subject: 'svc', role: 'analyst', customerId: null, via: 'jwt' });
+    await expect(verifier.verify(await es256(privateKey, 'k1', { sub: 'svc', role: 'analyst' }))).resolves.toEqual({ subject: 'svc', role: 'analyst', customerId: null, via: 'jwt', expiresAt: expect.any(Number) });
     expect(fetches).toBeGreaterThan(0);
   });
 
@@ -145,3 +145,32 @@ describe('ES256 from a JWKS', () => {
   });
 });
 
+
+// Issue #10 item 13: production JWT settings require issuer and audience; tokens must expire.
+describe('production settings and expiry', () => {
+  it('refuses to start in production without issuer or audience, naming the variable', () => {
+    const error = (options: JwtOptions) => {
+      try {
+        createJwtVerifier(options);
+      } catch (e) {
+        return e as MeterflowError;
+      }
+      return null;
+    };
+    expect(error({ ...base, production: true, audience: 'meterflow' })).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/^MF_GRAPHQL_JWT_ISSUER: required in production/) });
+    expect(error({ ...base, production: true, issuer: 'https://idp' })).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/^MF_GRAPHQL_JWT_AUDIENCE: required in production/) });
+    expect(error({ ...base, production: true, issuer: 'https://idp', audience: 'meterflow' })).toBeNull();
+    expect(error(base)).toBeNull(); // development may leave them out
+  });
+
+  it('refuses a token without exp (no-expiry) and keeps the exp of a token that has one', async () => {
+    const noExp = await new SignJWT({ sub: 'alice', role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().sign(new TextEncoder().encode(secret));
+    await expectUnauthenticated(createJwtVerifier(base).verify(noExp), 'no-expiry');
+    const production = createJwtVerifier({ ...base, production: true, issuer: 'https://idp', audience: 'meterflow' });
+    const good = await new SignJWT({ sub: 'alice', role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://idp').setAudience('meterflow').setExpirationTime(now() + 60).sign(new TextEncoder().encode(secret));
+    const principal = await production.verify(good);
+    expect(principal.expiresAt).toBeGreaterThan(Date.now());
+    const otherAudience = await new SignJWT({ sub: 'alice', role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://idp').setAudience('billing').setExpirationTime(now() + 60).sign(new TextEncoder().encode(secret));
+    await expectUnauthenticated(production.verify(otherAudience), 'bad-claims');
+  });
+});

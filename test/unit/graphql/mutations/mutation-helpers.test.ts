@@ -79,8 +79,8 @@ describe('debt policy: which meters owe money', () => {
 
   it('counts as overdue only what was due before today', () => {
     const balances: InvoiceBalance[] = [
-      { invoiceId: 'a', meterId: 'm', status: 'final', currency: 'BRL', totalCents: 1000, paidCents: 0, balanceCents: 1000, dueDate: '2026-03-09' },
-      { invoiceId: 'b', meterId: 'm', status: 'final', currency: 'BRL', totalCents: 700, paidCents: 200, balanceCents: 500, dueDate: '2026-03-10' },
+      { invoiceId: 'a', meterId: 'm', status: 'final', currency: 'BRL', totalCents: 1000, paidCents: 0, balanceCents: 1000, dueDate: '2026-03-09', periodStart: new Date(0) },
+      { invoiceId: 'b', meterId: 'm', status: 'final', currency: 'BRL', totalCents: 700, paidCents: 200, balanceCents: 500, dueDate: '2026-03-10', periodStart: new Date(0) },
     ];
     expect(overdueCents(balances, '2026-03-10')).toBe(1000);
     expect(overdueCents(balances, '2026-03-11')).toBe(1500);
