@@ -23,6 +23,12 @@ export interface GroupComparisonOptions {
   /** The per-meter window compared (the longest sliding window, 24 h by default). */
   window: SlidingWindowSpec;
   allowedLatenessMs: number;
+  /**
+   * A meter's windows close on its own progress, or (silent meter) this long after it fell
+   * silent: waiting this much past the partitions' watermark lets those windows in too.
+   * @default 0
+   */
+  keyIdleMs?: number;
   intervalMs: number;
   metrics: Metrics;
   logger: Logger;
@@ -62,7 +68,7 @@ export function startGroupComparison(options: GroupComparisonOptions): { stop():
       [options.rollingGroupId],
     );
     if (rows.length === 0) return null;
-    return Math.min(...rows.map((r) => Number(r.t))) - options.allowedLatenessMs;
+    return Math.min(...rows.map((r) => Number(r.t))) - options.allowedLatenessMs - (options.keyIdleMs ?? 0);
   };
 
   const tick = async () => {
