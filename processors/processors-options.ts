@@ -31,6 +31,8 @@ export interface ProcessorsOptions {
   checkpointIntervalMs: number;
   /** @default 10000 */
   groupComparisonIntervalMs: number;
+  /** @default 10000 — mean rate above which a meter window is left out of group averages */
+  groupMaxPlausibleRate: number;
   rolling: { sliding: SlidingWindowSpec[]; tumbling: TumblingWindowSpec[]; timeZone: string };
   alerts: { leak: LeakConfig; rules: AlertRulesConfig; webhookUrl: string | null };
   billing: { config: BillingOptionsInput; kinds: MeterKind[]; timeZone: string; provisionalIntervalMs: number; registrySyncMs: number };
@@ -56,6 +58,7 @@ export function processorsOptionsFromConfig(config: Config, logger: Logger): Pro
     flushIntervalMs: config.int('MF_PROCESSORS_FLUSH_INTERVAL_MS'),
     checkpointIntervalMs: config.int('MF_PROCESSORS_CHECKPOINT_INTERVAL_MS'),
     groupComparisonIntervalMs: config.int('MF_GROUP_COMPARISON_INTERVAL_MS'),
+    groupMaxPlausibleRate: config.int('MF_GROUP_MAX_PLAUSIBLE_RATE'),
     rolling: { sliding: parseSlidingWindows(config.string('MF_ROLLING_WINDOWS')), tumbling: parseTumblingWindows(config.string('MF_ROLLUP_BUCKETS')), timeZone },
     alerts: {
       leak: parseLeakConfig(readJsonFile('MF_LEAK_CONFIG_FILE', config.string('MF_LEAK_CONFIG_FILE')) ?? {}),

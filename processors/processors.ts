@@ -102,6 +102,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
         allowedLatenessMs: options.allowedLatenessMs,
         keyIdleMs: options.keyIdleMs,
         intervalMs: options.groupComparisonIntervalMs,
+        statistics: { maxPlausibleRate: options.groupMaxPlausibleRate },
         metrics,
         logger: log.child('group-comparison'),
         onAlerts: async (rows: OutputRow[]) => {
