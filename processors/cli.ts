@@ -9,8 +9,10 @@ meterflow stream processors: Kafka readings -> rolling averages, sector and flee
 
 Usage: npm run processors      (or: node dist/processors/cli.js)
 
-Event time: per partition, the watermark is the highest reading time seen minus
-MF_PROCESSORS_LATENESS_MS; a window is emitted when the watermark passes its end, once.
+Event time: per meter (and sector), the watermark is the highest reading time seen minus
+MF_PROCESSORS_LATENESS_MS, a reading counting at most its receive time plus
+MF_PROCESSORS_MAX_CLOCK_SKEW_MS; a meter silent for MF_PROCESSORS_KEY_IDLE_MS follows its
+partition's watermark. A window is emitted when the watermark passes its end, once.
 Readings after that are counted late (late_readings). State is checkpointed per key in
 QuestDB (processor_state) with the offset it has applied, before offsets are committed:
 a kill, restart, rebalance or replay changes no result. Run several instances to share

@@ -19,6 +19,10 @@ export interface ProcessorsOptions {
   questdb: { httpUrl: string; pg: QuestdbPgOptions };
   /** @default 120000 */
   allowedLatenessMs: number;
+  /** @default 30000 — a reading moves event time forward by at most its receive time plus this */
+  maxClockSkewMs: number;
+  /** @default 60000 — a key with no reading for this long (receive clock) closes on its partition's watermark */
+  keyIdleMs: number;
   /** @default 20000 */
   flushRecords: number;
   /** @default 500 */
@@ -27,6 +31,8 @@ export interface ProcessorsOptions {
   checkpointIntervalMs: number;
   /** @default 10000 */
   groupComparisonIntervalMs: number;
+  /** @default 10000 — mean rate above which a meter window is left out of group averages */
+  groupMaxPlausibleRate: number;
   rolling: { sliding: SlidingWindowSpec[]; tumbling: TumblingWindowSpec[]; timeZone: string };
   alerts: { leak: LeakConfig; rules: AlertRulesConfig; webhookUrl: string | null };
   billing: { config: BillingOptionsInput; kinds: MeterKind[]; timeZone: string; provisionalIntervalMs: number; registrySyncMs: number };
@@ -46,10 +52,13 @@ export function processorsOptionsFromConfig(config: Config, logger: Logger): Pro
     kafka: { brokers: config.list('MF_KAFKA_BROKERS'), topics: createKafkaTopics(config.string('MF_KAFKA_TOPIC_PREFIX'), config.int('MF_KAFKA_PARTITIONS')) },
     questdb: { httpUrl: config.string('MF_QUESTDB_HTTP_URL'), pg: questdbPgFromConfig(config) },
     allowedLatenessMs: config.int('MF_PROCESSORS_LATENESS_MS'),
+    maxClockSkewMs: config.int('MF_PROCESSORS_MAX_CLOCK_SKEW_MS'),
+    keyIdleMs: config.int('MF_PROCESSORS_KEY_IDLE_MS'),
     flushRecords: config.int('MF_PROCESSORS_FLUSH_RECORDS'),
     flushIntervalMs: config.int('MF_PROCESSORS_FLUSH_INTERVAL_MS'),
     checkpointIntervalMs: config.int('MF_PROCESSORS_CHECKPOINT_INTERVAL_MS'),
     groupComparisonIntervalMs: config.int('MF_GROUP_COMPARISON_INTERVAL_MS'),
+    groupMaxPlausibleRate: config.int('MF_GROUP_MAX_PLAUSIBLE_RATE'),
     rolling: { sliding: parseSlidingWindows(config.string('MF_ROLLING_WINDOWS')), tumbling: parseTumblingWindows(config.string('MF_ROLLUP_BUCKETS')), timeZone },
     alerts: {
       leak: parseLeakConfig(readJsonFile('MF_LEAK_CONFIG_FILE', config.string('MF_LEAK_CONFIG_FILE')) ?? {}),

@@ -74,6 +74,8 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
       ...(outputs[processor.name]?.tables ? { outputTables: outputs[processor.name]!.tables! } : {}),
       questdb: options.questdb,
       allowedLatenessMs: options.allowedLatenessMs,
+      maxClockSkewMs: options.maxClockSkewMs,
+      keyIdleMs: options.keyIdleMs,
       flushRecords: options.flushRecords,
       flushIntervalMs: options.flushIntervalMs,
       checkpointIntervalMs: options.checkpointIntervalMs,
@@ -98,7 +100,9 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
         groupId: `${options.groupIdPrefix}.group-comparison`,
         window: longest,
         allowedLatenessMs: options.allowedLatenessMs,
+        keyIdleMs: options.keyIdleMs,
         intervalMs: options.groupComparisonIntervalMs,
+        statistics: { maxPlausibleRate: options.groupMaxPlausibleRate },
         metrics,
         logger: log.child('group-comparison'),
         onAlerts: async (rows: OutputRow[]) => {

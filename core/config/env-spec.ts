@@ -85,7 +85,11 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_SINK_HTTP_PORT', '18082', 'int', 'sink', 'Port of /health and /metrics (0 = any free port)', { min: 0, max: 65535 }),
   v('MF_PROCESSORS_GROUP_ID', 'meterflow-processors', 'string', 'processors', 'Consumer group prefix; each processor consumes the readings in group <prefix>.<processor>'),
   v('MF_PROCESSORS_HTTP_PORT', '18083', 'int', 'processors', 'Port of /health and /metrics (0 = any free port)', { min: 0, max: 65535 }),
-  v('MF_PROCESSORS_LATENESS_MS', '120000', 'int', 'processors', 'Allowed lateness (grace): the watermark is the highest event time seen in a partition minus this; windows close when the watermark passes their end', { min: 0, max: 7 * day }),
+  v('MF_PROCESSORS_LATENESS_MS', '120000', 'int', 'processors', 'Allowed lateness (grace): a meter\'s (or sector\'s) watermark is the highest event time of its readings minus this; windows close when the watermark passes their end', { min: 0, max: 7 * day }),
+  // Event-time progress per key (processors/runtime/partition-task.ts): one meter's clock cannot make others late.
+  v('MF_PROCESSORS_MAX_CLOCK_SKEW_MS', '30000', 'int', 'processors', 'A reading moves event time (its meter\'s, its sector\'s, its partition\'s) forward by at most its receive time plus this, so a device clock running ahead cannot close other meters\' windows', { min: 0, max: 7 * day }),
+  v('MF_PROCESSORS_KEY_IDLE_MS', '60000', 'int', 'processors', 'Windows of a meter (or sector) close on its own readings\' event time; after this long without one (receive clock) they close on its partition\'s watermark instead', { min: 0, max: 7 * day }),
+  v('MF_GROUP_MAX_PLAUSIBLE_RATE', '10000', 'int', 'processors', 'Group comparison: a meter window whose mean rate (its value unit: L/min, kW, m3/h) is above this, or has any negative rate, is left out of its sector/fleet average (a broken or hostile device)', { min: 1, max: 1000000000 }),
   v('MF_PROCESSORS_FLUSH_RECORDS', '20000', 'int', 'processors', 'Write outputs, checkpoint state and commit offsets once this many readings are handled', { min: 1, max: 1000000 }),
   v('MF_PROCESSORS_FLUSH_INTERVAL_MS', '500', 'int', 'processors', '…or at the latest this long after the oldest unflushed reading', { min: 1, max: 60000 }),
   v('MF_PROCESSORS_CHECKPOINT_INTERVAL_MS', '5000', 'int', 'processors', 'How often changed state is checkpointed to QuestDB (processor_state) and offsets committed; a crash replays at most this much, rewriting the same outputs', { min: 1, max: 600000 }),

@@ -4,13 +4,15 @@ import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
 import type { IlpWriter } from '../../core/questdb/ilp-writer';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
-import { applyGroupInput, createGroupState, fleetGroup, type GroupState } from '../alert-rules/group-average-rule';
+import type { GroupState } from '../alert-rules/group-average-rule';
 import type { AlertRulesConfig } from '../alert-rules/rule-config';
 import { alertRow } from '../alerts/alert-rows';
 import type { OutputRow } from '../runtime/keyed-processor';
 import { createStateStore } from '../runtime/state-store';
 import { writeOutputRow } from '../runtime/write-output-row';
 import type { SlidingWindowSpec } from '../rolling-averages/window-specs';
+import type { MeterKind } from '../../core/contracts/meter-kind';
+import { compareWindow, defaultGroupStatisticsOptions, type GroupStatisticsOptions, type RegistryEntry } from './group-statistics';
 
 export interface GroupComparisonOptions {
   pool: QuestdbPool;
@@ -23,7 +25,15 @@ export interface GroupComparisonOptions {
   /** The per-meter window compared (the longest sliding window, 24 h by default). */
   window: SlidingWindowSpec;
   allowedLatenessMs: number;
+  /**
+   * A meter's windows close on its own progress, or (silent meter) this long after it fell
+   * silent: waiting this much past the partitions' watermark lets those windows in too.
+   * @default 0
+   */
+  keyIdleMs?: number;
   intervalMs: number;
+  /** Which windows count in a group average. @default defaultGroupStatisticsOptions */
+  statistics?: GroupStatisticsOptions;
   metrics: Metrics;
   logger: Logger;
   /** The alerts of a comparison, once written to QuestDB, before the state is checkpointed (e.g. to the alerts topic). */
@@ -42,7 +52,11 @@ interface ComparisonState {
  * averages: when every partition's checkpointed stream time is past a window end plus the
  * lateness, that window's per-meter rows are all in `rolling_averages`; it reads them, takes
  * the group averages, and feeds the above-group-average rules. Consumption over the window is
- * its mean rate × its length (the ratio to the group is what the rule compares). State (the
+ * its mean rate × its length (the ratio to the group is what the rule compares).
+ *
+ * One meter must not be able to raise alerts on the others (issue 10 item 3): windows with
+ * negative or implausible rates are left out, a registered meter's sector is the registry's
+ * (not its payload's), and the group average is a trimmed mean (group-statistics.ts). State (the
  * last window compared, the open alerts) is checkpointed after the alerts are written, so a
  * restart compares each window once.
  */
@@ -50,7 +64,17 @@ export function startGroupComparison(options: GroupComparisonOptions): { stop():
   const { pool, writer, logger: log } = options;
   const store = createStateStore<ComparisonState>(options.groupId, pool);
   const compared = options.metrics.counter('group_windows_compared_total', 'Window ends compared against their group averages');
-  const minutes = options.window.sizeMs / 60_000;
+  const excludedCount = options.metrics.counter('group_windows_excluded_total', 'Meter windows left out of group averages, by reason (negative, implausible, not-consumption)');
+  const statistics = options.statistics ?? defaultGroupStatisticsOptions;
+
+  /** Every registered meter's sector and kind as of `at` (the latest registry change at or before it). */
+  const registryAt = async (at: Date): Promise<Map<string, RegistryEntry>> => {
+    const { rows } = await pool.query<{ meter_id: string; sector: string | null; kind: string | null }>(
+      `SELECT meter_id, sector, kind FROM ${questdbTables.meterRegistry.name} WHERE ts <= $1 LATEST ON ts PARTITION BY meter_id`,
+      [at],
+    );
+    return new Map(rows.map((r) => [r.meter_id, { sector: r.sector ?? null, kind: (r.kind as MeterKind | null) ?? null }]));
+  };
   let state: ComparisonState | null = null;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -62,7 +86,7 @@ export function startGroupComparison(options: GroupComparisonOptions): { stop():
       [options.rollingGroupId],
     );
     if (rows.length === 0) return null;
-    return Math.min(...rows.map((r) => Number(r.t))) - options.allowedLatenessMs;
+    return Math.min(...rows.map((r) => Number(r.t))) - options.allowedLatenessMs - (options.keyIdleMs ?? 0);
   };
 
   const tick = async () => {
@@ -75,25 +99,24 @@ export function startGroupComparison(options: GroupComparisonOptions): { stop():
     );
     if (ends.length === 0) return;
     const rows: OutputRow[] = [];
+    // Once per tick, as of the last window compared: registry changes are rare next to windows.
+    const registry = await registryAt(ends[ends.length - 1]!.ts);
     for (const { ts } of ends) {
       const end = ts.getTime();
-      const { rows: meters } = await pool.query<{ meter_id: string; sector: string | null; mean: number }>(
-        `SELECT meter_id, sector, mean FROM ${questdbTables.rollingAverages.name} WHERE window_size = $1 AND ts = $2`,
+      const { rows: windows } = await pool.query<{ meter_id: string; sector: string | null; mean: number; min: number; max: number }>(
+        `SELECT meter_id, sector, mean, min, max FROM ${questdbTables.rollingAverages.name} WHERE window_size = $1 AND ts = $2`,
         [options.window.name, ts],
       );
-      const bySector = new Map<string, typeof meters>();
-      for (const m of meters) if (m.sector) bySector.set(m.sector, [...(bySector.get(m.sector) ?? []), m]);
-      const groups: [string, typeof meters][] = [[fleetGroup, meters], ...bySector];
-      for (const [group, members] of groups) {
-        const g = (state.groups[group] ??= createGroupState(group));
-        const window = { windowStart: end - options.window.sizeMs, windowEnd: end };
-        const average = (members.reduce((sum, m) => sum + m.mean, 0) / members.length) * minutes;
-        const events = [...applyGroupInput(g, { type: 'group-window', group, ...window, average, meterCount: members.length }, options.rules)];
-        for (const m of members) events.push(...applyGroupInput(g, { type: 'meter-window', meterId: m.meter_id, sector: m.sector, ...window, consumption: m.mean * minutes }, options.rules));
-        // A group's slots only matter for the window being compared: keep the state small.
-        g.windows = g.windows.filter((w) => w.windowEnd >= end);
-        rows.push(...events.map(alertRow));
-      }
+      const { events, excluded } = compareWindow(
+        state.groups,
+        { windowStart: end - options.window.sizeMs, windowEnd: end },
+        windows.map((w) => ({ meterId: w.meter_id, sector: w.sector ?? null, mean: Number(w.mean), min: Number(w.min), max: Number(w.max) })),
+        registry,
+        options.rules,
+        statistics,
+      );
+      for (const x of excluded) excludedCount.inc({ reason: x.reason });
+      rows.push(...events.map(alertRow));
       state.lastEnd = end;
       compared.inc();
     }

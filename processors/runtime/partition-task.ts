@@ -1,12 +1,27 @@
 import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, OutputRow, ProcessorContext } from './keyed-processor';
 
+/**
+ * A key's own progress. Kept per key so that one meter's clock (fast, slow, or replayed
+ * history) cannot close another meter's windows.
+ */
+export interface KeyProgress {
+  /** Highest progress time (event time clamped to receivedAt + skew) of the readings applied to this key. */
+  ownTime: number;
+  /** The partition's receive clock when this key last got a reading (for idleness). */
+  seenAt: number;
+  /** This key's watermark so far (never goes back). */
+  watermark: number;
+}
+
 export interface KeyState<S> {
   state: S;
   /** Offset of the last reading applied to this key; a replayed reading at or below it is skipped. */
   lastOffset: number;
   /** The partition's stream time after that reading, so a restored task resumes its watermark. */
   streamTime: number;
+  /** Absent in checkpoints written before per-key progress: the key then starts idle. */
+  progress?: KeyProgress;
 }
 
 export interface LateReading {
@@ -18,7 +33,9 @@ export interface LateReading {
 
 export interface PartitionTask<S> {
   readonly partition: number;
+  /** Highest progress time seen on the partition (event time clamped to the receive clock plus skew). */
   readonly streamTime: number;
+  /** Partition stream time minus the lateness: the watermark of idle keys. */
   readonly watermark: number;
   /**
    * Applies readings in offset order; returns what they produced. `skipped` counts readings
@@ -32,36 +49,78 @@ export interface PartitionTask<S> {
   size(): number;
 }
 
+export interface PartitionTaskOptions<S> {
+  partition: number;
+  allowedLatenessMs: number;
+  /**
+   * A reading moves time forward by at most its receive time plus this: a device whose clock
+   * runs ahead (the bridge accepts up to MF_READING_MAX_FUTURE_MS) cannot drag the partition's
+   * stream time, or a sector's, into the future. @default 30000
+   */
+  maxClockSkewMs?: number;
+  /**
+   * A key that got no reading for this long on the partition's receive clock is idle: its
+   * windows then close on the partition's watermark instead of its own progress (so a meter
+   * that went silent still gets its last windows emitted and its silence detected).
+   * @default 60000
+   */
+  keyIdleMs?: number;
+  restored?: { entries: { key: string; entry: KeyState<S> }[] };
+}
+
+export const defaultMaxClockSkewMs = 30_000;
+export const defaultKeyIdleMs = 60_000;
+
 /**
- * One input partition's share of a processor: per-key state, stream time and watermark.
- * After every reading, keys whose next window end the watermark has reached are advanced,
- * so results depend only on the record order, not on how records were batched.
+ * One input partition's share of a processor: per-key state and per-key event-time progress.
+ *
+ * Why per key: a partition carries many meters. If any reading advanced one shared stream
+ * time, a meter whose clock runs 10 minutes fast would make every other meter on its
+ * partition 8 minutes late (lateness 2 min), and an accelerated replay of one meter's history
+ * next to live meters would be all late (BRIEF § 5). So:
+ * - a reading's progress time is min(ts, receivedAt + maxClockSkew): a fast clock cannot push
+ *   time ahead of the receive clock (the bridge's, stamped in the reading);
+ * - an active key's watermark is its own progress minus the lateness: a reading is only ever
+ *   late relative to readings of the same key (a sector's key: of the same sector);
+ * - a key idle for keyIdleMs of receive time falls back to the partition's watermark (highest
+ *   progress time on the partition minus the lateness), so silent meters' windows still close.
+ * Everything is computed from the records (ts, receivedAt) in offset order, so results depend
+ * only on the record order, not on batching or wall time, and a restored task carries on
+ * with the same progress (checkpointed per key).
  */
-export function createPartitionTask<S>(
-  processor: KeyedProcessor<S>,
-  options: { partition: number; allowedLatenessMs: number; restored?: { entries: { key: string; entry: KeyState<S> }[] } },
-): PartitionTask<S> {
-  const keys = new Map<string, KeyState<S>>();
-  const due = new Map<string, number>();
+export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: PartitionTaskOptions<S>): PartitionTask<S> {
+  const skewMs = options.maxClockSkewMs ?? defaultMaxClockSkewMs;
+  const idleMs = options.keyIdleMs ?? defaultKeyIdleMs;
+  const lateness = options.allowedLatenessMs;
+  const keys = new Map<string, KeyState<S> & { progress: KeyProgress }>();
+  /**
+   * Keys seen within keyIdleMs, oldest seenAt first (Map insertion order; re-inserted on every
+   * reading, and seenAt is the monotonic receive clock, so the order stays sorted).
+   */
+  const active = new Set<string>();
+  /** Idle keys with a pending wake-up time: fired when the partition's watermark reaches it. */
+  const idleDue = new Map<string, number>();
   const dirty = new Set<string>();
   let streamTime = -Infinity;
-  for (const { key, entry } of options.restored?.entries ?? []) {
-    keys.set(key, entry);
-    const next = processor.nextDue(entry.state);
-    if (next !== null) due.set(key, next);
-    streamTime = Math.max(streamTime, entry.streamTime);
-  }
-  let minDue = Math.min(Infinity, ...due.values());
+  let receiveClock = -Infinity;
 
-  const watermark = () => streamTime - options.allowedLatenessMs;
-  const schedule = (key: string, state: S) => {
-    const next = processor.nextDue(state);
-    if (next === null) due.delete(key);
-    else {
-      due.set(key, next);
-      if (next < minDue) minDue = next;
-    }
-  };
+  // JSON turns -Infinity into null: a checkpoint's "no time yet" comes back as null.
+  const time = (t: number | null | undefined) => (typeof t === 'number' ? t : -Infinity);
+  const restored = [...(options.restored?.entries ?? [])].map(({ key, entry }) => {
+    const streamTime = time(entry.streamTime);
+    const p = entry.progress;
+    return { key, entry: { ...entry, streamTime, progress: p ? { ownTime: time(p.ownTime), seenAt: time(p.seenAt), watermark: time(p.watermark) } : { ownTime: streamTime, seenAt: -Infinity, watermark: -Infinity } } };
+  });
+  restored.sort((a, b) => a.entry.progress.seenAt - b.entry.progress.seenAt);
+  for (const { key, entry } of restored) {
+    keys.set(key, entry);
+    active.add(key);
+    streamTime = Math.max(streamTime, entry.streamTime);
+    receiveClock = Math.max(receiveClock, entry.progress.seenAt);
+  }
+  let minIdleDue = Infinity;
+
+  const partitionWatermark = () => streamTime - lateness;
 
   return {
     partition: options.partition,
@@ -69,7 +128,7 @@ export function createPartitionTask<S>(
       return streamTime;
     },
     get watermark() {
-      return watermark();
+      return partitionWatermark();
     },
     process(records) {
       const rows: OutputRow[] = [];
@@ -77,54 +136,96 @@ export function createPartitionTask<S>(
       let skipped = 0;
       let appliedCount = 0;
       let current: { offset: number; reading: Reading } | null = null;
+      /** The watermark of the key being handled, seen by the processor through ctx. */
+      let keyWatermark = -Infinity;
       const ctx: ProcessorContext = {
         partition: options.partition,
         get watermark() {
-          return watermark();
+          return keyWatermark;
         },
         emit: (row) => rows.push(row),
-        late: (reading, detail) => late.push({ reading, offset: current?.offset ?? -1, detail, watermark: watermark() }),
+        late: (reading, detail) => late.push({ reading, offset: current?.offset ?? -1, detail, watermark: keyWatermark }),
       };
-      const fire = () => {
-        const wm = watermark();
-        if (wm < minDue) return;
-        minDue = Infinity;
-        for (const [key, at] of [...due]) {
-          if (at <= wm) {
-            const entry = keys.get(key)!;
-            processor.advance(key, entry.state, ctx);
-            dirty.add(key);
-            schedule(key, entry.state);
-          } else if (at < minDue) minDue = at;
+      const advance = (key: string, entry: KeyState<S> & { progress: KeyProgress }) => {
+        keyWatermark = entry.progress.watermark;
+        processor.advance(key, entry.state, ctx);
+        dirty.add(key);
+      };
+      /** Moves keys not seen for keyIdleMs to the idle set, then fires idle keys the partition's watermark has reached. */
+      const sweep = () => {
+        for (const key of active) {
+          const entry = keys.get(key)!;
+          if (entry.progress.seenAt >= receiveClock - idleMs) break;
+          active.delete(key);
+          const next = processor.nextDue(entry.state);
+          if (next !== null) {
+            idleDue.set(key, next);
+            if (next < minIdleDue) minIdleDue = next;
+          }
+        }
+        const wm = partitionWatermark();
+        if (wm < minIdleDue) return;
+        minIdleDue = Infinity;
+        for (const [key, at] of [...idleDue]) {
+          if (at > wm) {
+            if (at < minIdleDue) minIdleDue = at;
+            continue;
+          }
+          const entry = keys.get(key)!;
+          entry.progress.watermark = Math.max(entry.progress.watermark, wm);
+          advance(key, entry);
+          const next = processor.nextDue(entry.state);
+          if (next === null) idleDue.delete(key);
+          else {
+            idleDue.set(key, next);
+            if (next < minIdleDue) minIdleDue = next;
+          }
         }
       };
       for (const record of records) {
         current = record;
+        const r = record.reading;
+        const received = Number.isFinite(r.receivedAt) ? r.receivedAt : r.ts;
+        const progressTime = Math.min(r.ts, received + skewMs);
+        if (received > receiveClock) receiveClock = received;
         let applied = false;
         let replayed = false;
-        for (const key of processor.keysOf(record.reading)) {
+        for (const key of processor.keysOf(r)) {
           let entry = keys.get(key);
           if (entry && entry.lastOffset >= record.offset) {
             replayed = true;
             continue;
           }
-          if (!entry) keys.set(key, (entry = { state: processor.init(key, record.reading), lastOffset: -1, streamTime }));
-          processor.apply(key, entry.state, record.reading, ctx);
+          if (!entry) {
+            entry = { state: processor.init(key, r), lastOffset: -1, streamTime, progress: { ownTime: -Infinity, seenAt: receiveClock, watermark: -Infinity } };
+            keys.set(key, entry);
+          }
+          // Active again: out of the idle set, to the young end of the active order.
+          idleDue.delete(key);
+          active.delete(key);
+          active.add(key);
+          const p = entry.progress;
+          keyWatermark = p.watermark;
+          processor.apply(key, entry.state, r, ctx);
+          p.ownTime = Math.max(p.ownTime, progressTime);
+          p.seenAt = receiveClock;
+          p.watermark = Math.max(p.watermark, p.ownTime - lateness);
           entry.lastOffset = record.offset;
-          entry.streamTime = Math.max(streamTime, record.reading.ts);
+          entry.streamTime = Math.max(streamTime, progressTime);
           dirty.add(key);
-          schedule(key, entry.state);
+          const next = processor.nextDue(entry.state);
+          if (next !== null && next <= p.watermark) advance(key, entry);
           applied = true;
         }
         if (applied) appliedCount += 1;
         else if (replayed) skipped += 1;
-        if (record.reading.ts > streamTime) streamTime = record.reading.ts;
-        fire();
+        if (progressTime > streamTime) streamTime = progressTime;
+        sweep();
       }
       return { rows, late, skipped, applied: appliedCount };
     },
     takeDirty() {
-      const out = [...dirty].map((key) => ({ key, entry: keys.get(key)! }));
+      const out = [...dirty].map((key) => ({ key, entry: keys.get(key)! as KeyState<S> }));
       dirty.clear();
       return out;
     },

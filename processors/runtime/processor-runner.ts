@@ -21,6 +21,10 @@ export interface ProcessorRunnerOptions<S> {
   outputTables?: readonly string[];
   questdb: { httpUrl: string; pg: QuestdbPgOptions };
   allowedLatenessMs: number;
+  /** See PartitionTaskOptions: how far ahead of its receive time a reading may move time. @default 30000 */
+  maxClockSkewMs?: number;
+  /** See PartitionTaskOptions: after this long without a reading a key closes on the partition's watermark. @default 60000 */
+  keyIdleMs?: number;
   flushRecords: number;
   flushIntervalMs: number;
   /**
@@ -94,7 +98,13 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     let task = tasks.get(partition);
     if (!task) {
       const entries = await store.restore(partition);
-      task = createPartitionTask(processor, { partition, allowedLatenessMs: options.allowedLatenessMs, restored: { entries } });
+      task = createPartitionTask(processor, {
+        partition,
+        allowedLatenessMs: options.allowedLatenessMs,
+        ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
+        ...(options.keyIdleMs !== undefined ? { keyIdleMs: options.keyIdleMs } : {}),
+        restored: { entries },
+      });
       tasks.set(partition, task);
       restores.inc({ processor: processor.name });
       log.info('partition restored', { partition, keys: entries.length, streamTime: Number.isFinite(task.streamTime) ? new Date(task.streamTime).toISOString() : null });

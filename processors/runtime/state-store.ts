@@ -1,7 +1,7 @@
 import { questdbTables } from '../../core/contracts';
 import type { IlpWriter } from '../../core/questdb/ilp-writer';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
-import type { KeyState } from './partition-task';
+import type { KeyProgress, KeyState } from './partition-task';
 
 /**
  * Processor state checkpoints in QuestDB's processor_state table: one row per (processor,
@@ -16,6 +16,8 @@ export interface StateStore<S> {
 }
 
 const table = questdbTables.processorState.name;
+/** The state column holds { "@progress": KeyProgress, state } (no processor state has this key). */
+const progressMark = '@progress';
 
 /** `owner`: the consumer group whose state this is (the `processor` column). */
 export function createStateStore<S>(owner: string, pool: QuestdbPool): StateStore<S> {
@@ -39,7 +41,7 @@ export function createStateStore<S>(owner: string, pool: QuestdbPool): StateStor
             .intColumn('kafka_partition', partition)
             .intColumn('last_offset', entry.lastOffset)
             .intColumn('stream_time', Number.isFinite(entry.streamTime) ? entry.streamTime : -1)
-            .stringColumn('state', JSON.stringify(entry.state)),
+            .stringColumn('state', JSON.stringify(entry.progress ? { [progressMark]: entry.progress, state: entry.state } : entry.state)),
         );
       }
     },
@@ -49,10 +51,16 @@ export function createStateStore<S>(owner: string, pool: QuestdbPool): StateStor
         `SELECT state_key, last_offset, stream_time, state FROM ${table} WHERE processor = $1 AND kafka_partition = $2`,
         [processor, partition],
       );
-      return rows.map((r) => ({
-        key: r.state_key,
-        entry: { state: JSON.parse(r.state) as S, lastOffset: Number(r.last_offset), streamTime: Number(r.stream_time) < 0 ? -Infinity : Number(r.stream_time) },
-      }));
+      return rows.map((r) => {
+        const parsed = JSON.parse(r.state) as Record<string, unknown> | null;
+        // Checkpoints from before per-key progress hold the bare state.
+        const enveloped = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && progressMark in parsed;
+        const streamTime = Number(r.stream_time) < 0 ? -Infinity : Number(r.stream_time);
+        const entry: KeyState<S> = enveloped
+          ? { state: parsed.state as S, lastOffset: Number(r.last_offset), streamTime, progress: parsed[progressMark] as KeyProgress }
+          : { state: parsed as S, lastOffset: Number(r.last_offset), streamTime };
+        return { key: r.state_key, entry };
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, OutputRow } from './keyed-processor';
-import { createPartitionTask, type KeyState, type LateReading, type PartitionTask } from './partition-task';
+import { createPartitionTask, type KeyState, type LateReading, type PartitionTask, type PartitionTaskOptions } from './partition-task';
 
 export interface TestDriver {
   /** Feeds readings as the next records of the partition (offsets count up from 0). */
@@ -20,15 +20,15 @@ export interface TestDriver {
 }
 
 /**
- * Runs a processor with no broker: records go in, rows come out, stream time follows the
- * readings' event time. For fast unit tests of each processor.
+ * Runs a processor with no broker: records go in, rows come out, time follows the
+ * readings' event and receive times exactly as in the runner. For fast unit tests of each processor.
  */
-export function createTestDriver<S>(processor: KeyedProcessor<S>, options: { allowedLatenessMs: number }): TestDriver {
+export function createTestDriver<S>(processor: KeyedProcessor<S>, options: Omit<PartitionTaskOptions<S>, 'partition' | 'restored'>): TestDriver {
   const log: Reading[] = [];
   const rows: OutputRow[] = [];
   const late: LateReading[] = [];
   let saved = new Map<string, string>();
-  let task = createPartitionTask(processor, { partition: 0, allowedLatenessMs: options.allowedLatenessMs });
+  let task = createPartitionTask(processor, { ...options, partition: 0 });
   const feed = (from: number) => {
     const out = task.process(log.slice(from).map((reading, i) => ({ offset: from + i, reading })));
     rows.push(...out.rows);
@@ -49,7 +49,7 @@ export function createTestDriver<S>(processor: KeyedProcessor<S>, options: { all
     restartFromCheckpoint(committedOffset) {
       saved = new Map(saved);
       const entries = [...saved].map(([key, json]) => ({ key, entry: JSON.parse(json) as KeyState<S> }));
-      task = createPartitionTask(processor, { partition: 0, allowedLatenessMs: options.allowedLatenessMs, restored: { entries } });
+      task = createPartitionTask(processor, { ...options, partition: 0, restored: { entries } });
       feed(committedOffset + 1);
     },
     get task() {

@@ -36,7 +36,7 @@ describe('leak detection through the pipeline', () => {
     writeFileSync(configFile, JSON.stringify({ meters: Object.fromEntries(Object.entries(fleet.leakConfigInput.meters).map(([m, v]) => [id(m), v])) }));
     harness = await startTestProcessors(pipeline, { MF_LEAK_CONFIG_FILE: configFile });
     // After the fleet, one reading two days later on enough meters to move every partition's watermark past the end.
-    const ticks = Array.from({ length: 60 }, (_, k): Reading => ({ meterId: `${pipeline.runId}-tick-${k}`, kind: 'water', ts: fleet.end + 2 * 86_400_000, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: null, receivedAt: fleet.end }));
+    const ticks = Array.from({ length: 60 }, (_, k): Reading => ({ meterId: `${pipeline.runId}-tick-${k}`, kind: 'water', ts: fleet.end + 2 * 86_400_000, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: null, receivedAt: fleet.end + 2 * 86_400_000 }));
     await harness.send([...readings, ...ticks]);
 
     const group = `${pipeline.runId}-processors.alerts`;

@@ -33,7 +33,7 @@ export function rollingFixture(runId: string, options: { meters: number; hours: 
   for (let i = 0; i + 2 < readings.length; i += 3) [readings[i], readings[i + 2]] = [readings[i + 2]!, readings[i]!];
   const ticks: Reading[] = [];
   for (let k = 0; k < 60; k += 1) {
-    ticks.push({ meterId: `${runId}-tick-${k}`, kind: 'water', ts: tEnd + 2 * 3_600_000, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: `${runId}-tick`, receivedAt: tEnd });
+    ticks.push({ meterId: `${runId}-tick-${k}`, kind: 'water', ts: tEnd + 2 * 3_600_000, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: `${runId}-tick`, receivedAt: tEnd + 2 * 3_600_000 });
   }
   const sectorLike = `${runId}-s%`;
 

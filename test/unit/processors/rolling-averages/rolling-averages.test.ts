@@ -94,13 +94,15 @@ describe('rollups (tumbling per sector and fleet)', () => {
     const p = createRollingAverages({ sliding: [], tumbling: parseTumblingWindows('1m'), timeZone: 'UTC' });
     const driver = createTestDriver(p, { allowedLatenessMs: 0 });
     driver.pipe(reading('a', 0, 1), reading('b', 0.5, 3, { sector: 's2' }), reading('c', 0.75, 5), reading('a', 1.5, 7), reading('a', 3, 0));
-    // Minute 0: s1 {1,5}, s2 {3}, fleet {1,3,5}. Minute 1: s1 {7}, fleet {7}. Watermark 3 closes minutes 0-2.
+    // Minute 0: s1 {1,5}, s2 {3}, fleet {1,3,5}. Minute 1: s1 {7}, fleet {7}. s1 and the fleet close
+    // on their own progress (3); s2, silent since 0.5 (idle after 1 min of receive time), closes
+    // last, on the partition's watermark (3).
     expect(rollups(driver.rows, '1m')).toEqual([
       { scope: 'sector:s1', start: T0, count: 2, sum: 6, min: 1, max: 5 },
       { scope: 'fleet:all', start: T0, count: 3, sum: 9, min: 1, max: 5 },
-      { scope: 'sector:s2', start: T0, count: 1, sum: 3, min: 3, max: 3 },
       { scope: 'sector:s1', start: T0 + min, count: 1, sum: 7, min: 7, max: 7 },
       { scope: 'fleet:all', start: T0 + min, count: 1, sum: 7, min: 7, max: 7 },
+      { scope: 'sector:s2', start: T0, count: 1, sum: 3, min: 3, max: 3 },
     ]);
   });
 
