@@ -28,6 +28,8 @@ export interface BridgeOptions {
   limits: ValidationLimits;
   /** Port of /health and /metrics; 0 picks a free one, null serves none. @default 18081 */
   httpPort: number | null;
+  /** Interface of that port (MF_HTTP_HOST). @default 127.0.0.1 */
+  httpHost?: string;
   /** Writes the bridge's metrics to QuestDB (service_metrics); null = never. */
   metricsSampling: { questdbHttpUrl: string; intervalMs: number } | null;
   logger: Logger;
@@ -53,6 +55,7 @@ export function bridgeOptionsFromConfig(config: Config, logger: Logger): BridgeO
       maxFutureMs: config.int('MF_READING_MAX_FUTURE_MS'),
     },
     httpPort: config.int('MF_BRIDGE_HTTP_PORT'),
+    httpHost: config.string('MF_HTTP_HOST'),
     metricsSampling: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') > 0 ? { questdbHttpUrl: config.string('MF_QUESTDB_HTTP_URL'), intervalMs: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') } : null,
     logger,
   };

@@ -131,7 +131,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
   const health: HealthServer | null =
     options.httpPort === null
       ? null
-      : await startHealthServer(options.httpPort, () => ({ healthy: mqtt.connected && !stopping, detail: { mqttConnected: mqtt.connected, inFlight, kafkaPending: producer.pending(), stopping } }), metrics);
+      : await startHealthServer(options.httpPort, () => ({ healthy: mqtt.connected && !stopping, detail: { mqttConnected: mqtt.connected, inFlight, kafkaPending: producer.pending(), stopping } }), metrics, options.httpHost);
 
   const sampler = options.metricsSampling
     ? startMetricsSampler({ metrics, service: 'bridge', instance: options.bridgeId, ...options.metricsSampling, logger: log.child('metrics') })
