@@ -32,6 +32,8 @@ export interface BridgeOptions {
   stuckAfterMs: number;
   /** Port of /health and /metrics; 0 picks a free one, null serves none. @default 18081 */
   httpPort: number | null;
+  /** Interface of that port (MF_HTTP_HOST). @default 127.0.0.1 */
+  httpHost?: string;
   /** Writes the bridge's metrics to QuestDB (service_metrics); null = never. */
   metricsSampling: { questdbHttpUrl: string; intervalMs: number } | null;
   logger: Logger;
@@ -60,6 +62,7 @@ export function bridgeOptionsFromConfig(config: Config, logger: Logger): BridgeO
     meterRateLimit: { perSecond: config.int('MF_BRIDGE_METER_RATE_LIMIT'), burst: config.int('MF_BRIDGE_METER_BURST') },
     stuckAfterMs: config.int('MF_BRIDGE_STUCK_AFTER_MS'),
     httpPort: config.int('MF_BRIDGE_HTTP_PORT'),
+    httpHost: config.string('MF_HTTP_HOST'),
     metricsSampling: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') > 0 ? { questdbHttpUrl: config.string('MF_QUESTDB_HTTP_URL'), intervalMs: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') } : null,
     logger,
   };

@@ -164,6 +164,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
             return { healthy: mqtt.connected && !stopping && !stuck, detail: { mqttConnected: mqtt.connected, inFlight, kafkaPending: producer.pending(), oldestPendingMs, stuck, stopping } };
           },
           metrics,
+          options.httpHost,
         );
 
   const sampler = options.metricsSampling

@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from './config';
+import { checkProductionConfig, loadConfig, type Config, type ServiceName } from './config';
 import { describeError, isMeterflowError } from './errors';
 import { createLogger, type Logger, type LogLevel } from './logger';
 
@@ -11,10 +11,10 @@ export interface ServiceMain {
 
 /**
  * Common life cycle of every long-running service: --help, config validated once (errors name
- * the variable), clean start and stop messages, graceful drain on SIGTERM/SIGINT, a second
- * signal forces exit.
+ * the variable), production secrets checked (core/config/production-mode.ts), clean start and
+ * stop messages, graceful drain on SIGTERM/SIGINT, a second signal forces exit.
  */
-export function runService(name: string, main: ServiceMain): void {
+export function runService(name: ServiceName, main: ServiceMain): void {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(`${main.usage.trim()}\n`);
     return;
@@ -22,6 +22,8 @@ export function runService(name: string, main: ServiceMain): void {
   let config: Config;
   try {
     config = loadConfig();
+    // Before anything connects: a production service with a placeholder secret never runs.
+    checkProductionConfig(config, name);
   } catch (error) {
     process.stderr.write(`${name}: ${describeError(error)}\n`);
     process.exit(2);

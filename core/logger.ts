@@ -15,8 +15,8 @@ export function createLogger(name: string, level: LogLevel = (process.env.MF_LOG
   const threshold = rank[level] ?? rank.info;
   const write = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (rank[at] < threshold) return;
-    const tail = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
-    process.stderr.write(`${new Date().toISOString()} ${at.padEnd(5)} [${name}] ${message}${tail}\n`);
+    const tail = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(redactFields(fields))}` : '';
+    process.stderr.write(`${new Date().toISOString()} ${at.padEnd(5)} [${name}] ${redactUrls(message)}${tail}\n`);
   };
   return {
     debug: (m, f) => write('debug', m, f),
@@ -35,3 +35,37 @@ export const silentLogger: Logger = {
   error: () => {},
   child: () => silentLogger,
 };
+
+/**
+ * `scheme://user:password@host/…` → `scheme://user:***@host/…`, and QuestDB client
+ * configuration strings (`http::addr=…;username=…;password=…;`) with `password`/`token` masked.
+ * For anything that may carry credentials before it is logged or shown.
+ */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:)[^\s/@]*@/gi, '$1***@')
+    .replace(/(\b(?:password|token|token_x|token_y)=)[^;\s]*/gi, '$1***');
+}
+
+function redactUrls(text: string): string {
+  return text.includes('@') || text.includes('=') ? redactUrl(text) : text;
+}
+
+// Field names whose values are credentials whatever they look like.
+const secretField = /pass(word)?|secret|token|api[-_]?key|master[-_]?key|authorization/i;
+
+/**
+ * Log fields with credentials masked: values of secret-named fields, and passwords inside URLs
+ * (the sink once logged its QuestDB URL with ILP credentials). Applied by every logger line, so
+ * a service cannot leak a secret by logging its options.
+ */
+export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (secretField.test(key) && value !== undefined && value !== null && value !== '') out[key] = '***';
+    else if (typeof value === 'string') out[key] = redactUrls(value);
+    else if (Array.isArray(value)) out[key] = value.map((item) => (typeof item === 'string' ? redactUrls(item) : item));
+    else out[key] = value;
+  }
+  return out;
+}

@@ -26,6 +26,20 @@ export const minInterval = '1m';
 
 export type SqlFormat = 'time_series' | 'table';
 
+/**
+ * A dashboard variable as a quoted SQL string literal: `${name:sqlstring}`, which Grafana
+ * renders as `'<value with every ' doubled>'`. QuestDB reads `''` as a quote and treats a
+ * backslash as an ordinary character, so no value — one typed into the URL
+ * (`?var-meter=x' OR '1'='1`) included — can end the literal. Never write `'$name'`: how
+ * Grafana escapes a bare single-value variable differs between its versions and datasources
+ * (some insert it raw). test/unit/dashboards checks every panel, and
+ * test/integration/dashboards runs hostile values against QuestDB.
+ */
+export function sqlString(variable: string): string {
+  if (!/^\w+$/.test(variable)) throw new Error(`not a variable name: ${variable}`);
+  return `\${${variable}:sqlstring}`;
+}
+
 /** The PostgreSQL datasource's query model (raw SQL in code mode). */
 export interface SqlQuery extends cog.Dataquery {
   refId: string;

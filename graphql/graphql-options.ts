@@ -40,6 +40,8 @@ export interface PolicyOptions {
 export interface GraphqlOptions {
   /** 0 picks a free port. */
   port: number;
+  /** Interface of that port (MF_HTTP_HOST). @default 127.0.0.1 */
+  host?: string;
   production: boolean;
   graphiql: boolean;
   introspection: boolean;
@@ -70,6 +72,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
   };
   return {
     port: config.int('MF_GRAPHQL_PORT'),
+    host: config.string('MF_HTTP_HOST'),
     production,
     graphiql: toggle('MF_GRAPHQL_GRAPHIQL'),
     introspection: toggle('MF_GRAPHQL_INTROSPECTION'),

@@ -71,7 +71,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
   const ws = attachGraphqlWs(server, yoga, authenticator, log.child('graphql-ws'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '0.0.0.0', () => resolve());
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/graphql`;

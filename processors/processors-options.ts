@@ -38,6 +38,8 @@ export interface ProcessorsOptions {
   billing: { config: BillingOptionsInput; kinds: MeterKind[]; timeZone: string; provisionalIntervalMs: number; registrySyncMs: number };
   /** @default 18083 */
   httpPort: number | null;
+  /** Interface of that port (MF_HTTP_HOST). @default 127.0.0.1 */
+  httpHost?: string;
   /** Consumer group of the command log; default `<groupIdPrefix>.command-log`. */
   commandLogGroupId?: string;
   /** Writes the processors' metrics and consumer lag to QuestDB (service_metrics); null = never. */
@@ -73,6 +75,7 @@ export function processorsOptionsFromConfig(config: Config, logger: Logger): Pro
       registrySyncMs: config.int('MF_BILLING_REGISTRY_SYNC_MS'),
     },
     httpPort: config.int('MF_PROCESSORS_HTTP_PORT'),
+    httpHost: config.string('MF_HTTP_HOST'),
     ...(config.string('MF_COMMAND_LOG_GROUP_ID') ? { commandLogGroupId: config.string('MF_COMMAND_LOG_GROUP_ID') } : {}),
     metricsSampling: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') > 0 ? { intervalMs: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') } : null,
     logger,

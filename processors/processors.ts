@@ -143,7 +143,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     : null;
   let stopping = false;
   const health: HealthServer | null =
-    options.httpPort === null ? null : await startHealthServer(options.httpPort, () => ({ healthy: !stopping, detail: { processors: Object.keys(runners), stopping } }), metrics);
+    options.httpPort === null ? null : await startHealthServer(options.httpPort, () => ({ healthy: !stopping, detail: { processors: Object.keys(runners), stopping } }), metrics, options.httpHost);
   return {
     metrics,
     httpPort: health?.port ?? null,

@@ -14,6 +14,14 @@ export interface EnvVariable {
   max?: number;
   /** Allowed values for a string. */
   oneOf?: readonly string[];
+  /**
+   * A credential: its value is never printed (config errors, logs), and in production mode
+   * (core/config/production-mode.ts) it must not be a documented default or placeholder.
+   * `password` also needs 16+ characters; `master-key` 32 random bytes (hex or base64);
+   * `api-keys` is checked per key of the `<name>:<role>=<key>` list; `opaque` (a URL that may
+   * carry a token) is only never printed.
+   */
+  secret?: 'password' | 'master-key' | 'api-keys' | 'opaque';
   usedBy: string;
   description: string;
 }
@@ -40,27 +48,29 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_QUESTDB_ILP_TCP_PORT', '19009', 'int', 'stack', 'QuestDB ILP over TCP port', { min: 1024, max: 65535 }),
   v('MF_QUESTDB_HEALTH_PORT', '19003', 'int', 'stack', 'QuestDB health (min HTTP) port', { min: 1024, max: 65535 }),
   v('MF_QUESTDB_READONLY_USER', 'grafana', 'string', 'stack', 'Read-only QuestDB PG-wire account (for dashboards)'),
-  v('MF_QUESTDB_READONLY_PASSWORD', 'grafana-dev', 'string', 'stack', 'Its password (change it in production)'),
+  v('MF_QUESTDB_READONLY_PASSWORD', 'grafana-dev', 'string', 'stack', 'Its password (change it in production)', { secret: 'password' }),
   v('MF_QUESTDB_HEAP', '1g', 'string', 'stack', 'QuestDB JVM heap (-Xmx)'),
   v('MF_METRICS_SAMPLE_INTERVAL_MS', '10000', 'int', 'bridge, sink, processors', 'How often each service writes its own metrics (and its consumer lag) to the QuestDB table service_metrics for the Pipeline health dashboard (0 = never)', { min: 0, max: 3600000 }),
+  v('MF_MODE', 'development', 'string', 'bridge, sink, processors, graphql', 'development or production. Production refuses to start with a documented default or placeholder secret, a weak MF_METER_MASTER_KEY, or MF_GRAPHQL_MODE=development (docs/operations.md); compose and k8s set it', { oneOf: ['development', 'production'] }),
+  v('MF_HTTP_HOST', '127.0.0.1', 'string', 'bridge, sink, processors, graphql', 'Interface the services\' HTTP ports (/health, /metrics, GraphQL) listen on: loopback unless set; 0.0.0.0 in containers, where probes and Prometheus come from outside'),
   v('MF_LOG_LEVEL', 'info', 'string', 'all', 'debug, info, warn or error', { oneOf: ['debug', 'info', 'warn', 'error'] }),
   v('MF_KAFKA_BROKERS', '127.0.0.1:${MF_KAFKA_PORT:-19092}', 'list', 'all', 'Comma-separated Kafka bootstrap servers'),
   v('MF_KAFKA_TOPIC_PREFIX', 'meterflow.', 'string', 'all', 'Prefix of every Kafka topic (lets deployments or tests share a cluster)'),
   v('MF_KAFKA_PARTITIONS', '6', 'int', 'bridge', 'Partitions of the per-meter topics when the bridge creates them (upper bound for processor instances)', { min: 1, max: 1024 }),
   v('MF_MQTT_URL', 'mqtt://127.0.0.1:${MF_MQTT_PORT:-18830}', 'url', 'bridge, simulator', 'MQTT broker (mqtt:// or mqtts://)'),
   v('MF_MQTT_USERNAME', 'meterflow-bridge', 'string', 'bridge', 'MQTT account of the bridge'),
-  v('MF_MQTT_PASSWORD', 'meterflow-dev', 'string', 'bridge', 'Its password (change it in production)'),
+  v('MF_MQTT_PASSWORD', 'meterflow-dev', 'string', 'bridge', 'Its password (change it in production)', { secret: 'password' }),
   v('MF_MQTT_FLEET_USERNAME', 'meterflow-fleet', 'string', 'simulator', 'MQTT account the simulated fleet publishes with'),
-  v('MF_MQTT_FLEET_PASSWORD', 'meterflow-dev', 'string', 'simulator', 'Its password'),
+  v('MF_MQTT_FLEET_PASSWORD', 'meterflow-dev', 'string', 'simulator', 'Its password', { secret: 'password' }),
   v('MF_MQTT_CA_FILE', '', 'string', 'bridge, simulator', 'PEM file of the CA that signed the broker certificate, for mqtts:// URLs (empty = the system trust store)'),
   v('MF_MQTT_CERT_FILE', '', 'string', 'bridge, simulator', 'PEM client certificate, for brokers that require one (mutual TLS); needs MF_MQTT_KEY_FILE (empty = none)'),
   v('MF_MQTT_KEY_FILE', '', 'string', 'bridge, simulator', 'PEM private key of MF_MQTT_CERT_FILE (empty = none)'),
-  v('MF_METER_MASTER_KEY', 'meterflow-dev-master-key', 'string', 'stack, bridge, simulator', 'Master key from which each meter\'s MQTT password and command-signing secret are derived (HMAC-SHA256); keep it secret in production'),
+  v('MF_METER_MASTER_KEY', 'meterflow-dev-master-key', 'string', 'stack, bridge, simulator', 'Master key from which each meter\'s MQTT password and command-signing secret are derived (HMAC-SHA256); keep it secret in production', { secret: 'master-key' }),
   v('MF_QUESTDB_HTTP_URL', 'http://127.0.0.1:${MF_QUESTDB_HTTP_PORT:-19000}', 'url', 'sink', 'QuestDB HTTP endpoint (ILP writes, web console)'),
   v('MF_QUESTDB_PG_HOST', '127.0.0.1', 'string', 'sink, graphql', 'QuestDB PG-wire host'),
   v('MF_QUESTDB_PG_PORT', '18812', 'int', 'stack, sink, graphql', 'QuestDB PG-wire port (the stack listens on it, clients connect to it)', { min: 1, max: 65535 }),
   v('MF_QUESTDB_PG_USER', 'admin', 'string', 'sink, graphql', 'QuestDB PG-wire user'),
-  v('MF_QUESTDB_PG_PASSWORD', 'quest', 'string', 'sink, graphql', 'QuestDB PG-wire password'),
+  v('MF_QUESTDB_PG_PASSWORD', 'quest', 'string', 'sink, processors, graphql', 'QuestDB PG-wire password', { secret: 'password' }),
   v('MF_QUESTDB_PG_DATABASE', 'qdb', 'string', 'sink, graphql', 'QuestDB database name (always qdb)'),
   v('MF_BRIDGE_ID', 'bridge-1', 'string', 'bridge', 'Instance id; the MQTT client id is meterflow-<id>, so it must be stable across restarts for the persistent session'),
   v('MF_BRIDGE_HTTP_PORT', '18081', 'int', 'bridge', 'Port of /health and /metrics (0 = any free port)', { min: 0, max: 65535 }),
@@ -95,7 +105,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_PROCESSORS_CHECKPOINT_INTERVAL_MS', '5000', 'int', 'processors', 'How often changed state is checkpointed to QuestDB (processor_state) and offsets committed; a crash replays at most this much, rewriting the same outputs', { min: 1, max: 600000 }),
   v('MF_LEAK_CONFIG_FILE', '', 'string', 'processors', 'JSON file with leak-detection settings and per-sector/per-meter overrides (docs/leak-detection-and-alerts.md); empty = the defaults'),
   v('MF_ALERT_RULES_FILE', '', 'string', 'processors', 'JSON file with the alert rules (docs/leak-detection-and-alerts.md); empty = the default rules'),
-  v('MF_ALERT_WEBHOOK_URL', '', 'string', 'processors', 'POST every alert transition here as JSON (retried with backoff); empty = no webhook'),
+  v('MF_ALERT_WEBHOOK_URL', '', 'string', 'processors', 'POST every alert transition here as JSON (retried with backoff); empty = no webhook (may carry a token: never printed)', { secret: 'opaque' }),
   v('MF_BILLING_CONFIG_FILE', '', 'string', 'processors, graphql', 'JSON file with tariffs and their assignment (docs/billing.md); empty = SABESP 2017 residential for every water meter'),
   v('MF_BILLING_KINDS', 'water', 'list', 'processors', 'Meter kinds that are billed (their tariffs must price their register unit)'),
   v('MF_BILLING_TIME_ZONE', 'UTC', 'string', 'processors', 'IANA time zone of billing periods (calendar months) until meters carry their own'),
@@ -107,12 +117,12 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_ROLLUP_TIME_ZONE', 'UTC', 'string', 'processors', 'IANA time zone of the 1-day rollup buckets (e.g. America/Sao_Paulo)'),
   v('MF_GRAPHQL_PORT', '4000', 'int', 'graphql', 'GraphQL HTTP port (0 = any free port)', { min: 0, max: 65535 }),
   v('MF_GRAPHQL_MAX_ROWS', '100000', 'int', 'graphql', 'Largest `limit` a readings query may ask for', { min: 1, max: 10000000 }),
-  v('MF_GRAPHQL_MODE', 'development', 'string', 'graphql', 'development: GraphiQL, introspection and the built-in dev API keys are on; production: all three off unless set explicitly', { oneOf: ['development', 'production'] }),
+  v('MF_GRAPHQL_MODE', '${MF_MODE:-development}', 'string', 'graphql', 'Follows MF_MODE unless set. development: GraphiQL, introspection and the built-in dev API keys are on; production: all three off unless set explicitly', { oneOf: ['development', 'production'] }),
   v('MF_GRAPHQL_GRAPHIQL', 'auto', 'string', 'graphql', 'Serve the GraphiQL IDE at /graphql: true, false, or auto (on in development mode)', { oneOf: ['auto', 'true', 'false'] }),
   v('MF_GRAPHQL_INTROSPECTION', 'auto', 'string', 'graphql', 'Answer introspection queries: true, false, or auto (on in development mode)', { oneOf: ['auto', 'true', 'false'] }),
-  v('MF_GRAPHQL_API_KEYS', '', 'string', 'graphql', 'API keys, comma-separated, each <name>:<role>[:<customerId>]=<key> (role admin, analyst or customer); sent as "Authorization: ApiKey <key>" or "x-api-key: <key>". keys of at least 16 characters. Empty in development = the dev keys in docs/graphql-access-control.md'),
+  v('MF_GRAPHQL_API_KEYS', '', 'string', 'graphql', 'API keys, comma-separated, each <name>:<role>[:<customerId>]=<key> (role admin, analyst or customer); sent as "Authorization: ApiKey <key>" or "x-api-key: <key>". keys of at least 16 characters. Empty in development = the dev keys in docs/graphql-access-control.md', { secret: 'api-keys' }),
   v('MF_GRAPHQL_API_KEYS_FILE', '', 'string', 'graphql', 'JSON file of API keys [{name, role, customerId?, sha256}] (key hashes, for production); added to MF_GRAPHQL_API_KEYS'),
-  v('MF_GRAPHQL_JWT_SECRET', '', 'string', 'graphql', 'HS256 secret for bearer JWTs, at least 32 characters (empty = no HS256)'),
+  v('MF_GRAPHQL_JWT_SECRET', '', 'string', 'graphql', 'HS256 secret for bearer JWTs, at least 32 characters (empty = no HS256)', { secret: 'password' }),
   v('MF_GRAPHQL_JWKS_URL', '', 'string', 'graphql', 'JWKS URL for bearer JWTs signed with RS256/ES256 (empty = none)'),
   v('MF_GRAPHQL_JWT_ISSUER', '', 'string', 'graphql', 'Required iss of JWTs (empty = not checked; required in production when JWTs are accepted)'),
   v('MF_GRAPHQL_JWT_AUDIENCE', '', 'string', 'graphql', 'Required aud of JWTs (empty = not checked; required in production when JWTs are accepted)'),

@@ -1,4 +1,5 @@
-import { MeterflowError } from '../errors';
+import { redactUrl } from '../logger';
+import { ConfigError } from './config-error';
 import { envVariables, type EnvVariable } from './env-spec';
 
 export type RawEnv = Record<string, string | undefined>;
@@ -43,8 +44,9 @@ function expandDefault(text: string, env: RawEnv): string {
 }
 
 function parseValue(variable: EnvVariable, text: string): ConfigValue {
-  const fail = (expected: string) =>
-    new MeterflowError('CONFIG_INVALID', `${variable.name} must be ${expected}; got "${text}" (${variable.description})`);
+  // A secret's value is never echoed: the message lands in logs and CI output.
+  const got = variable.secret ? 'the value set (not shown: secret)' : `"${redactUrl(text)}"`;
+  const fail = (expected: string) => new ConfigError('CONFIG_INVALID', variable.name, `${variable.name} must be ${expected}; got ${got} (${variable.description})`);
   switch (variable.parser) {
     case 'int': {
       const n = Number(text);

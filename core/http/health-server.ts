@@ -9,11 +9,20 @@ export interface HealthCheck {
 
 export interface HealthServer {
   port: number;
+  /** The interface it listens on (MF_HTTP_HOST). */
+  host: string;
   close(): Promise<void>;
 }
 
-/** Serves GET /health (200 or 503, JSON) and GET /metrics (Prometheus text). */
-export async function startHealthServer(port: number, check: HealthCheck, metrics: Metrics): Promise<HealthServer> {
+/** Where a service's HTTP port listens unless MF_HTTP_HOST says otherwise: this host only. */
+export const defaultHttpHost = '127.0.0.1';
+
+/**
+ * Serves GET /health (200 or 503, JSON) and GET /metrics (Prometheus text) on `host`
+ * (MF_HTTP_HOST): loopback by default, like the stack's servers; containers set 0.0.0.0 so
+ * probes and Prometheus reach it.
+ */
+export async function startHealthServer(port: number, check: HealthCheck, metrics: Metrics, host: string = defaultHttpHost): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     if (req.url === '/health') {
       const { healthy, detail } = check();
@@ -29,10 +38,11 @@ export async function startHealthServer(port: number, check: HealthCheck, metric
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,
+    host: (server.address() as AddressInfo).address,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

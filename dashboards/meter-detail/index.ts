@@ -2,7 +2,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { datasource, meterflowDashboard, sql, withRows } from '../common';
 import { readingsRow } from './readings';
 import { recordsRow } from './records';
-import { meterVariable } from './variables';
+import { meter, meterVariable } from './variables';
 
 export const meterDetailUid = 'meterflow-meter-detail';
 
@@ -24,7 +24,7 @@ function alertAnnotations(): dashboard.AnnotationQueryBuilder {
       sql(
         `SELECT started_at AS time, coalesce(ended_at, now()) AS timeend, concat(rule, ' (', severity, ', ', state, ')') AS text, rule_kind AS tags
         FROM alerts
-        WHERE meter_id = '$meter' AND $__timeFilter(started_at)
+        WHERE meter_id = ${meter} AND $__timeFilter(started_at)
         LATEST ON ts PARTITION BY alert_id`,
       ),
     );

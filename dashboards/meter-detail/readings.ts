@@ -1,4 +1,5 @@
 import { defaultTimeseries, sql, type DashboardRow } from '../common';
+import { meter } from './variables';
 
 export const readingsRow: DashboardRow = {
   title: 'Readings',
@@ -9,7 +10,7 @@ export const readingsRow: DashboardRow = {
         sql(
           `SELECT ts AS time, avg(value) AS value
           FROM readings
-          WHERE meter_id = '$meter' AND $__timeFilter(ts)
+          WHERE meter_id = ${meter} AND $__timeFilter(ts)
           SAMPLE BY $__interval ALIGN TO CALENDAR`,
           'time_series',
         ),
@@ -20,7 +21,7 @@ export const readingsRow: DashboardRow = {
         sql(
           `SELECT ts AS time, last(register) AS register
           FROM readings
-          WHERE meter_id = '$meter' AND $__timeFilter(ts)
+          WHERE meter_id = ${meter} AND $__timeFilter(ts)
           SAMPLE BY $__interval ALIGN TO CALENDAR`,
           'time_series',
         ),
@@ -32,7 +33,7 @@ export const readingsRow: DashboardRow = {
         sql(
           `SELECT ts AS time, window_size, mean
           FROM rolling_averages
-          WHERE meter_id = '$meter' AND $__timeFilter(ts)
+          WHERE meter_id = ${meter} AND $__timeFilter(ts)
           ORDER BY time, window_size`,
           'time_series',
         ),

@@ -1,5 +1,11 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { datasource } from '../common';
+import { datasource, sqlString } from '../common';
+
+/** The chosen meter as a SQL string literal (`${meter:sqlstring}`); see sqlString. */
+export const meter = sqlString('meter');
+
+/** Grafana variable regex: what core/contracts/reading.ts accepts as a meter id (idPattern, maxIdLength). */
+export const meterIdRegex = '/^([A-Za-z0-9._:-]{1,64})$/';
 
 /** The meter shown: every meter with a stored reading. */
 export function meterVariable(): dashboard.QueryVariableBuilder {
@@ -8,6 +14,12 @@ export function meterVariable(): dashboard.QueryVariableBuilder {
     .label('Meter')
     .datasource(datasource)
     .query(query)
+    // Only ids the bridge accepts are offered (a hostile id stored before validation cannot
+    // reach a panel through the picker), and no typed-in value. The SQL quoting is the guard
+    // for values from the URL.
+    // Meter ids as core/contracts/reading.ts defines them (a unit test keeps the two equal).
+    .regex(meterIdRegex)
+    .allowCustomValue(false)
     .refresh(dashboard.VariableRefresh.OnDashboardLoad)
     .sort(dashboard.VariableSort.AlphabeticalAsc);
 }

@@ -32,6 +32,9 @@ Commands:
 Ports and accounts come from MF_* variables; see deploy/stack/README.md.`;
 
 const out = (line: string) => console.log(line);
+// Status of commands whose stdout is data (provision-meters --show-passwords is piped into
+// device configuration): progress and summaries go to stderr.
+const progress = (line: string) => console.error(line);
 const relative = (p: string) => {
   const rel = path.relative(process.cwd(), p);
   return rel.startsWith('..') ? p : rel || '.';
@@ -112,7 +115,8 @@ meters/<id>/commands. A running broker reloads the accounts (SIGHUP) before this
 Idempotent: provisioning a meter again re-derives its password (e.g. after changing the key).
 
 ${METER_IDS_HELP}
-  --show-passwords   print "<id> <password>" for each meter (to configure devices)
+  --show-passwords   print "<id> <password>" for each meter (to configure devices), the only
+                     lines on stdout; status lines go to stderr
 
 \`up\` provisions the demo fleet (sim-w-0001 ... sim-e-0020) by itself. See docs/device-security.md.`;
 
@@ -174,10 +178,10 @@ async function provisionMeters(args: string[]): Promise<number> {
     return 1;
   }
   const o = loadStackOptions();
-  if (!process.env.MF_METER_MASTER_KEY) out('note: MF_METER_MASTER_KEY is not set; using the development master key');
+  if (!process.env.MF_METER_MASTER_KEY) progress('note: MF_METER_MASTER_KEY is not set; using the development master key');
   const begun = Date.now();
-  const result = await provisionMeterAccounts(o, ids, o.meterMasterKey, { log: out });
-  out(
+  const result = await provisionMeterAccounts(o, ids, o.meterMasterKey, { log: progress });
+  progress(
     `provisioned ${result.provisioned} meter(s) in ${Date.now() - begun} ms; ${result.total} in ${relative(result.file)}; ` +
       (result.reloaded ? 'the running Mosquitto reloaded them' : 'Mosquitto is not running: the next `up` loads them'),
   );
@@ -196,8 +200,8 @@ async function revokeMeters(args: string[]): Promise<number> {
     return 1;
   }
   const o = loadStackOptions();
-  const result = await revokeMeterAccounts(o, ids, o.meterMasterKey, { log: out });
-  out(`revoked ${result.revoked} of ${new Set(ids).size} meter(s); ${result.total} left; ` + (result.reloaded ? 'the running Mosquitto reloaded' : 'Mosquitto is not running'));
+  const result = await revokeMeterAccounts(o, ids, o.meterMasterKey, { log: progress });
+  progress(`revoked ${result.revoked} of ${new Set(ids).size} meter(s); ${result.total} left; ` + (result.reloaded ? 'the running Mosquitto reloaded' : 'Mosquitto is not running'));
   return 0;
 }
 

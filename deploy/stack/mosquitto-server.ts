@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { defaultSimulatedFleet, mosquittoAccountFiles, writeBrokerPasswordFile, writeMeterAccounts, writeServiceAccounts } from './meter-accounts';
 import { mqttTlsUrl, mqttUrl, tryConnect } from './mosquitto-client';
+import { writeFileAtomically } from './password-file';
 import { ensureDevCertificates, findOpenssl, mosquittoTlsFiles, tlsListenerConfig, tlsListenerConfigured, type MosquittoTlsFiles } from './mosquitto-tls';
 import { serverFiles } from './process-control';
 import type { StackOptions } from './stack-options';
@@ -92,7 +93,7 @@ export function mosquittoServer(o: StackOptions): StackServer {
       const meters = await writeMeterAccounts(o, defaultSimulatedFleet, o.meterMasterKey, tools.mosquittoPasswd);
       writeBrokerPasswordFile(o);
       log(`mosquitto: 2 service accounts and ${meters} meter accounts (${path.basename(mosquittoAccountFiles(o.stackDir).meterAccounts)})`);
-      writeFileSync(path.join(files.dir, 'acl'), aclFile(o), { mode: 0o600 });
+      writeFileAtomically(path.join(files.dir, 'acl'), aclFile(o));
 
       let tls: MosquittoTlsFiles | null = null;
       if (!openssl) {

@@ -77,7 +77,11 @@ export async function hashPasswords(mosquittoPasswd: string, workDir: string, ac
   }
 }
 
-/** Writes aside, then renames: the broker, reloading at any moment, never reads half a file. */
+/**
+ * Writes aside, then renames: the broker, reloading at any moment, never reads half a file.
+ * Owner-only (0600) whatever the umask or an older file's mode: every caller's file holds or
+ * guards credentials (password files, ACL, QuestDB's server.conf).
+ */
 export function writeFileAtomically(file: string, content: string): void {
   const next = `${file}.next`;
   writeFileSync(next, content, { mode: 0o600 });

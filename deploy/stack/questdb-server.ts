@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomically } from './password-file';
 import { serverFiles } from './process-control';
 import { questdbAdmin, type StackOptions } from './stack-options';
 import type { StackServer } from './stack-server';
@@ -73,7 +74,9 @@ export function questdbServer(o: StackOptions): StackServer {
 
     async prepare({ tools, lib }) {
       mkdirSync(path.join(root, 'conf'), { recursive: true });
-      writeFileSync(path.join(root, 'conf', 'server.conf'), serverConf(o));
+      // It holds the PG wire passwords: owner-only, also when an older file was world-readable
+      // (writeFileSync's mode applies to new files only).
+      writeFileAtomically(path.join(root, 'conf', 'server.conf'), serverConf(o));
       return {
         command: tools.java,
         args: [

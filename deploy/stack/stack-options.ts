@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { envVariables } from '../../core/config/env-spec';
 import { StackError } from './stack-error';
 
 /**
@@ -39,8 +40,13 @@ export const questdbAdmin = { user: 'admin', password: 'quest', database: 'qdb' 
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+// Secrets are never echoed (the message reaches terminals and CI logs): the same rule as the
+// services' config errors, from the same list (env-spec `secret`).
+const secretNames = new Set(envVariables.filter((v) => v.secret).map((v) => v.name));
+
 function invalid(name: string, value: string, expected: string): StackError {
-  return new StackError('STACK_CONFIG_INVALID', `${name}=${JSON.stringify(value)} is invalid: expected ${expected}. Fix or unset ${name}.`);
+  const shown = secretNames.has(name) ? '(value not shown: secret)' : `=${JSON.stringify(value)}`;
+  return new StackError('STACK_CONFIG_INVALID', `${name}${shown.startsWith('=') ? shown : ` ${shown}`} is invalid: expected ${expected}. Fix or unset ${name}.`);
 }
 
 function port(env: Env, name: string, fallback: number): number {

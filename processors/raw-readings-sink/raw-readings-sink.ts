@@ -117,7 +117,7 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
   });
 
   const health: HealthServer | null =
-    options.httpPort === null ? null : await startHealthServer(options.httpPort, () => ({ healthy: lastFlushOk, detail: { questdbWritable: lastFlushOk } }), metrics);
+    options.httpPort === null ? null : await startHealthServer(options.httpPort, () => ({ healthy: lastFlushOk, detail: { questdbWritable: lastFlushOk } }), metrics, options.httpHost);
   const sampler = options.metricsSampling
     ? startMetricsSampler({
         metrics,

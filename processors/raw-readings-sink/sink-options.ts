@@ -14,6 +14,8 @@ export interface SinkOptions {
   flushIntervalMs: number;
   /** Port of /health and /metrics; 0 picks a free one, null serves none. @default 18082 */
   httpPort: number | null;
+  /** Interface of that port (MF_HTTP_HOST). @default 127.0.0.1 */
+  httpHost?: string;
   /** Writes the sink's metrics and consumer lag to QuestDB (service_metrics); null = never. */
   metricsSampling?: { intervalMs: number } | null;
   logger: Logger;
@@ -27,6 +29,7 @@ export function sinkOptionsFromConfig(config: Config, logger: Logger): SinkOptio
     flushRows: config.int('MF_SINK_FLUSH_ROWS'),
     flushIntervalMs: config.int('MF_SINK_FLUSH_INTERVAL_MS'),
     httpPort: config.int('MF_SINK_HTTP_PORT'),
+    httpHost: config.string('MF_HTTP_HOST'),
     metricsSampling: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') > 0 ? { intervalMs: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') } : null,
     logger,
   };

@@ -64,14 +64,14 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
   const lateCount = metrics.counter('late_readings_total', 'Readings that came after their windows were emitted, by processor');
   const unreadable = metrics.counter('records_unreadable_total', 'Records on the readings topic that are not readings (logged with their offset, skipped), by processor');
   const restores = metrics.counter('partition_restores_total', 'Partitions whose state was loaded from processor_state');
-  const flushSeconds = metrics.summary('flush_seconds', 'Outputs (and checkpoint when due), per flush');
+  const flushSeconds = metrics.summary('flush_seconds', 'Outputs (and checkpoint when due), per flush', { processor: processor.name });
   const checkpoints = metrics.counter('checkpoints_total', 'State checkpoints written (each followed by an offset commit), by processor');
   const tasks = new Map<number, PartitionTask<S>>();
-  metrics.gauge('state_keys', 'Keys held in memory (meters, sectors, fleet)', () => [...tasks.values()].reduce((n, t) => n + t.size(), 0));
+  metrics.gauge('state_keys', 'Keys held in memory (meters, sectors, fleet)', () => [...tasks.values()].reduce((n, t) => n + t.size(), 0), { processor: processor.name });
   metrics.gauge('watermark_lag_seconds', 'Wall clock minus the lowest partition watermark', () => {
     const lowest = Math.min(...[...tasks.values()].map((t) => t.watermark));
     return Number.isFinite(lowest) ? (Date.now() - lowest) / 1000 : 0;
-  });
+  }, { processor: processor.name });
 
   const pool = createQuestdbPool({ ...options.questdb.pg, max: 2 });
   // State belongs to the consumer group: deployments (or test runs) sharing a QuestDB keep theirs apart.

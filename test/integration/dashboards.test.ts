@@ -130,4 +130,38 @@ describe('dashboards: every panel query runs on QuestDB and finds the data', () 
     const own = fields.map((f) => f.name).find((n) => n === 'sector' || n === 'meter_id');
     if (own && !/\bLIMIT\b/.test(sql)) expect(rows.some((r) => String(r[own]).startsWith(pipeline.runId))).toBe(true);
   });
+
+  // Issue #10 item 15: a dashboard variable is a URL parameter (?var-meter=…) anyone who can
+  // open the dashboard can set. Whatever it holds, a panel sees only that literal meter id.
+  describe('hostile variable values cannot inject SQL', () => {
+    const withMeter = queries.filter((q) => /\$\{meter:sqlstring\}/.test(q.rawSql!));
+    const hostile = () => [
+      "x' OR '1'='1",
+      `${billMeter}' OR '1'='1`,
+      "x' OR meter_id::string LIKE '%",
+      "x\\' OR 1=1 --",
+      "x'; SELECT 1; --",
+      "x'' OR ''1''=''1",
+    ];
+
+    it('the control: the hand-quoted pattern the dashboards used before lets a value read every meter', async () => {
+      const flow = withMeter.find((q) => q.panelTitle.startsWith('Flow'))!;
+      const handQuoted = flow.rawSql!.replace('${meter:sqlstring}', "'$meter'");
+      const sql = expandGrafanaMacros(handQuoted, { from, to, intervalMs: hour, variables: { meter: "x' OR '1'='1" } });
+      const { rows } = await pipeline.questdb.query(sql);
+      expect(rows.length).toBeGreaterThan(0);
+    });
+
+    it('covers the meter detail panels', () => {
+      expect(withMeter.length).toBeGreaterThanOrEqual(6);
+    });
+
+    it.each(withMeter.map((q) => [`${q.dashboardUid} / ${q.panelTitle}`, q] as const))('%s returns nothing for a hostile meter', async (_name, q) => {
+      for (const value of hostile()) {
+        const sql = expandGrafanaMacros(q.rawSql!, { from, to, intervalMs: hour, variables: { meter: value } });
+        const { rows } = await pipeline.questdb.query(sql);
+        expect({ value, rows: rows.length }).toEqual({ value, rows: 0 });
+      }
+    });
+  });
 });

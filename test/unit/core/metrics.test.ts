@@ -1,3 +1,4 @@
+import { isMeterflowError } from '../../../core/errors';
 import { createMetrics } from '../../../core/metrics';
 
 const lines = (text: string) => text.split('\n');
@@ -133,5 +134,70 @@ describe('createMetrics', () => {
     for (const name of ['mf_a_total', 'mf_b', 'mf_c_seconds', 'process_cpu_seconds_total', 'process_resident_memory_bytes']) {
       expect(seen.get(name)).toEqual(['HELP', 'TYPE']);
     }
+  });
+});
+
+describe('createMetrics never renders a series twice', () => {
+  const thrown = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return error;
+    }
+    return null;
+  };
+
+  it('a name registered again (one service, several processors) is one family: one HELP/TYPE, series told apart by labels', () => {
+    const metrics = createMetrics('mf');
+    metrics.summary('flush_seconds', 'Per flush', { processor: 'a' }).observe(1);
+    metrics.summary('flush_seconds', 'Per flush', { processor: 'b' }).observe(2);
+    metrics.gauge('state_keys', 'Keys', () => 3, { processor: 'a' });
+    metrics.gauge('state_keys', 'Keys', () => 4, { processor: 'b' });
+    const text = metrics.render();
+    expect(lines(text).filter((l) => l === '# TYPE mf_flush_seconds summary')).toHaveLength(1);
+    expect(samples(text, 'mf_state_keys').sort()).toEqual(['mf_state_keys{processor="a"} 3', 'mf_state_keys{processor="b"} 4']);
+    expect(samples(text, 'mf_flush_seconds')).toEqual(
+      expect.arrayContaining(['mf_flush_seconds{processor="a",quantile="0.5"} 1', 'mf_flush_seconds_count{processor="b"} 1', 'mf_flush_seconds_sum{processor="b"} 2']),
+    );
+    const seriesLines = samples(text, 'mf_');
+    expect(new Set(seriesLines.map((l) => l.split(' ')[0])).size).toBe(seriesLines.length);
+  });
+
+  it('counters registered twice with the same labels add up into one series', () => {
+    const metrics = createMetrics('mf');
+    metrics.counter('rows_emitted_total', 'Rows').inc({ table: 'alerts' }, 2);
+    metrics.counter('rows_emitted_total', 'Rows').inc({ table: 'alerts' }, 3);
+    expect(samples(metrics.render(), 'mf_rows_emitted_total')).toEqual(['mf_rows_emitted_total{table="alerts"} 5']);
+  });
+
+  it.each([
+    ['a collected gauge', (m: ReturnType<typeof createMetrics>) => m.gauge('state_keys', 'Keys', () => 1)],
+    ['a summary', (m: ReturnType<typeof createMetrics>) => m.summary('state_keys', 'Keys')],
+  ])('refuses %s registered twice with the same labels, naming the series', (_, register) => {
+    const metrics = createMetrics('mf');
+    metrics.gauge('watermark_lag_seconds', 'Lag', () => 1, { processor: 'x' });
+    const again = thrown(() => metrics.gauge('watermark_lag_seconds', 'Lag', () => 2, { processor: 'x' }));
+    expect(isMeterflowError(again, 'METRICS_DUPLICATE_SERIES')).toBe(true);
+    expect((again as Error).message).toContain('mf_watermark_lag_seconds{processor="x"}');
+    register(metrics);
+    expect(isMeterflowError(thrown(() => register(metrics)), 'METRICS_DUPLICATE_SERIES')).toBe(true);
+  });
+
+  it('refuses one name with two types or two help texts, and names of the process_ series', () => {
+    const metrics = createMetrics('mf');
+    metrics.counter('x_total', 'X');
+    expect(isMeterflowError(thrown(() => metrics.gauge('x_total', 'X')), 'METRICS_DUPLICATE_SERIES')).toBe(true);
+    expect(isMeterflowError(thrown(() => metrics.counter('x_total', 'Other')), 'METRICS_DUPLICATE_SERIES')).toBe(true);
+    const processMetrics = createMetrics('process');
+    expect(isMeterflowError(thrown(() => processMetrics.counter('cpu_seconds_total', 'CPU')), 'METRICS_DUPLICATE_SERIES')).toBe(true);
+  });
+
+  it('refuses to set a series a collector owns', () => {
+    const metrics = createMetrics('mf');
+    metrics.gauge('g', 'G', () => 1);
+    const plain = metrics.gauge('g', 'G');
+    expect(isMeterflowError(thrown(() => plain.set(2)), 'METRICS_DUPLICATE_SERIES')).toBe(true);
+    plain.set(5, { other: 'y' });
+    expect(samples(metrics.render(), 'mf_g').sort()).toEqual(['mf_g 1', 'mf_g{other="y"} 5']);
   });
 });

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasource, meterflowTag } from '../../../dashboards/common';
+import { idPattern, maxIdLength } from '../../../core/contracts/reading';
 import { allDashboards, dashboardJson, panelQueries } from '../../../dashboards/index';
+import { meterIdRegex } from '../../../dashboards/meter-detail/variables';
 import { expandGrafanaMacros, intervalText } from './grafana-macros';
 
 // Structural checks on what Grafana's provisioning needs; the schema itself is checked in
@@ -69,11 +71,38 @@ describe('dashboards', () => {
   it('only the meter detail dashboard uses a template variable, $meter, defined from the readings table', () => {
     for (const d of dashboards) {
       const vars = (d.templating?.list ?? []).map((v) => v.name);
-      const used = panelQueries(d).some((q) => q.rawSql!.includes('$meter'));
+      const used = panelQueries(d).some((q) => /\$\{?meter\b/.test(q.rawSql!));
       expect([d.uid, used]).toEqual([d.uid, vars.includes('meter')]);
     }
     const meter = dashboards.find((d) => d.uid === 'meterflow-meter-detail')!.templating!.list![0]!;
     expect(meter).toMatchObject({ name: 'meter', type: 'query', query: 'SELECT DISTINCT meter_id FROM readings ORDER BY meter_id', datasource });
+  });
+
+  // Issue #10 item 15: a variable's value (from the picker or the URL) cannot end a SQL literal.
+  it('every variable in panel SQL is quoted by Grafana\'s sqlstring format, never by hand or bare', () => {
+    const references = /\$\{(\w+)(?::(\w+))?\}|\[\[(\w+)(?::\w+)?\]\]|\$(?!__)(\w+)/g;
+    const unsafe: string[] = [];
+    let checked = 0;
+    for (const d of dashboards) {
+      for (const q of panelQueries(d)) {
+        for (const m of q.rawSql!.matchAll(references)) {
+          checked += 1;
+          if (m[2] !== 'sqlstring') unsafe.push(`${d.uid} / ${q.panelTitle}: ${m[0]}`);
+        }
+      }
+    }
+    expect(unsafe).toEqual([]);
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('the meter picker offers only meter ids as core/contracts defines them, and no typed-in value', () => {
+    const meter = dashboards.find((d) => d.uid === 'meterflow-meter-detail')!.templating!.list![0]! as { regex?: string; allowCustomValue?: boolean };
+    expect(meter.regex).toBe(meterIdRegex);
+    expect(meter.allowCustomValue).toBe(false);
+    const regex = new RegExp(meterIdRegex.slice(1, -1));
+    // The same language as idPattern, up to maxIdLength.
+    for (const id of ['m-1', 'sim-w-0001', 'a.b:c_d', 'x'.repeat(maxIdLength)]) expect([id, regex.test(id)]).toEqual([id, idPattern.test(id)]);
+    for (const id of ["x' OR '1'='1", 'x'.repeat(maxIdLength + 1), '', 'a b']) expect([id, regex.test(id)]).toEqual([id, false]);
   });
 });
 
@@ -85,6 +114,12 @@ describe('Grafana macro expansion (as the PostgreSQL datasource does it)', () =>
       `SELECT count() / (3600000 / 1000.0) FROM readings WHERE meter_id = 'm-1' AND ts BETWEEN '2026-11-23T08:00:00Z' AND '2026-11-23T12:00:00Z' AND ts < '2026-11-23T12:00:00Z' AND ts > '2026-11-23T08:00:00Z' SAMPLE BY 1h`,
     );
     expect([60_000, 90_000, 86_400_000, 500].map(intervalText)).toEqual(['1m', '90s', '1d', '500ms']);
+  });
+
+  it('quotes ${var:sqlstring} as Grafana does (every \' doubled) and inserts a bare $var as it is', () => {
+    const hostile = { ...ctx, variables: { meter: "x' OR '1'='1" } };
+    expect(expandGrafanaMacros('WHERE meter_id = ${meter:sqlstring}', hostile)).toBe("WHERE meter_id = 'x'' OR ''1''=''1'");
+    expect(expandGrafanaMacros("WHERE meter_id = '$meter'", hostile)).toBe("WHERE meter_id = 'x' OR '1'='1'");
   });
 
   it('refuses to leave a macro or variable unexpanded', () => {

@@ -5,7 +5,8 @@
  *   $__timeFilter(col) → col BETWEEN '<from ISO>' AND '<to ISO>'
  *   $__timeFrom() / $__timeTo() → '<from ISO>' / '<to ISO>'
  *   $__interval_ms → milliseconds; $__interval → e.g. 1m, 1h, 1d
- *   $var / ${var} / [[var]] → the variable's value (single value, no quoting: the SQL quotes it)
+ *   ${var:sqlstring} → '<value, each ' doubled>' (Grafana's sqlstring format)
+ *   $var / ${var} / [[var]] → the variable's value as it is (single value, no quoting)
  */
 export interface GrafanaQueryContext {
   from: Date;
@@ -37,7 +38,11 @@ export function expandGrafanaMacros(sql: string, ctx: GrafanaQueryContext): stri
     .replace(/\$__interval_ms\b/g, String(ctx.intervalMs))
     .replace(/\$__interval\b/g, intervalText(ctx.intervalMs));
   for (const [name, value] of Object.entries(ctx.variables ?? {})) {
-    out = out.replace(new RegExp(`\\$\\{${name}\\}|\\[\\[${name}\\]\\]|\\$${name}\\b`, 'g'), value);
+    // ${name:sqlstring}: Grafana doubles every ' and quotes the value (its documented format).
+    out = out.replace(new RegExp(`\\$\\{${name}:sqlstring\\}`, 'g'), () => `'${value.replace(/'/g, "''")}'`);
+    // A bare reference is inserted as it is: what older Grafana SQL datasources do with a
+    // single-value variable, the worst case a dashboard must survive.
+    out = out.replace(new RegExp(`\\$\\{${name}\\}|\\[\\[${name}\\]\\]|\\$${name}\\b`, 'g'), () => value);
   }
   const left = /\$__\w+|\$\{?\w+/.exec(out);
   if (left) throw new Error(`unexpanded Grafana macro or variable ${left[0]} in: ${out}`);

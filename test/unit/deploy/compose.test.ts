@@ -267,3 +267,22 @@ describe('docker-compose.yml servers match the local stack', () => {
     expect(grafana.volumes).toContain(`./grafana/dashboards:${dashboardsPath}:ro`);
   });
 });
+
+describe('docker-compose.yml production defaults (docs/operations.md)', () => {
+  const meterflowServices = services.map((s) => s.name);
+
+  it('every meterflow service runs in production mode and serves /health and /metrics on the container network', () => {
+    for (const name of meterflowServices) {
+      const env = compose.services[name]?.environment ?? {};
+      expect({ name, mode: env.MF_MODE, host: env.MF_HTTP_HOST }).toEqual({ name, mode: 'production', host: '0.0.0.0' });
+    }
+  });
+
+  it('plain MQTT is published on the host loopback unless PUBLISH_MQTT_ADDRESS says otherwise', () => {
+    const plain = (compose.services.mosquitto?.ports ?? []).filter((p) => p.endsWith(':1883'));
+    expect(plain).toHaveLength(1);
+    expect(plain[0]).toMatch(/^127\.0\.0\.1:/);
+    // Also without deploy/.env: the compose file's own default is loopback.
+    expect((raw.services.mosquitto?.ports ?? []).find((p) => p.endsWith(':1883'))).toMatch(/^\$\{PUBLISH_MQTT_ADDRESS:-127\.0\.0\.1\}:/);
+  });
+});

@@ -300,3 +300,10 @@ describe('deploy/k8s: servers', () => {
     for (const probe of ['readinessProbe', 'livenessProbe']) expect(c[probe].httpGet.path).toBe('/api/health');
   });
 });
+
+describe('k8s production defaults (docs/operations.md)', () => {
+  it('every service runs in production mode and listens on the pod IP for probes and Prometheus', () => {
+    expect(config.MF_MODE).toBe('production');
+    expect(config.MF_HTTP_HOST).toBe('0.0.0.0');
+  });
+});
