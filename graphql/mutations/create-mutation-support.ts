@@ -22,7 +22,7 @@ const keyPattern = /^[\x21-\x7e]{1,128}$/;
 
 /** Audit log + idempotency keys + serialised QuestDB writes for every mutation (see MutationSupport). */
 export async function createMutationSupport(options: MutationSupportOptions): Promise<MutationSupport> {
-  const writer = await createIlpWriter(options.questdbHttpUrl);
+  const writer = await createIlpWriter(options.questdbHttpUrl, { service: 'graphql', logger: options.logger.child('ilp') });
   const cache = createIdempotencyCache(options.idempotencyTtlS * 1000);
   const log = options.logger;
   const serializer = createKeyedSerializer();
@@ -32,7 +32,9 @@ export async function createMutationSupport(options: MutationSupportOptions): Pr
     const next = queue.then(async () => {
       try {
         await rows(writer);
-        await writer.flush();
+        const { refused } = await writer.flush();
+        // The row is dead-lettered (reason QUESTDB_REFUSED); the caller must not be told it was stored.
+        if (refused.length > 0) throw badInput('input', `a value cannot be stored (${refused.map((r) => r.error).join('; ').slice(0, 300)})`);
       } catch (error) {
         writer.discard();
         throw error;
