@@ -143,7 +143,17 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     : null;
   let stopping = false;
   const health: HealthServer | null =
-    options.httpPort === null ? null : await startHealthServer(options.httpPort, () => ({ healthy: !stopping, detail: { processors: Object.keys(runners), stopping } }), metrics, options.httpHost);
+    options.httpPort === null ? null : await startHealthServer(
+          options.httpPort,
+          () => {
+            // A processor whose outputs have not reached QuestDB for 30 s is stuck: say so, per processor.
+            const failingMs = Object.fromEntries(Object.entries(runners).map(([name, runner]) => [name, runner.failingForMs()]));
+            const stuck = Object.values(failingMs).some((ms) => ms > 30_000);
+            return { healthy: !stopping && !stuck, detail: { processors: Object.keys(runners), failingMs, stopping } };
+          },
+          metrics,
+          options.httpHost,
+        );
   return {
     metrics,
     httpPort: health?.port ?? null,

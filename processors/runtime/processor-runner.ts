@@ -42,6 +42,8 @@ export interface ProcessorRunnerOptions<S> {
 export interface ProcessorRunner {
   /** Partitions whose state is loaded. */
   partitions(): number[];
+  /** How long its outputs have failed to reach QuestDB (or Kafka) without a success in between; 0 when fine. */
+  failingForMs(): number;
   stop(): Promise<void>;
 }
 
@@ -156,7 +158,20 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
   /** Generation in which state was first changed after the last checkpoint; null when all is saved. */
   let unsavedSince: number | null = null;
 
+  /** Since when flushes fail without a success in between (a rebalance is not a failure); null when fine. */
+  let failingSince: number | null = null;
   const flush = async (): Promise<FlushOutcome> => {
+    try {
+      const outcome = await flushOnce();
+      failingSince = null;
+      return outcome;
+    } catch (error) {
+      if ((error as MeterflowError).code !== 'PROCESSOR_REBALANCED') failingSince ??= Date.now();
+      throw error;
+    }
+  };
+
+  const flushOnce = async (): Promise<FlushOutcome> => {
     const work = pending;
     pending = null;
     if (work) unsavedSince ??= work.generation;
@@ -232,6 +247,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
 
   return {
     partitions: () => [...tasks.keys()].sort((a, b) => a - b),
+    failingForMs: () => (failingSince === null ? 0 : Date.now() - failingSince),
     async stop() {
       stopping = true; // the last flush checkpoints and commits
       await consumer.disconnect();
