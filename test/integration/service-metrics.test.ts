@@ -68,6 +68,15 @@ describe('service metrics in QuestDB', () => {
       20_000,
     );
     expect(lag!.type).toBe('gauge');
+    // Committed offsets are read before high watermarks and each partition's lag is floored at
+    // 0, so no sample of any topic is negative (one went negative under load before #10).
+    const { rows } = await pipeline.questdb.query<{ n: string; negative: string }>(
+      `SELECT count() n, sum(CASE WHEN value < 0 THEN 1 ELSE 0 END) negative FROM service_metrics
+        WHERE service = 'sink' AND instance::string = $1 AND metric::string = 'meterflow_sink_kafka_consumer_lag'`,
+      [pipeline.config.string('MF_SINK_GROUP_ID')],
+    );
+    expect(Number(rows[0]!.n)).toBeGreaterThan(0);
+    expect(Number(rows[0]!.negative)).toBe(0);
   });
 
   it('computes a counter\'s rate from consecutive samples (never negative)', async () => {
