@@ -67,7 +67,10 @@ export function createDeadLetter(input: Omit<DeadLetter, 'payloadBase64' | 'payl
   };
 }
 
-/** The Kafka key of a dead letter: the meter id when the topic names one, else the (cut) topic. */
+/**
+ * The Kafka key of a dead letter: the meter id when the topic names one, else the topic; cut
+ * either way, since the id in a refused topic is not validated (a 64 KiB "meter id" is a topic level).
+ */
 export function deadLetterKey(meterId: string | null, mqttTopic: string): string {
-  return meterId ?? truncateText(mqttTopic, deadLetterLimits.keyChars);
+  return truncateText(meterId ?? mqttTopic, deadLetterLimits.keyChars);
 }

@@ -53,5 +53,7 @@ describe('createDeadLetter', () => {
   it('keys by meter id, or by the topic cut to 256 characters', () => {
     expect(deadLetterKey('m-1', 'meters/m-1/readings')).toBe('m-1');
     expect(deadLetterKey(null, 'x/'.repeat(30_000)).length).toBeLessThanOrEqual(256);
+    // The id of a refused topic is not validated: a 60,000-character topic level is cut too.
+    expect(deadLetterKey('m'.repeat(60_000), 'meters/…/readings').length).toBeLessThanOrEqual(256);
   });
 });
