@@ -63,6 +63,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
   const emitted = metrics.counter('rows_emitted_total', 'Result rows written, by table');
   const lateCount = metrics.counter('late_readings_total', 'Readings that came after their windows were emitted, by processor');
   const unreadable = metrics.counter('records_unreadable_total', 'Records on the readings topic that are not readings (logged with their offset, skipped), by processor');
+  const refusedRows = metrics.counter('rows_refused_total', 'Result rows dropped because a value does not fit its QuestDB column (logged), by processor and table');
   const restores = metrics.counter('partition_restores_total', 'Partitions whose state was loaded from processor_state');
   const flushSeconds = metrics.summary('flush_seconds', 'Outputs (and checkpoint when due), per flush');
   const checkpoints = metrics.counter('checkpoints_total', 'State checkpoints written (each followed by an offset commit), by processor');
@@ -125,6 +126,11 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     const out = task.process(records);
     if (out.applied > 0) processed.inc({ processor: processor.name }, out.applied);
     if (out.skipped > 0) skipped.inc({ processor: processor.name }, out.skipped);
+    for (const { row, problem } of out.refused) {
+      // Dropped, not written: QuestDB would refuse the whole flush for it (output-row-check.ts).
+      refusedRows.inc({ processor: processor.name, table: row.table });
+      log.warn('result row refused: QuestDB cannot store it', { partition: batch.partition, table: row.table, symbols: row.symbols, problem });
+    }
     pending.rows.push(...out.rows);
     for (const late of out.late) pending.late.push({ partition: batch.partition, late });
     pending.partitions.add(batch.partition);
