@@ -86,7 +86,13 @@ async function main() {
     const cpu = (after.get('process_cpu_seconds_total') ?? 0) - (before.get('process_cpu_seconds_total') ?? 0);
     const rssMb = (after.get('process_resident_memory_bytes') ?? 0) / 1e6;
     const baseMb = (before.get('process_resident_memory_bytes') ?? 0) / 1e6;
-    const keys = after.get('meterflow_processors_state_keys') ?? 0;
+    // One series per processor (labelled): the sum is every key held.
+    const keys = [...after].filter(([k]) => k.startsWith('meterflow_processors_state_keys')).reduce((n, [, v]) => n + v, 0);
+    const heapMb = (after.get('meterflow_processors_heap_used_bytes') ?? 0) / 1e6;
+    const heapBaseMb = (before.get('meterflow_processors_heap_used_bytes') ?? 0) / 1e6;
+    // Measured for `meters` meters, scaled linearly to 100,000 active meters on top of the
+    // process's own footprint at start (BRIEF § 4 target: ≤ 1 GB RSS per 100,000 active meters).
+    const per100k = (now: number, base: number) => Number((base + ((now - base) * 100_000) / meters).toFixed(0));
     const result = {
       machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
       readings: total,
@@ -97,6 +103,10 @@ async function main() {
       rssAtStartMb: Number(baseMb.toFixed(1)),
       stateMbPer10kMeters: Number((((rssMb - baseMb) * 10_000) / meters).toFixed(1)),
       stateKeys: keys,
+      heapMb: Number(heapMb.toFixed(1)),
+      heapAtStartMb: Number(heapBaseMb.toFixed(1)),
+      rssMbPer100kMeters: per100k(rssMb, baseMb),
+      heapMbPer100kMeters: per100k(heapMb, heapBaseMb),
       rowsEmitted: [...after].filter(([k]) => k.startsWith('meterflow_processors_rows_emitted_total')).reduce((n, [, v]) => n + v, 0),
     };
     process.stdout.write(
@@ -107,6 +117,7 @@ async function main() {
         `throughput       ${result.readingsPerS} readings/s (Kafka -> state -> QuestDB outputs + checkpoints, every group committed)`,
         `CPU              ${result.cpuMicrosPerReading} us per reading`,
         `memory           RSS ${result.rssMb} MB (at start ${result.rssAtStartMb} MB): ~${result.stateMbPer10kMeters} MB per 10,000 active meters`,
+        `memory/100k      RSS ~${result.rssMbPer100kMeters} MB, V8 heap ~${result.heapMbPer100kMeters} MB per 100,000 active meters (measured at ${meters}, scaled linearly from the start footprint; heap ${result.heapMb} MB, at start ${result.heapAtStartMb} MB)`,
         JSON.stringify(result),
         '',
       ].join('\n'),

@@ -38,6 +38,19 @@ export const billingOptionsSchema = z
     maxWrapFraction: z.number().gt(0).lte(1).default(0.5),
     /** Closed periods kept for adjustments; readings older than the oldest are refused. @default 3 */
     retainClosedPeriods: z.number().int().min(1).max(120).default(3),
+    /**
+     * Highest plausible register value, in the meter's register unit. A reading above it (or
+     * negative, or not finite) is refused and flagged, never billed: 12 digits is more than any
+     * mechanical or electronic register shows, and keeps every derived amount far inside the
+     * safe-integer range of the LONG cents columns. @default 1e12
+     */
+    maxRegister: z.number().positive().max(1e15).default(1e12),
+    /**
+     * Highest plausible invoice total, in cents (either sign, adjustments included). An invoice
+     * beyond it is not written; an alert says why. @default 1e10 (100 million currency units for
+     * one meter in one period)
+     */
+    maxInvoiceCents: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(1e10),
   })
   .strict();
 
@@ -51,6 +64,8 @@ export interface BillingOptions {
   maxGapMs: number;
   maxWrapFraction: number;
   retainClosedPeriods: number;
+  maxRegister: number;
+  maxInvoiceCents: number;
 }
 
 export function parseBillingOptions(input: unknown): BillingOptions {

@@ -4,10 +4,16 @@ import { applyRuleInput } from '../alert-rules/rule-engine';
 import { createRuleState, type MeterRuleState } from '../alert-rules/rule-state';
 import { alertRow } from '../alerts/alert-rows';
 import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
+import { alertId, type AlertEvidence } from '../alert-rules/alert-event';
+import { outputRowProblem } from '../runtime/output-row-check';
 import type { Invoice } from './invoice';
 import { billingPeriodAt } from './billing-period';
 import type { BillingEngine, MeterBillingState } from './billing-state';
 import { invoiceOutputRows } from './invoice-output-rows';
+import { registerPointAt } from './register-consumption';
+
+/** The rule id of billing's refusals (implausible register, rewrite of a final period, invoice out of range). */
+export const refusedRule = 'billing-refused';
 
 interface MeterBilling {
   billing: MeterBillingState;
@@ -63,6 +69,42 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit(alertRow(event));
     }
   };
+  /**
+   * Billing refused an input or an invoice: an alert an operator must look at (rule
+   * `billing-refused`, kind register-anomaly, critical), independent of the rule config — a
+   * refusal is never silent. The id is (meter, rule, instant), so a replay repeats the same row.
+   */
+  const refuse = (state: MeterBilling, ts: number, at: number, evidence: AlertEvidence, ctx: ProcessorContext) => {
+    const meterId = state.billing.profile.meterId;
+    ctx.emit(
+      alertRow({
+        alertId: alertId(meterId, refusedRule, ts),
+        meterId,
+        sector: state.billing.profile.sector,
+        rule: refusedRule,
+        ruleKind: 'register-anomaly',
+        severity: 'critical',
+        state: 'open',
+        startedAt: ts,
+        evidence,
+        at,
+      }),
+    );
+  };
+  /** Writes an invoice's rows, or, when one of its numbers is out of range or implausible, flags it instead. */
+  const emitInvoice = (state: MeterBilling, invoice: Invoice, ctx: ProcessorContext) => {
+    const rows = invoiceOutputRows(invoice);
+    const amounts = [invoice.totalCents, ...invoice.lines.map((l) => l.amountCents)];
+    const problem = amounts.some((c) => !Number.isSafeInteger(c) || Math.abs(c) > engine.options.maxInvoiceCents)
+      ? `amount beyond ±${engine.options.maxInvoiceCents} cents`
+      : rows.map(outputRowProblem).find((p) => p !== null) ?? null;
+    if (problem === null) {
+      for (const row of rows) ctx.emit(row);
+      return true;
+    }
+    refuse(state, invoice.periodStart, Math.max(invoice.issuedAt, invoice.periodStart), { reason: 'invoice-out-of-range', invoiceId: invoice.invoiceId, status: invoice.status, problem, consumption: Number.isFinite(invoice.consumption) ? invoice.consumption : null, totalCents: Number.isFinite(invoice.totalCents) ? invoice.totalCents : null }, ctx);
+    return false;
+  };
   const finalDue = (state: MeterBilling): number | null => {
     const s = state.billing;
     if (s.openPeriodStart === null) return null;
@@ -83,15 +125,26 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
     }),
     apply(_key, state, reading, ctx) {
       const closedBefore = state.billing.openPeriodStart;
+      const held = registerPointAt(state.billing.register, reading.ts)?.value ?? null;
       const outcome = engine.applyReading(state.billing, reading);
       if (outcome === 'too-late') ctx.late(reading, 'billing: older than the retained closed periods');
+      if (outcome === 'implausible') {
+        const detail = `billing: register ${reading.register} ${reading.registerUnit} is outside [0, ${engine.options.maxRegister}] (not finite, negative or implausible): not billed`;
+        ctx.late(reading, detail);
+        refuse(state, reading.ts, reading.ts, { reason: 'implausible-register', register: Number.isFinite(reading.register) ? reading.register : String(reading.register), unit: reading.registerUnit, max: engine.options.maxRegister }, ctx);
+      }
+      if (outcome === 'rewrite-refused') {
+        const period = engine.closedPeriodAt(state.billing, reading.ts)!;
+        ctx.late(reading, `billing: rewrites ${new Date(reading.ts).toISOString()} of final period ${period.label} (${held} ${state.billing.register.unit} → ${reading.register} ${reading.registerUnit}): refused, invoice ${period.invoiceId} stands`);
+        refuse(state, reading.ts, reading.ts, { reason: 'rewrite-of-final-period', invoiceId: period.invoiceId, from: held, fromUnit: state.billing.register.unit, to: reading.register, unit: reading.registerUnit }, ctx);
+      }
       if (outcome !== 'added' && outcome !== 'superseded') return;
       if (closedBefore !== null && state.billing.closed.length > 0 && reading.ts < closedBefore) state.adjustmentDue = true;
       state.provisionalDue ??= Math.floor(reading.ts / options.provisionalIntervalMs) * options.provisionalIntervalMs + options.provisionalIntervalMs;
     },
     advance(_key, state, ctx) {
       for (const invoice of engine.advanceWatermark(state.billing, ctx.watermark)) {
-        for (const row of invoiceOutputRows(invoice)) ctx.emit(row);
+        if (!emitInvoice(state, invoice, ctx)) continue;
         if (invoice.status === 'final') {
           billVariation(state, invoice, invoice.totalCents / 100, true, ctx);
           registerAnomalies(state, invoice, ctx);
@@ -100,10 +153,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       state.adjustmentDue = false;
       if (state.provisionalDue !== null && ctx.watermark >= state.provisionalDue) {
         const bill = engine.provisionalBill(state.billing, ctx.watermark);
-        if (bill) {
-          for (const row of invoiceOutputRows(bill)) ctx.emit(row);
-          registerAnomalies(state, bill, ctx);
-        }
+        if (bill && emitInvoice(state, bill, ctx)) registerAnomalies(state, bill, ctx);
         state.provisionalDue = null;
       }
     },

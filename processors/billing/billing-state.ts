@@ -29,6 +29,7 @@ import {
   createRegisterState,
   gapsWithin,
   pruneRegister,
+  registerPointAt,
   type AddOutcome,
   type RegisterAnalysis,
   type RegisterOptions,
@@ -75,7 +76,12 @@ export interface ReplacementInput {
   newInitialRegister?: number;
 }
 
-export type ApplyOutcome = AddOutcome | 'no-register' | 'unit-mismatch' | 'other-meter';
+/**
+ * - `implausible`: the register is negative, not finite or above `maxRegister`: not billed.
+ * - `rewrite-refused`: a different value for an instant already held in a period whose final
+ *   invoice is out; the final invoice stands (docs/billing.md, "Rewrites of a final period").
+ */
+export type ApplyOutcome = AddOutcome | 'no-register' | 'unit-mismatch' | 'other-meter' | 'implausible' | 'rewrite-refused';
 
 export interface BillingEngine {
   readonly options: BillingOptions;
@@ -87,6 +93,8 @@ export interface BillingEngine {
   advanceWatermark(state: MeterBillingState, watermarkMs: number): Invoice[];
   /** The bill of the earliest period without a final invoice, as it stands; null before any data. Does not change the state. */
   provisionalBill(state: MeterBillingState, nowMs: number): Invoice | null;
+  /** The closed (finally invoiced) period holding `ts`, if it is still retained. */
+  closedPeriodAt(state: MeterBillingState, ts: number): ClosedPeriod | null;
 }
 
 export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
@@ -135,10 +143,19 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     if (reading.register === null) return 'no-register';
     const factor = unitFactor(reading.registerUnit || state.register.unit, state.register.unit);
     if (factor === null) return 'unit-mismatch';
-    const outcome = addRegisterValue(state.register, reading.ts, reading.register * factor, reading.receivedAt);
+    const value = reading.register * factor;
+    if (!Number.isFinite(value) || value < 0 || value > options.maxRegister) return 'implausible';
+    const held = registerPointAt(state.register, reading.ts);
+    if (held && held.value !== value && closedPeriodAt(state, reading.ts)) return 'rewrite-refused';
+    const outcome = addRegisterValue(state.register, reading.ts, value, reading.receivedAt);
     if (outcome === 'added' || outcome === 'superseded') noteInstant(state, reading.ts);
     if (state.profile.sector === null && reading.sector) state.profile.sector = reading.sector;
     return outcome;
+  }
+
+  /** Whether an instant lies in a period whose final invoice was emitted. */
+  function closedPeriodAt(state: MeterBillingState, ts: number): ClosedPeriod | null {
+    return state.closed.find((c) => ts >= c.start && ts < c.end) ?? null;
   }
 
   function declareReplacement(state: MeterBillingState, r: ReplacementInput): ApplyOutcome {
@@ -305,5 +322,5 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     });
   }
 
-  return { options, createMeterState, applyReading, declareReplacement, advanceWatermark, provisionalBill };
+  return { options, createMeterState, applyReading, declareReplacement, advanceWatermark, provisionalBill, closedPeriodAt };
 }

@@ -109,6 +109,12 @@ function markChanged(state: RegisterState, ts: number): void {
   state.changedFrom = state.changedFrom === null ? from : Math.min(state.changedFrom, from);
 }
 
+/** The retained point at exactly `ts`, if any. */
+export function registerPointAt(state: RegisterState, ts: number): RegisterPoint | null {
+  const point = state.points[lowerBound(state.points, ts)];
+  return point && point.ts === ts ? point : null;
+}
+
 /** Adds one register value (already in the state's unit). Updates the state in place. */
 export function addRegisterValue(state: RegisterState, ts: number, value: number, receivedAt: number): AddOutcome {
   if (state.floorTs !== null && ts < state.floorTs) return 'too-late';

@@ -1,5 +1,6 @@
 import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, OutputRow, ProcessorContext } from './keyed-processor';
+import { outputRowProblem } from './output-row-check';
 
 /**
  * A key's own progress. Kept per key so that one meter's clock (fast, slow, or replayed
@@ -31,6 +32,12 @@ export interface LateReading {
   watermark: number;
 }
 
+/** A result row dropped because QuestDB could not store it (output-row-check.ts). */
+export interface RefusedRow {
+  row: OutputRow;
+  problem: string;
+}
+
 export interface PartitionTask<S> {
   readonly partition: number;
   /** Highest progress time seen on the partition (event time clamped to the receive clock plus skew). */
@@ -42,7 +49,7 @@ export interface PartitionTask<S> {
    * every key of which had already applied them (a replay); readings that concern no key of
    * this processor (e.g. no register, for billing) are not counted.
    */
-  process(records: { offset: number; reading: Reading }[]): { rows: OutputRow[]; late: LateReading[]; skipped: number; applied: number };
+  process(records: { offset: number; reading: Reading }[]): { rows: OutputRow[]; late: LateReading[]; refused: RefusedRow[]; skipped: number; applied: number };
   /** Keys changed since the last call, with their state, for the checkpoint. */
   takeDirty(): { key: string; entry: KeyState<S> }[];
   /** Number of keys held. */
@@ -133,6 +140,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
     process(records) {
       const rows: OutputRow[] = [];
       const late: LateReading[] = [];
+      const refused: RefusedRow[] = [];
       let skipped = 0;
       let appliedCount = 0;
       let current: { offset: number; reading: Reading } | null = null;
@@ -143,7 +151,11 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
         get watermark() {
           return keyWatermark;
         },
-        emit: (row) => rows.push(row),
+        emit: (row) => {
+          const problem = outputRowProblem(row);
+          if (problem === null) rows.push(row);
+          else refused.push({ row, problem });
+        },
         late: (reading, detail) => late.push({ reading, offset: current?.offset ?? -1, detail, watermark: keyWatermark }),
       };
       const advance = (key: string, entry: KeyState<S> & { progress: KeyProgress }) => {
@@ -222,7 +234,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
         if (progressTime > streamTime) streamTime = progressTime;
         sweep();
       }
-      return { rows, late, skipped, applied: appliedCount };
+      return { rows, late, refused, skipped, applied: appliedCount };
     },
     takeDirty() {
       const out = [...dirty].map((key) => ({ key, entry: keys.get(key)! as KeyState<S> }));

@@ -9,6 +9,7 @@ import type { KeyedProcessor, OutputRow } from './keyed-processor';
 import { createPartitionTask, type LateReading, type PartitionTask } from './partition-task';
 import { createStateStore } from './state-store';
 import { writeOutputRow } from './write-output-row';
+import { runnerMetrics } from './runner-metrics';
 
 export interface ProcessorRunnerOptions<S> {
   processor: KeyedProcessor<S>;
@@ -60,27 +61,26 @@ export interface ProcessorRunner {
  */
 export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>): Promise<ProcessorRunner> {
   const { processor, metrics, logger: log } = options;
-  const processed = metrics.counter('records_processed_total', 'Readings applied, by processor');
-  const skipped = metrics.counter('records_skipped_total', 'Readings skipped as already applied (replay after a crash), by processor');
-  const emitted = metrics.counter('rows_emitted_total', 'Result rows written, by table');
-  const lateCount = metrics.counter('late_readings_total', 'Readings that came after their windows were emitted, by processor');
-  const unreadable = metrics.counter('records_unreadable_total', 'Records on the readings topic that are not readings (logged with their offset, skipped), by processor');
-  const restores = metrics.counter('partition_restores_total', 'Partitions whose state was loaded from processor_state');
-  const flushSeconds = metrics.summary('flush_seconds', 'Outputs (and checkpoint when due), per flush', { processor: processor.name });
-  const checkpoints = metrics.counter('checkpoints_total', 'State checkpoints written (each followed by an offset commit), by processor');
+  // Shared by every runner of this process, each sample labelled with its processor (runner-metrics.ts).
+  const m = runnerMetrics(metrics);
+  const own = { processor: processor.name };
+  const { processed, skipped, emitted, late: lateCount, unreadable, refused: refusedRows, restores, checkpoints } = m;
   const tasks = new Map<number, PartitionTask<S>>();
-  metrics.gauge('state_keys', 'Keys held in memory (meters, sectors, fleet)', () => [...tasks.values()].reduce((n, t) => n + t.size(), 0), { processor: processor.name });
-  metrics.gauge('watermark_lag_seconds', 'Wall clock minus the lowest partition watermark', () => {
+  const refreshGauges = () => {
+    m.stateKeys.set([...tasks.values()].reduce((n, t) => n + t.size(), 0), own);
     const lowest = Math.min(...[...tasks.values()].map((t) => t.watermark));
-    return Number.isFinite(lowest) ? (Date.now() - lowest) / 1000 : 0;
-  }, { processor: processor.name });
+    m.watermarkLag.set(Number.isFinite(lowest) ? (Date.now() - lowest) / 1000 : 0, own);
+  };
+  refreshGauges();
+  // Gauges are set, not collected (a collector has no labels): refreshed every second and per batch.
+  const gaugeTimer = setInterval(refreshGauges, 1000);
+  gaugeTimer.unref();
 
   const pool = createQuestdbPool({ ...options.questdb.pg, max: 2 });
   // State belongs to the consumer group: deployments (or test runs) sharing a QuestDB keep theirs apart.
   const store = createStateStore<S>(options.groupId, pool);
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: `meterflow-${processor.name}`, logger: log.child('kafka') });
   await kafka.ensureTopics([options.kafka.topics.readings, ...(options.outputTopic ? [options.outputTopic] : [])]);
-  const refusedRows = metrics.counter('rows_refused_total', 'Output rows isolated from their flush and dead-lettered (a value the column cannot hold, or refused by QuestDB), by processor, table and code');
   const writer: IlpWriter = await createIlpWriter(options.questdb.httpUrl, {
     service: processor.name,
     logger: log.child('ilp'),
@@ -133,6 +133,11 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     const out = task.process(records);
     if (out.applied > 0) processed.inc({ processor: processor.name }, out.applied);
     if (out.skipped > 0) skipped.inc({ processor: processor.name }, out.skipped);
+    for (const { row, problem } of out.refused) {
+      // Dropped, not written: QuestDB would refuse the whole flush for it (output-row-check.ts).
+      refusedRows.inc({ processor: processor.name, table: row.table, code: 'QUESTDB_ROW_INVALID' });
+      log.warn('result row refused: QuestDB cannot store it', { partition: batch.partition, table: row.table, symbols: row.symbols, problem });
+    }
     pending.rows.push(...out.rows);
     for (const late of out.late) pending.late.push({ partition: batch.partition, late });
     pending.partitions.add(batch.partition);
@@ -216,10 +221,11 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
       }
       for (const partition of work.partitions) unsaved.add(partition);
       if (due) await checkpoint();
-      for (const row of work.rows) emitted.inc({ table: row.table });
+      for (const row of work.rows) emitted.inc({ processor: processor.name, table: row.table });
       if (work.rows.length > 0) options.onFlushed?.(work.rows);
       if (work.late.length > 0) lateCount.inc({ processor: processor.name }, work.late.length);
-      flushSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      m.observeFlush(processor.name, Number(process.hrtime.bigint() - started) / 1e9);
+      refreshGauges();
       return { commit: due };
     } catch (error) {
       writer.discard();
@@ -250,6 +256,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     failingForMs: () => (failingSince === null ? 0 : Date.now() - failingSince),
     async stop() {
       stopping = true; // the last flush checkpoints and commits
+      clearInterval(gaugeTimer);
       await consumer.disconnect();
       await producer.close(10_000);
       await writer.close();

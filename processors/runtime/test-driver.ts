@@ -1,6 +1,6 @@
 import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, OutputRow } from './keyed-processor';
-import { createPartitionTask, type KeyState, type LateReading, type PartitionTask, type PartitionTaskOptions } from './partition-task';
+import { createPartitionTask, type KeyState, type LateReading, type PartitionTask, type PartitionTaskOptions, type RefusedRow } from './partition-task';
 
 export interface TestDriver {
   /** Feeds readings as the next records of the partition (offsets count up from 0). */
@@ -10,6 +10,8 @@ export interface TestDriver {
   /** Everything emitted so far, in order. */
   readonly rows: OutputRow[];
   readonly late: LateReading[];
+  /** Rows dropped because QuestDB could not store them. */
+  readonly refused: RefusedRow[];
   /**
    * Simulates a crash and restart: state is cut back to the last checkpoint (JSON round trip
    * of what `checkpoint()` saved), then the records after `committedOffset` are fed again.
@@ -27,12 +29,14 @@ export function createTestDriver<S>(processor: KeyedProcessor<S>, options: Omit<
   const log: Reading[] = [];
   const rows: OutputRow[] = [];
   const late: LateReading[] = [];
+  const refused: RefusedRow[] = [];
   let saved = new Map<string, string>();
   let task = createPartitionTask(processor, { ...options, partition: 0 });
   const feed = (from: number) => {
     const out = task.process(log.slice(from).map((reading, i) => ({ offset: from + i, reading })));
     rows.push(...out.rows);
     late.push(...out.late);
+    refused.push(...out.refused);
   };
   return {
     pipe(...readings) {
@@ -43,6 +47,7 @@ export function createTestDriver<S>(processor: KeyedProcessor<S>, options: Omit<
     replayFrom: feed,
     rows,
     late,
+    refused,
     checkpoint() {
       for (const { key, entry } of task.takeDirty()) saved.set(key, JSON.stringify(entry));
     },

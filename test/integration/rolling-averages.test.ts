@@ -55,6 +55,23 @@ describe('rolling averages and rollups against QuestDB SQL over the raw readings
     await pipeline?.stopAll();
   });
 
+  // Issue 10 item 16: several processors in one process used to register the same series names
+  // (flush_seconds, state_keys, watermark_lag_seconds, rows_emitted_total{table="alerts"}):
+  // Prometheus rejects duplicate samples. The page as served must have each series once.
+  it('GET /metrics has no two samples with the same name and labels, and one TYPE per name', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${processors.httpPort}/metrics`)).text();
+    const samples: string[] = [];
+    const typed: string[] = [];
+    for (const line of text.split('\n')) {
+      if (line.startsWith('# TYPE ')) typed.push(line.split(' ')[2]!);
+      else if (line !== '' && !line.startsWith('#')) samples.push(line.slice(0, line.lastIndexOf(' ')));
+    }
+    expect(samples.filter((x, i) => samples.indexOf(x) !== i)).toEqual([]);
+    expect(typed.filter((x, i) => typed.indexOf(x) !== i)).toEqual([]);
+    for (const name of ['rolling-averages', 'alerts', 'billing']) expect(samples).toContain(`meterflow_processors_state_keys{processor="${name}"}`);
+    expect(samples.filter((s) => s.startsWith('meterflow_processors_rows_emitted_total{') && s.includes('table="alerts"')).length).toBeGreaterThanOrEqual(1);
+  });
+
   it.each(['1m', '1h'])('sector rollups of %s equal SAMPLE BY over the raw table, summed over partitions', async (bucket) => {
     const oracle = await pipeline.questdb.query<{ ts: Date; sector: string; c: string; s: number; mn: number; mx: number }>(
       `SELECT ts, sector, count() c, sum(value) s, min(value) mn, max(value) mx FROM readings WHERE sector::string LIKE $1 AND ts < $2 SAMPLE BY ${bucket} ALIGN TO CALENDAR ORDER BY ts, sector`,

@@ -68,3 +68,75 @@ describe('billing processor: register anomalies', () => {
     expect(JSON.parse(anomalies[0]!.values.evidence as string)).toMatchObject({ anomaly: 'decrease', from: 100_400, to: 95_000 });
   });
 });
+
+// Issue 10 item 2: a register QuestDB cannot store or no meter can show never becomes a row
+// QuestDB refuses (which would stall the flush) or an absurd invoice: refused and flagged.
+describe('billing processor: registers out of range', () => {
+  const processor = createBillingProcessor({ engine: createBillingEngine(defaultBillingConfig), kinds: ['water'], timeZone: 'UTC', provisionalIntervalMs: day, rules: parseAlertRulesConfig({}) });
+  const march = Array.from({ length: 32 }, (_, i) => reading(Date.UTC(2026, 2, 1) + i * day, 100_000 + (10_000 * i) / 31));
+  const tick = reading(Date.UTC(2026, 3, 10), 111_000);
+
+  it.each([1e25, 1e300, -5, Number.POSITIVE_INFINITY])('a register of %p is refused (late_readings with the reason, a billing-refused alert) and billing goes on unchanged', (bad) => {
+    const clean = createTestDriver(processor, { allowedLatenessMs: 0 });
+    clean.pipe(...march, tick);
+    const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
+    driver.pipe(...march.slice(0, 10), reading(Date.UTC(2026, 2, 10, 12), bad), ...march.slice(10), tick);
+    expect(driver.refused).toEqual([]);
+    expect(driver.late.map((l) => l.detail)).toEqual([`billing: register ${bad} L is outside [0, 1000000000000] (not finite, negative or implausible): not billed`]);
+    const alerts = driver.rows.filter((r) => r.table === 'alerts');
+    expect(alerts.map((a) => [a.symbols.rule, a.symbols.severity, a.ts])).toEqual([['billing-refused', 'critical', Date.UTC(2026, 2, 10, 12)]]);
+    expect(JSON.parse(alerts[0]!.values.evidence as string)).toMatchObject({ reason: 'implausible-register' });
+    // The invoices are those of the run without the bad reading: March = 10 m³ = 24.96.
+    const invoices = (d: typeof driver) => d.rows.filter((r) => r.table === 'invoices');
+    expect(invoices(driver)).toEqual(invoices(clean));
+    expect(invoices(driver).find((r) => r.symbols.status === 'final')?.values.total).toBe('24.96');
+  });
+
+  it('a plausible register with an absurd jump bills nothing absurd: the invoice is flagged, not written', () => {
+    // 1e12 L (the plausibility ceiling) on 20 March: 1e9 m³ × R$10.40 ≈ R$1e10 = 1e12 cents, over the 1e10 limit.
+    const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
+    driver.pipe(...march.slice(0, 20), reading(Date.UTC(2026, 2, 20, 12), 1e12), reading(Date.UTC(2026, 3, 10), 1e12 + 1000));
+    expect(driver.refused).toEqual([]);
+    const invoices = driver.rows.filter((r) => r.table === 'invoices');
+    for (const row of invoices) expect(Math.abs(row.values.total_cents as number)).toBeLessThanOrEqual(1e10);
+    const flagged = driver.rows.filter((r) => r.table === 'alerts' && r.symbols.rule === 'billing-refused').map((r) => JSON.parse(r.values.evidence as string) as { reason: string; invoiceId: string; status: string });
+    expect(flagged.some((f) => f.reason === 'invoice-out-of-range' && f.invoiceId === 'wm-1/2026-03-01' && f.status === 'final')).toBe(true);
+    expect(invoices.some((r) => r.symbols.invoice_id === 'wm-1/2026-03-01' && r.symbols.status === 'final')).toBe(false);
+  });
+});
+
+// Issue 10 item 11: once a period's final invoice is out, a reading that rewrites one of its
+// instants with another value is refused and flagged; the final invoice stands (docs/billing.md).
+describe('billing processor: rewrites of a final period', () => {
+  const processor = createBillingProcessor({ engine: createBillingEngine(defaultBillingConfig), kinds: ['water'], timeZone: 'UTC', provisionalIntervalMs: day, rules: parseAlertRulesConfig({}) });
+  const march = Array.from({ length: 32 }, (_, i) => reading(Date.UTC(2026, 2, 1) + i * day, 100_000 + (10_000 * i) / 31));
+  const tick = reading(Date.UTC(2026, 3, 10), 111_000);
+
+  it('refuses a different value for an instant of a finally invoiced period: late_readings row with the reason, alert, no adjustment', () => {
+    const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
+    driver.pipe(...march, tick);
+    const before = driver.rows.length;
+    // 15 March was 104,516.13 L; a device (or replay) now says 150,000 L for the same instant.
+    const rewrite = { ...reading(Date.UTC(2026, 2, 15), 150_000), receivedAt: Date.UTC(2026, 3, 11) };
+    driver.pipe(rewrite, reading(Date.UTC(2026, 3, 11), 111_100));
+    const after = driver.rows.slice(before);
+    expect(after.filter((r) => r.table === 'invoices' && r.symbols.invoice_id?.startsWith('wm-1/2026-03-01'))).toEqual([]);
+    expect(driver.late.map((l) => l.detail)).toEqual([expect.stringMatching(/^billing: rewrites 2026-03-15T00:00:00.000Z of final period 2026-03-01 \(104516\.129\d* L → 150000 L\): refused, invoice wm-1\/2026-03-01 stands$/)]);
+    const alert = after.find((r) => r.table === 'alerts' && r.symbols.rule === 'billing-refused');
+    expect(JSON.parse(alert!.values.evidence as string)).toMatchObject({ reason: 'rewrite-of-final-period', invoiceId: 'wm-1/2026-03-01', to: 150_000 });
+    // The same value again is a duplicate: nothing flagged.
+    driver.pipe({ ...march[14]!, receivedAt: Date.UTC(2026, 3, 12) });
+    expect(driver.late).toHaveLength(1);
+  });
+
+  it('a new instant in a final period is still an adjustment (late data), and a rewrite of the open period still upserts', () => {
+    const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
+    driver.pipe(...march, tick);
+    driver.pipe({ ...reading(Date.UTC(2026, 2, 15, 12), 105_000), receivedAt: Date.UTC(2026, 3, 11) }, reading(Date.UTC(2026, 3, 11), 111_100));
+    expect(driver.late).toEqual([]);
+    // April is open: a rewrite of 10 April is a correction the next provisional bill takes.
+    driver.pipe({ ...tick, register: 111_050, receivedAt: Date.UTC(2026, 3, 12) }, reading(Date.UTC(2026, 3, 13), 111_200));
+    expect(driver.late).toEqual([]);
+    expect(driver.rows.filter((r) => r.table === 'alerts' && r.symbols.rule === 'billing-refused')).toEqual([]);
+  });
+});
