@@ -285,6 +285,12 @@ describe('docker-compose.yml production defaults (docs/operations.md)', () => {
     }
   });
 
+  it('the bridge limits each meter\'s message rate (one flooding device costs only its own data)', () => {
+    const env = compose.services.bridge?.environment ?? {};
+    expect(Number(env.MF_BRIDGE_METER_RATE_LIMIT)).toBeGreaterThan(0);
+    expect(Number(env.MF_BRIDGE_METER_BURST)).toBeGreaterThan(0);
+  });
+
   it('plain MQTT is published on the host loopback unless PUBLISH_MQTT_ADDRESS says otherwise', () => {
     const plain = (compose.services.mosquitto?.ports ?? []).filter((p) => p.endsWith(':1883'));
     expect(plain).toHaveLength(1);
