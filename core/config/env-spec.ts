@@ -81,7 +81,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_BRIDGE_RECEIVE_MAXIMUM', '1000', 'int', 'bridge', 'MQTT v5 receive maximum: unacknowledged QoS 1 messages the broker may have in flight to the bridge', { min: 1, max: 65535 }),
   v('MF_BRIDGE_SESSION_EXPIRY_S', '604800', 'int', 'bridge', 'How long the broker keeps the bridge session (and queues its messages) while it is away', { min: 1, max: 4294967295 }),
   v('MF_BRIDGE_DRAIN_TIMEOUT_MS', '30000', 'int', 'bridge', 'On SIGTERM, how long to wait for Kafka to take what was accepted; the rest stays unacknowledged and the broker redelivers it', { min: 0 }),
-  v('MF_MAX_PAYLOAD_BYTES', '1048576', 'int', 'bridge', 'Largest MQTT payload accepted; larger ones are dead-lettered', { min: 64, max: 268435455 }),
+  v('MF_MAX_PAYLOAD_BYTES', '1048576', 'int', 'bridge, stack', 'Largest MQTT payload accepted; larger ones are dead-lettered. The stack\'s Mosquitto refuses packets over this plus 4096 bytes of headers (max_packet_size)', { min: 64, max: 268435455 }),
   v('MF_MAX_BATCH_READINGS', '10000', 'int', 'bridge', 'Most readings in one gateway batch', { min: 1, max: 1000000 }),
   v('MF_READING_MAX_PAST_MS', String(366 * day), 'int', 'bridge', 'Oldest accepted event time, before the receive time (raise it to replay old data)', { min: 0 }),
   v('MF_READING_MAX_FUTURE_MS', String(10 * 60 * 1000), 'int', 'bridge', 'Furthest accepted event time after the receive time (device clock skew)', { min: 0 }),

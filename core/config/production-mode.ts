@@ -94,7 +94,10 @@ function apiKeysReason(value: string): string | null {
   const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const [index, entry] of entries.entries()) {
     const eq = entry.indexOf('=');
-    const name = eq > 0 ? entry.slice(0, eq).split(':')[0] : `#${index + 1}`;
+    const head = eq > 0 ? (entry.slice(0, eq).split(':')[0] ?? '') : '';
+    // Only a name of the usual shape (and shorter than a generated key) is quoted back: a
+    // malformed entry may be a pasted key.
+    const name = /^[A-Za-z0-9._-]{1,64}$/.test(head) && head.length < 32 ? head : `#${index + 1}`;
     const reason = weakSecretReason(eq > 0 ? entry.slice(eq + 1) : entry, 'password');
     if (reason) return `has a key (${name}) that ${reason}`;
   }

@@ -57,6 +57,10 @@ function configFile(o: StackOptions, dir: string, logFile: string, tls: Mosquitt
     'max_inflight_messages 1000',
     'max_queued_messages 1000000',
     'max_queued_bytes 0',
+    // One client's oversized packet is refused at the socket (the client is disconnected)
+    // instead of being buffered whole: MF_MAX_PAYLOAD_BYTES plus header room. Mosquitto 2.0 has
+    // no per-client inbound message-rate limit (mosquitto.conf(5)); rates are the bridge's to count.
+    `max_packet_size ${o.mqtt.maxPacketBytes}`,
     '',
     `log_dest file ${logFile}`,
     'log_timestamp_format %Y-%m-%dT%H:%M:%S',

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { envVariables } from '../../core/config/env-spec';
+import { maxMqttPacketBytes } from '../../core/config/mqtt-limits';
 import { StackError } from './stack-error';
 
 /**
@@ -17,6 +18,8 @@ export interface StackOptions {
     readonly password: string;
     readonly fleetUsername: string;
     readonly fleetPassword: string;
+    /** Mosquitto max_packet_size: MF_MAX_PAYLOAD_BYTES plus header room (core/config/mqtt-limits.ts). */
+    readonly maxPacketBytes: number;
   };
   /** Per-meter MQTT passwords are derived from it (core/security/meter-secrets.ts). */
   readonly meterMasterKey: string;
@@ -57,6 +60,14 @@ function port(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function bounded(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) throw invalid(name, raw, `an integer between ${min} and ${max}`);
+  return value;
+}
+
 function heap(env: Env, name: string, fallback: string): string {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -85,6 +96,8 @@ export function loadStackOptions(env: Env = process.env): StackOptions {
       password: account(env, 'MF_MQTT_PASSWORD', 'meterflow-dev', 'password'),
       fleetUsername: account(env, 'MF_MQTT_FLEET_USERNAME', 'meterflow-fleet', 'username'),
       fleetPassword: account(env, 'MF_MQTT_FLEET_PASSWORD', 'meterflow-dev', 'password'),
+      // The same variable and bounds as the bridge's (core/config/env-spec.ts).
+      maxPacketBytes: maxMqttPacketBytes(bounded(env, 'MF_MAX_PAYLOAD_BYTES', 1_048_576, 64, 268_435_455)),
     },
     // Any text works as an HMAC key; only the derived passwords go into files.
     meterMasterKey: env.MF_METER_MASTER_KEY || 'meterflow-dev-master-key',

@@ -1,12 +1,20 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { MqttClient } from 'mqtt';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { mqttPacketOverheadBytes } from '../../core/config/mqtt-limits';
 import { loadConfig, type Config } from '../../core/config';
 import { mqttTopics } from '../../core/contracts';
 import { connectMqtt, type MqttConnectionOptions } from '../../core/mqtt/mqtt-connection';
 import { mqttTlsFromConfig } from '../../core/mqtt/mqtt-tls';
 import { meterMqttPassword, provisionMeterAccounts, revokeMeterAccounts } from '../../deploy/stack/meter-accounts';
 import { mqttTlsUrl, mqttUrl } from '../../deploy/stack/mosquitto-client';
+import { mosquittoServer } from '../../deploy/stack/mosquitto-server';
 import { mosquittoTlsFiles, tlsListenerConfigured } from '../../deploy/stack/mosquitto-tls';
+import { findProgram } from '../../deploy/stack/requirements';
 import { loadStackOptions, type StackOptions } from '../../deploy/stack/stack-options';
 import { waitFor } from './support/wait-for';
 
@@ -186,5 +194,79 @@ describe('device security: per-meter MQTT accounts, ACL, TLS', () => {
       const code = await refusal({ url: tlsUrl(), username: idA, password: meterMqttPassword(masterKey, idA), clientId: `${runId}-tls-noca`, clean: true });
       expect(String(code)).toMatch(/^(SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/);
     });
+  });
+});
+
+// Issue #10 item 10: the broker's max_packet_size (MF_MAX_PAYLOAD_BYTES + 4096) refuses one
+// device's oversized packet by disconnecting that device only. A Mosquitto of its own, started
+// from the stack's generated config, with a small payload limit so the test sends kilobytes.
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('Mosquitto max_packet_size from MF_MAX_PAYLOAD_BYTES (a broker of its own)', () => {
+  const payloadLimit = 1024;
+  let dir: string;
+  let broker: ChildProcess | null = null;
+  let o: StackOptions;
+  const opened: MqttClient[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'mf-mosquitto-'));
+    const mosquitto = findProgram('mosquitto', ['/usr/sbin/mosquitto']);
+    const mosquittoPasswd = findProgram('mosquitto_passwd');
+    if (!mosquitto || !mosquittoPasswd) throw new Error('mosquitto is not installed');
+    // Free ports of the moment: other engineers' stacks use fixed ones.
+    o = loadStackOptions({ MF_STACK_DIR: dir, MF_MQTT_PORT: String(await freePort()), MF_MQTT_TLS_PORT: String(await freePort()), MF_MAX_PAYLOAD_BYTES: String(payloadLimit) });
+    const launch = await mosquittoServer(o).prepare({ tools: { java: 'java', mosquitto, mosquittoPasswd }, lib: {} as never, log: () => undefined });
+    expect(readFileSync(launch.args[1]!, 'utf8')).toContain(`max_packet_size ${payloadLimit + mqttPacketOverheadBytes}`);
+    broker = spawn(launch.command, launch.args, { cwd: launch.cwd, stdio: 'ignore' });
+    await waitFor('own broker up', () => mosquittoServer(o).probe().then(() => true, () => false), Boolean, 20_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(opened.map((c) => c.endAsync(true).catch(() => undefined)));
+    if (broker && broker.exitCode === null) {
+      const exited = new Promise((resolve) => broker!.once('exit', resolve));
+      broker.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // MQTT 3.1.1, like most device firmware: the client is never told the limit, so it sends anyway.
+  const connect = async (username: string, password: string): Promise<MqttClient> => {
+    const client = await mqtt.connectAsync(mqttUrl(o), { protocolVersion: 4, clientId: `${username}-${randomUUID().slice(0, 6)}`, username, password, reconnectPeriod: 0, clean: true });
+    opened.push(client);
+    return client;
+  };
+
+  it('delivers a payload at the limit; disconnects the sender of a larger packet; other clients go on', async () => {
+    const bridge = await connect(o.mqtt.username, o.mqtt.password);
+    const received: number[] = [];
+    bridge.on('message', (_topic, payload) => received.push(payload.length));
+    await bridge.subscribeAsync('meters/+/readings', { qos: 1 });
+
+    const hostile = await connect(o.mqtt.fleetUsername, o.mqtt.fleetPassword);
+    const honest = await connect(o.mqtt.fleetUsername, o.mqtt.fleetPassword);
+    await hostile.publishAsync('meters/m-big/readings', Buffer.alloc(payloadLimit, 'a'), { qos: 1 });
+    await waitFor('payload at the limit delivered', async () => received.length, (n) => n === 1, 5000);
+
+    const closed = new Promise<void>((resolve) => hostile.once('close', () => resolve()));
+    hostile.publish('meters/m-big/readings', Buffer.alloc(payloadLimit + mqttPacketOverheadBytes + 1, 'b'), { qos: 1 });
+    await closed;
+    expect(hostile.connected).toBe(false);
+
+    await honest.publishAsync('meters/m-ok/readings', Buffer.from('{"ok":1}'), { qos: 1 });
+    await waitFor('the honest client still delivers', async () => received.length, (n) => n === 2, 5000);
+    expect(received).toEqual([payloadLimit, 8]);
+    expect(bridge.connected).toBe(true);
   });
 });

@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { envVariables } from '../../../core/config/env-spec';
+import { maxMqttPacketBytes } from '../../../core/config/mqtt-limits';
+import { loadStackOptions } from '../../../deploy/stack/stack-options';
 import { KAFKA_VERSION } from '../../../deploy/stack/kafka-server';
 import { QUESTDB_VERSION } from '../../../deploy/stack/questdb-server';
 import { services, startCommand } from '../../../deploy/services';
@@ -235,6 +237,11 @@ describe('docker-compose.yml servers match the local stack', () => {
       const m = new RegExp(`'${key} ([^']+)'`).exec(stack);
       expect({ key, value: settings.get(key) }).toEqual({ key, value: m?.[1] });
     }
+    // The packet limit follows the bridge's default payload limit, like the stack's broker.
+    const defaultPayload = Number(envVariables.find((v) => v.name === 'MF_MAX_PAYLOAD_BYTES')!.default);
+    expect(Number(settings.get('max_packet_size'))).toBe(maxMqttPacketBytes(defaultPayload));
+    expect(Number(settings.get('max_packet_size'))).toBe(loadStackOptions({}).mqtt.maxPacketBytes);
+    expect(stack).toContain('`max_packet_size ${o.mqtt.maxPacketBytes}`');
     const mosquitto = compose.services.mosquitto as Service;
     expect(mosquitto.entrypoint).toEqual(['/bin/sh', '/meterflow/broker.sh', 'start']);
     expect(mosquitto.volumes).toContain('./compose/mosquitto:/meterflow:ro');
@@ -276,6 +283,12 @@ describe('docker-compose.yml production defaults (docs/operations.md)', () => {
       const env = compose.services[name]?.environment ?? {};
       expect({ name, mode: env.MF_MODE, host: env.MF_HTTP_HOST }).toEqual({ name, mode: 'production', host: '0.0.0.0' });
     }
+  });
+
+  it('the bridge limits each meter\'s message rate (one flooding device costs only its own data)', () => {
+    const env = compose.services.bridge?.environment ?? {};
+    expect(Number(env.MF_BRIDGE_METER_RATE_LIMIT)).toBeGreaterThan(0);
+    expect(Number(env.MF_BRIDGE_METER_BURST)).toBeGreaterThan(0);
   });
 
   it('plain MQTT is published on the host loopback unless PUBLISH_MQTT_ADDRESS says otherwise', () => {

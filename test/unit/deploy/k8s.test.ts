@@ -306,4 +306,8 @@ describe('k8s production defaults (docs/operations.md)', () => {
     expect(config.MF_MODE).toBe('production');
     expect(config.MF_HTTP_HOST).toBe('0.0.0.0');
   });
+
+  it('the bridge limits each meter\'s message rate', () => {
+    expect(Number(config.MF_BRIDGE_METER_RATE_LIMIT)).toBeGreaterThan(0);
+  });
 });
