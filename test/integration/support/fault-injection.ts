@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
 import { questdbTables, type Reading } from '../../../core/contracts';
 import type { QuestdbPool } from '../../../core/questdb/questdb-sql';
-import { serverFiles, readPid, isOurProcess } from '../../../deploy/stack/process-control';
-import { startStack, type ServerName } from '../../../deploy/stack/stack';
-import { loadStackOptions } from '../../../deploy/stack/stack-options';
+import type { ServerName } from '../../../deploy/stack/stack';
+import { rollingAveragesDiff as rollingDiff, type OutputDiff } from '../../../load-tests/chaos/output-oracle';
+import * as stackFaults from '../../../load-tests/chaos/stack-faults';
 import { startChildService, waitForHealth, type ChildService } from '../../../load-tests/child-service';
 import { runFleet, type FleetRun } from '../../../load-tests/simulator/fleet-simulator';
 import { meterIdLike, fleetMqtt, storedReadings, walApplied, type TestPipeline } from './test-services';
@@ -21,48 +20,13 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export const minute = 60_000;
 export const hour = 3_600_000;
 const stackLog = (line: string) => process.stderr.write(`[stack] ${line}\n`);
+
+export const { stackServerPid, freePort } = stackFaults;
+/** kill -9 of a stack server by the pid the stack keeps; resolves once it is gone. */
+export const killStackServer = (name: ServerName) => stackFaults.killStackServer(name, stackLog);
+/** Starts a killed or stopped stack server again. */
+export const restartStackServer = (name: ServerName) => stackFaults.restartStackServer(name, stackLog);
 const serviceLog = process.env.MF_TEST_LOG ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
-
-/** The pid the stack keeps for one of its servers (MF_STACK_DIR), if that server runs. */
-export function stackServerPid(name: ServerName): number | undefined {
-  const files = serverFiles(loadStackOptions().stackDir, name);
-  const pid = readPid(files.pidFile);
-  return pid !== undefined && isOurProcess(pid, files.dir) ? pid : undefined;
-}
-
-/** kill -9 of a stack server: no shutdown hook runs, nothing is flushed. Resolves once the process is gone. */
-export async function killStackServer(name: ServerName): Promise<number> {
-  const pid = stackServerPid(name);
-  if (pid === undefined) throw new Error(`${name} is not running in ${loadStackOptions().stackDir}`);
-  process.kill(pid, 'SIGKILL');
-  await waitFor(`${name} (pid ${pid}) gone`, async () => {
-    try {
-      process.kill(pid, 0);
-      return !isOurProcess(pid, serverFiles(loadStackOptions().stackDir, name).dir);
-    } catch {
-      return true;
-    }
-  }, Boolean, 30_000, 50);
-  stackLog(`${name}: killed with SIGKILL (pid ${pid})`);
-  return pid;
-}
-
-/** Starts a stopped or killed stack server again (the stale pid file is removed by the stack). */
-export async function restartStackServer(name: ServerName): Promise<void> {
-  await startStack({ only: [name], log: stackLog });
-}
-
-/** A free TCP port on loopback, for a child service's /health. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Processor settings of the fault tests: two short sliding windows, lateness well above any reordering a fault causes. */
 export const faultProcessorsEnv = {
@@ -176,70 +140,9 @@ export async function settledReadings(pipeline: TestPipeline, prefix: string, to
   return count();
 }
 
-interface WindowFigures {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-}
-
-/**
- * The per-meter sliding windows recomputed from the raw readings stored in QuestDB (the clean
- * recomputation), against what the rolling-averages processor wrote. Keys: `meter|window|end`.
- */
-export async function rollingAveragesDiff(questdb: QuestdbPool, prefix: string, windows = faultWindows): Promise<{ expected: number; actual: number; missing: string[]; extra: string[]; differing: string[] }> {
-  const { rows: raw } = await questdb.query<{ meter_id: string; ts: Date; value: number | null }>(`SELECT meter_id, ts, value FROM readings WHERE ${meterIdLike}`, [`${prefix}-%`]);
-  const expected = new Map<string, WindowFigures>();
-  for (const spec of windows) {
-    // hop bucket start → figures, per meter
-    const buckets = new Map<string, Map<number, WindowFigures>>();
-    for (const r of raw) {
-      if (r.value === null) continue;
-      const perMeter = buckets.get(r.meter_id) ?? new Map<number, WindowFigures>();
-      buckets.set(r.meter_id, perMeter);
-      const start = Math.floor(r.ts.getTime() / spec.hopMs) * spec.hopMs;
-      const b = perMeter.get(start);
-      if (!b) perMeter.set(start, { count: 1, sum: r.value, min: r.value, max: r.value });
-      else {
-        b.count += 1;
-        b.sum += r.value;
-        b.min = Math.min(b.min, r.value);
-        b.max = Math.max(b.max, r.value);
-      }
-    }
-    for (const [meter, perMeter] of buckets) {
-      const ends = new Set<number>();
-      for (const start of perMeter.keys()) for (let end = start + spec.hopMs; end <= start + spec.sizeMs; end += spec.hopMs) ends.add(end);
-      for (const end of ends) {
-        let w: WindowFigures | null = null;
-        for (let s = end - spec.sizeMs; s < end; s += spec.hopMs) {
-          const b = perMeter.get(s);
-          if (!b) continue;
-          w = w ? { count: w.count + b.count, sum: w.sum + b.sum, min: Math.min(w.min, b.min), max: Math.max(w.max, b.max) } : { ...b };
-        }
-        if (w) expected.set(`${meter}|${spec.name}|${end}`, w);
-      }
-    }
-  }
-  const { rows: out } = await questdb.query<{ meter_id: string; window_size: string; ts: Date; count: string; sum: number; min: number; max: number }>(
-    `SELECT meter_id, window_size, ts, count, sum, min, max FROM rolling_averages WHERE ${meterIdLike}`,
-    [`${prefix}-%`],
-  );
-  const actual = new Map<string, WindowFigures>();
-  for (const r of out) {
-    if (!windows.some((w) => w.name === r.window_size)) continue;
-    actual.set(`${r.meter_id}|${r.window_size}|${r.ts.getTime()}`, { count: Number(r.count), sum: r.sum, min: r.min, max: r.max });
-  }
-  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-  const missing: string[] = [];
-  const differing: string[] = [];
-  for (const [key, e] of expected) {
-    const a = actual.get(key);
-    if (!a) missing.push(key);
-    else if (a.count !== e.count || !close(a.sum, e.sum) || !close(a.min, e.min) || !close(a.max, e.max)) differing.push(`${key}: expected ${JSON.stringify(e)}, got ${JSON.stringify(a)}`);
-  }
-  const extra = [...actual.keys()].filter((key) => !expected.has(key));
-  return { expected: expected.size, actual: actual.size, missing, extra, differing };
+/** The per-meter sliding windows recomputed from the stored raw readings, against what the processor wrote. */
+export function rollingAveragesDiff(questdb: QuestdbPool, prefix: string): Promise<OutputDiff> {
+  return rollingDiff(questdb, prefix, faultWindows);
 }
 
 /** Readings of `prefix` that some processor reported late (they then miss windows already emitted). */
