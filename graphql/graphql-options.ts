@@ -26,6 +26,8 @@ export interface ArmorOptions {
   maxCost: number;
   maxAliases: number;
   maxTokens: number;
+  /** Most items (fields × list sizes) one operation may ask for. */
+  maxListItems: number;
   /** Requests per minute per subject, 0 = unlimited. */
   rateLimitPerMinute: number;
 }
@@ -95,6 +97,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
       maxCost: config.int('MF_GRAPHQL_MAX_COST'),
       maxAliases: config.int('MF_GRAPHQL_MAX_ALIASES'),
       maxTokens: config.int('MF_GRAPHQL_MAX_TOKENS'),
+      maxListItems: config.int('MF_GRAPHQL_MAX_LIST_ITEMS'),
       rateLimitPerMinute: config.int('MF_GRAPHQL_RATE_LIMIT'),
     },
     meterCacheMs: config.int('MF_GRAPHQL_METER_CACHE_MS'),
