@@ -58,6 +58,8 @@ export interface GraphqlOptions {
   /** Tariff ids and units of the billing configuration. */
   tariffs: ReadonlyMap<string, { unit: string }>;
   policies: PolicyOptions;
+  /** WebSocket and subscription bounds (MF_GRAPHQL_WS_MAX_PAYLOAD_BYTES, MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS). */
+  ws: { maxPayloadBytes: number; subscriptionRecheckMs: number };
   logger: Logger;
 }
 
@@ -106,6 +108,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
     idempotencyTtlS: config.int('MF_GRAPHQL_IDEMPOTENCY_TTL_S'),
     // The same file the processors bill with, validated the same way (errors name the field).
     tariffs: parseBillingOptions((readJsonFile('MF_BILLING_CONFIG_FILE', config.string('MF_BILLING_CONFIG_FILE')) as BillingOptionsInput | undefined) ?? defaultBillingConfig).tariffs,
+    ws: { maxPayloadBytes: config.int('MF_GRAPHQL_WS_MAX_PAYLOAD_BYTES'), subscriptionRecheckMs: config.int('MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS') },
     policies: {
       debtBlockDays: config.int('MF_POLICY_DEBT_BLOCK_DAYS'),
       overconsumptionBlock: config.bool('MF_POLICY_OVERCONSUMPTION_BLOCK'),
