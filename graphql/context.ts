@@ -26,6 +26,8 @@ export interface GraphqlServices {
   mutations: MutationSupport;
   /** Tariffs of the billing configuration (MF_BILLING_CONFIG_FILE): what assignTariff may name. */
   tariffs: ReadonlyMap<string, { unit: string }>;
+  /** How often an open subscription re-checks its caller's access (MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS). */
+  subscriptionRecheckMs: number;
   /** Settings of the command mutations. */
   commandSettings: { ttlS: number; maxWaitMs: number };
   logger: Logger;

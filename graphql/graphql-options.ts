@@ -26,6 +26,8 @@ export interface ArmorOptions {
   maxCost: number;
   maxAliases: number;
   maxTokens: number;
+  /** Most items (fields × list sizes) one operation may ask for. */
+  maxListItems: number;
   /** Requests per minute per subject, 0 = unlimited. */
   rateLimitPerMinute: number;
 }
@@ -58,6 +60,8 @@ export interface GraphqlOptions {
   /** Tariff ids and units of the billing configuration. */
   tariffs: ReadonlyMap<string, { unit: string }>;
   policies: PolicyOptions;
+  /** WebSocket and subscription bounds (MF_GRAPHQL_WS_MAX_PAYLOAD_BYTES, MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS). */
+  ws: { maxPayloadBytes: number; subscriptionRecheckMs: number };
   logger: Logger;
 }
 
@@ -98,6 +102,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
       maxCost: config.int('MF_GRAPHQL_MAX_COST'),
       maxAliases: config.int('MF_GRAPHQL_MAX_ALIASES'),
       maxTokens: config.int('MF_GRAPHQL_MAX_TOKENS'),
+      maxListItems: config.int('MF_GRAPHQL_MAX_LIST_ITEMS'),
       rateLimitPerMinute: config.int('MF_GRAPHQL_RATE_LIMIT'),
     },
     meterCacheMs: config.int('MF_GRAPHQL_METER_CACHE_MS'),
@@ -106,6 +111,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
     idempotencyTtlS: config.int('MF_GRAPHQL_IDEMPOTENCY_TTL_S'),
     // The same file the processors bill with, validated the same way (errors name the field).
     tariffs: parseBillingOptions((readJsonFile('MF_BILLING_CONFIG_FILE', config.string('MF_BILLING_CONFIG_FILE')) as BillingOptionsInput | undefined) ?? defaultBillingConfig).tariffs,
+    ws: { maxPayloadBytes: config.int('MF_GRAPHQL_WS_MAX_PAYLOAD_BYTES'), subscriptionRecheckMs: config.int('MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS') },
     policies: {
       debtBlockDays: config.int('MF_POLICY_DEBT_BLOCK_DAYS'),
       overconsumptionBlock: config.bool('MF_POLICY_OVERCONSUMPTION_BLOCK'),

@@ -55,6 +55,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     mutations,
     tariffs: options.tariffs,
     commandSettings: options.commands,
+    subscriptionRecheckMs: options.ws.subscriptionRecheckMs,
     logger: log,
   };
   const policies = startPolicies({ services, policies: options.policies, logger: log.child('policies') });
@@ -68,7 +69,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     graphiqlAuthorization: !options.production && options.auth.apiKeys.length === 0 && !options.auth.apiKeysFile && !options.auth.jwtSecret && !options.auth.jwksUrl ? 'ApiKey meterflow-dev-admin-key' : null,
   });
   const server = createServer(yoga);
-  const ws = attachGraphqlWs(server, yoga, authenticator, log.child('graphql-ws'));
+  const ws = attachGraphqlWs(server, yoga, authenticator, log.child('graphql-ws'), { maxPayloadBytes: options.ws.maxPayloadBytes });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

@@ -26,10 +26,13 @@ interface Enveloped {
  * same port and path. Credentials travel in the connection_init payload (`{ authorization:
  * "ApiKey …" | "Bearer …" }`, browsers cannot set WebSocket headers); a connection without
  * valid ones is closed (4403) before any operation. Operations then go through the same yoga
- * pipeline as HTTP: limits, rate limit, resolvers' access checks.
+ * pipeline as HTTP: limits, rate limit, resolvers' access checks. Frames are bounded
+ * (maxPayloadBytes) from the first byte, and a JWT connection is closed at the token's exp.
  */
-export function attachGraphqlWs(server: Server, yoga: YogaServerInstance<object, GraphqlContext>, authenticator: Authenticator, logger: Logger): GraphqlWs {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+export function attachGraphqlWs(server: Server, yoga: YogaServerInstance<object, GraphqlContext>, authenticator: Authenticator, logger: Logger, options: { maxPayloadBytes: number }): GraphqlWs {
+  // ws refuses a larger frame (close 1009) before buffering it, authenticated or not: without a
+  // bound, an anonymous client could make the server buffer 100 MiB (ws's default) per socket.
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: options.maxPayloadBytes });
   const principals = new WeakMap<object, Principal>();
   const disposable = useServer<Record<string, unknown> | undefined>(
     {
@@ -43,7 +46,14 @@ export function attachGraphqlWs(server: Server, yoga: YogaServerInstance<object,
           if (typeof value === 'string') headers[name] = value;
         }
         try {
-          principals.set(ctx.extra, await authenticator.authenticate(new Request('http://graphql-ws.local/graphql', { headers })));
+          const principal = await authenticator.authenticate(new Request('http://graphql-ws.local/graphql', { headers }));
+          principals.set(ctx.extra, principal);
+          // The connection lives no longer than its credential: at a JWT's exp it is closed (4403).
+          if (principal.expiresAt !== undefined) {
+            const timer = setTimeout(() => ctx.extra.socket.close(4403, 'Forbidden: token expired'), Math.max(0, principal.expiresAt - Date.now()));
+            timer.unref();
+            ctx.extra.socket.once('close', () => clearTimeout(timer));
+          }
           return true;
         } catch (error) {
           logger.debug('graphql-ws connection refused', { reason: (error as Error).message });

@@ -132,6 +132,10 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_GRAPHQL_MAX_DEPTH', '8', 'int', 'graphql', 'Deepest selection a query may have', { min: 2, max: 100 }),
   v('MF_GRAPHQL_MAX_COST', '5000', 'int', 'graphql', 'Largest computed cost (graphql-armor cost limit) of one operation', { min: 100, max: 10000000 }),
   v('MF_GRAPHQL_MAX_ALIASES', '15', 'int', 'graphql', 'Most aliases in one operation', { min: 1, max: 1000 }),
+  // GraphQL hardening (issue #10, items 7 and 8).
+  v('MF_GRAPHQL_MAX_LIST_ITEMS', '200000', 'int', 'graphql', 'Most items one operation may ask for: fields multiplied by their `limit`/`first` (15 aliased readings(limit: 100000) = 1.5 million is refused with QUERY_TOO_COSTLY)', { min: 100, max: 100000000 }),
+  v('MF_GRAPHQL_WS_MAX_PAYLOAD_BYTES', '65536', 'int', 'graphql', 'Largest WebSocket (graphql-ws) frame, before and after authentication; a larger one closes the socket (1009)', { min: 1024, max: 16777216 }),
+  v('MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS', '30000', 'int', 'graphql', 'How often an open subscription re-checks its caller\'s access (a meter moved to another customer ends it); a JWT\'s subscriptions and graphql-ws connection end at its exp', { min: 100, max: 3600000 }),
   v('MF_GRAPHQL_MAX_TOKENS', '2000', 'int', 'graphql', 'Most tokens in one operation document', { min: 100, max: 100000 }),
   v('MF_GRAPHQL_MAX_PAGE_SIZE', '500', 'int', 'graphql', 'Largest page (`first`, `limit`) of list queries other than raw readings', { min: 1, max: 100000 }),
   v('MF_GRAPHQL_MAX_RANGE_DAYS', '400', 'int', 'graphql', 'Longest time range (to - from) a query may ask for', { min: 1, max: 36500 }),

@@ -6,7 +6,7 @@ import type { ArmorOptions } from '../graphql-options';
 /** `extensions.code` of an operation refused by a document limit (before anything executes). */
 export const queryLimitCodes = {
   QUERY_TOO_DEEP: 'The selection is deeper than MF_GRAPHQL_MAX_DEPTH',
-  QUERY_TOO_COSTLY: 'The computed cost exceeds MF_GRAPHQL_MAX_COST',
+  QUERY_TOO_COSTLY: 'The computed cost exceeds MF_GRAPHQL_MAX_COST, or its list sizes multiplied exceed MF_GRAPHQL_MAX_LIST_ITEMS',
   TOO_MANY_ALIASES: 'More aliases than MF_GRAPHQL_MAX_ALIASES',
   TOO_MANY_TOKENS: 'The document has more tokens than MF_GRAPHQL_MAX_TOKENS',
   TOO_MANY_DIRECTIVES: `More directives than the fixed limit (maxDirectives)`,

@@ -1,6 +1,7 @@
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Plugin } from 'graphql-yoga';
 import type { ArmorOptions } from '../graphql-options';
+import { createListCostPlugin } from './list-cost-plugin';
 import { createQueryLimitPlugins } from './query-limits';
 import { createRateLimitPlugin } from './rate-limit-plugin';
 
@@ -9,6 +10,7 @@ export function createSecurityPlugins(options: ArmorOptions & { introspection: b
   // With introspection off, "Did you mean …?" in validation errors would hand out the schema piecemeal.
   const plugins: Plugin[] = createQueryLimitPlugins({ ...options, blockFieldSuggestions: !options.introspection });
   if (!options.introspection) plugins.push(useDisableIntrospection());
+  plugins.push(createListCostPlugin({ maxItems: options.maxListItems }));
   if (options.rateLimitPerMinute > 0) plugins.push(createRateLimitPlugin(options.rateLimitPerMinute));
   return plugins;
 }

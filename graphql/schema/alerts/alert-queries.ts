@@ -1,4 +1,5 @@
 import { customerScope } from '../../auth/authorize';
+import { customerOwnership, withinIntervals } from '../../auth/ownership';
 import type { GraphqlContext } from '../../context';
 import { sqlStringList } from '../analytics/sql-literals';
 
@@ -75,14 +76,21 @@ export async function currentAlerts(context: GraphqlContext, scope: AlertScope):
   if (scope.sector) where.push(`sector = $${params.push(scope.sector)}`);
   // A fixed list from this module, never client text.
   if (scope.ruleKinds) where.push(`rule_kind IN ${sqlStringList(scope.ruleKinds)}`);
+  const customer = customerScope(context);
+  const allowed = customer === null ? null : new Set((await context.meters.list({ customerId: customer })).map((m) => m.meterId));
+  // A customer's query reads their meters' alerts only, not the fleet's then filtered here.
+  if (allowed !== null) {
+    if (allowed.size === 0) return [];
+    where.push(`meter_id IN ${sqlStringList([...allowed])}`);
+  }
   const { rows } = await context.questdb.query<AlertSql>(
     `SELECT ${alertColumns} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} LATEST ON ts PARTITION BY alert_id`,
     params,
   );
-  const customer = customerScope(context);
-  const allowed = customer === null ? null : new Set((await context.meters.list({ customerId: customer })).map((m) => m.meterId));
+  // A customer sees the alerts that began while the meter was theirs (ownership.ts).
+  const owned = allowed === null ? null : await customerOwnership(context, [...allowed]);
   return rows
-    .filter((r) => allowed === null || allowed.has(r.meter_id))
+    .filter((r) => owned === null || withinIntervals(owned.get(r.meter_id) ?? [], (r.started_at ?? r.ts).getTime()))
     .map(alertFromSql)
     .sort((a, b) => {
       const [x, y] = [alertSortKey(a), alertSortKey(b)];

@@ -1,4 +1,5 @@
 import { customerScope } from '../../auth/authorize';
+import { customerOwnership, intervalsSql } from '../../auth/ownership';
 import type { GraphqlContext } from '../../context';
 import type { MeterKind } from '../../../core/contracts';
 
@@ -44,16 +45,22 @@ export async function meterUsage(context: GraphqlContext, args: UsageArgs): Prom
   const where = ['ts >= $1', 'ts < $2'];
   if (args.sector) where.push(`sector = $${params.push(args.sector)}`);
   if (args.kind) where.push(`kind = $${params.push(args.kind)}`);
+  // A customer's aggregate scans their own meters, each over the time it was theirs
+  // (ownership.ts), in SQL: not the whole fleet's readings filtered afterwards.
+  const scope = customerScope(context);
+  if (scope !== null) {
+    const mine = (await context.meters.list({ customerId: scope })).map((m) => m.meterId);
+    const owned = (await customerOwnership(context, mine))!;
+    const clauses = mine.map((id) => `(meter_id = $${params.push(id)} AND ${intervalsSql(owned.get(id) ?? [], params)})`);
+    if (clauses.length === 0) return [];
+    where.push(`(${clauses.join(' OR ')})`);
+  }
   const { rows } = await context.questdb.query<UsageRow>(
     `SELECT meter_id, count() n, count(value) vn, sum(value) vsum, min(register) rmin, max(register) rmax, last(value_unit) value_unit, last(register_unit) register_unit
        FROM readings WHERE ${where.join(' AND ')} GROUP BY meter_id`,
     params,
   );
-  const scope = customerScope(context);
-  const allowed = scope === null ? null : new Set((await context.meters.list({ customerId: scope })).map((m) => m.meterId));
-  return rows
-    .filter((r) => allowed === null || allowed.has(r.meter_id))
-    .map((r) => ({
+  return rows.map((r) => ({
       meterId: r.meter_id,
       readings: Number(r.n),
       valueCount: Number(r.vn),

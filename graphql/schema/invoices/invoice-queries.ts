@@ -1,3 +1,4 @@
+import { customerOwnership, withinIntervals } from '../../auth/ownership';
 import type { GraphqlContext } from '../../context';
 import { sqlStringList } from '../analytics/sql-literals';
 import { validatePageSize } from '../arguments';
@@ -101,7 +102,11 @@ export async function invoicesOfMeters(context: GraphqlContext, meterIds: readon
   const where = [meterIds.length === 1 ? `meter_id = $${params.push(meterIds[0])}` : `meter_id IN ${sqlStringList(meterIds)}`];
   if (period) where.push(period.length === 7 ? `period_label LIKE $${params.push(`${period}-%`)}` : `period_label = $${params.push(period)}`);
   const { rows } = await context.questdb.query<InvoiceSql>(`SELECT ${invoiceColumns} FROM invoices WHERE ${where.join(' AND ')} LATEST ON ts PARTITION BY invoice_id`, params);
+  // A customer sees the invoices of periods that began while the meter was theirs (ownership.ts);
+  // the SQL is already limited to their meters, so this filters a handful of rows.
+  const owned = await customerOwnership(context, meterIds);
   return rows
+    .filter((r) => owned === null || withinIntervals(owned.get(r.meter_id) ?? [], r.ts.getTime()))
     .map((r): InvoiceHead => ({
       id: r.invoice_id,
       meterId: r.meter_id,

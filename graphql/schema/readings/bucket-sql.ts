@@ -34,12 +34,13 @@ const aggregateSql: Record<Aggregate, (column: string) => string> = {
  * aggregate are inlined from the enums above (never from client text); meter, range and zone
  * are binds ($1 meter, $2 from, $3 to, $4 time zone). Only buckets with readings are returned.
  */
-export function readingSeriesSql(bucket: Bucket, aggregate: Aggregate, quantity: Quantity): string {
+/** `clamp`: an extra condition on ts (a customer's ownership intervals), with its parameters from $5 on. */
+export function readingSeriesSql(bucket: Bucket, aggregate: Aggregate, quantity: Quantity, clamp: string | null = null): string {
   const unit = bucketUnits[bucket];
   const agg = aggregateSql[aggregate];
   const column = quantities[quantity];
   if (!unit || !agg || !column) throw new Error(`readingSeriesSql: unknown bucket/aggregate/quantity ${bucket}/${aggregate}/${quantity}`);
-  return `SELECT ts, ${agg(column)} value, count(${column}) n FROM readings WHERE meter_id = $1 AND ts >= $2 AND ts < $3 SAMPLE BY ${unit} ALIGN TO CALENDAR TIME ZONE $4`;
+  return `SELECT ts, ${agg(column)} value, count(${column}) n FROM readings WHERE meter_id = $1 AND ts >= $2 AND ts < $3${clamp ? ` AND ${clamp}` : ''} SAMPLE BY ${unit} ALIGN TO CALENDAR TIME ZONE $4`;
 }
 
 /** The number of buckets a range spans must stay within `maxBuckets` (errors name `field`). */

@@ -1,4 +1,5 @@
 import { requireMeterAccess } from '../../auth/authorize';
+import { customerOwnership, intervalsSql } from '../../auth/ownership';
 import type { GraphqlContext } from '../../context';
 import { validateId, validateRange } from '../arguments';
 import { readingSeriesSql, validateBucketCount, type Aggregate, type Bucket, type Quantity } from './bucket-sql';
@@ -30,11 +31,9 @@ export async function resolveReadingSeries(_: unknown, args: SeriesArgs, context
   validateTimeZone('timeZone', args.timeZone);
   validateBucketCount('bucket', args.bucket, args.from, args.to, context.limits.maxRows);
   await requireMeterAccess(context, args.meterId);
-  const { rows } = await context.questdb.query<BucketRow>(readingSeriesSql(args.bucket, args.aggregate, args.of), [
-    args.meterId,
-    args.from.toISOString(),
-    args.to.toISOString(),
-    args.timeZone,
-  ]);
+  const params: unknown[] = [args.meterId, args.from.toISOString(), args.to.toISOString(), args.timeZone];
+  // A customer's buckets count only readings from when the meter was theirs (ownership.ts).
+  const owned = (await customerOwnership(context, [args.meterId]))?.get(args.meterId);
+  const { rows } = await context.questdb.query<BucketRow>(readingSeriesSql(args.bucket, args.aggregate, args.of, owned ? intervalsSql(owned, params) : null), params);
   return rows.map((r) => ({ ts: r.ts, value: r.value === null ? null : Number(r.value), count: Number(r.n) }));
 }

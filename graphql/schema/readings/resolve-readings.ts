@@ -1,5 +1,6 @@
 import type { GraphqlContext } from '../../context';
 import { requireMeterAccess } from '../../auth/authorize';
+import { customerOwnership, intervalsSql } from '../../auth/ownership';
 import { validateId, validatePageSize, validateRange } from '../arguments';
 
 interface ReadingsArgs {
@@ -46,9 +47,13 @@ export async function resolveReadings(_: unknown, args: ReadingsArgs, context: G
   validateRange(args.from, args.to, context.limits.maxRangeMs);
   validatePageSize('limit', args.limit, context.limits.maxRows);
   await requireMeterAccess(context, args.meterId);
+  const params: unknown[] = [args.meterId, args.from.toISOString(), args.to.toISOString()];
+  // A customer sees the meter's readings only from when it was theirs (ownership.ts).
+  const owned = (await customerOwnership(context, [args.meterId]))?.get(args.meterId);
+  const clamp = owned ? ` AND ${intervalsSql(owned, params)}` : '';
   const result = await context.questdb.query<ReadingRow>(
-    `SELECT ${readingColumns} FROM readings WHERE meter_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts LIMIT $4`,
-    [args.meterId, args.from.toISOString(), args.to.toISOString(), args.limit],
+    `SELECT ${readingColumns} FROM readings WHERE meter_id = $1 AND ts >= $2 AND ts < $3${clamp} ORDER BY ts LIMIT $${params.push(args.limit)}`,
+    params,
   );
   return result.rows.map(readingFromRow);
 }

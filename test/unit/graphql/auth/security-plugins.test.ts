@@ -6,7 +6,7 @@ import { createSecurityPlugins } from '../../../../graphql/auth/security-plugins
 import type { ArmorOptions } from '../../../../graphql/graphql-options';
 
 // In process (yoga.fetch, no server): the plugins and the authenticator as yoga.ts wires them.
-const limits: ArmorOptions = { maxDepth: 4, maxCost: 200, maxAliases: 3, maxTokens: 150, rateLimitPerMinute: 0 };
+const limits: ArmorOptions = { maxDepth: 4, maxCost: 200, maxAliases: 3, maxTokens: 150, maxListItems: 100_000, rateLimitPerMinute: 0 };
 const keys = { a: 'key-a-0123456789abcdef', b: 'key-b-0123456789abcdef' };
 
 let executed = 0;
