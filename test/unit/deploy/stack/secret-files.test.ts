@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LibDirs } from '../../../../deploy/stack/artifacts';
+import { ensureDevCertificates, findOpenssl, mosquittoTlsFiles } from '../../../../deploy/stack/mosquitto-tls';
 import { questdbServer } from '../../../../deploy/stack/questdb-server';
 import type { Tools } from '../../../../deploy/stack/requirements';
 import { loadStackOptions } from '../../../../deploy/stack/stack-options';
@@ -26,6 +27,13 @@ describe('local stack secrets', () => {
     expect(readFileSync(conf, 'utf8')).toContain('pg.readonly.password=ro-pass-0123456789');
     expect(mode(conf)).toBe('600');
   });
+
+  (findOpenssl() ? it : it.skip)('the dev CA and server keys are 0600 in a 0700 folder', async () => {
+    const files = mosquittoTlsFiles(stackDir);
+    await ensureDevCertificates(files, findOpenssl()!);
+    expect(mode(files.dir)).toBe('700');
+    expect([mode(files.caKey), mode(files.serverKey)]).toEqual(['600', '600']);
+  }, 60_000);
 
   it.each(['MF_MQTT_PASSWORD', 'MF_MQTT_FLEET_PASSWORD', 'MF_QUESTDB_READONLY_PASSWORD'])('an invalid %s is named, its value never shown', (name) => {
     const value = 'leaked secret with spaces';
