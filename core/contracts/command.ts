@@ -79,8 +79,9 @@ export const deviceAckSchema = z
     status: z.enum(['applied', 'rejected']),
     reason: z.string().max(64).optional(),
     /** The sequence number of the command answered, when the device could read it. */
-    seq: z.number().int().nonnegative().optional(),
-    at: z.union([z.string().max(40), z.number().int()]).optional(),
+    // .safe(): the seq lands in a QuestDB LONG; zod's .int() alone accepts 1e21.
+    seq: z.number().int().safe().nonnegative().optional(),
+    at: z.union([z.string().max(40), z.number().int().safe()]).optional(),
   })
   .strict();
 export type DeviceAck = z.infer<typeof deviceAckSchema>;

@@ -235,6 +235,9 @@ describe('parseDeviceMessage: one rejection reason at a time', () => {
     expectRejected(parse(readingTopic, { kind: 'water', ts: receivedAt, value: 1, seq: 1e21 }), 'INVALID_SHAPE', 'seq');
     expectRejected(parse(readingTopic, { kind: 'water', ts: 1.5e12 + 0.5, value: 1 }), 'INVALID_SHAPE', 'ts');
     expectRejected(parse(statsTopic, { kind: 'temperature', from: receivedAt - hour, to: receivedAt, count: 1e21, min: 1, max: 3, mean: 2 }), 'INVALID_SHAPE', 'count');
+    const ack = parse('meters/m-1/acks', { commandId: 'c-1', status: 'applied', seq: 1e21 });
+    expect(ack.commandAcks).toEqual([]);
+    expectRejected(ack, 'INVALID_SHAPE', 'seq');
   });
 
   it('hundreds of long unknown keys make a short detail: a few names, cut, and how many more', () => {
