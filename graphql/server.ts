@@ -11,6 +11,7 @@ import type { GraphqlOptions } from './graphql-options';
 import { createLiveFeed } from './live/create-live-feed';
 import { createMeterDirectory } from './meters/meter-directory';
 import { createMutationSupport } from './mutations/create-mutation-support';
+import { startPolicyTurns } from './policies/policy-turns';
 import { startPolicies, type Policies } from './policies/start-policies';
 import { attachGraphqlWs } from './ws-subscriptions';
 import { createMeterflowYoga } from './yoga';
@@ -43,7 +44,8 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     questdbTables.payments,
     questdbTables.auditLog,
   ]);
-  const live = await createLiveFeed({ kafka: options.kafka, instanceId: `graphql-${randomUUID().slice(0, 8)}`, logger: log.child('live') });
+  const instanceId = `graphql-${randomUUID().slice(0, 8)}`;
+  const live = await createLiveFeed({ kafka: options.kafka, instanceId, logger: log.child('live') });
   const commands = await createCommandService({ kafka: options.kafka, questdb, live, logger: log.child('commands') });
   const mutations = await createMutationSupport({ questdb, questdbHttpUrl: options.questdb.httpUrl, idempotencyTtlS: options.idempotencyTtlS, logger: log.child('mutations') });
   const services: GraphqlServices = {
@@ -58,7 +60,9 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     subscriptionRecheckMs: options.ws.subscriptionRecheckMs,
     logger: log,
   };
-  const policies = startPolicies({ services, policies: options.policies, logger: log.child('policies') });
+  const policiesOn = options.policies.debtBlockDays > 0 || options.policies.overconsumptionBlock;
+  const turns = policiesOn ? await startPolicyTurns({ kafka: options.kafka, instanceId, logger: log.child('policy-turns') }) : null;
+  const policies = await startPolicies({ services, policies: options.policies, logger: log.child('policies'), turns });
   const yoga = createMeterflowYoga({
     services,
     authenticator,

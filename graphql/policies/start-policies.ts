@@ -5,10 +5,13 @@ import type { PolicyOptions } from '../graphql-options';
 import { findDebtors } from './debt-policy';
 import { findOverconsumers } from './overconsumption-policy';
 import { policyBlock } from './policy-block';
+import type { PolicyTurns } from './policy-turns';
 
 export interface Policies {
   /** Evaluates the enabled policies now; resolves with the meters blocked in this run. */
   runOnce(): Promise<string[]>;
+  /** Slots (floor(time / interval)) this replica won and evaluated on its timer, oldest first (last 100). */
+  readonly ranSlots: readonly number[];
   stop(): Promise<void>;
 }
 
@@ -18,9 +21,20 @@ const day = 86_400_000;
  * The auto-block policies (off by default): debt (final invoice unpaid N days after its due
  * date) and overconsumption (open above-group-average alert). Both block through the command
  * path with their reason and an audit row; paying the overdue balance unblocks (payInvoice).
+ * Every interval each replica bids for the slot (policy-turns.ts) and only the winner
+ * evaluates: once per deployment however many GraphQL replicas run.
  */
-export function startPolicies(options: { services: GraphqlServices; policies: PolicyOptions; logger: Logger; now?: () => number }): Policies {
+export async function startPolicies(options: {
+  services: GraphqlServices;
+  policies: PolicyOptions;
+  logger: Logger;
+  /** Who runs each slot; without it (tests' runOnce only) the timer evaluates unconditionally. */
+  turns?: PolicyTurns | null;
+  now?: () => number;
+}): Promise<Policies> {
   const { services, policies, logger } = options;
+  const turns = options.turns ?? null;
+  const ranSlots: number[] = [];
   const now = options.now ?? Date.now;
   const enabled = policies.debtBlockDays > 0 || policies.overconsumptionBlock;
   let running: Promise<string[]> | null = null;
@@ -62,18 +76,27 @@ export function startPolicies(options: { services: GraphqlServices; policies: Po
     return running;
   };
 
+  const tick = async () => {
+    const slot = Math.floor(now() / policies.intervalMs);
+    if (turns && !(await turns.claim(slot))) return;
+    ranSlots.push(slot);
+    if (ranSlots.length > 100) ranSlots.shift();
+    await runOnce();
+  };
   const timer = enabled
     ? setInterval(() => {
-        runOnce().catch((error) => logger.error('policy evaluation failed', { error: describeError(error) }));
+        tick().catch((error) => logger.error('policy evaluation failed', { error: describeError(error) }));
       }, policies.intervalMs)
     : null;
   timer?.unref();
   if (enabled) logger.info('auto-block policies on', { debtBlockDays: policies.debtBlockDays, overconsumption: policies.overconsumptionBlock, intervalMs: policies.intervalMs });
   return {
     runOnce,
+    ranSlots,
     async stop() {
       if (timer) clearInterval(timer);
       await running?.catch(() => undefined);
+      await turns?.stop();
     },
   };
 }

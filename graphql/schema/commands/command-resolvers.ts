@@ -63,6 +63,8 @@ function switchMeter(operation: 'blockMeter' | 'unblockMeter', type: 'block' | '
   };
 }
 
+const isCustomer = (context: GraphqlContext) => context.principal.role === 'customer';
+
 export const commandResolvers = {
   Query: {
     async commands(_: unknown, args: { meterId: string; first: number }, context: GraphqlContext) {
@@ -88,8 +90,16 @@ export const commandResolvers = {
     blockMeter: switchMeter('blockMeter', 'block'),
     unblockMeter: switchMeter('unblockMeter', 'unblock'),
   },
+  // Operators' notes and names are internal: a customer sees what happened to their meter, not
+  // who decided it or what they wrote about it (field-level, so every path that returns a
+  // Command or MeterStatus — queries, mutations' payloads, subscriptions — is covered).
   Command: {
     id: (view: CommandView) => view.commandId,
+    note: (view: CommandView, _: unknown, context: GraphqlContext) => (isCustomer(context) ? null : view.note),
+    issuedBy: (view: CommandView, _: unknown, context: GraphqlContext) => (isCustomer(context) ? null : view.issuedBy),
+  },
+  MeterStatus: {
+    note: (status: { note: string | null }, _: unknown, context: GraphqlContext) => (isCustomer(context) ? null : status.note),
   },
   CommandStep: {
     source: (step: { source: string }) => step.source.toUpperCase(),

@@ -70,9 +70,9 @@ export const commandsTypeDefs = `
     type: CommandType!
     "Why the meter is blocked (block commands)."
     reason: BlockReason
-    "Free text from whoever issued it."
+    "Free text from whoever issued it (null for customers: operators' notes are internal)."
     note: String
-    "Subject (API key name, JWT subject, or 'policy') that issued it."
+    "Subject (API key name, JWT subject, or 'policy') that issued it (null for customers)."
     issuedBy: String
     "When it was issued."
     issuedAt: DateTime!
@@ -100,7 +100,7 @@ export const commandsTypeDefs = `
     status: MeterBlockState!
     "Why it is blocked; null when active."
     reason: BlockReason
-    "The block command's note; null when active."
+    "The block command's note; null when active, and for customers (operators' notes are internal)."
     note: String
     "When the meter applied the last block or unblock; null if it never applied one."
     since: DateTime
