@@ -8,11 +8,21 @@ import { createKafkaClient } from '../core/kafka';
 import { silentLogger } from '../core/logger';
 import { startStack } from '../deploy/stack/stack';
 import { scrapeMetrics, startChildService, waitForHealth } from './child-service';
+import { createRollingAverages } from '../processors/rolling-averages/rolling-averages';
+import { parseSlidingWindows, parseTumblingWindows } from '../processors/rolling-averages/window-specs';
+import { createAlertsProcessor } from '../processors/alerts/alerts-processor';
+import { parseLeakConfig } from '../processors/leak-detection/leak-config';
+import { parseAlertRulesConfig } from '../processors/alert-rules/rule-config';
+import { createBillingProcessor } from '../processors/billing/billing-processor';
+import { createBillingEngine } from '../processors/billing/billing-state';
+import { defaultBillingConfig } from '../processors/billing/default-billing-config';
+import { createPartitionTask } from '../processors/runtime/partition-task';
 
 const flags: FlagSpec[] = [
   { name: 'meters', kind: 'int', default: '10000', description: 'active meters' },
   { name: 'readings-per-meter', kind: 'int', default: '20', description: 'readings per meter (one a minute in event time)' },
   { name: 'verbose', kind: 'bool', description: "print the processors' log" },
+  { name: 'state-only', kind: 'bool', description: 'no servers: feed the meters through the three processors in this process (partition tasks, as the runner does) and print the state memory per 100,000 active meters' },
   { name: 'help', kind: 'bool', description: 'show this help' },
 ];
 
@@ -38,6 +48,7 @@ async function main() {
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const meters = args.meters as number;
   const perMeter = args['readings-per-meter'] as number;
+  if (args['state-only']) return stateOnly(meters, perMeter);
   await startStack({ log: args.verbose ? say : () => {} });
   const runId = `pbench${randomUUID().slice(0, 6)}`;
   const config = loadConfig({ ...process.env, MF_KAFKA_TOPIC_PREFIX: `${runId}.` });
@@ -63,7 +74,8 @@ async function main() {
   const group = `${runId}-processors`;
   const child = startChildService('processors', 'processors/cli.ts', { MF_KAFKA_TOPIC_PREFIX: `${runId}.`, MF_PROCESSORS_GROUP_ID: group, MF_PROCESSORS_HTTP_PORT: String(port), MF_LOG_LEVEL: args.verbose ? 'info' : 'warn' }, (line) => process.stderr.write(`${line}\n`));
   try {
-    await waitForHealth(`http://127.0.0.1:${port}/health`);
+    // Startup on a loaded, shared 2-core machine can take over a minute (Kafka group joins, QuestDB DDL).
+    await waitForHealth(`http://127.0.0.1:${port}/health`, 180_000);
     const before = await scrape();
     const start = Date.now();
     say('processing');
@@ -125,6 +137,50 @@ async function main() {
   } finally {
     await child.stop();
   }
+}
+
+/**
+ * The state the processors hold per active meter, without servers or I/O buffers: the same
+ * processors as `npm run processors` (default options) fed through one partition task each, as
+ * the runner does, then heap and RSS measured after a GC (run with --expose-gc for exact heap).
+ */
+function stateOnly(meters: number, perMeter: number): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const measure = () => {
+    gc?.();
+    const m = process.memoryUsage();
+    return { heap: m.heapUsed / 1e6, rss: m.rss / 1e6 };
+  };
+  const rules = parseAlertRulesConfig({});
+  const processors = [
+    createRollingAverages({ sliding: parseSlidingWindows('15m/5m,1h/15m,24h/1h'), tumbling: parseTumblingWindows('1m,1h,1d'), timeZone: 'UTC' }),
+    createAlertsProcessor({ leak: parseLeakConfig({}), rules }),
+    createBillingProcessor({ engine: createBillingEngine(defaultBillingConfig), kinds: ['water'], timeZone: 'UTC', provisionalIntervalMs: 3_600_000, rules }),
+  ];
+  const before = measure();
+  const tasks = processors.map((p) => createPartitionTask(p as Parameters<typeof createPartitionTask>[0], { partition: 0, allowedLatenessMs: 120_000 }));
+  const t0 = Math.floor((Date.now() - (perMeter + 120) * 60_000) / 60_000) * 60_000;
+  let offset = 0;
+  for (let k = 0; k < perMeter; k += 1) {
+    const records = [];
+    for (let m = 0; m < meters; m += 1) {
+      const ts = t0 + k * 60_000 + (m % 60) * 1000;
+      records.push({ offset: offset++, reading: { meterId: `m${m}`, kind: 'water' as const, ts, value: (m + k) % 17, valueUnit: 'L/min', register: 1000 * m + 8 * k * (m % 5), registerUnit: 'L', seq: k, sector: `s${m % 20}`, receivedAt: ts } });
+    }
+    for (const task of tasks) task.process(records);
+  }
+  const after = measure();
+  const keys = tasks.reduce((n, t) => n + t.size(), 0);
+  const per100k = (a: number, b: number) => Number((((a - b) * 100_000) / meters).toFixed(0));
+  process.stdout.write(
+    [
+      `state only       ${meters} meters x ${perMeter} readings through rolling averages, alerts and billing (one partition task each, no I/O)${gc ? '' : ' [no --expose-gc: heap includes garbage]'}`,
+      `keys             ${keys}`,
+      `memory/100k      V8 heap ~${per100k(after.heap, before.heap)} MB, RSS ~${per100k(after.rss, before.rss)} MB of state per 100,000 active meters (heap ${after.heap.toFixed(1)} MB, ${before.heap.toFixed(1)} MB before)`,
+      '',
+    ].join('\n'),
+  );
+  void tasks; // held until measured
 }
 
 main().catch((error: unknown) => {

@@ -46,6 +46,7 @@ interface WindowSlot {
   meters: Record<string, { consumption: number; sector: string | null; kind: MeterKind | null } | undefined>;
 }
 
+/** Bound per group: ≤ maxWindows (4) window slots, and one open-alert entry per member meter. */
 export interface GroupState {
   v: 1;
   group: string;

@@ -37,8 +37,16 @@ export function applyRuleInput(state: MeterRuleState, input: RuleInput, config: 
   if (r.sector !== null) state.sector = r.sector;
   state.kind = r.kind;
   const sample: Sample = { ts: r.ts, value: r.value };
-  return { status: holdInEventOrder(state, sample), events: [] };
+  const status = holdInEventOrder(state, sample);
+  // Bounded state: with more samples awaiting the watermark than `maxPendingSamples` (a meter
+  // flooding readings ahead of its own progress), the oldest are settled early, as leak
+  // detection does.
+  const excess = state.pending.length - maxPendingSamples;
+  return { status, events: excess > 0 ? advanceRuleWatermark(state, state.pending[excess - 1]!.ts, config) : [] };
 }
+
+/** Samples one meter may hold awaiting the watermark (2 min of lateness at one reading a second is 120). */
+export const maxPendingSamples = 2000;
 
 /** Settles readings at or before the watermark, in event-time order, and what has held long enough by then. */
 export function advanceRuleWatermark(state: MeterRuleState, watermarkMs: number, config: AlertRulesConfig): AlertEvent[] {

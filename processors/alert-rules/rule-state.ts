@@ -2,7 +2,8 @@ import type { MeterKind } from '../../core/contracts/meter-kind';
 import type { AlertEvent, AlertSeverity } from './alert-event';
 
 /**
- * One meter's rule-engine state: plain JSON, bounded (pending samples up to the watermark,
+ * One meter's rule-engine state: plain JSON, bounded (pending samples up to the watermark, at
+ * most maxPendingSamples = 2000,
  * a rate-of-rise window of minima, the last two bill periods, open alerts). Each rule keeps
  * its part under its id.
  */

@@ -30,6 +30,7 @@ import {
   gapsWithin,
   pruneRegister,
   registerPointAt,
+  compactRegister,
   type AddOutcome,
   type RegisterAnalysis,
   type RegisterOptions,
@@ -38,6 +39,13 @@ import {
 import { tariffIdOn, tariffShares } from './tariff-assignment';
 import { unitFactor } from './units';
 import { scaleUsage, usageBetween } from './usage-profile';
+
+/**
+ * Compaction slot: 15 min, as every zone's hours start on a multiple of it; a divisor of it when
+ * the gap threshold is shorter (a gap must not hide inside a slot).
+ */
+const compactSlotMs = (options: BillingOptions) => [15, 5, 3, 1].map((m) => m * 60_000).find((slot) => slot <= options.maxGapMs) ?? 60_000;
+const compactEveryMs = 6 * 3_600_000;
 
 /** What billing remembers of a period after its final invoice. */
 export interface ClosedPeriod {
@@ -51,6 +59,13 @@ export interface ClosedPeriod {
   adjustments: number;
 }
 
+/**
+ * Bound per meter: `closed` ≤ retainClosedPeriods (3) periods of billed lines; the register keeps
+ * the open and retained periods, compacted to ≤ 2 points per 15-min slot of settled history
+ * (compactRegister; plus the points around decreases and replacements) and pruned to one anchor
+ * before the oldest retained period: ≤ 192 points a day whatever the reporting rate, and for a
+ * meter reporting hourly or less its readings themselves.
+ */
 export interface MeterBillingState {
   version: 1;
   profile: MeterProfile;
@@ -297,7 +312,14 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       state.openPeriodStart = nextBillingPeriod(period, cycle).start;
     }
 
-    // 3. Forget what can no longer be adjusted.
+    // 3. Bound the register history (item 10 of issue 10): settled slots keep 2 points each. Run
+    // every few hours of event time, since it walks the retained history once.
+    const settledTo = Math.floor(wm / compactSlotMs(options)) * compactSlotMs(options);
+    if (settledTo - (state.register.compactedBefore ?? -Infinity) >= compactEveryMs) {
+      compactRegister(state.register, registerOptions(state), settledTo, compactSlotMs(options));
+    }
+
+    // 4. Forget what can no longer be adjusted.
     if (state.closed.length > options.retainClosedPeriods) {
       state.closed.splice(0, state.closed.length - options.retainClosedPeriods);
       pruneRegister(state.register, registerOptions(state), state.closed[0]!.start);

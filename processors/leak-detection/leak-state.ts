@@ -4,7 +4,8 @@ import type { LeakSettings } from './leak-config';
 /**
  * One water meter's leak-detection state: plain JSON (checkpointed to a changelog as is) and
  * bounded — at most `windowHours` hourly buckets, one night window, the readings not yet
- * settled by the watermark, and the open alerts. No raw history is kept.
+ * settled by the watermark (at most `maxPendingReadings`, default 2000: beyond it the oldest are
+ * settled early), and the open alerts. No raw history is kept.
  */
 export interface SettledReading {
   ts: number;

@@ -13,7 +13,14 @@ export interface RollingAveragesOptions {
   timeZone: string;
 }
 
-/** bucket start (ms, as a string key) → aggregate; `closedEnd` = end of the last window emitted. */
+/**
+ * bucket start (ms, as a string key) → aggregate; `closedEnd` = end of the last window emitted.
+ * Bound per key and window spec: buckets before `closedEnd + hop − size` are deleted when a
+ * window closes, readings before `closedEnd` add none, and the key's watermark trails its own
+ * progress by the lateness while a reading is at most MF_READING_MAX_FUTURE_MS ahead of it, so
+ * at most (size + lateness + max future) / hop + 2 buckets: 26 for 24 h/1 h, 6 for 15 min/5 min
+ * (tumbling: (lateness + max future) / size + 2, e.g. 14 one-minute buckets), of 4 numbers each.
+ */
 interface Buckets {
   buckets: Record<string, Aggregate>;
   closedEnd: number | null;

@@ -99,6 +99,8 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
   const skewMs = options.maxClockSkewMs ?? defaultMaxClockSkewMs;
   const idleMs = options.keyIdleMs ?? defaultKeyIdleMs;
   const lateness = options.allowedLatenessMs;
+  // One entry per key the partition has seen (meters, sectors, fleet); each key's state is bounded
+  // by its processor (see the state types), the progress here is 3 numbers.
   const keys = new Map<string, KeyState<S> & { progress: KeyProgress }>();
   /**
    * Keys seen within keyIdleMs, oldest seenAt first (Map insertion order; re-inserted on every

@@ -126,3 +126,58 @@ describe('billing with a tariff assigned in the meter registry', () => {
   });
 });
 
+
+// Issue 10 items 2 and 11 with real servers: registers QuestDB cannot store (1e25, 1e300) used to
+// become a LONG `total_cents` QuestDB refuses, stalling the billing flush for every meter; and a
+// reading rewriting an instant of a final period is not silently taken. Here both are refused and
+// flagged, and the meter's April is billed as if they had not been sent.
+describe('billing refuses hostile registers and rewrites of a final period (real servers)', () => {
+  let pipeline: TestPipeline;
+  let harness: Awaited<ReturnType<typeof startTestProcessors>>;
+
+  beforeAll(async () => {
+    pipeline = createTestPipeline({ MF_KAFKA_PARTITIONS: '1' });
+    harness = await startTestProcessors(pipeline);
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await pipeline?.stopAll();
+  });
+
+  it('bills April to the cent, flags each refusal with a billing-refused alert, and issues no adjustment', async () => {
+    const meterId = `${pipeline.runId}-wm1`;
+    const april = Array.from({ length: 119 }, (_, i) => waterReading(meterId, Date.UTC(2026, 3, 1) + i * 6 * h, { register: R0 + i * 225 }));
+    const hostile = [waterReading(meterId, Date.UTC(2026, 3, 10, 3), { register: 1e25 }), waterReading(meterId, Date.UTC(2026, 3, 20, 3), { register: 1e300 })];
+    const may1 = waterReading(meterId, Date.UTC(2026, 4, 1, 12), { register: R0 + 26_550 + 2_000 });
+    const may10 = waterReading(meterId, Date.UTC(2026, 4, 10), { register: R0 + 26_550 + 2_000 + 5_000 });
+    // In event-time order: the hostile readings among April's.
+    await harness.send([...april, ...hostile].sort((a, b) => a.ts - b.ts).concat([may1, may10]));
+
+    const aprilId = `${meterId}/2026-04-01`;
+    const invoice = async (id: string) => (await pipeline.questdb.query<{ status: string; total_cents: string }>('SELECT status, total_cents FROM invoices WHERE invoice_id = $1', [id])).rows[0] ?? null;
+    await waitFor('the final April invoice', () => invoice(aprilId), (i) => i?.status === 'final', 90_000, 200);
+    // The same April as in the hand-worked test above: 27.55 m³ → 133.22.
+    expect(Number((await invoice(aprilId))!.total_cents)).toBe(13322);
+
+    // 15 April 00:00 was R0 + 56 × 225 L; a rewrite now claims R0 + 99,999 L for the same instant.
+    await harness.send([{ ...waterReading(meterId, Date.UTC(2026, 3, 15), { register: R0 + 99_999 }), receivedAt: Date.UTC(2026, 4, 11) }, waterReading(meterId, Date.UTC(2026, 4, 11), { register: R0 + 40_000 })]);
+    // The flags: billing-refused alerts (late_readings rows carry the same reasons, but that table
+    // keeps 30 days relative to its newest row, so April's rows are gone at once in a shared QuestDB;
+    // their text is checked in the unit tests).
+    const refusals = async () => {
+      await walApplied(pipeline.questdb, 'alerts');
+      return (await pipeline.questdb.query<{ ts: Date; evidence: string }>(`SELECT ts, evidence FROM alerts WHERE meter_id = $1 AND rule = 'billing-refused' ORDER BY ts`, [meterId])).rows;
+    };
+    const alerts = await waitFor('three billing-refused alerts', refusals, (rows) => rows.length >= 3, 60_000, 300);
+    expect(alerts.map((a) => [a.ts.getTime(), (JSON.parse(a.evidence) as { reason: string }).reason])).toEqual([
+      [Date.UTC(2026, 3, 10, 3), 'implausible-register'],
+      [Date.UTC(2026, 3, 15), 'rewrite-of-final-period'],
+      [Date.UTC(2026, 3, 20, 3), 'implausible-register'],
+    ]);
+    expect(JSON.parse(alerts[1]!.evidence)).toMatchObject({ invoiceId: aprilId, from: R0 + 56 * 225, to: R0 + 99_999 });
+    await walApplied(pipeline.questdb, 'invoices');
+    expect(await invoice(`${aprilId}/adj-1`)).toBeNull();
+    expect(Number((await invoice(aprilId))!.total_cents)).toBe(13322);
+  }, 200_000);
+});
