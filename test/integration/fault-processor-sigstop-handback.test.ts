@@ -29,7 +29,8 @@ describe('fault: a processor frozen past its session timeout, thawed, then given
 
   it('restores fresh state, and the outputs equal a clean recomputation', async () => {
     const group = `${pipeline.runId}-proc`;
-    const env = { ...faultProcessorsEnv, MF_PROCESSORS_GROUP_ID: group };
+    // Long lateness (as in the soak): every window stays open, so all state lives in the checkpoints.
+    const env = { ...faultProcessorsEnv, MF_PROCESSORS_LATENESS_MS: String(6 * 3_600_000), MF_PROCESSORS_FLUSH_RECORDS: '20000', MF_PROCESSORS_FLUSH_INTERVAL_MS: '500', MF_PROCESSORS_GROUP_ID: group };
     members.push(await startServiceChild('processors', pipeline, env), await startServiceChild('processors', pipeline, env));
     const [frozen, other] = members as [ServiceChild, ServiceChild];
     const prefix = `${pipeline.runId}-f`;
@@ -44,7 +45,7 @@ describe('fault: a processor frozen past its session timeout, thawed, then given
 
     expect(await fleet.run.done).toMatchObject({ published: fleet.total, failed: 0 });
     expect(await settledReadings(pipeline, prefix, fleet.total)).toEqual({ n: fleet.total, pairs: fleet.total });
-    await sendTicks(pipeline, `${pipeline.runId}-tick`, fleet.lastTs);
+    await sendTicks(pipeline, `${pipeline.runId}-tick`, fleet.lastTs, 6 * 3_600_000);
     const diff = await settledRollingAverages(pipeline, group, prefix);
     expect(diff.expected).toBeGreaterThan(0);
     expect({ missing: diff.missing.slice(0, 5), extra: diff.extra.slice(0, 5), differing: diff.differing.slice(0, 5) }).toEqual({ missing: [], extra: [], differing: [] });
