@@ -120,11 +120,11 @@ export async function startFaultFleet(pipeline: TestPipeline, options: { prefix:
  * Readings on 60 extra meters far enough after `lastTs` to push every partition's watermark
  * past every window of the run (they are not part of the checked meters' prefix).
  */
-export async function sendTicks(pipeline: TestPipeline, tickPrefix: string, lastTs: number): Promise<void> {
+export async function sendTicks(pipeline: TestPipeline, tickPrefix: string, lastTs: number, latenessMs = Number(faultProcessorsEnv.MF_PROCESSORS_LATENESS_MS)): Promise<void> {
   const producer = await pipeline.kafka.createProducer();
   try {
     await pipeline.kafka.ensureTopics([pipeline.topics.readings]);
-    const ts = lastTs + Number(faultProcessorsEnv.MF_PROCESSORS_LATENESS_MS) + 2 * hour;
+    const ts = lastTs + latenessMs + 2 * hour;
     const ticks: Reading[] = Array.from({ length: 60 }, (_, k) => ({ meterId: `${tickPrefix}-${k}`, kind: 'water', ts, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: `${tickPrefix}`, receivedAt: ts }));
     await producer.sendBatch(ticks.map((r) => ({ topic: pipeline.topics.readings.name, key: r.meterId, value: JSON.stringify(r) })));
   } finally {
