@@ -79,8 +79,8 @@ export const deviceAckSchema = z
     status: z.enum(['applied', 'rejected']),
     reason: z.string().max(64).optional(),
     /** The sequence number of the command answered, when the device could read it. */
-    seq: z.number().int().nonnegative().optional(),
-    at: z.union([z.string().max(40), z.number().int()]).optional(),
+    seq: z.number().int().nonnegative().safe().optional(),
+    at: z.union([z.string().max(40), z.number().int().safe()]).optional(),
   })
   .strict();
 export type DeviceAck = z.infer<typeof deviceAckSchema>;

@@ -553,3 +553,14 @@ describe('parseDeviceMessage: deeply nested JSON (issue #10, hostile inputs)', (
     expectRejected(parse(readingTopic, sixteen, receivedAt, mib), 'INVALID_SHAPE', 'unknown field');
   });
 });
+
+describe('parseDeviceMessage: command acks with numbers a LONG cannot hold (issue #10, hostile inputs)', () => {
+  it('refuses an ack whose seq or at is beyond 2^53 at the bridge, instead of a row the command log must dead-letter', () => {
+    const acks = 'meters/m-1/acks';
+    expectRejected(parse(acks, '{"commandId":"c-1","status":"applied","seq":1e21}'), 'INVALID_SHAPE', 'seq');
+    expectRejected(parse(acks, '{"commandId":"c-1","status":"applied","at":1e300}'), 'INVALID_SHAPE', 'at');
+    const ok = parse(acks, `{"commandId":"c-1","status":"applied","seq":${Number.MAX_SAFE_INTEGER}}`);
+    expect(ok.rejections).toEqual([]);
+    expect(ok.commandAcks).toEqual([{ meterId: 'm-1', ack: { commandId: 'c-1', status: 'applied', seq: Number.MAX_SAFE_INTEGER } }]);
+  });
+});
