@@ -89,7 +89,34 @@ export function parseDeviceMessage(topic: string, payload: Buffer, receivedAt: n
   return result;
 }
 
+/**
+ * Deepest nesting of arrays and objects a device message may have. A gateway batch item is at
+ * depth 2 and nothing meterflow reads goes deeper than 3; JSON.parse spends seconds of
+ * synchronous CPU on a 1 MiB `[[[[…]]]]` (and its reviver overflows the stack), stalling every
+ * other meter's messages, so deeper payloads are refused before parsing.
+ */
+export const maxJsonDepth = 16;
+
+/** Nesting depth of a JSON text, counting only brackets outside strings; stops once over `limit`. */
+function jsonDepthOver(payload: Buffer, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < payload.length; i += 1) {
+    const byte = payload[i];
+    if (inString) {
+      if (byte === 0x5c) i += 1; // backslash: skip the escaped byte
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (byte === 0x5d || byte === 0x7d) depth -= 1;
+  }
+  return false;
+}
+
 function decodeJson(payload: Buffer): unknown {
+  if (jsonDepthOver(payload, maxJsonDepth)) throw new Rejected('INVALID_SHAPE', `payload nests arrays or objects deeper than ${maxJsonDepth} levels`);
   const text = payload.toString('utf8');
   // A reviver slows JSON.parse down several times; only pay for it when a forbidden key may be present.
   // A \u escape can spell a forbidden key too, so it also takes the careful path.

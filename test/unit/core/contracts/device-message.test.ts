@@ -527,3 +527,43 @@ describe('parseDeviceMessage: never throws, always accounts for the input', () =
     expect(rejected).toBeGreaterThan(20);
   });
 });
+
+describe('parseDeviceMessage: deeply nested JSON (issue #10, hostile inputs)', () => {
+  const mib: ValidationLimits = { ...limits, maxPayloadBytes: 1024 * 1024 };
+  const depth = 500_000; // 1 MB of brackets: JSON.parse alone spent ~3 s on it, stalling the bridge for every meter
+
+  it.each([
+    ['a reading', readingTopic, '['.repeat(depth) + ']'.repeat(depth)],
+    ['a reading value', readingTopic, `{"kind":"water","ts":${receivedAt},"value":${'['.repeat(depth)}${']'.repeat(depth)}}`],
+    ['an ack', 'meters/m-1/acks', `{"commandId":"c-1","status":"applied","at":${'['.repeat(depth)}${']'.repeat(depth)}}`],
+    ['a batch item', batchTopic, `{"readings":[${'['.repeat(depth)}${']'.repeat(depth)}]}`],
+    ['a payload with a \\u escape (the reviver path)', readingTopic, `{"u":"\\u0041","x":${'['.repeat(depth)}${']'.repeat(depth)}}`],
+  ])('%s 500,000 levels deep is refused in milliseconds, before parsing', (_name, topic, payload) => {
+    const started = performance.now();
+    const result = parse(topic, payload, receivedAt, mib);
+    expect(performance.now() - started).toBeLessThan(200);
+    expectRejected(result, 'INVALID_SHAPE', 'deeper than 16 levels');
+  });
+
+  it('counts only brackets outside strings, and lets ordinary batches through', () => {
+    const bracketsInStrings = { readings: [{ meterId: 'm-1', ...water, valueUnit: '[[[[[[[[[[[[[[[[' }, { meterId: 'm-2', ...water, valueUnit: '{{{{\\"{{{{{{{{{{' }] };
+    const result = parse(batchTopic, bracketsInStrings, receivedAt, mib);
+    expect(result.rejections).toEqual([]);
+    expect(result.readings.map((r) => r.valueUnit)).toEqual(['[[[[[[[[[[[[[[[[', '{{{{\\"{{{{{{{{{{']);
+    const seventeen = `{"kind":"water","ts":${receivedAt},"value":1,"x":${'['.repeat(16)}${']'.repeat(16)}}`;
+    expectRejected(parse(readingTopic, seventeen, receivedAt, mib), 'INVALID_SHAPE', 'deeper than 16 levels');
+    const sixteen = `{"kind":"water","ts":${receivedAt},"value":1,"x":${'['.repeat(15)}${']'.repeat(15)}}`;
+    expectRejected(parse(readingTopic, sixteen, receivedAt, mib), 'INVALID_SHAPE', 'unknown field');
+  });
+});
+
+describe('parseDeviceMessage: command acks with numbers a LONG cannot hold (issue #10, hostile inputs)', () => {
+  it('refuses an ack whose seq or at is beyond 2^53 at the bridge, instead of a row the command log must dead-letter', () => {
+    const acks = 'meters/m-1/acks';
+    expectRejected(parse(acks, '{"commandId":"c-1","status":"applied","seq":1e21}'), 'INVALID_SHAPE', 'seq');
+    expectRejected(parse(acks, '{"commandId":"c-1","status":"applied","at":1e300}'), 'INVALID_SHAPE', 'at');
+    const ok = parse(acks, `{"commandId":"c-1","status":"applied","seq":${Number.MAX_SAFE_INTEGER}}`);
+    expect(ok.rejections).toEqual([]);
+    expect(ok.commandAcks).toEqual([{ meterId: 'm-1', ack: { commandId: 'c-1', status: 'applied', seq: Number.MAX_SAFE_INTEGER } }]);
+  });
+});
