@@ -47,9 +47,10 @@ export interface PartitionTask<S> {
   /**
    * Applies readings in offset order; returns what they produced. `skipped` counts readings
    * every key of which had already applied them (a replay); readings that concern no key of
-   * this processor (e.g. no register, for billing) are not counted.
+   * this processor (e.g. no register, for billing) are not counted. `duplicates` counts exact
+   * copies of a recent reading under a new offset (see duplicateWindow), not applied.
    */
-  process(records: { offset: number; reading: Reading }[]): { rows: OutputRow[]; late: LateReading[]; refused: RefusedRow[]; skipped: number; applied: number };
+  process(records: { offset: number; reading: Reading }[]): { rows: OutputRow[]; late: LateReading[]; refused: RefusedRow[]; skipped: number; duplicates: number; applied: number };
   /** Keys changed since the last call, with their state, for the checkpoint. */
   takeDirty(): { key: string; entry: KeyState<S> }[];
   /** Number of keys held. */
@@ -73,7 +74,18 @@ export interface PartitionTaskOptions<S> {
    */
   keyIdleMs?: number;
   restored?: { entries: { key: string; entry: KeyState<S> }[] };
+  /**
+   * How many of the partition's latest readings are remembered by identity (meter, ts, value,
+   * register) so that an exact copy under a new offset is not applied twice. Such copies come
+   * from MQTT redelivery after a bridge crash: Kafka had the message, the PUBACK was lost, the
+   * broker delivers it again and the bridge produces it again. At most the bridges' unacked
+   * messages are redelivered (MF_BRIDGE_RECEIVE_MAXIMUM each), and they come within seconds, so
+   * 20,000 readings per partition cover a crash at full ingest rate. @default 20000
+   */
+  duplicateWindow?: number;
 }
+
+export const defaultDuplicateWindow = 20_000;
 
 export const defaultMaxClockSkewMs = 30_000;
 export const defaultKeyIdleMs = 60_000;
@@ -128,6 +140,13 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
     receiveClock = Math.max(receiveClock, entry.progress.seenAt);
   }
   let minIdleDue = Infinity;
+  /** Identities of the latest readings, oldest first (a Set keeps insertion order). Not checkpointed: see duplicateWindow. */
+  const recent = new Set<string>();
+  const duplicateWindow = options.duplicateWindow ?? defaultDuplicateWindow;
+  const remember = (id: string) => {
+    recent.add(id);
+    if (recent.size > duplicateWindow) recent.delete(recent.values().next().value as string);
+  };
 
   const partitionWatermark = () => streamTime - lateness;
 
@@ -144,6 +163,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
       const late: LateReading[] = [];
       const refused: RefusedRow[] = [];
       let skipped = 0;
+      let duplicates = 0;
       let appliedCount = 0;
       let current: { offset: number; reading: Reading } | null = null;
       /** The watermark of the key being handled, seen by the processor through ctx. */
@@ -202,6 +222,14 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
         const received = Number.isFinite(r.receivedAt) ? r.receivedAt : r.ts;
         const progressTime = Math.min(r.ts, received + skewMs);
         if (received > receiveClock) receiveClock = received;
+        // An exact copy of a recent reading (same meter, time and numbers, new offset) is a
+        // redelivery: applying it again would count it twice. A rewrite (other numbers) is not.
+        const identity = `${r.meterId}|${r.ts}|${r.value}|${r.register}`;
+        if (recent.has(identity)) {
+          duplicates += 1;
+          continue;
+        }
+        remember(identity);
         let applied = false;
         let replayed = false;
         for (const key of processor.keysOf(r)) {
@@ -236,7 +264,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
         if (progressTime > streamTime) streamTime = progressTime;
         sweep();
       }
-      return { rows, late, refused, skipped, applied: appliedCount };
+      return { rows, late, refused, skipped, duplicates, applied: appliedCount };
     },
     takeDirty() {
       const out = [...dirty].map((key) => ({ key, entry: keys.get(key)! as KeyState<S> }));

@@ -133,6 +133,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     const out = task.process(records);
     if (out.applied > 0) processed.inc({ processor: processor.name }, out.applied);
     if (out.skipped > 0) skipped.inc({ processor: processor.name }, out.skipped);
+    if (out.duplicates > 0) m.duplicates.inc({ processor: processor.name }, out.duplicates);
     for (const { row, problem } of out.refused) {
       // Dropped, not written: QuestDB would refuse the whole flush for it (output-row-check.ts).
       refusedRows.inc({ processor: processor.name, table: row.table, code: 'QUESTDB_ROW_INVALID' });

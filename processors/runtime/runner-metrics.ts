@@ -12,6 +12,7 @@ import type { Counter, Gauge, Metrics } from '../../core/metrics';
 export interface RunnerMetrics {
   processed: Counter;
   skipped: Counter;
+  duplicates: Counter;
   emitted: Counter;
   late: Counter;
   unreadable: Counter;
@@ -40,6 +41,7 @@ export function runnerMetrics(metrics: Metrics): RunnerMetrics {
   const created: RunnerMetrics = {
     processed: metrics.counter('records_processed_total', 'Readings applied, by processor'),
     skipped: metrics.counter('records_skipped_total', 'Readings skipped as already applied (replay after a crash), by processor'),
+    duplicates: metrics.counter('records_duplicate_total', 'Exact copies of a recent reading under a new offset (MQTT redelivery after a bridge crash), not applied, by processor'),
     emitted: metrics.counter('rows_emitted_total', 'Result rows written, by processor and table'),
     late: metrics.counter('late_readings_total', 'Readings that came after their windows were emitted, by processor'),
     unreadable: metrics.counter('records_unreadable_total', 'Records on the readings topic that are not readings (logged with their offset, skipped), by processor'),

@@ -116,3 +116,40 @@ describe('partition task: one meter cannot make its partition late (issue 10 ite
     expect(old.takeDirty()).toEqual([]);
   });
 });
+
+describe('partition task: an exact copy of a recent reading under a new offset is applied once (MQTT redelivery after a bridge crash)', () => {
+  const minuteCount = (rows: { table: string; symbols: Record<string, string>; ts: number; values: Record<string, unknown> }[]) =>
+    rows.filter((r) => r.table === 'rollups' && r.symbols.scope === 'sector' && r.ts === T0).map((r) => [r.values.count, r.values.sum]);
+
+  it('the redelivered copies add nothing; a rewrite with another value still counts', () => {
+    const task = createPartitionTask(processor, { partition: 0, allowedLatenessMs: lateness });
+    const first = [reading('m', 0, 1), reading('m', 10 * s, 2), reading('m', 20 * s, 3)];
+    // Offsets 0-2, then the same three again at offsets 3-5 (the bridge produced them twice), a
+    // rewrite of 20 s with value 4 (offset 6), then a reading that closes minute 0.
+    const out = task.process([
+      ...first.map((r, i) => ({ offset: i, reading: r })),
+      ...first.map((r, i) => ({ offset: 3 + i, reading: { ...r, receivedAt: r.receivedAt + 5 * s } })),
+      { offset: 6, reading: reading('m', 20 * s, 4) },
+      { offset: 7, reading: reading('m', 4 * min, 0) },
+    ]);
+    expect(out.duplicates).toBe(3);
+    expect(out.applied).toBe(5);
+    // Minute 0 by hand: 1 + 2 + 3 + 4 (the rewrite is a reading of its own here) = 10 over 4 readings, not 16 over 7.
+    expect(minuteCount(out.rows)).toEqual([[4, 10]]);
+  });
+
+  it('remembers only the last duplicateWindow readings of the partition (the documented bound)', () => {
+    const task = createPartitionTask(processor, { partition: 0, allowedLatenessMs: lateness, duplicateWindow: 2 });
+    const a = reading('m', 0, 1);
+    const out = task.process([
+      { offset: 0, reading: a },
+      { offset: 1, reading: reading('m', 10 * s, 2) },
+      { offset: 2, reading: reading('m', 20 * s, 3) },
+      { offset: 3, reading: a }, // three readings later: forgotten, applied again
+      { offset: 4, reading: reading('m', 30 * s, 5) },
+      { offset: 5, reading: reading('m', 30 * s, 5) }, // right after: a duplicate
+    ]);
+    expect(out.duplicates).toBe(1);
+    expect(out.applied).toBe(5);
+  });
+});
