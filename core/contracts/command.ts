@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { idPattern, maxIdLength } from './reading';
+import { idPattern, maxIdLength, printableText } from './reading';
 import { parseEventTime } from './timestamp';
 
 /**
@@ -77,7 +77,7 @@ export const deviceAckSchema = z
   .object({
     commandId: idSchema,
     status: z.enum(['applied', 'rejected']),
-    reason: z.string().max(64).optional(),
+    reason: z.string().max(64).regex(printableText, 'must not contain control characters').optional(),
     /** The sequence number of the command answered, when the device could read it. */
     // .safe(): the seq lands in a QuestDB LONG; zod's .int() alone accepts 1e21.
     seq: z.number().int().safe().nonnegative().optional(),

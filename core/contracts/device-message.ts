@@ -5,6 +5,7 @@ import { parseDeviceTopic, type DeviceTopic } from './mqtt-topics';
 import { idPattern, maxIdLength, wireBatchSchema, wireEdgeStatsSchema, wireReadingSchema, type EdgeStats, type Reading } from './reading';
 import { defaultReadingRanges, rangeProblem, type ReadingRanges } from './reading-ranges';
 import type { Rejection, RejectionReason } from './rejection';
+import { jsonDepthOver } from '../json-depth';
 import { parseEventTime } from './timestamp';
 
 export interface ValidationLimits {
@@ -96,24 +97,6 @@ export function parseDeviceMessage(topic: string, payload: Buffer, receivedAt: n
  * other meter's messages, so deeper payloads are refused before parsing.
  */
 export const maxJsonDepth = 16;
-
-/** Nesting depth of a JSON text, counting only brackets outside strings; stops once over `limit`. */
-function jsonDepthOver(payload: Buffer, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < payload.length; i += 1) {
-    const byte = payload[i];
-    if (inString) {
-      if (byte === 0x5c) i += 1; // backslash: skip the escaped byte
-      else if (byte === 0x22) inString = false;
-    } else if (byte === 0x22) inString = true;
-    else if (byte === 0x5b || byte === 0x7b) {
-      depth += 1;
-      if (depth > limit) return true;
-    } else if (byte === 0x5d || byte === 0x7d) depth -= 1;
-  }
-  return false;
-}
 
 function decodeJson(payload: Buffer): unknown {
   if (jsonDepthOver(payload, maxJsonDepth)) throw new Rejected('INVALID_SHAPE', `payload nests arrays or objects deeper than ${maxJsonDepth} levels`);

@@ -6,7 +6,14 @@ export const idPattern = /^[A-Za-z0-9._:-]+$/;
 export const maxIdLength = 64;
 
 const idSchema = z.string().min(1).max(maxIdLength).regex(idPattern);
-const unitSchema = z.string().max(16);
+/**
+ * Printable text only: QuestDB refuses a row holding NUL (with the whole ILP request, so the sink
+ * must bisect every flush such a meter's readings are in), and control characters have no place
+ * in a unit or a reason.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const printableText = /^[^\u0000-\u001f\u007f]*$/;
+const unitSchema = z.string().max(16).regex(printableText, 'must not contain control characters');
 /** ISO 8601 with an explicit zone (Z or ±hh:mm), or epoch milliseconds. */
 /** Finite: JSON such as 1e999 parses to Infinity. */
 const finite = () => z.number().finite();

@@ -238,8 +238,23 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
             replayed = true;
             continue;
           }
+          // A reading the processor throws on (a unit its tariff cannot convert, a bug) costs only
+          // itself: it becomes a late reading with the error, and the partition goes on. Thrown
+          // out of here, the batch would be re-read from the last commit and throw again, forever,
+          // for every meter of the partition.
+          const refuse = (error: unknown) => {
+            keyWatermark = entry?.progress.watermark ?? -Infinity;
+            ctx.late(r, `${processor.name}: refused, ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000));
+          };
           if (!entry) {
-            entry = { state: processor.init(key, r), lastOffset: -1, streamTime, progress: { ownTime: -Infinity, seenAt: receiveClock, watermark: -Infinity } };
+            let state: S;
+            try {
+              state = processor.init(key, r);
+            } catch (error) {
+              refuse(error);
+              continue;
+            }
+            entry = { state, lastOffset: -1, streamTime, progress: { ownTime: -Infinity, seenAt: receiveClock, watermark: -Infinity } };
             keys.set(key, entry);
           }
           // Active again: out of the idle set, to the young end of the active order.
@@ -248,7 +263,14 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
           active.add(key);
           const p = entry.progress;
           keyWatermark = p.watermark;
-          processor.apply(key, entry.state, r, ctx);
+          try {
+            processor.apply(key, entry.state, r, ctx);
+          } catch (error) {
+            refuse(error);
+            entry.lastOffset = record.offset;
+            dirty.add(key); // apply may have changed the state before it threw
+            continue;
+          }
           p.ownTime = Math.max(p.ownTime, progressTime);
           p.seenAt = receiveClock;
           p.watermark = Math.max(p.watermark, p.ownTime - lateness);

@@ -567,3 +567,19 @@ describe('parseDeviceMessage: command acks with numbers a LONG cannot hold (issu
     expect(ok.commandAcks).toEqual([{ meterId: 'm-1', ack: { commandId: 'c-1', status: 'applied', seq: Number.MAX_SAFE_INTEGER } }]);
   });
 });
+
+describe('parseDeviceMessage: control characters in units and ack reasons (issue #10, hostile inputs)', () => {
+  // QuestDB refused a row with NUL in a SYMBOL: every sink flush holding one was bisected.
+  it.each(['a\u0000b', 'a\nb', '\u001b[31m', 'x\u007f'])('refuses the unit %j, and still takes emoji, spaces and ILP separators', (unit) => {
+    expectRejected(parse(readingTopic, { ...water, valueUnit: unit }), 'INVALID_SHAPE', 'valueUnit', 'control characters');
+    expectRejected(parse(readingTopic, { ...water, register: 1, registerUnit: unit }), 'INVALID_SHAPE', 'registerUnit');
+    expectRejected(parse('meters/m-1/acks', { commandId: 'c-1', status: 'rejected', reason: `bad ${unit}` }), 'INVALID_SHAPE', 'reason');
+  });
+
+  it('keeps printable units exactly as sent', () => {
+    const units = ['😀😀😀😀', 'a b,c=d', '"\\', 'm³/h'];
+    const result = parse(batchTopic, { readings: units.map((u, i) => ({ meterId: `m-${i}`, ...water, valueUnit: u })) });
+    expect(result.rejections).toEqual([]);
+    expect(result.readings.map((r) => r.valueUnit)).toEqual(units);
+  });
+});

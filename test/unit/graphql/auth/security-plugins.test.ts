@@ -132,3 +132,62 @@ describe('rate limit', () => {
     expect(executed).toBe(50);
   });
 });
+
+describe('request body limits (issue #10, hostile inputs)', () => {
+  const post = (body: BodyInit, headers: Record<string, string> = {}) => {
+    const yoga = createYoga<object, { principal: Principal }>({
+      schema,
+      context: async ({ request }) => ({ principal: await authenticator.authenticate(request) }),
+      plugins: createSecurityPlugins({ ...limits, introspection: true }),
+      maskedErrors: true,
+      logging: false,
+    });
+    return yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `ApiKey ${keys.a}`, ...headers },
+      body,
+      ...({ duplex: 'half' } as object),
+    });
+  };
+  const depth = 500_000; // JSON.parse alone spent ~3 s of event loop on this before the limit
+
+  it('refuses variables nested 500,000 deep with 400 BAD_REQUEST in milliseconds, executing nothing', async () => {
+    const started = performance.now();
+    const response = await post(`{"query":"{ apiVersion }","variables":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`);
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ errors: [{ message: 'the request body nests arrays or objects deeper than 64 levels', extensions: { code: 'BAD_REQUEST', limit: 64 } }] });
+    expect(executed).toBe(0);
+  });
+
+  it('refuses a body over 1 MiB with 413 BODY_TOO_LARGE, declared or streamed without a length', async () => {
+    const big = JSON.stringify({ query: '{ apiVersion }', variables: { x: 'x'.repeat(2 * 1024 * 1024) } });
+    const declared = await post(big, { 'content-length': String(big.length) });
+    expect(declared.status).toBe(413);
+    expect((await declared.json()).errors[0].extensions).toEqual({ code: 'BODY_TOO_LARGE', limit: 1024 * 1024 });
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+      },
+    });
+    const streamed = await post(endless);
+    expect(streamed.status).toBe(413);
+    expect((await streamed.json()).errors[0].extensions.code).toBe('BODY_TOO_LARGE');
+    expect(pulled).toBeLessThan(40); // stopped reading just past 1 MiB
+    expect(executed).toBe(0);
+  });
+
+  it('still answers an ordinary body, and a body that is not JSON with a typed 400', async () => {
+    const ok = await post(JSON.stringify({ query: '{ apiVersion }', variables: { a: [[{ b: [1] }]] } }));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ data: { apiVersion: '1' } });
+    const bad = await post(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+    expect(bad.status).toBe(400);
+    const text = await bad.text();
+    expect(JSON.parse(text).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(text).not.toMatch(/stack|at .*\.ts/);
+  });
+});
