@@ -321,7 +321,11 @@ async function main() {
   const lastTs = startTs + rounds * (perRound + 5) * intervalMs;
   const producer = await kafka.createProducer();
   const tickTs = lastTs + latenessMs + 2 * hour;
-  const ticks: Reading[] = Array.from({ length: 60 }, (_, k) => ({ meterId: `${runId}tick-${k}`, kind: 'water', ts: tickTs, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: `${runId}-tick`, receivedAt: tickTs }));
+  // Processors keep event time per meter: the fleet's meters close their last windows on the
+  // partition's watermark once idle, i.e. once the receive clock is MF_PROCESSORS_KEY_IDLE_MS past
+  // their readings' receive time (the bridge's wall clock, not their event time).
+  const tickReceivedAt = Math.max(tickTs, Date.now() + 10 * 60_000);
+  const ticks: Reading[] = Array.from({ length: 60 }, (_, k) => ({ meterId: `${runId}tick-${k}`, kind: 'water', ts: tickTs, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: `${runId}-tick`, receivedAt: tickReceivedAt }));
   await producer.sendBatch(ticks.map((r) => ({ topic: topics.readings.name, key: r.meterId, value: JSON.stringify(r) })));
   await producer.disconnect();
   say('waiting for the processors to catch up');

@@ -125,7 +125,11 @@ export async function sendTicks(pipeline: TestPipeline, tickPrefix: string, last
   try {
     await pipeline.kafka.ensureTopics([pipeline.topics.readings]);
     const ts = lastTs + latenessMs + 2 * hour;
-    const ticks: Reading[] = Array.from({ length: 60 }, (_, k) => ({ meterId: `${tickPrefix}-${k}`, kind: 'water', ts, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: `${tickPrefix}`, receivedAt: ts }));
+    // Processors keep event time per meter: the fleet's meters close their last windows on the
+    // partition's watermark once idle, i.e. once the receive clock is MF_PROCESSORS_KEY_IDLE_MS past
+    // their readings' receive time (the bridge's wall clock, not their event time).
+    const tickReceivedAt = Math.max(ts, Date.now() + 10 * 60_000);
+    const ticks: Reading[] = Array.from({ length: 60 }, (_, k) => ({ meterId: `${tickPrefix}-${k}`, kind: 'water', ts, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: `${tickPrefix}`, receivedAt: tickReceivedAt }));
     await producer.sendBatch(ticks.map((r) => ({ topic: pipeline.topics.readings.name, key: r.meterId, value: JSON.stringify(r) })));
   } finally {
     await producer.disconnect();
