@@ -178,6 +178,8 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
       let pendingRecords = 0;
       let oldestPendingAt = 0;
       let backoffMs = 100;
+      /** The group heartbeat of the latest batch: checks, before a flush, that this member still owns its partitions. */
+      let lastHeartbeat: (() => Promise<void>) | null = null;
       let chain: Promise<unknown> = Promise.resolve();
       const serial = <T>(fn: () => Promise<T>): Promise<T> => {
         const run = chain.then(fn);
@@ -193,6 +195,11 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
           pendingRecords = 0;
           let outcome: FlushOutcome | void;
           try {
+            // Fence: a member that was frozen (SIGSTOP, a long GC pause) past its session timeout
+            // must not write outputs or a state checkpoint over those of the member that took its
+            // partitions. The heartbeat (sent when heartbeatInterval has passed) fails with
+            // REBALANCE_IN_PROGRESS or UNKNOWN_MEMBER_ID then, and this flush is dropped instead.
+            await lastHeartbeat?.();
             outcome = await opts.flush?.();
             backoffMs = 100;
           } catch (error) {
@@ -231,6 +238,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
         autoCommit: false,
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+          lastHeartbeat = heartbeat;
           if (batch.messages.length === 0) return;
           const handled = await serial(async () => {
             if (!isRunning() || isStale()) return false; // partition moved away: the next owner redoes it
