@@ -52,7 +52,9 @@ export const seqPerMs = 1000;
  * ms × 1000 plus a hash of the id. Either way it is a function of the record, so a redelivery
  * carries the same number and the device recognises the command it answered; and it follows
  * issue time, not the Kafka offset, so a new topic (recreated, repartitioned, re-prefixed) does
- * not start it again from 0.
+ * not start it again from 0. Limit of the derived form: two seq-less commands for one meter
+ * issued in the same millisecond are ordered by their ids' hash, not by issue order (the API
+ * always sets seq; this is for other producers).
  */
 export function commandSeqOf(command: Pick<Command, 'seq' | 'issuedAt' | 'commandId'>): number {
   if (command.seq !== undefined) return command.seq;

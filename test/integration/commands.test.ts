@@ -101,9 +101,11 @@ describe('commands to meters', () => {
     const a = await meter('a');
     const b = await meter('b');
     const block = command(a.meterId, 'block');
-    const unblock = command(a.meterId, 'unblock');
     await send(block);
     await waitForState(block.commandId, 'applied');
+    // Built after the block was applied: these test commands carry no seq, so the relay derives it
+    // from issuedAt (commandSeqOf), and two built in the same millisecond would be ordered by hash.
+    const unblock = command(a.meterId, 'unblock');
     await send(unblock);
     await waitForState(unblock.commandId, 'applied');
     const [blockWire, unblockWire] = a.received.map((p) => JSON.parse(p.toString()) as SignedCommandEnvelope);

@@ -61,6 +61,14 @@ describe('GraphQL customer scope and cost', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const move = await graphql.request(`mutation ($id: ID!, $input: MeterInput!) { updateMeter(meterId: $id, input: $input) { id customerId } }`, { id: meterId, input: { customerId: graphql.customerIds.c2 } });
     expect(move.errors).toBeUndefined();
+    // Before any reading after the move, the new owner's lastReading is not the old owner's.
+    await waitFor('readings applied', () => walApplied(pipeline.questdb, 'readings'), Boolean, 20_000);
+    const lastQuery = `query ($m: ID!) { meter(id: $m) { lastReading { register } } }`;
+    const last = await graphql.request<{ meter: { lastReading: { register: number } | null } }>(lastQuery, { m: meterId }, graphql.keys.customer2);
+    expect(last.errors).toBeUndefined();
+    expect(last.data!.meter.lastReading).toBeNull();
+    const lastForAdmin = await graphql.request<{ meter: { lastReading: { register: number } | null } }>(lastQuery, { m: meterId });
+    expect(lastForAdmin.data!.meter.lastReading).toEqual({ register: 110 });
     await new Promise((resolve) => setTimeout(resolve, 20));
     const after = Date.now();
     await insertReading(after, 200);

@@ -60,6 +60,10 @@ export async function resolveReadings(_: unknown, args: ReadingsArgs, context: G
 
 /** Meter.lastReading: the meter's latest row (LATEST ON with the meter filter applied first). */
 export async function lastReading(context: GraphqlContext, meterId: string) {
-  const { rows } = await context.questdb.query<ReadingRow>(`SELECT ${readingColumns} FROM readings WHERE meter_id = $1 LATEST ON ts PARTITION BY meter_id`, [meterId]);
+  const params: unknown[] = [meterId];
+  // A new owner's "last reading" is not the previous owner's (ownership.ts); WHERE applies before LATEST ON.
+  const owned = (await customerOwnership(context, [meterId]))?.get(meterId);
+  const clamp = owned ? ` AND ${intervalsSql(owned, params)}` : '';
+  const { rows } = await context.questdb.query<ReadingRow>(`SELECT ${readingColumns} FROM readings WHERE meter_id = $1${clamp} LATEST ON ts PARTITION BY meter_id`, params);
   return rows[0] ? readingFromRow(rows[0]) : null;
 }
