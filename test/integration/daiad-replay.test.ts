@@ -105,8 +105,10 @@ describe('DAIAD real water data replayed through the pipeline', () => {
     const replay = [...rows].sort((a, b) => day(a.ts) - day(b.ts) || a.order - b.order);
     const readings: Reading[] = replay.map((r) => waterReading(id(r.meter), r.ts, { register: r.register, receivedAt: Date.UTC(2026, 0, 1) + r.order }));
     const end = Math.max(...rows.map((r) => r.ts));
-    // Close the last month: every partition's watermark past its end + grace.
-    for (let k = 0; k < 60; k += 1) readings.push(waterReading(`${pipeline.runId}-tick-${k}`, end + 20 * 86_400_000, { value: 0 }));
+    // Close the last month: every partition's watermark past its end + grace. The ticks arrive a day
+    // after the replay (receive time): the replayed meters are then idle and follow their
+    // partition's watermark (their own progress stops at their last reading).
+    for (let k = 0; k < 60; k += 1) readings.push(waterReading(`${pipeline.runId}-tick-${k}`, end + 20 * 86_400_000, { value: 0, receivedAt: Date.UTC(2026, 0, 2) }));
     await harness.send(readings);
     await waitFor('billing caught up', () => pipeline.kafka.groupLag(`${pipeline.runId}-processors.billing`, pipeline.topics.readings.name), (lag) => lag === 0, 240_000, 500);
     await waitFor('WAL applied on invoices', () => walApplied(pipeline.questdb, 'invoices'), Boolean);
