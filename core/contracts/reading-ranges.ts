@@ -73,8 +73,8 @@ function invalid(path: string, what: string): MeterflowError {
   return new MeterflowError('CONFIG_INVALID', `MF_READING_RANGES${path ? `.${path}` : ''} ${what}`);
 }
 
-/** The end of QuestDB's TIMESTAMP in epoch ms (2^63 µs). */
-const maxEventTimeMs = 9_223_372_036_854;
+/** The end of QuestDB's TIMESTAMP in epoch ms (2^63 µs, year 2262): the latest instant any timestamp column or designated timestamp holds. */
+export const maxTimestampMs = 9_223_372_036_854;
 
 /**
  * What makes a decoded Kafka record unusable as a Reading downstream of the bridge, or null.
@@ -86,7 +86,7 @@ export function decodedReadingProblem(body: unknown): string | null {
   const r = body as Record<string, unknown>;
   if (typeof r.meterId !== 'string' || r.meterId === '' || r.meterId.length > 64) return '"meterId" must be a string of 1-64 characters';
   if (typeof r.kind !== 'string' || !(meterKinds as readonly string[]).includes(r.kind)) return '"kind" is not a meter kind';
-  if (!isSafeLong(r.ts) || r.ts < 0 || r.ts > maxEventTimeMs) return '"ts" must be integer epoch ms QuestDB can store';
+  if (!isSafeLong(r.ts) || r.ts < 0 || r.ts > maxTimestampMs) return '"ts" must be integer epoch ms QuestDB can store';
   for (const field of ['value', 'register'] as const) {
     if (r[field] !== null && r[field] !== undefined && !isFiniteDouble(r[field])) return `"${field}" must be a finite number or null`;
   }

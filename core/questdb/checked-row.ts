@@ -1,11 +1,10 @@
 import type { Sender } from '@questdb/nodejs-client';
+import { maxTimestampMs } from '../contracts/reading-ranges';
 import { MeterflowError } from '../errors';
 
 /** One row being written: a fluent subset of the ILP sender, so callers stay free of the client. */
 export type RowWriter = Pick<Sender, 'symbol' | 'stringColumn' | 'floatColumn' | 'intColumn' | 'booleanColumn' | 'timestampColumn'>;
 
-/** The end of QuestDB's TIMESTAMP in epoch ms (2^63 µs, year 2262). */
-const maxTimestampMs = 9_223_372_036_854;
 /** Longest VARCHAR/SYMBOL value a row may carry: every meterflow string is far shorter; a longer one is a bug or an attack. */
 const maxStringChars = 1_000_000;
 
@@ -62,5 +61,3 @@ export function checkDesignatedTs(ms: number): number {
   }
   return ms;
 }
-
-export { maxTimestampMs };

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Sender } from '@questdb/nodejs-client';
-import { deadLetterLimits, deadLetterPayloadLimit, questdbTables, truncateText } from '../contracts';
+import { deadLetterLimits, deadLetterPayloadLimit, maxTimestampMs, questdbTables, truncateText } from '../contracts';
 import { MeterflowError } from '../errors';
 import type { Logger } from '../logger';
-import { checkDesignatedTs, maxTimestampMs, rowValidator, type RowWriter } from './checked-row';
+import { checkDesignatedTs, rowValidator, type RowWriter } from './checked-row';
 
 export type { RowWriter } from './checked-row';
 

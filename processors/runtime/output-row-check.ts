@@ -1,17 +1,12 @@
+import { maxTimestampMs } from '../../core/contracts';
 import type { OutputRow } from './keyed-processor';
-
-/**
- * Latest instant a QuestDB TIMESTAMP (microseconds in a signed 64-bit long) can take that our ms
- * values reach without losing precision in the ×1000: 9e12 ms is the year 2255.
- */
-const maxTimestampMs = 9e12;
 
 /**
  * Why QuestDB would refuse this row, or null. QuestDB refuses a whole ILP request when one value
  * does not fit its column (a LONG written as `1e+21i`), which would stall the processor's flush
  * forever (BRIEF § 5): every row is checked when it is emitted, so a bad one is dropped and
  * reported on its own instead. LONG columns must hold safe integers (beyond 2^53 a double is
- * not the integer it prints as), timestamps an instant in [1970, 2255], doubles finite numbers.
+ * not the integer it prints as), timestamps an instant in [1970, 2262], doubles finite numbers.
  */
 export function outputRowProblem(row: OutputRow): string | null {
   if (!Number.isSafeInteger(row.ts) || row.ts < 0 || row.ts > maxTimestampMs) return `ts ${row.ts} is not an instant QuestDB can store`;
