@@ -162,11 +162,21 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
     async createConsumer(opts) {
       const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
       await connectOrFail(consumer.connect(), options.brokers);
-      try {
-        await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning });
-      } catch (error) {
-        await consumer.disconnect();
-        throw error;
+      // A topic another instance has just created may not have its leader yet ("does not host
+      // this topic-partition", retriable): wait for it (bounded), as ensureTopics does, instead of
+      // failing start-up when two replicas start together.
+      for (let delayMs = 200, deadline = Date.now() + 30_000; ; delayMs = Math.min(delayMs * 2, 3000)) {
+        try {
+          await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning });
+          break;
+        } catch (error) {
+          if ((error as { retriable?: boolean }).retriable !== true || Date.now() + delayMs > deadline) {
+            await consumer.disconnect();
+            throw error;
+          }
+          log.warn(`subscribing: ${(error as Error).message}; retrying in ${delayMs} ms`);
+          await new Promise((r) => setTimeout(r, delayMs));
+        }
       }
       if (opts.onRebalance) consumer.on(consumer.events.GROUP_JOIN, () => opts.onRebalance?.());
       const flushRecords = opts.flushRecords ?? 1;
