@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.stack/', 'coverage/', 'deploy/grafana/'] },
+  { ignores: ['node_modules/', 'dist/', '.stack/', '.stack-*/', 'coverage/', 'deploy/grafana/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
