@@ -16,6 +16,7 @@ export const errorCodes = {
   QUESTDB_QUERY_FAILED: 'A QuestDB query failed',
   MQTT_UNAVAILABLE: 'The MQTT broker is unreachable or refused the connection',
   SHUTTING_DOWN: 'The service is draining and accepts no new work',
+  PROCESSOR_STATE_NOT_SETTLED: 'QuestDB has not applied every committed state checkpoint; a restore fails and is retried rather than read an older state',
   PROCESSOR_REBALANCED: 'Partitions moved since the last checkpoint; the processor re-reads from its last commit (expected, retried)',
   BILLING_CONFIG_INVALID: 'A tariff, tariff assignment or billing option is invalid; the message names the field',
   ALERT_CONFIG_INVALID: 'A leak-detection or alert-rule setting is invalid; the message names the field',

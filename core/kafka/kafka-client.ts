@@ -7,6 +7,12 @@ import { MeterflowError } from '../errors';
 import type { Logger } from '../logger';
 import type { KafkaTopicSpec } from '../contracts/kafka-topics';
 
+/** Group membership timing (kafkajs' defaults, written down because the lease below depends on them). */
+export const sessionTimeoutMs = 30_000;
+const heartbeatIntervalMs = 3_000;
+/** How long after the coordinator last confirmed it a member still counts as owning its partitions. */
+const membershipLeaseMs = sessionTimeoutMs / 3;
+
 export interface OutgoingRecord {
   topic: string;
   key: string;
@@ -58,14 +64,26 @@ export interface RawConsumerOptions {
    * the consumer rewinds those partitions and the records are handled again. Resolving with
    * `{ commit: false }` keeps the offsets for the commit of a later flush.
    * Default: nothing to flush (handle's output is durable when it resolves).
+   * `control.confirmMembership()` resolves only while this member certainly still owns its
+   * partitions: call it right before a write that must not come from a member the group has
+   * evicted (a state checkpoint), and let its rejection fail the flush.
    */
-  flush?(): Promise<void | FlushOutcome>;
+  flush?(control: FlushControl): Promise<void | FlushOutcome>;
   /** Flush once this many records are handled but not flushed. @default 1 (every batch) */
   flushRecords?: number;
   /** Flush buffered records at the latest this long after the oldest was handled. @default 200 */
   flushIntervalMs?: number;
   /** Called when this member (re)joins the group: partitions may have moved. */
   onRebalance?(): void;
+}
+
+export interface FlushControl {
+  /**
+   * Resolves when the group has heard from this member within the last third of its session
+   * timeout (heartbeating first when needed), so the broker cannot have handed its partitions
+   * to another member yet; rejects otherwise (the member was frozen or lost the group).
+   */
+  confirmMembership(): Promise<void>;
 }
 
 export interface FlushOutcome {
@@ -160,7 +178,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
     },
 
     async createConsumer(opts) {
-      const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
+      const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100, sessionTimeout: sessionTimeoutMs, heartbeatInterval: heartbeatIntervalMs });
       await connectOrFail(consumer.connect(), options.brokers);
       // A topic another instance has just created may not have its leader yet ("does not host
       // this topic-partition", retriable): wait for it (bounded), as ensureTopics does, instead of
@@ -178,7 +196,15 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
           await new Promise((r) => setTimeout(r, delayMs));
         }
       }
-      if (opts.onRebalance) consumer.on(consumer.events.GROUP_JOIN, () => opts.onRebalance?.());
+      /** When the group coordinator last confirmed this member (a heartbeat answered, or a join). */
+      let confirmedAt = 0;
+      consumer.on(consumer.events.HEARTBEAT, () => {
+        confirmedAt = Date.now();
+      });
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        confirmedAt = Date.now();
+        opts.onRebalance?.();
+      });
       const flushRecords = opts.flushRecords ?? 1;
       const flushIntervalMs = opts.flushIntervalMs ?? 200;
       // Group commit: batches of several partitions share one flush (one QuestDB transaction
@@ -190,6 +216,20 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
       let backoffMs = 100;
       /** The group heartbeat of the latest batch: checks, before a flush, that this member still owns its partitions. */
       let lastHeartbeat: (() => Promise<void>) | null = null;
+      // A lease on the partitions: the broker evicts a member sessionTimeout after the last
+      // heartbeat it received, so within a third of it (heartbeat sent before the answer came)
+      // no other member can have been given them. The pre-flush heartbeat alone leaves the whole
+      // flush unfenced: a member frozen in the middle of it (SIGSTOP, a GC pause) wrote its stale
+      // state checkpoint, on thawing, over the newer one of the member that took its partitions.
+      const control: FlushControl = {
+        async confirmMembership() {
+          if (Date.now() - confirmedAt < membershipLeaseMs) return;
+          await lastHeartbeat?.(); // sent: heartbeatInterval has passed since the last one
+          if (Date.now() - confirmedAt >= membershipLeaseMs) {
+            throw new MeterflowError('PROCESSOR_REBALANCED', 'this member could not confirm it still owns its partitions; dropping the flush', { retriable: true });
+          }
+        },
+      };
       let chain: Promise<unknown> = Promise.resolve();
       const serial = <T>(fn: () => Promise<T>): Promise<T> => {
         const run = chain.then(fn);
@@ -210,7 +250,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             // partitions. The heartbeat (sent when heartbeatInterval has passed) fails with
             // REBALANCE_IN_PROGRESS or UNKNOWN_MEMBER_ID then, and this flush is dropped instead.
             await lastHeartbeat?.();
-            outcome = await opts.flush?.();
+            outcome = await opts.flush?.(control);
             backoffMs = 100;
           } catch (error) {
             log.warn(`flush failed; re-reading ${offsets.length} partition(s) from their last commit in ${backoffMs} ms`, { error: (error as Error).message });

@@ -1,6 +1,6 @@
 import { decodedReadingProblem, questdbTables, type KafkaTopicSpec, type KafkaTopics, type Reading } from '../../core/contracts';
 import { MeterflowError, describeError } from '../../core/errors';
-import { createBatchingProducer, createKafkaClient, type FlushOutcome, type IncomingBatch, type RawConsumer } from '../../core/kafka';
+import { createBatchingProducer, createKafkaClient, type FlushControl, type FlushOutcome, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
 import { createIlpWriter, type IlpWriter } from '../../core/questdb/ilp-writer';
@@ -149,11 +149,20 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
   /** Partitions with state changed since the last checkpoint. */
   const unsaved = new Set<number>();
 
-  const checkpoint = async () => {
+  /**
+   * Writes the changed keys' state. `since`: the generation the state was computed in; state
+   * from an older one must not be written (another member may own those partitions now), and
+   * neither by a member the group may have evicted meanwhile: the checkpoint upserts every key
+   * (last write wins), so a stale one would be what the next owner restores, and the readings
+   * between it and the committed offsets would be lost from that key's state.
+   */
+  const checkpoint = async (since: number, control: FlushControl) => {
     for (const partition of unsaved) {
       const task = tasks.get(partition);
       if (task) await store.write(writer, partition, task.takeDirty());
     }
+    if (since !== generation) throw rebalanced();
+    await control.confirmMembership();
     await writer.flush();
     unsaved.clear();
     unsavedSince = null;
@@ -166,9 +175,9 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
 
   /** Since when flushes fail without a success in between (a rebalance is not a failure); null when fine. */
   let failingSince: number | null = null;
-  const flush = async (): Promise<FlushOutcome> => {
+  const flush = async (control: FlushControl): Promise<FlushOutcome> => {
     try {
-      const outcome = await flushOnce();
+      const outcome = await flushOnce(control);
       failingSince = null;
       return outcome;
     } catch (error) {
@@ -177,7 +186,8 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     }
   };
 
-  const flushOnce = async (): Promise<FlushOutcome> => {
+  const flushOnce = async (control: FlushControl): Promise<FlushOutcome> => {
+    const since = generation;
     const work = pending;
     pending = null;
     if (work) unsavedSince ??= work.generation;
@@ -186,13 +196,13 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
       unsavedSince = null;
       reset();
       unsaved.clear();
-      throw new MeterflowError('PROCESSOR_REBALANCED', 'the group rebalanced since the last checkpoint; re-reading from the last commit', { retriable: true });
+      throw rebalanced();
     }
     const due = stopping || Date.now() - lastCheckpoint >= options.checkpointIntervalMs;
     if (!work) {
       if (!due) return { commit: false };
       try {
-        await checkpoint();
+        await checkpoint(since, control);
       } catch (error) {
         writer.discard();
         reset();
@@ -221,7 +231,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
         await Promise.all(published.map((row) => producer.send({ topic, key: row.symbols.meter_id ?? row.symbols.scope_id ?? 'all', value: JSON.stringify(rowRecord(row)) })));
       }
       for (const partition of work.partitions) unsaved.add(partition);
-      if (due) await checkpoint();
+      if (due) await checkpoint(since, control);
       for (const row of work.rows) emitted.inc({ processor: processor.name, table: row.table });
       if (work.rows.length > 0) options.onFlushed?.(work.rows);
       if (work.late.length > 0) lateCount.inc({ processor: processor.name }, work.late.length);
@@ -266,6 +276,8 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     },
   };
 }
+
+const rebalanced = () => new MeterflowError('PROCESSOR_REBALANCED', 'the group rebalanced since the last checkpoint; re-reading from the last commit', { retriable: true });
 
 /** A result row as the JSON record on the output topic: its table, time, symbols and values. */
 export function rowRecord(row: OutputRow): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { questdbTables } from '../../core/contracts';
+import { MeterflowError } from '../../core/errors';
 import type { IlpWriter } from '../../core/questdb/ilp-writer';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
 import type { KeyProgress, KeyState } from './partition-task';
@@ -18,16 +19,27 @@ export interface StateStore<S> {
 const table = questdbTables.processorState.name;
 /** The state column holds { "@progress": KeyProgress, state } (no processor state has this key). */
 const progressMark = '@progress';
+/** How long a restore waits for QuestDB to apply the checkpoints before it fails (and is retried). */
+const settleTimeoutMs = 60_000;
 
 /** `owner`: the consumer group whose state this is (the `processor` column). */
 export function createStateStore<S>(owner: string, pool: QuestdbPool): StateStore<S> {
   const processor = owner;
-  /** WAL rows become visible asynchronously: wait until the table has applied what was committed. */
+  /**
+   * WAL rows become visible asynchronously: wait until the table has applied every committed
+   * transaction. Never read before that: a checkpoint older than the committed offsets would
+   * lose, from its keys' state, the readings in between (they are not replayed).
+   */
   const settle = async () => {
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      const { rows } = await pool.query<{ writerTxn: string; sequencerTxn: string }>('SELECT writerTxn, sequencerTxn FROM wal_tables() WHERE name = $1', [table]);
-      if (!rows[0] || String(rows[0].writerTxn) === String(rows[0].sequencerTxn)) return;
+    const deadline = Date.now() + settleTimeoutMs;
+    for (;;) {
+      const { rows } = await pool.query<{ writerTxn: string; sequencerTxn: string; suspended: boolean }>('SELECT writerTxn, sequencerTxn, suspended FROM wal_tables() WHERE name = $1', [table]);
+      const wal = rows[0];
+      if (!wal || String(wal.writerTxn) === String(wal.sequencerTxn)) return;
+      if (wal.suspended || Date.now() > deadline) {
+        // Retried by the caller (the consumer rewinds and restores again), never read stale.
+        throw new MeterflowError('PROCESSOR_STATE_NOT_SETTLED', `${table}: QuestDB has not applied its committed checkpoints (${wal.writerTxn} of ${wal.sequencerTxn} transactions${wal.suspended ? ', WAL suspended' : ''}); not restoring from an older state`, { retriable: true });
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   };
