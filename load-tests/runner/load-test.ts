@@ -72,6 +72,14 @@ export interface LoadTestOptions {
   thresholds?: Record<string, Threshold[]>;
   /** Added to every sample. */
   tags?: Tags;
+  /**
+   * Types of custom metrics the VUs add (beyond builtinMetrics and meterflowMetrics), so
+   * thresholds can refer to them; an undeclared metric is a counter. Trends named *_duration,
+   * *_latency, *_time or *_ms are taken as times in ms unless `contains` says otherwise.
+   */
+  metrics?: Record<string, MetricType | { type: MetricType; contains?: 'time' | 'default' | 'data' }>;
+  /** Trend statistics in the summary, as k6's summaryTrendStats. @default ["avg","min","med","max","p(90)","p(95)","p(99)"] */
+  summaryTrendStats?: string[];
 }
 
 /** Metric types as k6's: Counter (sum), Gauge (last), Rate (share of non-zero), Trend (distribution). */
@@ -113,13 +121,19 @@ export interface LoadTest {
   options: LoadTestOptions;
   vus: Record<string, VuFactory>;
   /** Before any VU (k6's setup()): e.g. provision accounts, start a latency probe. */
-  setup?(ctx: { env: Record<string, string>; metrics: MetricSink }): Promise<void>;
+  setup?(ctx: { env: Record<string, string>; metrics: MetricSink; findings?: Findings }): Promise<void>;
   /**
    * After every VU closed (k6's teardown()): e.g. wait for the pipeline to settle and record
    * the count check (readings_lost, readings_doubled) before thresholds are evaluated.
    */
-  teardown?(ctx: { env: Record<string, string>; metrics: MetricSink }): Promise<void>;
+  teardown?(ctx: { env: Record<string, string>; metrics: MetricSink; findings?: Findings }): Promise<void>;
 }
+
+/**
+ * Free-form figures setup/teardown may fill in (e.g. ingest-ramp's maximum sustainable rate);
+ * the runner always passes one, and they land in SummaryData.meterflow.findings.
+ */
+export type Findings = Record<string, number | string>;
 
 /** Metrics every run has, as k6 names them. */
 export const builtinMetrics = {
