@@ -44,6 +44,10 @@ export interface SummaryData {
     thresholdsFailed: string[];
     /** Free-form figures a scenario computes (e.g. ingest-ramp's maximum sustainable rate). */
     findings: Record<string, number | string>;
+    /** Errors that make the result untrustworthy (teardown threw: its count checks may be missing); the CLI exits 1. */
+    errors?: string[];
+    /** Warnings of the run (tag sets folded, non-finite values). */
+    warnings?: string[];
   };
 }
 

@@ -35,6 +35,7 @@ export function createVuPool(options: VuPoolOptions): VuPool {
   const idle: Vu[] = [];
   let initialising = 0;
   let busy = 0;
+  let closed = false;
   const concurrency = options.initConcurrency ?? 50;
 
   return {
@@ -54,6 +55,10 @@ export function createVuPool(options: VuPoolOptions): VuPool {
           initialising += 1;
           try {
             const vu = await options.create();
+            if (closed) {
+              await vu.close().catch(() => {});
+              continue;
+            }
             all.push(vu);
             idle.push(vu);
           } finally {
@@ -74,8 +79,12 @@ export function createVuPool(options: VuPoolOptions): VuPool {
       initialising += 1;
       busy += 1;
       return options.create().then(
-        (vu) => {
+        async (vu) => {
           initialising -= 1;
+          if (closed) {
+            await vu.close().catch(() => {});
+            throw new Error('the run ended while this VU was initialising');
+          }
           all.push(vu);
           return vu;
         },
@@ -91,6 +100,7 @@ export function createVuPool(options: VuPoolOptions): VuPool {
       idle.push(vu);
     },
     async closeAll(onError) {
+      closed = true;
       const vus = all.splice(0);
       idle.length = 0;
       await Promise.all(vus.map((vu) => vu.close().catch(onError)));
