@@ -7,9 +7,10 @@ export function createCpuSampler(now: () => number, cpuUsage: () => NodeJS.CpuUs
   let lastAt = now();
   let last = cpuUsage();
   return {
-    /** Share of one core since the previous sample (or since creation); null if no time passed. */
-    sample(): number | null {
+    /** Share of one core since the previous sample (or since creation); null (and no new window) if less than `minMs` passed. */
+    sample(minMs = 1): number | null {
       const at = now();
+      if (at - lastAt < minMs) return null;
       const usage = cpuUsage();
       const wallUs = (at - lastAt) * 1000;
       const cpuUs = usage.user - last.user + (usage.system - last.system);

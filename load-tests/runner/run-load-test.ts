@@ -127,7 +127,7 @@ export async function runLoadTest(test: LoadTest, options: RunLoadTestOptions = 
       return { active, size };
     };
     const closeBucket = (end: number) => {
-      const share = cpu.sample();
+      const share = cpu.sample(Math.min(500, bucketMs / 2));
       if (share !== null) {
         lastCpu = share;
         registry.add('generator_cpu', share);
