@@ -103,7 +103,7 @@ describe('summary text', () => {
     expect(text).toContain('    ✓ published');
     expect(text).toContain('    ✗ stored\n      ↳  80% — ✓ 16 / ✗ 4');
     expect(text).toMatch(/checks_succeeded\.+: 90\.00% +36 out of 40/);
-    expect(text).toMatch(/\n  ✗ mqtt_puback_latency\.+: avg=10\.5ms +min=1ms/); // a failed threshold marks the metric
+    expect(text).toMatch(/\n {2}✗ mqtt_puback_latency\.+: avg=10\.5ms +min=1ms/); // a failed threshold marks the metric
     expect(text).toMatch(/\n {4}iterations\.+: 20 +10\/s/);
     expect(text).toMatch(/generator_cpu\.+: 30% +min=30% +max=30%/);
     expect(text).toContain('{ kind:water }');
