@@ -56,17 +56,28 @@ describe('constant-arrival-rate', () => {
   });
 
   it('drops iterations when no VU is free, and never delays or bursts the ones it starts', async () => {
-    // Each iteration takes 250 ms; at 10/s two VUs are busy at every third tick:
-    // i=0 VU1 [0,250]; i=1 VU2 (initialised mid-run) [100,350]; i=2 at 200 → dropped; i=3 VU1 at 300; …
+    // Each iteration takes 250 ms, one every 100 ms, 1 VU pre-allocated, maxVUs 2. As k6: with no
+    // idle VU the iteration is dropped and one more VU is initialised in the background.
+    // i=0 VU1 [0,250]; i=1 at 100 → dropped, VU2 initialised; i=2 VU2 [200,450]; i=3 VU1 [300,550];
+    // i=4 at 400 → dropped (both busy, pool at maxVUs); i=5 VU2 [500,750]; … every i ≡ 1 (mod 3) dropped.
     const r = await run({ executor: 'constant-arrival-rate', exec: 'v', rate: 10, duration: '10s', preAllocatedVUs: 1, maxVUs: 2 }, (_, sleep) => sleep(250));
     expect(r.created).toBe(2);
     expect(r.state.dropped).toBe(33);
     expect(r.registry.stat('dropped_iterations', 'count')).toBe(33);
+    expect(r.registry.stat('dropped_iterations', 'count', { scenario: 's' })).toBe(33);
     expect(r.starts).toHaveLength(67);
-    const expected = Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 3 !== 2).map((i) => i * 100);
+    const expected = Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 3 !== 1).map((i) => i * 100);
     expect(r.starts.map((t) => Math.round(t))).toEqual(expected);
     expect(r.registry.stat('iterations', 'count')).toBe(67);
     expect(r.registry.stat('iteration_duration', 'avg')).toBeCloseTo(250, 0);
+  });
+
+  it('grows the pool from preAllocatedVUs up to maxVUs, no further', async () => {
+    // 10/s of 1 s iterations needs 10 VUs; maxVUs 6 caps it.
+    const r = await run({ executor: 'constant-arrival-rate', exec: 'v', rate: 10, duration: '5s', preAllocatedVUs: 2, maxVUs: 6 }, (_, sleep) => sleep(1000));
+    expect(r.created).toBe(6);
+    expect(r.state.dropped).toBeGreaterThan(0);
+    expect(r.starts.every((t) => Math.abs(t / 100 - Math.round(t / 100)) < 1e-9)).toBe(true); // every start on a 100 ms tick
   });
 });
 
