@@ -104,14 +104,18 @@ function throughputChart(series: readonly TimeBucket[], per: string): ChartSpec 
   const peak = (l: ChartLine): number => l.points.reduce<number>((m, p) => (p !== null && p > m ? p : m), 0);
   const top = Math.max(...candidates.map(peak));
   const lines = candidates.map((l) => ({ ...l, axis: (peak(l) < top / 10 ? 'y2' : 'y') as ChartLine['axis'] }));
-  const nouns = (axis: ChartLine['axis']): string => lines.filter((l) => l.axis === axis).map((l) => l.noun).join(', ');
+  // An axis title longer than two nouns no longer fits beside a 320 px chart; the legend names the lines.
+  const axisTitle = (axis: ChartLine['axis']): string => {
+    const on = lines.filter((l) => l.axis === axis).map((l) => l.noun);
+    return on.length <= 2 ? `${on.join(', ')} per second` : 'per second';
+  };
   const hasRight = lines.some((l) => l.axis === 'y2');
   return {
     id: 'chart-throughput',
     title: 'Throughput',
     note: `rates, ${per}`,
-    y: { title: `${nouns('y')} per second`, unit: '/s' },
-    y2: hasRight ? { title: `${nouns('y2')} per second`, unit: '/s' } : undefined,
+    y: { title: axisTitle('y'), unit: '/s' },
+    y2: hasRight ? { title: axisTitle('y2'), unit: '/s' } : undefined,
     lines: lines.map(({ noun: _noun, ...line }) => line),
     limits: [],
   };
