@@ -19,6 +19,8 @@ export interface ChartLine {
   dash?: number[];
   stepped?: boolean;
   fill?: boolean;
+  /** Line width in px. @default 1.75 */
+  width?: number;
   /** One value per time bucket (null: a gap). */
   points: SeriesPoints;
 }
@@ -26,6 +28,8 @@ export interface ChartLine {
 export interface ChartAxis {
   title: string;
   unit: AxisUnit;
+  /** The axis reaches at least this far whatever the data. */
+  suggestedMax?: number;
 }
 
 export interface ChartSpec {
@@ -94,7 +98,9 @@ function throughputChart(series: readonly TimeBucket[], per: string): ChartSpec 
   };
   add('readings_published', 'rate', 'readings', { label: 'readings published /s', color: palette.blue, fill: true });
   add('mqtt_messages', 'rate', 'messages', { label: 'MQTT messages /s', color: palette.teal });
-  add('iterations', 'rate', 'iterations', { label: 'iterations /s', color: palette.orange, dash: [6, 3] });
+  // Chart.js draws the first dataset on top; with one message per iteration the two lines
+  // coincide, so iterations is a wide translucent band the messages line runs through.
+  add('iterations', 'rate', 'iterations', { label: 'iterations /s', color: `${palette.orange}80`, width: 5 });
   add('iterations_failed', 'rate', 'failed iterations', { label: 'failed iterations /s', color: palette.red, dash: [2, 2] });
   add('graphql_req_duration', 'count', 'GraphQL requests', { label: 'GraphQL requests /s', color: palette.violet });
   if (candidates.length === 0) return null;
@@ -176,9 +182,9 @@ function loadChart(series: readonly TimeBucket[], per: string): ChartSpec | null
   return {
     id: 'chart-load',
     title: 'VUs and dropped iterations',
-    note: `VUs at the end of each bucket; dropped: iterations an arrival-rate executor could not start, ${per}`,
-    y: vus.length > 0 ? { title: 'VUs', unit: '' } : { title: 'dropped iterations per second', unit: '/s' },
-    y2: vus.length > 0 && dropped.length > 0 ? { title: 'dropped iterations per second', unit: '/s' } : undefined,
+    note: `VUs at each bucket's end; iterations dropped for want of a free VU, ${per}`,
+    y: vus.length > 0 ? { title: 'VUs', unit: '' } : { title: 'dropped iterations /s', unit: '/s' },
+    y2: vus.length > 0 && dropped.length > 0 ? { title: 'dropped iterations /s', unit: '/s' } : undefined,
     lines: [...vus, ...dropped],
     limits: [],
   };
@@ -190,7 +196,8 @@ function cpuChart(series: readonly TimeBucket[]): ChartSpec | null {
     id: 'chart-cpu',
     title: 'Load generator CPU',
     note: 'user + system time of the runner process; above 100% it uses more than one core',
-    y: { title: 'CPU (% of one core)', unit: '%' },
+    // A light run should look light: the axis reaches at least one full core.
+    y: { title: 'CPU (% of one core)', unit: '%', suggestedMax: 100 },
     lines: [{ label: 'generator CPU', source: 'generator_cpu value', axis: 'y', color: palette.orange, fill: true, points: gaugeValue(series, 'generator_cpu', 100) }],
     limits: [],
   };

@@ -24,8 +24,8 @@ describe('report charts', () => {
     expect(charts.throughput?.y).toEqual({ title: 'per second', unit: '/s' });
     expect(charts.throughput?.y2).toEqual({ title: 'GraphQL requests per second', unit: '/s' });
     for (const c of charts.latency) expect(c.y).toEqual({ title: 'latency (ms)', unit: 'ms' });
-    expect(charts.load?.y2).toEqual({ title: 'dropped iterations per second', unit: '/s' });
-    expect(charts.cpu?.y).toEqual({ title: 'CPU (% of one core)', unit: '%' });
+    expect(charts.load?.y2).toEqual({ title: 'dropped iterations /s', unit: '/s' });
+    expect(charts.cpu?.y).toEqual({ title: 'CPU (% of one core)', unit: '%', suggestedMax: 100 });
   });
 
   it('leaves trend gaps empty, counts absent counters as 0 and carries gauges forward', () => {
