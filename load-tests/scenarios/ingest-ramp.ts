@@ -1,0 +1,98 @@
+import type { LoadTest, Vu } from '../runner/load-test';
+import { createIngestRun, type RunHookContext } from '../vus/ingest-run';
+import { sustainableRate, type RampPlateau } from '../vus/sustainable-rate';
+import { durationMs, scenarioParams } from './scenario-params';
+
+/**
+ * ingest-ramp: a ramping arrival rate in steps (MF_LOAD_RAMP_START, +MF_LOAD_RAMP_STEP per step,
+ * MF_LOAD_RAMP_STEPS steps, each reached in 2 s and held MF_LOAD_RAMP_HOLD) until a threshold
+ * breaks; thresholds with abortOnFail stop the ramp once p99 e2e latency passes 500 ms or probes
+ * are lost or iterations dropped. Teardown prints and records (summary.meterflow.findings)
+ * the **maximum sustainable rate**: the highest plateau at which the acknowledged rate kept up
+ * with the target, nothing failed or was lost and p99 publish → queryable ≤ 500 ms, from the
+ * scenario's own per-second accounting (load-tests/vus/sustainable-rate.ts). The run ends on
+ * failed thresholds (exit 99) by design: it looks for the break.
+ *
+ * Env: MF_LOAD_RAMP_START (readings/s, 1000), MF_LOAD_RAMP_STEP (1000), MF_LOAD_RAMP_STEPS (10),
+ * MF_LOAD_RAMP_HOLD (20s), MF_LOAD_VUS (pre-allocated, 200; up to 5×), MF_LOAD_E2E_P99_MS (500).
+ */
+export function build(env: Record<string, string | undefined>): LoadTest {
+  const p = scenarioParams(env);
+  const start = p.int('MF_LOAD_RAMP_START', 1000, 1);
+  const step = p.int('MF_LOAD_RAMP_STEP', 1000, 1);
+  const steps = p.int('MF_LOAD_RAMP_STEPS', 10, 1, 1000);
+  const hold = p.duration('MF_LOAD_RAMP_HOLD', '20s');
+  const limitMs = p.int('MF_LOAD_E2E_P99_MS', 500, 1);
+  const vus = p.int('MF_LOAD_VUS', 200, 1, 100_000);
+  const stepUp = '2s';
+  const stages: { target: number; duration: string }[] = [];
+  const plateaus: RampPlateau[] = [];
+  let at = 0;
+  for (let i = 0; i < steps; i += 1) {
+    const rate = start + i * step;
+    stages.push({ target: rate, duration: stepUp }, { target: rate, duration: hold });
+    at += durationMs(stepUp);
+    plateaus.push({ rate, fromMs: at, toMs: at + durationMs(hold) });
+    at += durationMs(hold);
+  }
+  const scenarioEnv = { MF_LOAD_BATCH_SIZE: '1' };
+  const run = createIngestRun({ maxVus: vus * 5, env: scenarioEnv });
+  let firstIteration: number | null = null;
+  const abort = (threshold: string) => ({ threshold, abortOnFail: true, delayAbortEval: '10s' });
+  return {
+    name: 'ingest-ramp',
+    description: `Arrival rate ${start} → ${start + (steps - 1) * step} readings/s in ${steps} steps of ${hold}; finds the maximum sustainable rate (p99 e2e ≤ ${limitMs} ms, nothing dropped or lost).`,
+    options: {
+      scenarios: {
+        ramp: { executor: 'ramping-arrival-rate', exec: 'ingest', startRate: start, timeUnit: '1s', stages, preAllocatedVUs: vus, maxVUs: vus * 5, env: scenarioEnv },
+      },
+      thresholds: {
+        e2e_stored_latency: [abort(`p(99)<${limitMs}`)],
+        'e2e_probes_lost{stage:stored}': [abort('count==0')],
+        dropped_iterations: [abort('count<1')],
+        readings_lost: ['count==0'],
+        readings_doubled: ['count==0'],
+      },
+      tags: { test: 'ingest-ramp' },
+    },
+    vus: {
+      async ingest(ctx): Promise<Vu> {
+        const vu = await run.vu(ctx);
+        return {
+          iteration() {
+            firstIteration ??= Date.now();
+            return vu.iteration();
+          },
+          close: () => vu.close(),
+        };
+      },
+    },
+    setup: async (ctx) => {
+      firstIteration = null;
+      await run.setup(ctx);
+    },
+    teardown: async (ctx: RunHookContext) => {
+      const report = await run.teardown(ctx);
+      const { maxSustainable, verdicts } = sustainableRate({
+        plateaus,
+        startedAt: firstIteration ?? report.startedAt,
+        perSecond: report.ledger.perSecond(),
+        probes: report.storedSamples,
+        p99LimitMs: limitMs,
+      });
+      for (const v of verdicts) {
+        process.stderr.write(`[load] plateau ${v.rate}/s: achieved ${v.achieved}/s, ${v.probes} probes, p99 ${v.p99Ms ?? '-'} ms → ${v.sustainable ? 'sustainable' : `not sustainable: ${v.reason}`}\n`);
+      }
+      // Lost readings cannot be placed on a plateau (the count check is one number for the run): say so beside the finding.
+      const lost = report.count?.lost ?? 0;
+      process.stderr.write(`[load] maximum sustainable rate: ${maxSustainable} readings/s (p99 e2e ≤ ${limitMs} ms, nothing dropped or lost)${lost > 0 ? ` — but the count check found ${lost} readings lost over the whole run` : ''}\n`);
+      if (ctx.findings) {
+        ctx.findings.max_sustainable_rate = maxSustainable;
+        if (lost > 0) ctx.findings.max_sustainable_rate_caveat = `${lost} readings lost over the run (not attributable to a plateau)`;
+        for (const v of verdicts) ctx.findings[`plateau_${v.rate}`] = v.sustainable ? `ok: ${v.achieved}/s, p99 ${v.p99Ms} ms` : `broken: ${v.reason}`;
+      }
+    },
+  };
+}
+
+export default build(process.env);
