@@ -1,3 +1,4 @@
+import { writeHtmlReport } from './report/html-report';
 import { runLoadCli } from './runner/load-cli-main';
 
 /**
@@ -20,10 +21,7 @@ runLoadCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   signal: controller.signal,
-  // TODO(lead): pass the HTML report writer once load-tests/report/html-report.ts exists, e.g.
-  // `writeReport: (file, result) => writeHtmlReport(file, result)` with
-  // `import { writeHtmlReport } from './report/html-report';` (RunResult → file).
-  writeReport: undefined,
+  writeReport: (file, result) => writeHtmlReport(result, file),
 }).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -87,7 +87,7 @@ export async function runLoadCli(argv: readonly string[], io: LoadCliIo): Promis
   let result: RunResult;
   const progress = createProgressWriter(io.stderr);
   try {
-    const test = await loadScenario(file);
+    const test = await loadScenario(file, { ...envOf(process.env), ...args.env });
     result = await runLoadTest(test, {
       env: args.env,
       onProgress: args.quiet ? undefined : progress,
@@ -142,13 +142,22 @@ function resolveScenario(arg: string, scenariosDir: string): string | null {
 }
 
 /** Imports a scenario module and returns its default export (a LoadTest, validated by runLoadTest). */
-export async function loadScenario(file: string): Promise<LoadTest> {
-  const mod = (await import(file)) as { default?: unknown };
-  let test = mod.default;
+/**
+ * A scenario module default-exports a LoadTest, or exports `build(env)` returning one: k6 reads
+ * `__ENV` inside `options`, so a scenario whose rate or duration comes from `--env` is built
+ * from the test's environment (process env overlaid with `--env`).
+ */
+export async function loadScenario(file: string, env: Record<string, string> = envOf(process.env)): Promise<LoadTest> {
+  const mod = (await import(file)) as { default?: unknown; build?: unknown };
+  let test = typeof mod.build === 'function' ? (mod.build as (e: Record<string, string>) => unknown)(env) : mod.default;
   // A CommonJS-compiled module imported from ESM nests its default export once more.
   if (test && typeof test === 'object' && 'default' in test && !('options' in test)) test = (test as { default: unknown }).default;
   if (!test || typeof test !== 'object') throw new MeterflowError('LOAD_TEST_INVALID', `${file}: the module has no default export (expected a LoadTest)`);
   return test as LoadTest;
+}
+
+function envOf(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(source).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 async function listScenarios(dir: string): Promise<string> {

@@ -1,7 +1,7 @@
 import type { LoadTest } from '../runner/load-test';
 import { createGraphqlVu } from '../vus/graphql-vu';
 import { createIngestRun } from '../vus/ingest-run';
-import { scenarioParams } from './scenario-params';
+import { scenarioParams } from '../vus/scenario-params';
 
 /**
  * dashboards: the GraphQL query mix of load-tests/vus/query-mix.ts (meter detail series,

@@ -1,7 +1,7 @@
 import type { LoadTest, Vu } from '../runner/load-test';
 import { createIngestRun, type RunHookContext } from '../vus/ingest-run';
 import { sustainableRate, type RampPlateau } from '../vus/sustainable-rate';
-import { durationMs, scenarioParams } from './scenario-params';
+import { durationMs, scenarioParams } from '../vus/scenario-params';
 
 /**
  * ingest-ramp: a ramping arrival rate in steps (MF_LOAD_RAMP_START, +MF_LOAD_RAMP_STEP per step,

@@ -1,6 +1,6 @@
 import type { LoadTest } from '../runner/load-test';
 import { createIngestRun } from '../vus/ingest-run';
-import { scenarioParams } from './scenario-params';
+import { scenarioParams } from '../vus/scenario-params';
 
 /**
  * ingest-steady: a constant arrival rate of single-reading messages (open model: iterations

@@ -1,6 +1,6 @@
 import type { LoadTest } from '../runner/load-test';
 import { createIngestRun } from '../vus/ingest-run';
-import { durationMs, scenarioParams } from './scenario-params';
+import { durationMs, scenarioParams } from '../vus/scenario-params';
 
 /**
  * reconnect-storm: MF_LOAD_VUS (10,000) meters, each on its own connection, publish at a modest

@@ -1,6 +1,6 @@
 import type { LoadTest } from '../runner/load-test';
 import { createIngestRun } from '../vus/ingest-run';
-import { scenarioParams } from './scenario-params';
+import { scenarioParams } from '../vus/scenario-params';
 
 /**
  * smoke: is the pipeline whole? 30 s of a small open-model load (20 readings/s from 10 meters,

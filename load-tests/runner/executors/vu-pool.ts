@@ -32,7 +32,11 @@ export interface VuPoolOptions {
 
 export function createVuPool(options: VuPoolOptions): VuPool {
   const all: Vu[] = [];
-  const idle: Vu[] = [];
+  // Idle VUs in the order they became idle (first in, first out), so iterations go round the
+  // VUs as in k6: each VU is a meter, and a meter that published least recently publishes next.
+  // Taking the most recently released VU instead would put a low rate on one or two meters.
+  let idle: Vu[] = [];
+  let head = 0;
   let initialising = 0;
   let busy = 0;
   let closed = false;
@@ -69,8 +73,13 @@ export function createVuPool(options: VuPoolOptions): VuPool {
       await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(0, want)) }, worker));
     },
     take() {
-      const vu = idle.pop();
-      if (!vu) return null;
+      if (head >= idle.length) return null;
+      const vu = idle[head]!;
+      head += 1;
+      if (head > 1024 && head * 2 > idle.length) {
+        idle = idle.slice(head);
+        head = 0;
+      }
       busy += 1;
       return vu;
     },
@@ -102,7 +111,8 @@ export function createVuPool(options: VuPoolOptions): VuPool {
     async closeAll(onError) {
       closed = true;
       const vus = all.splice(0);
-      idle.length = 0;
+      idle = [];
+      head = 0;
       await Promise.all(vus.map((vu) => vu.close().catch(onError)));
     },
   };

@@ -145,3 +145,18 @@ describe('every executor', () => {
 function runWithSleep(scenario: ScenarioOptions, ms: number) {
   return run(scenario, (_, sleep) => sleep(ms));
 }
+
+describe('the VU pool', () => {
+  it('hands out the VU idle longest (first in, first out), so a low rate spreads over every meter', async () => {
+    let made = 0;
+    const pool = createVuPool({ max: 3, create: async () => ({ id: ++made, iteration: async () => undefined, close: async () => undefined }) as Vu & { id: number } });
+    await pool.preallocate(3);
+    const order: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const vu = pool.take() as (Vu & { id: number }) | null;
+      order.push(vu!.id);
+      pool.release(vu!);
+    }
+    expect(order).toEqual([1, 2, 3, 1, 2, 3]);
+  });
+});
