@@ -6,24 +6,24 @@ import { durationMs, scenarioParams } from '../vus/scenario-params';
 /**
  * ingest-ramp: a ramping arrival rate in steps (MF_LOAD_RAMP_START, +MF_LOAD_RAMP_STEP per step,
  * MF_LOAD_RAMP_STEPS steps, each reached in 2 s and held MF_LOAD_RAMP_HOLD) until a threshold
- * breaks; thresholds with abortOnFail stop the ramp once p99 e2e latency passes 500 ms or probes
- * are lost or iterations dropped. Teardown prints and records (summary.meterflow.findings)
+ * breaks; thresholds with abortOnFail stop the ramp once it is clearly past its limit (p99 e2e
+ * over 4× the limit, probes lost, iterations dropped at over 50/s on average). Teardown prints and records (summary.meterflow.findings)
  * the **maximum sustainable rate**: the highest plateau at which the acknowledged rate kept up
  * with the target, nothing failed or was lost and p99 publish → queryable ≤ 500 ms, from the
  * scenario's own per-second accounting (load-tests/vus/sustainable-rate.ts). The run ends on
  * failed thresholds (exit 99) by design: it looks for the break.
  *
- * Env: MF_LOAD_RAMP_START (readings/s, 1000), MF_LOAD_RAMP_STEP (1000), MF_LOAD_RAMP_STEPS (10),
- * MF_LOAD_RAMP_HOLD (20s), MF_LOAD_VUS (pre-allocated, 200; up to 5×), MF_LOAD_E2E_P99_MS (500).
+ * Env: MF_LOAD_RAMP_START (readings/s, 200), MF_LOAD_RAMP_STEP (200), MF_LOAD_RAMP_STEPS (10),
+ * MF_LOAD_RAMP_HOLD (15s), MF_LOAD_VUS (pre-allocated, 300; up to 5×), MF_LOAD_E2E_P99_MS (500).
  */
 export function build(env: Record<string, string | undefined>): LoadTest {
   const p = scenarioParams(env);
-  const start = p.int('MF_LOAD_RAMP_START', 1000, 1);
-  const step = p.int('MF_LOAD_RAMP_STEP', 1000, 1);
+  const start = p.int('MF_LOAD_RAMP_START', 200, 1);
+  const step = p.int('MF_LOAD_RAMP_STEP', 200, 1);
   const steps = p.int('MF_LOAD_RAMP_STEPS', 10, 1, 1000);
-  const hold = p.duration('MF_LOAD_RAMP_HOLD', '20s');
+  const hold = p.duration('MF_LOAD_RAMP_HOLD', '15s');
   const limitMs = p.int('MF_LOAD_E2E_P99_MS', 500, 1);
-  const vus = p.int('MF_LOAD_VUS', 200, 1, 100_000);
+  const vus = p.int('MF_LOAD_VUS', 300, 1, 100_000);
   const stepUp = '2s';
   const stages: { target: number; duration: string }[] = [];
   const plateaus: RampPlateau[] = [];
@@ -46,10 +46,13 @@ export function build(env: Record<string, string | undefined>): LoadTest {
       scenarios: {
         ramp: { executor: 'ramping-arrival-rate', exec: 'ingest', startRate: start, timeUnit: '1s', stages, preAllocatedVUs: vus, maxVUs: vus * 5, env: scenarioEnv },
       },
+      // Thresholds are over the whole run (as k6's): the p99 one reports the ramp's verdict; the
+      // ones that stop it only fire once the system is clearly past its limit, so the plateaus
+      // above the break still show how it degrades. The finding is judged per plateau (teardown).
       thresholds: {
-        e2e_stored_latency: [abort(`p(99)<${limitMs}`)],
+        e2e_stored_latency: [`p(99)<${limitMs}`, abort(`p(99)<${limitMs * 4}`)],
         'e2e_probes_lost{stage:stored}': [abort('count==0')],
-        dropped_iterations: [abort('count<1')],
+        dropped_iterations: ['count==0', abort('rate<50')],
         readings_lost: ['count==0'],
         readings_doubled: ['count==0'],
       },
@@ -72,10 +75,12 @@ export function build(env: Record<string, string | undefined>): LoadTest {
       await run.setup(ctx);
     },
     teardown: async (ctx: RunHookContext) => {
+      const endedAt = Date.now();
       const report = await run.teardown(ctx);
       const { maxSustainable, verdicts } = sustainableRate({
         plateaus,
         startedAt: firstIteration ?? report.startedAt,
+        endedAt,
         perSecond: report.ledger.perSecond(),
         probes: report.storedSamples,
         p99LimitMs: limitMs,

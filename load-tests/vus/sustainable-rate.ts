@@ -22,6 +22,8 @@ export interface SustainableRateInput {
   plateaus: readonly RampPlateau[];
   /** Wall-clock ms at which the ramp started. */
   startedAt: number;
+  /** Wall-clock ms at which it stopped (an abort cuts the last plateau short). @default every plateau ran to its end */
+  endedAt?: number;
   /** Acknowledged readings and failed publishes per epoch second of sending (publish-ledger). */
   perSecond: ReadonlyMap<number, { acked: number; failed: number }>;
   /** Stored-probe outcomes by publish time (null latency = lost). */
@@ -50,11 +52,12 @@ export function sustainableRate(input: SustainableRateInput): { maxSustainable: 
   let broken = false;
   for (const plateau of input.plateaus) {
     const from = input.startedAt + Math.min(plateau.fromMs + settle, plateau.toMs - 1000);
-    const to = input.startedAt + plateau.toMs;
+    // A plateau the run stopped during is judged on what ran of it; less than 3 s is "not reached".
+    const to = Math.min(input.startedAt + plateau.toMs, input.endedAt ?? Infinity);
     let acked = 0;
     let failed = 0;
     let seconds = 0;
-    for (let s = Math.ceil(from / 1000); s < Math.floor(to / 1000); s += 1) {
+    for (let s = Math.ceil(from / 1000); s < Math.floor(to / 1000) && to - from >= 3000; s += 1) {
       const b = input.perSecond.get(s);
       acked += b?.acked ?? 0;
       failed += b?.failed ?? 0;

@@ -47,4 +47,15 @@ describe('maximum sustainable rate', () => {
     expect(verdicts[0]!.sustainable).toBe(true);
     expect(verdicts[2]!.sustainable).toBe(false);
   });
+
+  it('an abort cuts the last plateau: judged on what ran of it, or "not reached" under 3 s', () => {
+    // The rate fell to half 5 s into the 300/s plateau and the run stopped at 26 s.
+    const cut = sustainableRate({ plateaus, startedAt, endedAt: startedAt + 26_000, perSecond: perSecond((s) => (s < 20 ? targetRate(s) : 150)), probes: probesAt(() => 50) });
+    expect(cut.verdicts[2]!.reason).toMatch(/achieved 150\/s < 95 % of 300\/s/);
+    expect(cut.verdicts[3]!.reason).toBe('plateau not reached (the ramp stopped before it)');
+    // Stopped 2 s (plus the 2 s settle) into the 300/s plateau: nothing of it to judge.
+    const early = sustainableRate({ plateaus, startedAt, endedAt: startedAt + 24_000, perSecond: perSecond(targetRate), probes: probesAt(() => 50) });
+    expect(early.maxSustainable).toBe(200);
+    expect(early.verdicts[2]!.reason).toBe('plateau not reached (the ramp stopped before it)');
+  });
 });
