@@ -47,9 +47,10 @@ export const loadEnvVariables: readonly LoadEnvVariable[] = [
   v('MF_LOAD_LEAK_SHARE', '0', 'Share (0–1) of water meters that leak: a continuous flow from a random point of their run on'),
   v('MF_LOAD_PROBE_INTERVAL_MS', '2000', 'Every this often per VU one of its normal readings is remembered as an e2e probe (0 = no probes)'),
   v('MF_LOAD_PROBE_TIMEOUT_MS', '60000', 'A probe not queryable in QuestDB readings within this counts in e2e_probes_lost{stage:stored}'),
-  v('MF_LOAD_PROBE_POLL_MS', '250', 'How often the one shared poller asks QuestDB about every pending probe (one SQL query per stage per poll)'),
+  v('MF_LOAD_PROBE_POLL_MS', '100', 'How often the one shared poller asks QuestDB about every pending probe (one SQL query per stage per poll)'),
   v('MF_LOAD_OUTPUT_PROBE', 'true', 'Also time publish → the processors\' rolling_averages row covering the probe (e2e_output_latency); false when no processors run'),
   v('MF_LOAD_OUTPUT_TIMEOUT_MS', '900000', 'An output probe not covered within this counts in e2e_probes_lost{stage:output}; probes still pending when the test ends are reported, not counted'),
+  v('MF_LOAD_COUNT_CHECK', 'true', 'Count check at the end (readings_lost, readings_doubled from QuestDB). false, with MF_LOAD_PROBE_INTERVAL_MS=0, measures a broker alone (nothing stored): the Mosquitto ceiling'),
   v('MF_LOAD_SETTLE_TIMEOUT_MS', '120000', 'Count check: longest wait for the stored count of the run\'s meters to reach the published count (or stop growing for 10 s)'),
 ];
 

@@ -14,7 +14,10 @@ import { durationMs, scenarioParams } from '../vus/scenario-params';
  * failed thresholds (exit 99) by design: it looks for the break.
  *
  * Env: MF_LOAD_RAMP_START (readings/s, 200), MF_LOAD_RAMP_STEP (200), MF_LOAD_RAMP_STEPS (10),
- * MF_LOAD_RAMP_HOLD (15s), MF_LOAD_VUS (pre-allocated, 300; up to 5×), MF_LOAD_E2E_P99_MS (500).
+ * MF_LOAD_RAMP_HOLD (15s), MF_LOAD_VUS (pre-allocated, 300; up to 5×), MF_LOAD_E2E_P99_MS (500),
+ * MF_LOAD_BATCH_SIZE (readings per message, 1; more publishes gateway batches, rates stay in
+ * readings/s). With MF_LOAD_PROBE_INTERVAL_MS=0 and MF_LOAD_COUNT_CHECK=false it ramps a broker
+ * alone (nothing stored): plateaus are then judged on the acknowledged rate only.
  */
 export function build(env: Record<string, string | undefined>): LoadTest {
   const p = scenarioParams(env);
@@ -24,18 +27,20 @@ export function build(env: Record<string, string | undefined>): LoadTest {
   const hold = p.duration('MF_LOAD_RAMP_HOLD', '15s');
   const limitMs = p.int('MF_LOAD_E2E_P99_MS', 500, 1);
   const vus = p.int('MF_LOAD_VUS', 300, 1, 100_000);
+  // Gateway batches: the rates stay in readings/s, the arrival rate is in messages (iterations).
+  const batch = p.int('MF_LOAD_BATCH_SIZE', 1, 1, 10_000);
   const stepUp = '2s';
   const stages: { target: number; duration: string }[] = [];
   const plateaus: RampPlateau[] = [];
   let at = 0;
   for (let i = 0; i < steps; i += 1) {
     const rate = start + i * step;
-    stages.push({ target: rate, duration: stepUp }, { target: rate, duration: hold });
+    stages.push({ target: rate / batch, duration: stepUp }, { target: rate / batch, duration: hold });
     at += durationMs(stepUp);
     plateaus.push({ rate, fromMs: at, toMs: at + durationMs(hold) });
     at += durationMs(hold);
   }
-  const scenarioEnv = { MF_LOAD_BATCH_SIZE: '1' };
+  const scenarioEnv = { MF_LOAD_BATCH_SIZE: String(batch) };
   const run = createIngestRun({ maxVus: vus * 5, env: scenarioEnv });
   let firstIteration: number | null = null;
   const abort = (threshold: string) => ({ threshold, abortOnFail: true, delayAbortEval: '10s' });
@@ -44,7 +49,7 @@ export function build(env: Record<string, string | undefined>): LoadTest {
     description: `Arrival rate ${start} → ${start + (steps - 1) * step} readings/s in ${steps} steps of ${hold}; finds the maximum sustainable rate (p99 e2e ≤ ${limitMs} ms, nothing dropped or lost).`,
     options: {
       scenarios: {
-        ramp: { executor: 'ramping-arrival-rate', exec: 'ingest', startRate: start, timeUnit: '1s', stages, preAllocatedVUs: vus, maxVUs: vus * 5, env: scenarioEnv },
+        ramp: { executor: 'ramping-arrival-rate', exec: 'ingest', startRate: start / batch, timeUnit: '1s', stages, preAllocatedVUs: vus, maxVUs: vus * 5, env: scenarioEnv },
       },
       // Thresholds are over the whole run (as k6's): the p99 one reports the ramp's verdict; the
       // ones that stop it only fire once the system is clearly past its limit, so the plateaus

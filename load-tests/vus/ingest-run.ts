@@ -141,7 +141,7 @@ export function createIngestRun(options: IngestRunOptions): IngestRun {
           while (probe.stats().pendingStored > 0 && Date.now() < deadline) await probe.poll();
         }
         const meterIds = run.meterIds();
-        if (ledger.published > 0 || meterIds.length > 0) {
+        if (s.countCheck && (ledger.published > 0 || meterIds.length > 0)) {
           count = await countCheck({
             query,
             meters: s.auth.mode === 'file' ? { ids: meterIds } : { prefix: s.runId },

@@ -33,6 +33,8 @@ export interface LoadSettings {
   leakShare: number;
   probe: { intervalMs: number; timeoutMs: number; pollMs: number; output: boolean; outputTimeoutMs: number };
   settleTimeoutMs: number;
+  /** Run the count check at the end (off for a broker alone, where nothing is stored). */
+  countCheck: boolean;
 }
 
 /** Resolves `${NAME:-fallback}` in defaults against the env, as core/config does. */
@@ -145,6 +147,7 @@ export function readLoadSettings(env: Record<string, string | undefined>, option
       outputTimeoutMs: int('MF_LOAD_OUTPUT_TIMEOUT_MS', 1000, 24 * 3_600_000),
     },
     settleTimeoutMs: int('MF_LOAD_SETTLE_TIMEOUT_MS', 0, 3_600_000),
+    countCheck: bool('MF_LOAD_COUNT_CHECK'),
   };
   if (settings.graphql.sectors.length === 0) throw fail('MF_LOAD_GRAPHQL_SECTORS', 'a comma-separated list of sectors');
   return Object.freeze(settings);

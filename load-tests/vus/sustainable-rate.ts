@@ -50,6 +50,8 @@ export function sustainableRate(input: SustainableRateInput): { maxSustainable: 
   const verdicts: PlateauVerdict[] = [];
   let maxSustainable = 0;
   let broken = false;
+  // Without probes (a broker alone: MF_LOAD_PROBE_INTERVAL_MS=0) a plateau is judged on its acknowledged rate only.
+  const judgeLatency = input.probes.length > 0;
   for (const plateau of input.plateaus) {
     const from = input.startedAt + Math.min(plateau.fromMs + settle, plateau.toMs - 1000);
     // A plateau the run stopped during is judged on what ran of it; less than 3 s is "not reached".
@@ -73,8 +75,8 @@ export function sustainableRate(input: SustainableRateInput): { maxSustainable: 
       : achieved < plateau.rate * minShare ? `achieved ${Math.round(achieved)}/s < ${Math.round(minShare * 100)} % of ${plateau.rate}/s (dropped iterations or PUBACKs lagging)`
       : failed > 0 ? `${failed} publishes failed`
       : lostProbes > 0 ? `${lostProbes} probes never stored`
-      : p99 === null ? 'no probe measured'
-      : p99 > limit ? `p99 e2e ${p99} ms > ${limit} ms`
+      : judgeLatency && p99 === null ? 'no probe measured'
+      : p99 !== null && p99 > limit ? `p99 e2e ${p99} ms > ${limit} ms`
       : null;
     const sustainable = reason === null;
     if (sustainable && !broken) maxSustainable = plateau.rate;
