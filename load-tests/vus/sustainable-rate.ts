@@ -43,13 +43,16 @@ export interface SustainableRateInput {
  * sustainable rate is the highest plateau of the unbroken run of sustainable ones from the
  * bottom (a later lucky plateau after a broken one does not count). 0 when the first breaks.
  */
-export function sustainableRate(input: SustainableRateInput): { maxSustainable: number; verdicts: PlateauVerdict[] } {
+export function sustainableRate(input: SustainableRateInput): { maxSustainable: number; maxKeepingUp: number; verdicts: PlateauVerdict[] } {
   const limit = input.p99LimitMs ?? 500;
   const minShare = input.minAchievedShare ?? 0.95;
   const settle = input.settleMs ?? 2000;
   const verdicts: PlateauVerdict[] = [];
   let maxSustainable = 0;
   let broken = false;
+  /** The same without the latency bound: the highest rate the pipeline still took in full. */
+  let maxKeepingUp = 0;
+  let fellBehind = false;
   // Without probes (a broker alone: MF_LOAD_PROBE_INTERVAL_MS=0) a plateau is judged on its acknowledged rate only.
   const judgeLatency = input.probes.length > 0;
   for (const plateau of input.plateaus) {
@@ -79,9 +82,12 @@ export function sustainableRate(input: SustainableRateInput): { maxSustainable: 
       : p99 !== null && p99 > limit ? `p99 e2e ${p99} ms > ${limit} ms`
       : null;
     const sustainable = reason === null;
+    const keptUp = sustainable || reason.startsWith('p99 e2e');
+    if (keptUp && !fellBehind) maxKeepingUp = plateau.rate;
+    if (!keptUp) fellBehind = true;
     if (sustainable && !broken) maxSustainable = plateau.rate;
     if (!sustainable) broken = true;
     verdicts.push({ rate: plateau.rate, achieved: Math.round(achieved), probes: inside.length, p99Ms: p99, lostProbes, failedPublishes: failed, sustainable, reason });
   }
-  return { maxSustainable, verdicts };
+  return { maxSustainable, maxKeepingUp, verdicts };
 }

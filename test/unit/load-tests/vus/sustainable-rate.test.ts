@@ -20,14 +20,17 @@ describe('maximum sustainable rate', () => {
   it('is the highest plateau before the first whose p99 passes the limit', () => {
     const { maxSustainable, verdicts } = sustainableRate({ plateaus, startedAt, perSecond: perSecond(targetRate), probes: probesAt((s) => (s < 20 ? 100 : 900)) });
     expect(maxSustainable).toBe(200);
+    // Latency aside, every plateau was taken in full.
+    expect(sustainableRate({ plateaus, startedAt, perSecond: perSecond(targetRate), probes: probesAt((s) => (s < 20 ? 100 : 900)) }).maxKeepingUp).toBe(400);
     expect(verdicts.map((v) => v.sustainable)).toEqual([true, true, false, false]);
     expect(verdicts[2]!.reason).toBe('p99 e2e 900 ms > 500 ms');
     expect(verdicts[0]).toMatchObject({ achieved: 100, probes: 8, p99Ms: 100 });
   });
 
   it('a plateau whose acknowledged rate falls behind the target (dropped iterations) breaks it', () => {
-    const { maxSustainable, verdicts } = sustainableRate({ plateaus, startedAt, perSecond: perSecond((s) => Math.min(targetRate(s), 250)), probes: probesAt(() => 50) });
+    const { maxSustainable, maxKeepingUp, verdicts } = sustainableRate({ plateaus, startedAt, perSecond: perSecond((s) => Math.min(targetRate(s), 250)), probes: probesAt(() => 50) });
     expect(maxSustainable).toBe(200);
+    expect(maxKeepingUp).toBe(200);
     expect(verdicts[2]!.reason).toMatch(/achieved 250\/s < 95 % of 300\/s/);
   });
 
