@@ -7,7 +7,10 @@ import { scenarioParams } from '../vus/scenario-params';
  * dashboards: the GraphQL query mix of load-tests/vus/query-mix.ts (meter detail series,
  * register, rolling averages, raw readings, sector rollups, fleet stats, top consumers,
  * alerts) at a constant arrival rate, while ingest runs side by side. The GraphQL VUs ask
- * about the meters the ingest VUs publish (unless MF_LOAD_GRAPHQL_METERS names others).
+ * about the meters the ingest VUs have had acknowledged (unless MF_LOAD_GRAPHQL_METERS names
+ * others). The API limits each key (MF_GRAPHQL_RATE_LIMIT, 1200/min = 20 req/s) and answers
+ * 429 beyond it, counted as errors: raise the limit on the API under test, or measure at or
+ * below it.
  * Needs a GraphQL server (npm run graphql, MF_LOAD_GRAPHQL_URL); the local stack does not start one.
  *
  * Env: MF_LOAD_GRAPHQL_RATE (req/s, 50), MF_LOAD_GRAPHQL_VUS (20; up to 4×), MF_LOAD_RATE
@@ -44,7 +47,7 @@ export function build(env: Record<string, string | undefined>): LoadTest {
     },
     vus: {
       ingest: run.vu,
-      graphql: (ctx) => createGraphqlVu(ctx, { meters: () => (ingestRate > 0 ? run.meterIds() : []) }),
+      graphql: (ctx) => createGraphqlVu(ctx, { meters: () => (ingestRate > 0 ? run.ledger.meterIds() : []) }),
     },
     setup: (ctx) => run.setup(ctx),
     teardown: async (ctx) => {

@@ -91,7 +91,7 @@ export function build(env: Record<string, string | undefined>): LoadTest {
         p99LimitMs: limitMs,
       });
       for (const v of verdicts) {
-        process.stderr.write(`[load] plateau ${v.rate}/s: achieved ${v.achieved}/s, ${v.probes} probes, p99 ${v.p99Ms ?? '-'} ms → ${v.sustainable ? 'sustainable' : `not sustainable: ${v.reason}`}\n`);
+        process.stderr.write(`[load] plateau ${v.rate}/s: achieved ${v.achieved}/s, ${v.probes} probes, p50 ${v.p50Ms ?? '-'} ms, p99 ${v.p99Ms ?? '-'} ms → ${v.sustainable ? 'sustainable' : `not sustainable: ${v.reason}`}\n`);
       }
       // Lost readings cannot be placed on a plateau (the count check is one number for the run): say so beside the finding.
       const lost = report.count?.lost ?? 0;
@@ -101,7 +101,7 @@ export function build(env: Record<string, string | undefined>): LoadTest {
         ctx.findings.max_sustainable_rate = maxSustainable;
         ctx.findings.max_rate_kept_up = maxKeepingUp;
         if (lost > 0) ctx.findings.max_sustainable_rate_caveat = `${lost} readings lost over the run (not attributable to a plateau)`;
-        for (const v of verdicts) ctx.findings[`plateau_${v.rate}`] = v.sustainable ? `ok: ${v.achieved}/s, p99 ${v.p99Ms} ms` : `broken: ${v.reason}`;
+        for (const v of verdicts) ctx.findings[`plateau_${v.rate}`] = v.sustainable ? `ok: ${v.achieved}/s, p50 ${v.p50Ms} ms, p99 ${v.p99Ms} ms` : `broken: ${v.reason} (achieved ${v.achieved}/s, p50 ${v.p50Ms ?? '-'} ms, p99 ${v.p99Ms ?? '-'} ms)`;
       }
     },
   };

@@ -10,6 +10,7 @@ export interface PlateauVerdict {
   /** Acknowledged readings per second over the plateau (its first `settleMs` left out). */
   achieved: number;
   probes: number;
+  p50Ms: number | null;
   p99Ms: number | null;
   lostProbes: number;
   failedPublishes: number;
@@ -71,7 +72,10 @@ export function sustainableRate(input: SustainableRateInput): { maxSustainable: 
     const inside = input.probes.filter((p) => p.publishedAt >= from && p.publishedAt < to);
     const latencies = inside.flatMap((p) => (p.latencyMs === null ? [] : [p.latencyMs])).sort((a, b) => a - b);
     const lostProbes = inside.length - latencies.length;
-    const p99 = latencies.length > 0 ? latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)]! : null;
+    // Exact order statistics of this plateau's probes (a few hundred to a few thousand).
+    const quantile = (q: number) => (latencies.length > 0 ? latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * q) - 1)]! : null);
+    const p50 = quantile(0.5);
+    const p99 = quantile(0.99);
     const achieved = seconds > 0 ? acked / seconds : 0;
     const reason =
       seconds === 0 ? 'plateau not reached (the ramp stopped before it)'
@@ -87,7 +91,7 @@ export function sustainableRate(input: SustainableRateInput): { maxSustainable: 
     if (!keptUp) fellBehind = true;
     if (sustainable && !broken) maxSustainable = plateau.rate;
     if (!sustainable) broken = true;
-    verdicts.push({ rate: plateau.rate, achieved: Math.round(achieved), probes: inside.length, p99Ms: p99, lostProbes, failedPublishes: failed, sustainable, reason });
+    verdicts.push({ rate: plateau.rate, achieved: Math.round(achieved), probes: inside.length, p50Ms: p50, p99Ms: p99, lostProbes, failedPublishes: failed, sustainable, reason });
   }
   return { maxSustainable, maxKeepingUp, verdicts };
 }

@@ -24,7 +24,7 @@ describe('maximum sustainable rate', () => {
     expect(sustainableRate({ plateaus, startedAt, perSecond: perSecond(targetRate), probes: probesAt((s) => (s < 20 ? 100 : 900)) }).maxKeepingUp).toBe(400);
     expect(verdicts.map((v) => v.sustainable)).toEqual([true, true, false, false]);
     expect(verdicts[2]!.reason).toBe('p99 e2e 900 ms > 500 ms');
-    expect(verdicts[0]).toMatchObject({ achieved: 100, probes: 8, p99Ms: 100 });
+    expect(verdicts[0]).toMatchObject({ achieved: 100, probes: 8, p50Ms: 100, p99Ms: 100 });
   });
 
   it('a plateau whose acknowledged rate falls behind the target (dropped iterations) breaks it', () => {
