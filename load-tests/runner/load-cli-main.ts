@@ -80,7 +80,7 @@ export async function runLoadCli(argv: readonly string[], io: LoadCliIo): Promis
   }
   const file = resolveScenario(args.scenario, scenariosDir);
   if (!file) {
-    io.stderr.write(`load: no scenario "${args.scenario}" (neither ${path.join(path.relative(process.cwd(), scenariosDir), `${args.scenario}.ts`)} nor a file); see --help\n`);
+    io.stderr.write(`load: no scenario "${args.scenario}" (neither ${path.join(path.relative(process.cwd(), scenariosDir), `${args.scenario}${moduleExt}`)} nor a file); see --help\n`);
     return loadExitCodes.usage;
   }
 
@@ -134,14 +134,16 @@ export async function runLoadCli(argv: readonly string[], io: LoadCliIo): Promis
   return loadExitCodes.ok;
 }
 
+/** `.ts` when run from the sources (tsx), `.js` in the compiled image (dist/). */
+const moduleExt = path.extname(__filename);
+
 function resolveScenario(arg: string, scenariosDir: string): string | null {
-  const named = path.join(scenariosDir, `${arg}.ts`);
+  const named = path.join(scenariosDir, `${arg}${moduleExt}`);
   if (/^[\w-]+$/.test(arg) && existsSync(named)) return named;
   const file = path.resolve(arg);
   return existsSync(file) ? file : null;
 }
 
-/** Imports a scenario module and returns its default export (a LoadTest, validated by runLoadTest). */
 /**
  * A scenario module default-exports a LoadTest, or exports `build(env)` returning one: k6 reads
  * `__ENV` inside `options`, so a scenario whose rate or duration comes from `--env` is built
@@ -163,13 +165,13 @@ function envOf(source: NodeJS.ProcessEnv): Record<string, string> {
 async function listScenarios(dir: string): Promise<string> {
   if (!existsSync(dir)) return `  (none: ${path.relative(process.cwd(), dir) || dir} does not exist yet)`;
   const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+    .filter((f) => f.endsWith(moduleExt) && !f.endsWith(`.test${moduleExt}`) && !f.endsWith('.d.ts'))
     .sort();
   if (files.length === 0) return '  (none)';
   const lines: string[] = [];
-  const width = Math.max(...files.map((f) => f.length - 3));
+  const width = Math.max(...files.map((f) => f.length - moduleExt.length));
   for (const f of files) {
-    const name = f.slice(0, -3);
+    const name = f.slice(0, -moduleExt.length);
     try {
       const test = await loadScenario(path.join(dir, f));
       lines.push(`  ${name.padEnd(width)}  ${typeof test.description === 'string' ? test.description : ''}`);

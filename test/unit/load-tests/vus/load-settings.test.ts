@@ -21,7 +21,7 @@ describe('readLoadSettings', () => {
     expect(s.questdb).toMatchObject({ host: '127.0.0.1', port: 18812, user: 'admin', database: 'qdb' });
     expect(s.graphql).toMatchObject({ url: 'http://127.0.0.1:4000/graphql', apiKey: 'meterflow-dev-analyst-key' });
     expect(s.runId).toBe('ltabc123');
-    expect(s.probe).toMatchObject({ intervalMs: 2000, timeoutMs: 60000, pollMs: 250, output: true });
+    expect(s.probe).toMatchObject({ intervalMs: 2000, timeoutMs: 60000, pollMs: 100, output: true });
     expect(s.batchSize).toBe(1);
   });
 
