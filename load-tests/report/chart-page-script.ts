@@ -83,7 +83,7 @@ export const chartPageScript = String.raw`(function () {
         min: xMin,
         max: xMax,
         title: { display: true, text: 'time since start (s)', font: { weight: 'bold' } },
-        ticks: { callback: function (v) { return v + ' s'; } },
+        ticks: { callback: function (v) { return Math.round(v * 10) / 10 + ' s'; } },
         grid: { color: '#f1f5f9' }
       },
       y: axisOptions(spec.y, 'left')
@@ -103,7 +103,7 @@ export const chartPageScript = String.raw`(function () {
           legend: { position: 'bottom', labels: { boxWidth: 24, boxHeight: 2, padding: 14 } },
           tooltip: {
             callbacks: {
-              title: function (items) { return items.length > 0 ? 't = ' + items[0].parsed.x + ' s' : ''; },
+              title: function (items) { return items.length > 0 ? 't = ' + Math.round(items[0].parsed.x * 10) / 10 + ' s' : ''; },
               label: function (item) { return item.dataset.label + ': ' + withUnit(item.parsed.y, units[item.dataset.yAxisID]); }
             }
           }

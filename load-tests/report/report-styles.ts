@@ -33,6 +33,7 @@ tr.sub td:nth-child(2) { padding-left: 26px; }
 code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 table.metrics td:nth-child(2) { width: 270px; }
 table.metrics td:nth-child(3) { width: 80px; white-space: nowrap; }
+table.findings td:first-child { white-space: nowrap; overflow-wrap: normal; }
 td.values { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .kv { display: inline-block; margin-right: 12px; white-space: nowrap; }
 .kv .k { color: var(--muted); }

@@ -134,7 +134,8 @@ export async function runLoadTest(test: LoadTest, options: RunLoadTestOptions = 
       }
       const vus = sampleGauges();
       registry.setDurationMs(end - t0);
-      series.push(registry.closeBucket(bucketStart - t0, end - bucketStart));
+      // Whole milliseconds: clock differences carry float noise (1000.0000000000002 ms) into every output.
+      series.push(registry.closeBucket(Math.round(bucketStart - t0), Math.round(end - bucketStart)));
       bucketStart = end;
       return vus;
     };
@@ -207,7 +208,7 @@ export async function runLoadTest(test: LoadTest, options: RunLoadTestOptions = 
     try {
       const teardownStart = clock.now();
       await test.teardown?.({ env, metrics: registry, findings });
-      const after = registry.closeBucket(teardownStart - t0, Math.max(0, clock.now() - teardownStart));
+      const after = registry.closeBucket(Math.round(teardownStart - t0), Math.round(Math.max(0, clock.now() - teardownStart)));
       if (Object.keys(after.metrics).length > 0) series.push(after);
     } catch (error) {
       errors.push(`teardown failed: ${describeError(error)}`);
