@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../core/config';
 import { describeError } from '../core/errors';
-import { startChildService, waitForHealth, type ChildService } from '../load-tests/child-service';
+import { startChildService, waitForHealth, type ChildService } from './child-service';
 import { startStack } from './stack/stack';
 
 async function main() {

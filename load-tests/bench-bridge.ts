@@ -4,7 +4,7 @@ import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
 import { loadConfig } from '../core/config';
 import { describeError } from '../core/errors';
 import { startStack } from '../deploy/stack/stack';
-import { scrapeMetrics, startChildService, waitForHealth } from './child-service';
+import { scrapeMetrics, startChildService, waitForHealth } from '../deploy/child-service';
 import { measureMosquittoAlone } from './mosquitto-baseline';
 import { runFleet, type FleetOptions } from './simulator/fleet-simulator';
 

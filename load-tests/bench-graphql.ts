@@ -6,7 +6,7 @@ import { createQuestdbPool, type QuestdbPool } from '../core/questdb/questdb-sql
 import { startStack } from '../deploy/stack/stack';
 import { readingSeriesSql } from '../graphql/schema/readings/bucket-sql';
 import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
-import { startChildService, waitForHealth } from './child-service';
+import { startChildService, waitForHealth } from '../deploy/child-service';
 
 const flags: FlagSpec[] = [
   { name: 'meters', kind: 'int', default: '200', description: 'bench meters (gbench-m0001...), 4 sectors' },

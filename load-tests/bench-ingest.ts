@@ -6,7 +6,7 @@ import { describeError } from '../core/errors';
 import { createQuestdbPool } from '../core/questdb/questdb-sql';
 import { startStack } from '../deploy/stack/stack';
 import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
-import { scrapeCpuSeconds, startChildService, waitForHealth } from './child-service';
+import { scrapeCpuSeconds, startChildService, waitForHealth } from '../deploy/child-service';
 import { measureMosquittoAlone } from './mosquitto-baseline';
 import { runFleet, type FleetOptions } from './simulator/fleet-simulator';
 

@@ -7,7 +7,7 @@ import { describeError } from '../core/errors';
 import { createKafkaClient } from '../core/kafka';
 import { silentLogger } from '../core/logger';
 import { startStack } from '../deploy/stack/stack';
-import { scrapeMetrics, startChildService, waitForHealth } from './child-service';
+import { scrapeMetrics, startChildService, waitForHealth } from '../deploy/child-service';
 import { createRollingAverages } from '../processors/rolling-averages/rolling-averages';
 import { parseSlidingWindows, parseTumblingWindows } from '../processors/rolling-averages/window-specs';
 import { createAlertsProcessor } from '../processors/alerts/alerts-processor';

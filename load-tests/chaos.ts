@@ -14,8 +14,8 @@ import { repoRoot } from '../deploy/stack/stack-options';
 import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
 import { rollingAveragesDiff, sectorRollupsDiff, type OutputDiff } from './chaos/output-oracle';
 import { cleanRestartStackServer, freePort, killStackServer, restartStackServer, stackServerPid } from './chaos/stack-faults';
-import { startChildService, waitForHealth, type ChildService } from './child-service';
-import { createRandom } from './simulator/random';
+import { startChildService, waitForHealth, type ChildService } from '../deploy/child-service';
+import { createRandom } from '../core/seeded-random';
 import { runFleet } from './simulator/fleet-simulator';
 
 const flags: FlagSpec[] = [

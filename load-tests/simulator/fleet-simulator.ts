@@ -4,7 +4,7 @@ import { deriveMeterSecret } from '../../core/security/meter-secrets';
 import { createMeterFirmware, type MeterFirmware } from './meter-firmware';
 import { connectMqtt } from '../../core/mqtt/mqtt-connection';
 import { createSimulatedMeter, type ProfileName, type SimulatedMeter } from './meter-profiles';
-import { createRandom } from './random';
+import { createRandom } from '../../core/seeded-random';
 
 export interface FleetOptions {
   mqtt: { url: string; username: string; password: string };

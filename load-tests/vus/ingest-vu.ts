@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { connectMqtt } from '../../core/mqtt/mqtt-connection';
 import type { Vu, VuContext } from '../runner/load-test';
-import { createRandom } from '../simulator/random';
+import { createRandom } from '../../core/seeded-random';
 import type { E2eProbe } from './e2e-probe';
 import type { LoadSettings } from './load-settings';
 import type { CredentialSource } from './mqtt-credentials';

@@ -1,7 +1,7 @@
 import type { Reading } from '../../core/contracts';
 import type { AlertEvent } from '../alert-rules/alert-event';
 import { zoneOffsetMs } from '../time/local-time';
-import { createRandom } from '../../load-tests/simulator/random';
+import { createRandom } from '../../core/seeded-random';
 
 /**
  * A deterministic simulated water fleet with ground truth, for the issue's correctness test:

@@ -1,5 +1,5 @@
 import { questdbTables } from '../../core/contracts';
-import { startChildService, waitForHealth, type ChildService } from '../../load-tests/child-service';
+import { startChildService, waitForHealth, type ChildService } from '../../deploy/child-service';
 import { runFleet } from '../../load-tests/simulator/fleet-simulator';
 import { createTestPipeline, fleetMqtt, storedReadings, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';

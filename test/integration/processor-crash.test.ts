@@ -1,6 +1,6 @@
 import { questdbTables } from '../../core/contracts';
 import type { RawProducer } from '../../core/kafka';
-import { startChildService, waitForHealth, type ChildService } from '../../load-tests/child-service';
+import { startChildService, waitForHealth, type ChildService } from '../../deploy/child-service';
 import { metricValue } from './support/metric-value';
 import { minute, rollingFixture } from './support/rolling-fixture';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';

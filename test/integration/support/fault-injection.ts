@@ -3,7 +3,7 @@ import type { QuestdbPool } from '../../../core/questdb/questdb-sql';
 import type { ServerName } from '../../../deploy/stack/stack';
 import { rollingAveragesDiff as rollingDiff, type OutputDiff } from '../../../load-tests/chaos/output-oracle';
 import * as stackFaults from '../../../load-tests/chaos/stack-faults';
-import { startChildService, waitForHealth, type ChildService } from '../../../load-tests/child-service';
+import { startChildService, waitForHealth, type ChildService } from '../../../deploy/child-service';
 import { runFleet, type FleetRun } from '../../../load-tests/simulator/fleet-simulator';
 import { meterIdLike, fleetMqtt, storedReadings, walApplied, type TestPipeline } from './test-services';
 import { waitFor } from './wait-for';

@@ -1,5 +1,5 @@
 import { parseDeviceMessage } from '../../../../core/contracts';
-import { createRandom } from '../../../../load-tests/simulator/random';
+import { createRandom } from '../../../../core/seeded-random';
 import { createPayloadGenerator, kindOf, leakFlowLpm, vuMeterIds } from '../../../../load-tests/vus/payload-profile';
 
 const limits = { maxPayloadBytes: 1 << 20, maxBatchReadings: 10_000, maxPastMs: 86_400_000, maxFutureMs: 600_000 };
