@@ -1,4 +1,5 @@
 import { ConfigError } from '../../core/config/config-error';
+import { parseDuration } from '../runner/durations';
 
 /**
  * A scenario's own knobs (rate, duration, VUs…), read from the test env when the scenario is
@@ -11,8 +12,6 @@ export interface ScenarioParams {
   duration(name: string, fallback: string): string;
   string(name: string, fallback: string): string;
 }
-
-const durationPattern = /^(\d+(ms|s|m|h))+$/;
 
 export function scenarioParams(env: Record<string, string | undefined>): ScenarioParams {
   const raw = (name: string) => env[name]?.trim() ?? '';
@@ -27,7 +26,11 @@ export function scenarioParams(env: Record<string, string | undefined>): Scenari
     duration(name, fallback) {
       const text = raw(name);
       if (text === '') return fallback;
-      if (!durationPattern.test(text)) throw new ConfigError('CONFIG_INVALID', name, `${name} must be a duration like 30s, 2m, 1h30m or 500ms; got ${JSON.stringify(text)}`);
+      try {
+        parseDuration(text, name); // the runner's own parser, so a value it accepts here it accepts there
+      } catch {
+        throw new ConfigError('CONFIG_INVALID', name, `${name} must be a duration like 30s, 2m, 1h30m or 500ms; got ${JSON.stringify(text)}`);
+      }
       return text;
     },
     string(name, fallback) {
@@ -36,9 +39,7 @@ export function scenarioParams(env: Record<string, string | undefined>): Scenari
   };
 }
 
-/** Milliseconds of a k6 duration string. */
+/** Milliseconds of a k6 duration string (one a scenario wrote or `duration()` checked). */
 export function durationMs(text: string): number {
-  let ms = 0;
-  for (const [, n, unit] of text.matchAll(/(\d+)(ms|s|m|h)/g)) ms += Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
-  return ms;
+  return parseDuration(text, 'duration');
 }
