@@ -1,4 +1,4 @@
-/** Prints the README's configuration table from core/config/env-spec.ts (npm run docs:env). */
+/** Prints the configuration table of docs/configuration.md from core/config/env-spec.ts (npm run docs:env). */
 import { envVariables } from '../core/config';
 
 export function renderEnvTable(): string {

@@ -1,6 +1,6 @@
 /**
- * Every environment variable meterflow reads, with its default and meaning. The README's
- * configuration table is generated from this list (`npm run docs:env`), and a unit test
+ * Every environment variable meterflow reads, with its default and meaning. The configuration
+ * table in docs/configuration.md is generated from this list (`npm run docs:env`), and a unit test
  * checks that the two agree.
  */
 export type EnvParser = 'string' | 'int' | 'bool' | 'url' | 'list';
@@ -132,7 +132,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_GRAPHQL_MAX_DEPTH', '8', 'int', 'graphql', 'Deepest selection a query may have', { min: 2, max: 100 }),
   v('MF_GRAPHQL_MAX_COST', '5000', 'int', 'graphql', 'Largest computed cost (graphql-armor cost limit) of one operation', { min: 100, max: 10000000 }),
   v('MF_GRAPHQL_MAX_ALIASES', '15', 'int', 'graphql', 'Most aliases in one operation', { min: 1, max: 1000 }),
-  // GraphQL hardening (issue #10, items 7 and 8).
+  // GraphQL hardening: bounds on what one operation or one WebSocket may cost the server.
   v('MF_GRAPHQL_MAX_LIST_ITEMS', '200000', 'int', 'graphql', 'Most items one operation may ask for: fields multiplied by their `limit`/`first` (15 aliased readings(limit: 100000) = 1.5 million is refused with QUERY_TOO_COSTLY)', { min: 100, max: 100000000 }),
   v('MF_GRAPHQL_WS_MAX_PAYLOAD_BYTES', '65536', 'int', 'graphql', 'Largest WebSocket (graphql-ws) frame, before and after authentication; a larger one closes the socket (1009)', { min: 1024, max: 16777216 }),
   v('MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS', '30000', 'int', 'graphql', 'How often an open subscription re-checks its caller\'s access (a meter moved to another customer ends it); a JWT\'s subscriptions and graphql-ws connection end at its exp', { min: 100, max: 3600000 }),
@@ -145,7 +145,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_GRAPHQL_MAX_WAIT_MS', '60000', 'int', 'graphql', 'Longest `waitMs` a block/unblock mutation may wait for the device\'s answer', { min: 0, max: 600000 }),
   v('MF_GRAPHQL_IDEMPOTENCY_TTL_S', '86400', 'int', 'graphql', 'How long a mutation\'s idempotency key returns the first result instead of running again', { min: 60, max: 30 * 24 * 3600 }),
   v('MF_POLICY_DEBT_BLOCK_DAYS', '0', 'int', 'graphql', 'Auto-block a meter whose final invoice is unpaid this many days after its due date (0 = policy off); paying the overdue balance unblocks it', { min: 0, max: 3650 }),
-  v('MF_POLICY_OVERCONSUMPTION_BLOCK', 'false', 'bool', 'graphql', 'Auto-block a meter with an open above-group-average alert (seed 000)'),
+  v('MF_POLICY_OVERCONSUMPTION_BLOCK', 'false', 'bool', 'graphql', 'Auto-block a meter with an open above-group-average alert (its consumption above its sector or fleet average)'),
   v('MF_POLICY_INTERVAL_MS', '60000', 'int', 'graphql', 'How often the auto-block policies are evaluated', { min: 1000, max: 86400000 }),
   v('MF_COMMAND_LOG_GROUP_ID', '', 'string', 'processors', 'Consumer group that records commands and their state changes in QuestDB (commands, command_events); empty = <MF_PROCESSORS_GROUP_ID>.command-log'),
 ];

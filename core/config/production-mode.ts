@@ -33,7 +33,7 @@ const placeholderPattern = /change[-_ .]?me|changeit|placeholder|replace[-_ ]?(?
 // Values a person types when asked for a password, refused whole.
 const trivialValues = new Set(['password', 'secret', 'admin', 'quest', 'test', 'dev', 'development', 'example', 'default', 'meterflow', 'grafana', '123456', 'letmein']);
 
-/** Every default of a secret in env-spec: documented in the README, so no secret. */
+/** Every default of a secret in env-spec: published in the configuration table (docs/configuration.md), so known to anyone. */
 const documentedDefaults = new Set(envVariables.filter((v) => v.secret && v.default !== '').map((v) => v.default));
 
 /** Why `value` is not acceptable as a production secret, or null. Never includes the value. */

@@ -46,7 +46,7 @@ export function createTestPipeline(overrides: Record<string, string> = {}): Test
     MF_BRIDGE_COMMAND_GROUP: `${runId}-commands`,
     MF_BRIDGE_HTTP_PORT: '0',
     // Long enough that no session expires during a test run: Mosquitto 2.0.11 (Debian 12) once
-    // segfaulted expiring a session while another client connected (notes in README § Troubleshooting).
+    // segfaulted expiring a session while another client connected (notes in docs/troubleshooting.md).
     MF_BRIDGE_SESSION_EXPIRY_S: '3600',
     MF_BRIDGE_DRAIN_TIMEOUT_MS: '10000',
     MF_SINK_GROUP_ID: `${runId}-sink`,
