@@ -26,7 +26,7 @@ function prose(markdown: string): string {
 function headingAnchors(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
-  for (const [, text] of prose(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+  for (const [, text = ''] of prose(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
     const plain = text.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[*_`]/g, (c) => (c === '_' ? '_' : ''));
     const slug = plain.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
     const count = seen.get(slug) ?? 0;
@@ -38,7 +38,7 @@ function headingAnchors(markdown: string): Set<string> {
 
 function relativeLinks(markdown: string): string[] {
   return [...prose(markdown).matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)]
-    .map((m) => m[1])
+    .map((m) => m[1] ?? '')
     .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target));
 }
 

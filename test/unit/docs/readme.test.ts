@@ -33,8 +33,8 @@ describe('README', () => {
     expect([...named].sort()).toEqual([...onDisk].sort());
     // Folders named inside a row (`runtime/`, `k8s/` …) exist under the row's folder.
     for (const row of table.split('\n').filter((line) => /^\| `[^`]+\/` \|/.test(line))) {
-      const folder = /^\| `([^`]+)\/`/.exec(row)![1];
-      for (const [, sub] of row.slice(row.indexOf('|', 2)).matchAll(/`([a-z0-9-]+(?:\/<module>)?)\/`/g)) {
+      const folder = /^\| `([^`]+)\/`/.exec(row)?.[1] ?? '';
+      for (const [, sub = ''] of row.slice(row.indexOf('|', 2)).matchAll(/`([a-z0-9-]+(?:\/<module>)?)\/`/g)) {
         if (sub.includes('<')) continue;
         expect({ folder, sub, exists: existsSync(path.join(root, folder, sub)) }).toEqual({ folder, sub, exists: true });
       }
