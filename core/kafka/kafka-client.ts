@@ -1,6 +1,6 @@
 /**
- * The one module that imports kafkajs (BRIEF § 5: kafkajs is in maintenance mode, keep it
- * swappable). Everything else sees the small types below.
+ * The one module that imports kafkajs (kafkajs is in maintenance mode: keeping it behind
+ * this one module keeps it swappable). Everything else sees the small types below.
  */
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { MeterflowError } from '../errors';

@@ -84,7 +84,7 @@ interface PendingRow {
  *
  * The rows since the last flush are kept (as their write functions) so that one bad row costs
  * only itself: QuestDB refuses a whole request for one malformed value, and re-sending the
- * same request forever would stop every row behind it (BRIEF § 5). Re-sent halves are safe
+ * same request forever would stop every row behind it. Re-sent halves are safe
  * because every meterflow table has DEDUP UPSERT KEYS.
  */
 export async function createIlpWriter(httpUrl: string, options: IlpWriterOptions = {}): Promise<IlpWriter> {

@@ -15,7 +15,7 @@ import { scenarioParams } from '../vus/scenario-params';
  *
  * Env: MF_LOAD_GRAPHQL_RATE (req/s, 50), MF_LOAD_GRAPHQL_VUS (20; up to 4×), MF_LOAD_RATE
  * (ingest readings/s, 500; 0 = no ingest), MF_LOAD_VUS (ingest, 100), MF_LOAD_DURATION (60s),
- * MF_LOAD_GRAPHQL_P99_MS (500; the BRIEF target is 100 ms at 300 req/s).
+ * MF_LOAD_GRAPHQL_P99_MS (500; the target is 100 ms at a constant 300 req/s).
  */
 export function build(env: Record<string, string | undefined>): LoadTest {
   const p = scenarioParams(env);

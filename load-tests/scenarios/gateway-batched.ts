@@ -5,7 +5,7 @@ import { scenarioParams } from '../vus/scenario-params';
 /**
  * gateway-batched: concentrators / edge gateways, each VU a gateway publishing batches of
  * MF_LOAD_BATCH_SIZE (100) readings of its own meters per message on gateways/<id>/readings
- * (BRIEF § 4: ≥ 150,000 readings/s batched). Gateways log in with the fleet account (the
+ * (target: ≥ 150,000 readings/s batched). Gateways log in with the fleet account (the
  * per-meter ACL only allows meters/<own id>/…) unless a credentials file names them.
  *
  * Env: MF_LOAD_RATE (messages/s, 100 = 10,000 readings/s), MF_LOAD_BATCH_SIZE (100),

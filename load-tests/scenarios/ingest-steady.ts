@@ -5,7 +5,7 @@ import { scenarioParams } from '../vus/scenario-params';
 /**
  * ingest-steady: a constant arrival rate of single-reading messages (open model: iterations
  * start on schedule whether or not earlier PUBACKs came back; a late VU pool shows as
- * dropped_iterations, never as a slower rate). The BRIEF § 4 latency target is checked here:
+ * dropped_iterations, never as a slower rate). The latency target is checked here:
  * p99 publish → queryable ≤ 500 ms, at half the maximum sustainable rate (ingest-ramp finds it).
  *
  * Env: MF_LOAD_RATE (readings/s, 1000), MF_LOAD_DURATION (60s), MF_LOAD_VUS (pre-allocated,

@@ -43,7 +43,7 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 export const leakFlowLpm = 0.8;
 
 /**
- * A fridge or freezer probe (seed 004): a level around its set point with slow drift and
+ * A fridge or freezer probe: a level around its set point with slow drift and
  * noise, °C; no register (core/contracts: a temperature meter has none).
  */
 export function createTemperatureMeter(meterId: string, sector: string, random: () => number): SimulatedMeter {

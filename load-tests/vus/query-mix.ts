@@ -29,7 +29,7 @@ const last = (p: QueryParams, ms: number) => ({ f: iso(p.now - ms), t: iso(p.now
 export const defaultQueryMix: readonly MixQuery[] = [
   {
     name: 'meter-series-24h',
-    standsFor: 'Meter detail › Flow: one meter, 24 h in 15-min AVG buckets (BRIEF § 4 target query)',
+    standsFor: 'Meter detail › Flow: one meter, 24 h in 15-min AVG buckets (the query of the GraphQL latency target: ≤ 4 ms serial, ≥ 600 req/s)',
     weight: 40,
     text: 'query ($m: ID!, $f: DateTime!, $t: DateTime!) { readingSeries(meterId: $m, from: $f, to: $t, bucket: MINUTE_15, aggregate: AVG) { ts value count } }',
     variables: (p) => ({ m: p.meterId, ...last(p, 24 * hour) }),

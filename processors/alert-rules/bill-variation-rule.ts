@@ -3,7 +3,7 @@ import type { BillVariationRule } from './rule-config';
 import type { BillPeriod, BillState, RuleContext } from './rule-state';
 
 /**
- * Bill variation [Oracle Opower: projected bill ≥ 30 % above the previous period; seed 002].
+ * Bill variation [Oracle Opower's default: projected bill ≥ 30 % above the previous period].
  * Input: bill totals from the billing processor — projections during a period (final: false)
  * and the final bill at its end. An alert opens at the first total ≥ (1 + minIncrease) × the
  * previous period's final amount, and closes when a later total of that period drops below it, or with the period's final bill (a final bill

@@ -3,8 +3,8 @@ import type { MeterKind } from '../../core/contracts/meter-kind';
 import { rulesFor, type AlertRulesConfig, type GroupAverageRule } from './rule-config';
 
 /**
- * Above the group average by a factor (seed 000: a meter consuming more than the fleet
- * average; BRIEF § 3: sector/fleet average). Keyed by group — a sector id, or `fleet` — not by
+ * Above the group average by a factor (a meter consuming more than its sector's or the
+ * fleet's average). Keyed by group — a sector id, or `fleet` — not by
  * meter: the runtime routes each meter's window consumption to its sector's key and to
  * `fleet`, and each aggregate (from the aggregates processor) to its group's key. The two are
  * joined per window; whichever arrives second triggers the comparison. A meter's alert opens

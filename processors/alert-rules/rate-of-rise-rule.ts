@@ -3,8 +3,8 @@ import type { RateOfRiseRule } from './rule-config';
 import type { RiseState, RuleContext, Sample } from './rule-state';
 
 /**
- * Rate of rise (seed 004: the temperature "rises fast"; BRIEF § 3: a door left open rises fast,
- * a power cut slowly): opens at a sample whose value is ≥ `rise` above the lowest sample of the
+ * Rate of rise (a fridge whose temperature rises fast: a door left open rises fast, a power cut
+ * slowly): opens at a sample whose value is ≥ `rise` above the lowest sample of the
  * last `windowMinutes` (inclusive); startedAt = that lowest sample's time. Closes at the first
  * sample whose rise over the window is below `clearBelowRise` (default rise / 2). The window
  * minimum is a monotonic deque: bounded by the samples in one window, usually far fewer.

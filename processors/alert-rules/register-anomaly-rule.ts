@@ -3,9 +3,9 @@ import type { RegisterAnomaly, RegisterAnomalyRule } from './rule-config';
 import type { RuleContext } from './rule-state';
 
 /**
- * Register anomalies (BRIEF § 3: a decrease is never negative consumption; classify it). The
- * consumption processor classifies register events — wrap at a known modulus, declared
- * replacement, unexplained decrease, implausible jump — and this rule raises an alert for the
+ * Register anomalies (a decrease of a cumulative register is never negative consumption: it is
+ * classified). The consumption processor classifies register events — wrap at a known modulus,
+ * declared replacement, unexplained decrease, implausible jump — and this rule raises an alert for the
  * configured kinds (decrease and jump by default). Each is a one-off: it opens and stays open
  * until an admin acknowledges and closes it through the API.
  */

@@ -69,7 +69,7 @@ export const groupAverageRuleSchema = z
   .object({
     ...base,
     kind: z.literal('above-group-average'),
-    /** @default 'fleet' — compare with the meter's sector or the whole fleet (seed 000: the fleet) */
+    /** @default 'fleet' — compare with the meter's sector or the whole fleet (default: the fleet, the one group every meter has) */
     scope: z.enum(['sector', 'fleet']).default('fleet'),
     /** @default 2 — alert when consumption > factor × group average over the same window */
     factor: z.number().gt(1).default(2),
@@ -116,7 +116,7 @@ export type GroupAverageRule = z.infer<typeof groupAverageRuleSchema>;
 export type BillVariationRule = z.infer<typeof billVariationRuleSchema>;
 export type RegisterAnomalyRule = z.infer<typeof registerAnomalyRuleSchema>;
 
-/** The BRIEF § 3 defaults, used when a config gives no `rules`. */
+/** The built-in rules (fridge ≤ 4 °C, fast rise, silence, 2× the fleet average, bill +30 %, register anomalies), used when a config gives no `rules`. */
 export const defaultAlertRules: unknown[] = [
   // Fridge ≤ 4 °C; 30 min delay rides out a defrost cycle; clears at 3.5 °C (hysteresis).
   { id: 'fridge-too-warm', kind: 'threshold', appliesTo: { kinds: ['temperature'] }, direction: 'above', threshold: 4, clearAt: 3.5, forMinutes: 30 },

@@ -3,8 +3,8 @@ import type { ThresholdRule } from './rule-config';
 import type { RuleContext, Sample, ThresholdState } from './rule-state';
 
 /**
- * Threshold with duration and hysteresis (seed 004's fridge; BRIEF § 3: ≤ 4 °C, alarms delayed
- * to ride out defrost). A sample's value holds until the next sample. The alert opens once the
+ * Threshold with duration and hysteresis (e.g. a fridge must stay ≤ 4 °C, with the alarm
+ * delayed to ride out a defrost cycle). A sample's value holds until the next sample. The alert opens once the
  * value has been beyond `threshold` for `forMinutes` (at exactly breach start + forMinutes) and
  * closes once it has been back at or within `clearAt` for `clearForMinutes`. Between
  * threshold and clearAt nothing changes: no flapping around the threshold.

@@ -2,7 +2,7 @@ import { MeterflowError } from '../../core/errors';
 import type { AlertEvent } from './alert-event';
 
 /**
- * Webhook delivery (seed 003's alert API: e-mail/SMS/webhook). The payload formatter is pure;
+ * Webhook delivery (e-mail and SMS gateways take alerts through a webhook too). The payload formatter is pure;
  * the notifier POSTs it with retry and exponential backoff. `fetch` and `sleep` are injected,
  * so it is unit-tested without a network.
  */

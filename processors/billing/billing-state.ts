@@ -1,6 +1,6 @@
 /**
- * Per-meter billing state machine, as plain JSON (checkpointed to a Kafka changelog by the
- * runtime) and functions over it, with no I/O and no wall clock: every instant comes from the
+ * Per-meter billing state machine, as plain JSON (checkpointed by the runtime in QuestDB's
+ * processor_state table) and functions over it, with no I/O and no wall clock: every instant comes from the
  * records (event time) or from the watermark the runtime passes in.
  *
  *   reading / replacement ──► applyReading / declareReplacement (state updated in place)
@@ -312,8 +312,9 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       state.openPeriodStart = nextBillingPeriod(period, cycle).start;
     }
 
-    // 3. Bound the register history (item 10 of issue 10): settled slots keep 2 points each. Run
-    // every few hours of event time, since it walks the retained history once.
+    // 3. Bound the register history, so a meter's state does not grow with its age: settled
+    // slots keep 2 points each. Run every few hours of event time, since it walks the retained
+    // history once.
     const settledTo = Math.floor(wm / compactSlotMs(options)) * compactSlotMs(options);
     if (settledTo - (state.register.compactedBefore ?? -Infinity) >= compactEveryMs) {
       compactRegister(state.register, registerOptions(state), settledTo, compactSlotMs(options));

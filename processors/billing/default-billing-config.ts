@@ -2,7 +2,7 @@ import type { BillingOptionsInput } from './billing-options';
 
 /**
  * Used when MF_BILLING_CONFIG_FILE is not set: water meters on SABESP's 2017 residential
- * tariff (BRIEF § 3: 0–10 m³ flat R$24,15; 11–20 m³ R$3,78/m³; 21–50 m³ R$9,44/m³; above
+ * tariff (0–10 m³ flat R$24,15; 11–20 m³ R$3,78/m³; 21–50 m³ R$9,44/m³; above
  * 50 m³ R$10,40/m³). A real deployment lists its own tariffs and assignment (docs/billing.md).
  */
 export const defaultBillingConfig: BillingOptionsInput = {

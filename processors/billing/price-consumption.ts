@@ -4,7 +4,7 @@
  * - Days: `days` are the billable days under this tariff, `billableDays` all billable days of
  *   the period (days in service), `periodDays` the period's calendar length.
  * - Usage split (a tariff change mid-period): this tariff's share of the consumption is the
- *   period's consumption × days / billableDays (BRIEF: by daily average) — for TOU, each
+ *   period's consumption × days / billableDays (a rate change mid-period splits usage by daily average) — for TOU, each
  *   TOU period's consumption is split the same way.
  * - Fixed charge: × days / periodDays (a whole period pays it once, whatever its length).
  * - Blocks: each `upTo` and each flat amount × days / referenceDays (tierReferenceDays, or

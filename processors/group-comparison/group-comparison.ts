@@ -47,14 +47,14 @@ interface ComparisonState {
 }
 
 /**
- * "Consumption above the sector/fleet average by a factor over a window" (seed 000) needs every
+ * "Consumption above the sector/fleet average by a factor over a window" needs every
  * meter of a group, and meters are spread over partitions. So this runs after the rolling
  * averages: when every partition's checkpointed stream time is past a window end plus the
  * lateness, that window's per-meter rows are all in `rolling_averages`; it reads them, takes
  * the group averages, and feeds the above-group-average rules. Consumption over the window is
  * its mean rate × its length (the ratio to the group is what the rule compares).
  *
- * One meter must not be able to raise alerts on the others (issue 10 item 3): windows with
+ * One meter must not be able to raise alerts on the others: windows with
  * negative or implausible rates are left out, a registered meter's sector is the registry's
  * (not its payload's), and the group average is a trimmed mean (group-statistics.ts). State (the
  * last window compared, the open alerts) is checkpointed after the alerts are written, so a

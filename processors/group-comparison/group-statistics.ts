@@ -45,8 +45,8 @@ export const defaultGroupStatisticsOptions: GroupStatisticsOptions = { maxPlausi
 
 /**
  * Which windows take part in the group statistics, in which sector.
- * - A window with any negative rate is not consumption (a register never runs backwards;
- *   BRIEF § 3: a decrease is never negative consumption): excluded, otherwise one meter
+ * - A window with any negative rate is not consumption (a register never runs backwards:
+ *   a decrease is a wrap, a replacement or a fault, never negative consumption): excluded, otherwise one meter
  *   reporting −1000 would pull the average near zero and every honest meter above it.
  * - A mean that is not finite or above `maxPlausibleRate` is excluded (not a real connection).
  * - Temperature meters measure a level, not consumption: never compared.
@@ -78,8 +78,8 @@ export function selectMembers(
  * `minGroupSize` anyway). So with 3 meters it is the median, with 4–7 it drops one at each
  * end, and in general up to a quarter of a group at either end cannot move it.
  *
- * Why trimmed, not the median: the rule compares a meter with "the average" (seed 000's fleet
- * average), and a trimmed mean stays a mean of real consumptions (it uses half or more of the
+ * Why trimmed, not the median: the rule compares a meter with "the average" (the fleet or
+ * sector average), and a trimmed mean stays a mean of real consumptions (it uses half or more of the
  * group, so it varies smoothly as meters change) while a single meter, however extreme,
  * can only move it to within the range of the others. The median would ignore all but one or
  * two values and jump between them.

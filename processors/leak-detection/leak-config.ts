@@ -4,8 +4,9 @@ import { alertConfigError } from '../alert-rules/config-error';
 import { alertSeverities } from '../alert-rules/alert-event';
 
 /**
- * Leak-detection settings (BRIEF § 3), with per-sector and per-meter overrides. Validated once
- * by `parseLeakConfig`; a bad field is named by its path (`meters.m-7.nightFlow.endHour`).
+ * Leak-detection settings (continuous flow, burst, minimum night flow), with per-sector and
+ * per-meter overrides. Validated once by `parseLeakConfig`; a bad field is named by its path
+ * (`meters.m-7.nightFlow.endHour`).
  */
 const severity = z.enum(alertSeverities);
 const hour = z.number().int().min(0).max(23);
@@ -23,7 +24,7 @@ const continuousFlowShape = {
 };
 const nightFlowShape = {
   enabled: z.boolean(),
-  /** @default 2 — local hour the night window starts [LeakDB uses 02–04; issue #4 02–05] */
+  /** @default 2 — local hour the night window starts [LeakDB uses 02–04, Smartvatten 00–06; the default 02–05 covers LeakDB's window within Smartvatten's] */
   startHour: hour,
   /** @default 5 — local hour it ends (exclusive); may be ≤ startHour for a window across midnight */
   endHour: hour,

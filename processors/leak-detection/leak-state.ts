@@ -2,7 +2,7 @@ import type { AlertEvent } from '../alert-rules/alert-event';
 import type { LeakSettings } from './leak-config';
 
 /**
- * One water meter's leak-detection state: plain JSON (checkpointed to a changelog as is) and
+ * One water meter's leak-detection state: plain JSON (checkpointed as is in QuestDB's processor_state table) and
  * bounded — at most `windowHours` hourly buckets, one night window, the readings not yet
  * settled by the watermark (at most `maxPendingReadings`, default 2000: beyond it the oldest are
  * settled early), and the open alerts. No raw history is kept.

@@ -4,7 +4,7 @@ import { connectMqtt } from '../../core/mqtt/mqtt-connection';
 import { createTestPipeline, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Issue #2: each kind of bad message, interleaved with good ones -> each bad one is in the
+// Each kind of bad message, interleaved with good ones -> each bad one is in the
 // dead-letter topic with its reason, every good one arrives, the bridge keeps running.
 describe('bad device input', () => {
   let pipeline: TestPipeline;
@@ -59,7 +59,7 @@ describe('bad device input', () => {
       // Mosquitto disconnect the sender (device-security.test.ts).
       { topic: mqttTopics.reading(id(1)), payload: Buffer.alloc(1_048_576 + 100, 0x20), reason: 'PAYLOAD_TOO_LARGE' },
       { topic: mqttTopics.reading(id(1)), payload: `{"kind":"water","ts":${now},"value":1,"__proto__":{"admin":true}}`, reason: 'FORBIDDEN_KEY' },
-      // Issue #10: values no meter of the kind can report, and a LONG QuestDB cannot store.
+      // Values no meter of the kind can report, and a LONG QuestDB cannot store.
       { topic: mqttTopics.reading(id(1)), payload: JSON.stringify({ kind: 'water', ts: now, value: -40 }), reason: 'VALUE_OUT_OF_RANGE' },
       { topic: mqttTopics.reading(id(1)), payload: JSON.stringify({ kind: 'water', ts: now, register: 1e25 }), reason: 'VALUE_OUT_OF_RANGE' },
       { topic: mqttTopics.reading(id(1)), payload: JSON.stringify({ kind: 'water', ts: now, value: 1, seq: 1e21 }), reason: 'INVALID_SHAPE' },

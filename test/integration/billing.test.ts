@@ -127,7 +127,7 @@ describe('billing with a tariff assigned in the meter registry', () => {
 });
 
 
-// Issue 10 items 2 and 11 with real servers: registers QuestDB cannot store (1e25, 1e300) used to
+// With real servers: registers QuestDB cannot store (1e25, 1e300) used to
 // become a LONG `total_cents` QuestDB refuses, stalling the billing flush for every meter; and a
 // reading rewriting an instant of a final period is not silently taken. Here both are refused and
 // flagged, and the meter's April is billed as if they had not been sent.

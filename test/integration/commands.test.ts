@@ -152,7 +152,7 @@ describe('commands to meters', () => {
     expect(letters[0]).toMatchObject({ reason: 'MALFORMED_JSON' });
   });
 
-  // Issue #10 item 14: the replay counter is not the Kafka offset, which starts again at 0 on a
+  // The replay counter is not the Kafka offset, which starts again at 0 on a
   // recreated, repartitioned or re-prefixed topic and would make the meter refuse every command.
   it('a meter keeps accepting commands after the commands topic is replaced (re-prefixed: offsets start again at 0)', async () => {
     const device = await meter('moved');

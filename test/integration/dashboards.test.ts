@@ -131,7 +131,7 @@ describe('dashboards: every panel query runs on QuestDB and finds the data', () 
     if (own && !/\bLIMIT\b/.test(sql)) expect(rows.some((r) => String(r[own]).startsWith(pipeline.runId))).toBe(true);
   });
 
-  // Issue #10 item 15: a dashboard variable is a URL parameter (?var-meter=…) anyone who can
+  // A dashboard variable is a URL parameter (?var-meter=…) anyone who can
   // open the dashboard can set. Whatever it holds, a panel sees only that literal meter id.
   describe('hostile variable values cannot inject SQL', () => {
     const withMeter = queries.filter((q) => /\$\{meter:sqlstring\}/.test(q.rawSql!));

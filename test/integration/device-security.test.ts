@@ -197,7 +197,7 @@ describe('device security: per-meter MQTT accounts, ACL, TLS', () => {
   });
 });
 
-// Issue #10 item 10: the broker's max_packet_size (MF_MAX_PAYLOAD_BYTES + 4096) refuses one
+// The broker's max_packet_size (MF_MAX_PAYLOAD_BYTES + 4096) refuses one
 // device's oversized packet by disconnecting that device only. A Mosquitto of its own, started
 // from the stack's generated config, with a small payload limit so the test sends kilobytes.
 function freePort(): Promise<number> {
@@ -223,7 +223,7 @@ describe('Mosquitto max_packet_size from MF_MAX_PAYLOAD_BYTES (a broker of its o
     const mosquitto = findProgram('mosquitto', ['/usr/sbin/mosquitto']);
     const mosquittoPasswd = findProgram('mosquitto_passwd');
     if (!mosquitto || !mosquittoPasswd) throw new Error('mosquitto is not installed');
-    // Free ports of the moment: other engineers' stacks use fixed ones.
+    // Free ports of the moment: another stack on the same machine (another checkout) may hold the fixed ones.
     o = loadStackOptions({ MF_STACK_DIR: dir, MF_MQTT_PORT: String(await freePort()), MF_MQTT_TLS_PORT: String(await freePort()), MF_MAX_PAYLOAD_BYTES: String(payloadLimit) });
     const launch = await mosquittoServer(o).prepare({ tools: { java: 'java', mosquitto, mosquittoPasswd }, lib: {} as never, log: () => undefined });
     expect(readFileSync(launch.args[1]!, 'utf8')).toContain(`max_packet_size ${payloadLimit + mqttPacketOverheadBytes}`);

@@ -4,7 +4,7 @@ import { startTestGraphql } from './support/graphql-harness';
 import { createTestPipeline, fleetMqtt, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Issue #2: 100 meters x 100 readings over MQTT -> exactly those 10,000 rows through GraphQL,
+// 100 meters x 100 readings over MQTT -> exactly those 10,000 rows through GraphQL,
 // none missing, none doubled; then a replay of the same Kafka records changes nothing.
 const meters = 100;
 const perMeter = 100;

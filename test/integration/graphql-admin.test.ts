@@ -4,7 +4,7 @@ import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness
 import { createTestPipeline, startTestCommandLog, startTestDevice, type TestPipeline, walApplied } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Issue #5, admin side: registry mutations, alert acknowledge/close, payments, the audit log,
+// The API's admin side: registry mutations, alert acknowledge/close, payments, the audit log,
 // idempotency keys, and the debt policy blocking a debtor and unblocking it once paid.
 const registerMutation = `mutation ($meterId: ID!, $input: MeterInput!, $key: String) {
   registerMeter(meterId: $meterId, input: $input, idempotencyKey: $key) { id kind sector customerId timeZone reportingIntervalS tariffId label registeredAt }

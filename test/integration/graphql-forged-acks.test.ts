@@ -6,7 +6,7 @@ import { collectTopic, type TopicCollector } from './support/topic-collector';
 import { createTestPipeline, fleetMqtt, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Issue #10 item 9: a device's ack only ever touches its own meter's commands. Meter B answers
+// A device's ack only ever touches its own meter's commands. Meter B answers
 // for meter A's command (and floods acks with random ids); A's command keeps its state.
 describe('forged command acks', () => {
   let pipeline: TestPipeline;

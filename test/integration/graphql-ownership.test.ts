@@ -2,7 +2,7 @@ import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness
 import { createTestPipeline, type TestPipeline, walApplied } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Issue #10 items 7 and 12: list sizes count in the cost limit; a meter's new owner sees nothing
+// List sizes count in the cost limit; a meter's new owner sees nothing
 // from before the move (readings, series, invoices, fleet aggregates, alerts), filtered in SQL.
 describe('GraphQL customer scope and cost', () => {
   let pipeline: TestPipeline;

@@ -2,7 +2,7 @@ import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness
 import { createTestPipeline, type TestPipeline, walApplied } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Issue #10 item 6: a payment must never count twice, whether the same payInvoice arrives twice at
+// A payment must never count twice, whether the same payInvoice arrives twice at
 // once on one API instance (check-then-write race) or on two instances (QuestDB's WAL delay and
 // per-replica caches hide the first write from the second).
 const payMutation = `mutation ($invoiceId: ID!, $amount: String!, $reference: String!) {

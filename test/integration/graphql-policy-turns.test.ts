@@ -3,7 +3,7 @@ import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness
 import { createTestPipeline, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Issue #10 item 15: the auto-block policies run once per deployment, not once per replica.
+// The auto-block policies run once per deployment, not once per replica.
 describe('auto-block policies with two GraphQL replicas', () => {
   let pipeline: TestPipeline;
   let first: GraphqlHarness;

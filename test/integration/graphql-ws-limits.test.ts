@@ -5,7 +5,7 @@ import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness
 import { createTestPipeline, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Issue #10 item 8: a bounded frame before authentication; subscriptions end when the meter
+// A bounded frame before authentication; subscriptions end when the meter
 // changes owner or the token expires.
 const jwtSecret = 'ws-limits-test-secret-0123456789abcdef';
 

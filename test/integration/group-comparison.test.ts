@@ -7,7 +7,7 @@ import { collectTopic } from './support/topic-collector';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Seed 000's rule: a meter consuming more than its group's average by a factor. Six meters of
+// The above-group-average rule: a meter consuming more than its group's average by a factor. Six meters of
 // one sector use 1 L/min; from the fourth hour one of them uses 6 L/min. Hour windows: the
 // trimmed average (drop the lowest and the highest: 4 × 1) / 4 = 1 L/min, ratio 6 > 2 → that
 // meter, from that hour.
@@ -75,7 +75,7 @@ describe('above the sector average by a factor', () => {
   }, 200_000);
 });
 
-// Issue 10 item 3: one hostile meter must not raise alerts on the honest ones of its sector (with
+// One hostile meter must not raise alerts on the honest ones of its sector (with
 // the overconsumption policy, it would get them blocked). Five honest meters registered in a
 // sector use 1 L/min; the hostile one is registered in another sector, claims theirs in its
 // payload and reports negative flow (-9 / 0 L/min, mean -4.5): on a plain mean of the six

@@ -5,7 +5,7 @@ import { parsePrometheusText } from './support/prometheus-text';
 import { createTestPipeline, fleetMqtt, storedReadings, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Issue #10 item 16: Prometheus rejects a scrape that repeats a series (the processors once
+// Prometheus rejects a scrape that repeats a series (the processors once
 // rendered flush_seconds, state_keys, watermark_lag_seconds once per processor). Every service
 // is started for real, traffic flows so the labelled series exist, and every /metrics goes
 // through a strict parser that names each duplicate.

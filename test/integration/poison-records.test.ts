@@ -7,7 +7,7 @@ import { metricValue } from './support/metric-value';
 import { createTestPipeline, fleetMqtt, meterIdLike, storedReadings, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Issue #10, critical items: one hostile message from one meter must cost only itself.
+// One hostile message from one meter must cost only itself (docs/poison-records.md).
 // Before: a dead letter Kafka refused blocked the bridge forever (one request in flight, retried),
 // and a number QuestDB cannot store made the sink rewind and re-read the same record forever.
 

@@ -55,7 +55,7 @@ describe('rolling averages and rollups against QuestDB SQL over the raw readings
     await pipeline?.stopAll();
   });
 
-  // Issue 10 item 16: several processors in one process used to register the same series names
+  // Several processors in one process used to register the same series names
   // (flush_seconds, state_keys, watermark_lag_seconds, rows_emitted_total{table="alerts"}):
   // Prometheus rejects duplicate samples. The page as served must have each series once.
   it('GET /metrics has no two samples with the same name and labels, and one TYPE per name', async () => {

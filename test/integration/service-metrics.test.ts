@@ -2,7 +2,7 @@ import { runFleet } from '../../load-tests/simulator/fleet-simulator';
 import { createTestPipeline, fleetMqtt, storedReadings, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
-// Issue #6: the services write their own metrics to QuestDB (service_metrics), so the Pipeline
+// The services write their own metrics to QuestDB (service_metrics), so the Pipeline
 // health dashboard works with nothing but QuestDB.
 describe('service metrics in QuestDB', () => {
   let pipeline: TestPipeline;
@@ -69,7 +69,7 @@ describe('service metrics in QuestDB', () => {
     );
     expect(lag!.type).toBe('gauge');
     // Committed offsets are read before high watermarks and each partition's lag is floored at
-    // 0, so no sample of any topic is negative (one went negative under load before #10).
+    // 0, so no sample of any topic is negative (one went negative under load before both held).
     const { rows } = await pipeline.questdb.query<{ n: string; negative: string }>(
       `SELECT count() n, sum(CASE WHEN value < 0 THEN 1 ELSE 0 END) negative FROM service_metrics
         WHERE service = 'sink' AND instance::string = $1 AND metric::string = 'meterflow_sink_kafka_consumer_lag'`,

@@ -78,7 +78,7 @@ describe('dashboards', () => {
     expect(meter).toMatchObject({ name: 'meter', type: 'query', query: 'SELECT DISTINCT meter_id FROM readings ORDER BY meter_id', datasource });
   });
 
-  // Issue #10 item 15: a variable's value (from the picker or the URL) cannot end a SQL literal.
+  // A variable's value (from the picker or the URL) cannot end a SQL literal.
   it('every variable in panel SQL is quoted by Grafana\'s sqlstring format, never by hand or bare', () => {
     const references = /\$\{(\w+)(?::(\w+))?\}|\[\[(\w+)(?::\w+)?\]\]|\$(?!__)(\w+)/g;
     const unsafe: string[] = [];

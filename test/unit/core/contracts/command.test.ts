@@ -27,7 +27,7 @@ describe('command contract', () => {
     expect(secondsUntilExpiry(valid, Date.parse('2026-03-01T12:10:00Z'))).toBe(0);
   });
 
-  // Issue #10 item 14: the replay counter comes from the record, never from a Kafka offset.
+  // The replay counter comes from the record, never from a Kafka offset.
   it('gives a command its seq from the record: the one assigned at issue, else one derived from issuedAt and the id', () => {
     expect(commandSeqOf({ ...valid, seq: 42 })).toBe(42);
     const derived = commandSeqOf(valid);

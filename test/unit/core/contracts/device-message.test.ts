@@ -390,7 +390,7 @@ describe('parseDeviceMessage: gateway batches', () => {
   });
 });
 
-describe('parseDeviceMessage: edge statistics (seed 004)', () => {
+describe('parseDeviceMessage: edge statistics', () => {
   const stats = { kind: 'temperature', from: '2024-06-15T10:00:00Z', to: '2024-06-15T11:00:00Z', count: 360, min: 2.5, max: 4.5, mean: 3.25 };
 
   it('normalises a valid hourly summary', () => {
@@ -528,7 +528,7 @@ describe('parseDeviceMessage: never throws, always accounts for the input', () =
   });
 });
 
-describe('parseDeviceMessage: deeply nested JSON (issue #10, hostile inputs)', () => {
+describe('parseDeviceMessage: deeply nested JSON (hostile inputs)', () => {
   const mib: ValidationLimits = { ...limits, maxPayloadBytes: 1024 * 1024 };
   const depth = 500_000; // 1 MB of brackets: JSON.parse alone spent ~3 s on it, stalling the bridge for every meter
 
@@ -557,7 +557,7 @@ describe('parseDeviceMessage: deeply nested JSON (issue #10, hostile inputs)', (
   });
 });
 
-describe('parseDeviceMessage: command acks with numbers a LONG cannot hold (issue #10, hostile inputs)', () => {
+describe('parseDeviceMessage: command acks with numbers a LONG cannot hold (hostile inputs)', () => {
   it('refuses an ack whose seq or at is beyond 2^53 at the bridge, instead of a row the command log must dead-letter', () => {
     const acks = 'meters/m-1/acks';
     expectRejected(parse(acks, '{"commandId":"c-1","status":"applied","seq":1e21}'), 'INVALID_SHAPE', 'seq');
@@ -568,7 +568,7 @@ describe('parseDeviceMessage: command acks with numbers a LONG cannot hold (issu
   });
 });
 
-describe('parseDeviceMessage: control characters in units and ack reasons (issue #10, hostile inputs)', () => {
+describe('parseDeviceMessage: control characters in units and ack reasons (hostile inputs)', () => {
   // QuestDB refused a row with NUL in a SYMBOL: every sink flush holding one was bisected.
   it.each(['a\u0000b', 'a\nb', '\u001b[31m', 'x\u007f'])('refuses the unit %j, and still takes emoji, spaces and ILP separators', (unit) => {
     expectRejected(parse(readingTopic, { ...water, valueUnit: unit }), 'INVALID_SHAPE', 'valueUnit', 'control characters');

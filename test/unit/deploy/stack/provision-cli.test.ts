@@ -9,7 +9,7 @@ const root = path.resolve(__dirname, '../../../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
 const haveMosquittoPasswd = Boolean(findProgram('mosquitto_passwd'));
 
-// Issue #10 item 16: `provision-meters --show-passwords` is piped into device configuration, so
+// `provision-meters --show-passwords` is piped into device configuration, so
 // stdout carries exactly the "<id> <password>" lines; progress and the summary go to stderr.
 // A stack folder of its own, where no Mosquitto runs: nothing touches the shared stack.
 (haveMosquittoPasswd ? describe : describe.skip)('npm run stack -- provision-meters --show-passwords', () => {

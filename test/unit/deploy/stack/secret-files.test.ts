@@ -9,7 +9,7 @@ import { loadStackOptions } from '../../../../deploy/stack/stack-options';
 
 const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
 
-// Issue #10 item 15: files holding passwords are owner-only, and config errors never echo a secret.
+// Files holding passwords are owner-only, and config errors never echo a secret.
 describe('local stack secrets', () => {
   let stackDir: string;
   beforeEach(() => {

@@ -146,7 +146,7 @@ describe('ES256 from a JWKS', () => {
 });
 
 
-// Issue #10 item 13: production JWT settings require issuer and audience; tokens must expire.
+// Production JWT settings require issuer and audience; tokens must expire.
 describe('production settings and expiry', () => {
   it('refuses to start in production without issuer or audience, naming the variable', () => {
     const error = (options: JwtOptions) => {

@@ -2,7 +2,7 @@ import { parse } from 'graphql';
 import { listCost } from '../../../../graphql/auth/list-cost';
 import { createMeterflowSchema } from '../../../../graphql/schema';
 
-// Issue #10 item 7: cost counts list sizes, from literals, variables and schema defaults.
+// Cost counts list sizes, from literals, variables and schema defaults.
 const schema = createMeterflowSchema();
 const cost = (query: string, variables?: Record<string, unknown>) => listCost(schema, parse(query), undefined, variables);
 const range = 'from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z"';

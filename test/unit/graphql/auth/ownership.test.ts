@@ -1,6 +1,6 @@
 import { intervalsSql, ownershipIntervals, withinIntervals } from '../../../../graphql/auth/ownership';
 
-// Issue #10 item 12: after a meter moves, the new owner sees nothing from before the move.
+// After a meter moves, the new owner sees nothing from before the move.
 describe('ownershipIntervals', () => {
   const history = [
     { at: 100, customerId: 'a' },

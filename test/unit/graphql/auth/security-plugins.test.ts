@@ -133,7 +133,7 @@ describe('rate limit', () => {
   });
 });
 
-describe('request body limits (issue #10, hostile inputs)', () => {
+describe('request body limits (hostile inputs)', () => {
   const post = (body: BodyInit, headers: Record<string, string> = {}) => {
     const yoga = createYoga<object, { principal: Principal }>({
       schema,

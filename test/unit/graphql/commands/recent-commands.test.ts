@@ -34,7 +34,7 @@ describe('createRecentCommands', () => {
     expect(recent.ofMeter('m').map((e) => e.events.length)).toEqual([1]);
   });
 
-  // Issue #10 item 9: a device's ack only ever touches its own meter's commands.
+  // A device's ack only ever touches its own meter's commands.
   it("ignores an ack from another meter for a known command, and another meter's waiting ack when the record comes", () => {
     const recent = createRecentCommands(5);
     recent.putRecord(rec('a', 'victim'));

@@ -1,7 +1,7 @@
 import { guardSubscription } from '../../../../graphql/live/guarded-subscription';
 import { createSubscriberQueue } from '../../../../graphql/live/subscriber-queue';
 
-// Issue #10 item 8: a subscription ends when the token expires or access is withdrawn.
+// A subscription ends when the token expires or access is withdrawn.
 describe('guardSubscription', () => {
   it('passes events through while access holds, and ends (closing the source) once it is withdrawn', async () => {
     let closed = false;

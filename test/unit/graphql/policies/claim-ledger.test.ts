@@ -1,6 +1,6 @@
 import { createClaimLedger } from '../../../../graphql/policies/claim-ledger';
 
-// Issue #10 item 15: the policies run once per deployment: the first bid for a slot wins.
+// The policies run once per deployment: the first bid for a slot wins.
 describe('createClaimLedger', () => {
   it('gives each slot to its first bid, whatever comes after', () => {
     const ledger = createClaimLedger();

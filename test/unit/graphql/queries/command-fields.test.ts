@@ -3,7 +3,7 @@ import type { GraphqlContext } from '../../../../graphql/context';
 import { commandResolvers } from '../../../../graphql/schema/commands/command-resolvers';
 import type { CommandView } from '../../../../graphql/commands/command-service';
 
-// Issue #10 item 15: customers do not see operators' notes or who issued a command.
+// Customers do not see operators' notes or who issued a command.
 const as = (principal: Principal) => ({ principal }) as GraphqlContext;
 const customer = as({ subject: 'c', role: 'customer', customerId: 'cust-1', via: 'api-key' });
 const analyst = as({ subject: 'a', role: 'analyst', customerId: null, via: 'api-key' });

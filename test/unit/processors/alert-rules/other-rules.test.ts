@@ -47,7 +47,7 @@ describe('silent meter (10 × 60 s = 600 s by default)', () => {
   });
 });
 
-describe('above the group average by a factor (seed 000)', () => {
+describe('above the group average by a factor', () => {
   // Fleet average over the day 100 L from 4 meters; factor 2 → above 200 L alerts.
   const day = 24 * 3_600_000;
   const w = (meterId: string, k: number, consumption: number): GroupInput => ({ type: 'meter-window', meterId, sector: 's1', windowStart: T0 + k * day, windowEnd: T0 + (k + 1) * day, consumption });
@@ -144,7 +144,7 @@ describe('rule config', () => {
     throw new Error('accepted');
   };
 
-  it('has the BRIEF defaults', () => {
+  it('has the built-in default rules', () => {
     const ids = config.rules.map((r) => [r.id, r.kind]);
     expect(ids).toEqual([
       ['fridge-too-warm', 'threshold'],

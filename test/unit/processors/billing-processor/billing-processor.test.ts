@@ -69,7 +69,7 @@ describe('billing processor: register anomalies', () => {
   });
 });
 
-// Issue 10 item 2: a register QuestDB cannot store or no meter can show never becomes a row
+// A register QuestDB cannot store or no meter can show never becomes a row
 // QuestDB refuses (which would stall the flush) or an absurd invoice: refused and flagged.
 describe('billing processor: registers out of range', () => {
   const processor = createBillingProcessor({ engine: createBillingEngine(defaultBillingConfig), kinds: ['water'], timeZone: 'UTC', provisionalIntervalMs: day, rules: parseAlertRulesConfig({}) });
@@ -105,7 +105,7 @@ describe('billing processor: registers out of range', () => {
   });
 });
 
-// Issue 10 item 11: once a period's final invoice is out, a reading that rewrites one of its
+// Once a period's final invoice is out, a reading that rewrites one of its
 // instants with another value is refused and flagged; the final invoice stands (docs/billing.md).
 describe('billing processor: rewrites of a final period', () => {
   const processor = createBillingProcessor({ engine: createBillingEngine(defaultBillingConfig), kinds: ['water'], timeZone: 'UTC', provisionalIntervalMs: day, rules: parseAlertRulesConfig({}) });

@@ -239,7 +239,7 @@ describe('billing state: SABESP water, São Paulo, June 2017', () => {
     expect(state.register.points.at(-1)!.value).toBe(127_500);
   });
 
-  it('survives a JSON round trip of its state (changelog checkpoint)', () => {
+  it('survives a JSON round trip of its state (the checkpoint in processor_state)', () => {
     const engine = water();
     const state = engine.createMeterState({ meterId: 'w-1', zone: SP, registerUnit: 'L' });
     feed(engine, state, [[sp(6, 1), 100_000], [sp(6, 16), 115_000]]);

@@ -3,7 +3,7 @@ import { usageBetween } from '../../../../processors/billing/usage-profile';
 import { createBillingEngine } from '../../../../processors/billing/billing-state';
 import { defaultBillingConfig } from '../../../../processors/billing/default-billing-config';
 
-// Issue 10 item 10: billing keeps a bounded register history per meter, and bounding it
+// Billing keeps a bounded register history per meter, and bounding it
 // changes nothing billing computes.
 const min = 60_000;
 const day = 86_400_000;

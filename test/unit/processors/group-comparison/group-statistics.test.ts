@@ -2,7 +2,7 @@ import { parseAlertRulesConfig } from '../../../../processors/alert-rules/rule-c
 import type { GroupState } from '../../../../processors/alert-rules/group-average-rule';
 import { compareWindow, selectMembers, trimmedMean, type MeterWindow, type RegistryEntry } from '../../../../processors/group-comparison/group-statistics';
 
-// Issue 10 item 3: one meter must not raise alerts on the others. Five honest meters of sector
+// One meter must not raise alerts on the others. Five honest meters of sector
 // "north" with hour means 0.8, 0.9, 1.0, 1.1, 1.2 L/min (sum 5.0), and one hostile meter.
 const rules = parseAlertRulesConfig({
   rules: [

@@ -2,7 +2,7 @@ import { isMeterflowError } from '../../../../core/errors';
 import { burstThresholdLpm, defaultLeakSettings, nightWindowAfter, parseLeakConfig, resolveLeakSettings } from '../../../../processors/leak-detection';
 
 describe('leak config', () => {
-  it('has the BRIEF § 3 defaults', () => {
+  it('has the documented defaults (docs/leak-detection-and-alerts.md)', () => {
     const s = parseLeakConfig().defaults;
     expect(s).toEqual(defaultLeakSettings);
     expect(s.continuousFlow).toMatchObject({ windowHours: 24, quietMinutes: 60 });
