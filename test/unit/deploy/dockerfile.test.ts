@@ -87,7 +87,7 @@ describe('deploy/Dockerfile', () => {
     expect(files.size).toBeGreaterThan(1);
     const uncopied = [...files].filter((f) => !copied.some((c) => f === c || f.startsWith(`${c}/`)) || dockerIgnored(ignorePatterns, f));
     expect(uncopied).toEqual([]);
-    // `npm install --omit=dev` leaves devDependencies out of the image.
+    // `npm ci --omit=dev` leaves devDependencies out of the image.
     const notRuntime = [...packages].filter((p) => !(p in packageJson.dependencies));
     expect(notRuntime).toEqual([]);
     // The build runs tsc on the copied folders: tsconfig files must be there too.
