@@ -101,6 +101,9 @@ const toRegistryRow = (r: RegistrySql): RegistryRow => ({
 });
 const toSeenRow = (r: SeenSql): SeenRow => ({ meterId: r.meter_id, kind: r.kind, sector: r.sector, lastSeenAt: r.ts });
 
+/** Fraction of cacheMs after which a request starts the next directory load in the background. */
+const refreshAheadAt = 0.8;
+
 const byMeterId = (a: MeterRecord, b: MeterRecord) => (a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : 0);
 
 export function matchesFilter(m: MeterRecord, filter: MeterFilter): boolean {
@@ -145,18 +148,33 @@ export function createMeterDirectory(options: MeterDirectoryOptions): MeterDirec
     return { startedAt, byId, sorted: [...byId.values()].sort(byMeterId) };
   };
 
-  const current = async (): Promise<Snapshot> => {
-    if (snapshot && fresh(snapshot.startedAt) && remembered.size === 0) return snapshot;
-    if (snapshot && fresh(snapshot.startedAt)) return withOverlay(snapshot);
-    if (!loading || !fresh(loadingStartedAt)) {
-      loadingStartedAt = clock();
-      const pending = load().finally(() => {
+  const startLoad = (): Promise<Snapshot> => {
+    loadingStartedAt = clock();
+    const pending = load()
+      .then((loaded) => {
+        if (!snapshot || loaded.startedAt >= snapshot.startedAt) snapshot = loaded;
+        return loaded;
+      })
+      .finally(() => {
         if (loading === pending) loading = null;
       });
-      loading = pending;
+    loading = pending;
+    return pending;
+  };
+
+  const current = async (): Promise<Snapshot> => {
+    if (snapshot && fresh(snapshot.startedAt)) {
+      // Refresh ahead: a request in the last fifth of the snapshot's life starts the next load in
+      // the background and is answered from the current one, so under steady traffic no request
+      // waits for a load (it scans the readings table: tens to hundreds of ms, a stall for every
+      // request queued behind it). No answer ever comes from a snapshot older than cacheMs.
+      if (!loading && clock() - snapshot.startedAt >= cacheMs * refreshAheadAt) {
+        // A failed background load is retried by the next request (or surfaces once this one expires).
+        startLoad().catch(() => undefined);
+      }
+      return remembered.size === 0 ? snapshot : withOverlay(snapshot);
     }
-    snapshot = await loading;
-    return snapshot;
+    return loading && fresh(loadingStartedAt) ? loading : startLoad();
   };
 
   // remember() after the snapshot was taken: apply the overlay without reloading.

@@ -32,19 +32,36 @@ const record = (meterId: string, updatedAt: number, customerId = 'c-1'): MeterRe
 });
 
 describe('createMeterDirectory with an injected clock', () => {
-  it('reuses one read for cacheMs of the clock, then reads again', async () => {
+  it('reuses one read for cacheMs of the clock, then waits for a new one', async () => {
     let now = 1_000_000;
     const questdb = fakeQuestdb();
     const directory = createMeterDirectory({ questdb: questdb.pool, cacheMs: 5_000, clock: () => now });
     await directory.get('m-1');
+    now += 3_999;
     await directory.list({});
     expect(questdb.reads()).toBe(2);
-    now += 5_000;
-    await directory.get('m-1');
-    expect(questdb.reads()).toBe(2);
-    now += 1;
+    // No request in the last fifth of its life: the expired snapshot is not used, a request waits for a new read.
+    now += 1_002;
     await directory.get('m-1');
     expect(questdb.reads()).toBe(4);
+  });
+
+  it('a request in the last fifth of cacheMs starts the next read in the background and is answered at once', async () => {
+    let now = 1_000_000;
+    const questdb = fakeQuestdb();
+    const directory = createMeterDirectory({ questdb: questdb.pool, cacheMs: 5_000, clock: () => now });
+    await directory.get('m-1');
+    now += 4_000;
+    await directory.get('m-1');
+    expect(questdb.reads()).toBe(4);
+    // The background read (started at +4,000) is the snapshot now: fresh until +9,000, no read at +8,000 - 1.
+    await new Promise((resolve) => setImmediate(resolve));
+    now += 3_999;
+    await directory.get('m-1');
+    expect(questdb.reads()).toBe(4);
+    now += 1_002;
+    await directory.get('m-1');
+    expect(questdb.reads()).toBe(6);
   });
 
   it('serves a remembered registry change QuestDB does not show, until rememberMs has passed', async () => {
