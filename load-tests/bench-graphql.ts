@@ -24,6 +24,7 @@ const flags: FlagSpec[] = [
   { name: 'sql-alone', kind: 'bool', default: 'true', description: "run A's SQL straight on QuestDB at every --connections value" },
   { name: 'cpu-prof', kind: 'string', default: '', description: 'directory: the server runs under node --cpu-prof and writes its profile there when it stops' },
   { name: 'node-env', kind: 'string', default: 'production', description: "NODE_ENV of the server (the image sets production; graphql-js checks every instanceof twice in any other mode)" },
+  { name: 'server-script', kind: 'string', default: 'graphql/cli.ts', description: "the server's entry, relative to the repository root (another checkout's, to compare two versions under one bench and one stack)" },
   { name: 'port', kind: 'int', default: '18194', description: 'port of the GraphQL server the bench starts' },
   { name: 'verbose', kind: 'bool', description: "print the GraphQL server's log" },
   { name: 'help', kind: 'bool', description: 'show this help' },
@@ -236,7 +237,7 @@ async function main() {
         MF_LOG_LEVEL: args.verbose ? 'info' : 'warn',
         MF_KAFKA_TOPIC_PREFIX: `${prefix}.`,
       };
-      const child = startChildService('graphql', 'graphql/cli.ts', env, args.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined, args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${String(args['cpu-prof'])}`] : []);
+      const child = startChildService('graphql', String(args['server-script']), env, args.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined, args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${String(args['cpu-prof'])}`] : []);
       try {
         await waitForHealth(`http://127.0.0.1:${port}/health`);
         const url = `http://127.0.0.1:${port}/graphql`;
