@@ -37,7 +37,10 @@ GraphQL server as its own process (npm run graphql) and drives it with autocanno
 one. Scenario A "meter dashboard": readingSeries of one meter (a different one per request),
 24 h in 15-minute AVG buckets. Scenario B "fleet": fleetStats of a sector (50 meters) over 24 h.
 Each runs at every --connections value for --duration s; then the same series SQL is run
-straight on QuestDB at the same concurrency, to separate database time from API time. Starts
+straight on QuestDB at the same concurrency, to separate database time from API time. Before
+those: A serially (--serial, with { apiVersion } as yoga's floor and A's SQL alone serially) and
+at a constant arrival rate (--rate, open model). Every row has the server's CPU ms per request
+(docs/graphql-performance.md). Starts
 (or reuses) the local stack. Not a test: it measures.
 
 Usage: npm run bench:graphql -- [flags]
@@ -266,14 +269,14 @@ async function main() {
           const r = await run();
           return { ...r, cpuMsPerReq: (processCpuMs(child.process.pid) - cpu0) / r.requests };
         };
-        const cache2 = ttl > 0 ? `cache ${ttl} ms` : 'no cache';
+        const cacheLabel = ttl > 0 ? `cache ${ttl} ms` : 'no cache';
         const serialCount = args.serial as number;
         if (serialCount > 0) {
           say(`serial: ${serialCount} sequential requests of A, then of { apiVersion }`);
           // Warm-up outside the measurement (JIT, pg connections, the meter directory snapshot).
           for (let i = 0; i < 50; i += 1) await post(url, scenarios[0]![1]());
           const a = await measured(() => serial(url, serialCount, scenarios[0]![1]));
-          rows.push({ scenario: `A serial, one client (${cache2})`, connections: 1, ...a });
+          rows.push({ scenario: `A serial, one client (${cacheLabel})`, connections: 1, ...a });
           const floor = await measured(() => serial(url, serialCount, () => JSON.stringify({ query: '{ apiVersion }' })));
           rows.push({ scenario: `{ apiVersion } serial, one client (yoga's floor)`, connections: 1, ...floor });
         }
@@ -281,7 +284,7 @@ async function main() {
         if (rate > 0) {
           say(`constant arrival rate: A at ${rate} req/s for ${args['rate-duration']} s`);
           const r = await measured(() => constantRate(url, rate, args['rate-duration'] as number, scenarios[0]![1]));
-          rows.push({ scenario: `A at a constant ${rate} req/s (open model, ${cache2})`, connections: 0, ...r });
+          rows.push({ scenario: `A at a constant ${rate} req/s (open model, ${cacheLabel})`, connections: 0, ...r });
         }
         const chosen = String(args.scenarios).split(',').map((x) => x.trim()).filter(Boolean);
         for (const [name, body] of scenarios.filter(([name]) => chosen.includes(name[0]!))) {
