@@ -12,10 +12,10 @@ export interface ChildService {
 const repoRoot = path.resolve(__dirname, '..');
 
 /** Runs one of the project's service CLIs (the same entry points `npm run bridge|sink|graphql` use) as a child process. */
-export function startChildService(name: string, script: string, env: Record<string, string>, onLine?: (line: string) => void): ChildService {
+export function startChildService(name: string, script: string, env: Record<string, string>, onLine?: (line: string) => void, nodeArgs: readonly string[] = []): ChildService {
   // `node --import tsx` keeps the service in this one process: the tsx CLI would fork a
   // grandchild that a SIGKILL of the parent leaves running (and holding our pipes).
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, script)], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(repoRoot, script)], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

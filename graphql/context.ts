@@ -5,6 +5,7 @@ import type { CommandService } from './commands/command-service';
 import type { LiveFeed } from './live/live-feed';
 import type { MeterDirectory } from './meters/meter-directory';
 import type { MutationSupport } from './mutations/mutation-support';
+import type { RecentWriteCaches } from './mutations/recent-write-caches';
 
 /** Bounds every query is held to (validated per argument, errors name the argument). */
 export interface QueryLimits {
@@ -24,6 +25,8 @@ export interface GraphqlServices {
   commands: CommandService;
   live: LiveFeed;
   mutations: MutationSupport;
+  /** What this server wrote that QuestDB may not show yet (read-your-writes), bounded. */
+  recentWrites: RecentWriteCaches;
   /** Tariffs of the billing configuration (MF_BILLING_CONFIG_FILE): what assignTariff may name. */
   tariffs: ReadonlyMap<string, { unit: string }>;
   /** How often an open subscription re-checks its caller's access (MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS). */

@@ -11,6 +11,7 @@ import type { GraphqlOptions } from './graphql-options';
 import { createLiveFeed } from './live/create-live-feed';
 import { createMeterDirectory } from './meters/meter-directory';
 import { createMutationSupport } from './mutations/create-mutation-support';
+import { createRecentWriteCaches } from './mutations/recent-write-caches';
 import { startPolicyTurns } from './policies/policy-turns';
 import { startPolicies, type Policies } from './policies/start-policies';
 import { attachGraphqlWs } from './ws-subscriptions';
@@ -55,6 +56,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     commands,
     live,
     mutations,
+    recentWrites: createRecentWriteCaches(),
     tariffs: options.tariffs,
     commandSettings: options.commands,
     subscriptionRecheckMs: options.ws.subscriptionRecheckMs,

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
 import { loadConfig } from '../core/config';
 import { createIlpWriter } from '../core/questdb/ilp-writer';
-import { createQuestdbPool, type QuestdbPool } from '../core/questdb/questdb-sql';
+import { questdbTables } from '../core/contracts';
+import { createQuestdbPool, ensureTables, type QuestdbPool } from '../core/questdb/questdb-sql';
 import { startStack } from '../deploy/stack/stack';
 import { readingSeriesSql } from '../graphql/schema/readings/bucket-sql';
 import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
@@ -15,6 +17,15 @@ const flags: FlagSpec[] = [
   { name: 'connections', kind: 'string', default: '50,200', description: 'concurrent clients, comma-separated' },
   { name: 'cache-ttl', kind: 'string', default: '0,2000', description: 'MF_GRAPHQL_CACHE_TTL_MS values to run the scenarios with, comma-separated (0 = every request executes)' },
   { name: 'pg-pool', kind: 'int', default: '8', description: 'pg pool size of the SQL-alone run (the server\'s pool is createQuestdbPool\'s default, 8)' },
+  { name: 'scenarios', kind: 'string', default: 'A,B', description: 'scenarios to drive with autocannon, comma-separated (A, B; empty = none)' },
+  { name: 'serial', kind: 'int', default: '300', description: 'sequential requests of A and of { apiVersion } (one client, p50/p99 latency); 0 = skip' },
+  { name: 'rate', kind: 'int', default: '300', description: 'constant arrival rate of A in req/s (open model: latency counted from the scheduled send); 0 = skip' },
+  { name: 'rate-duration', kind: 'int', default: '20', description: 'seconds of the constant-arrival-rate run' },
+  { name: 'sql-alone', kind: 'bool', default: 'true', description: "run A's SQL straight on QuestDB at every --connections value" },
+  { name: 'cpu-prof', kind: 'string', default: '', description: 'directory: the server runs under node --cpu-prof and writes its profile there when it stops' },
+  { name: 'node-env', kind: 'string', default: 'production', description: "NODE_ENV of the server (the image sets production; graphql-js checks every instanceof twice in any other mode)" },
+  { name: 'server-script', kind: 'string', default: 'graphql/cli.ts', description: "the server's entry, relative to the repository root (another checkout's, to compare two versions under one bench and one stack)" },
+  { name: 'port', kind: 'int', default: '18194', description: 'port of the GraphQL server the bench starts' },
   { name: 'verbose', kind: 'bool', description: "print the GraphQL server's log" },
   { name: 'help', kind: 'bool', description: 'show this help' },
 ];
@@ -26,7 +37,10 @@ GraphQL server as its own process (npm run graphql) and drives it with autocanno
 one. Scenario A "meter dashboard": readingSeries of one meter (a different one per request),
 24 h in 15-minute AVG buckets. Scenario B "fleet": fleetStats of a sector (50 meters) over 24 h.
 Each runs at every --connections value for --duration s; then the same series SQL is run
-straight on QuestDB at the same concurrency, to separate database time from API time. Starts
+straight on QuestDB at the same concurrency, to separate database time from API time. Before
+those: A serially (--serial, with { apiVersion } as yoga's floor and A's SQL alone serially) and
+at a constant arrival rate (--rate, open model). Every row has the server's CPU ms per request
+(docs/graphql-performance.md). Starts
 (or reuses) the local stack. Not a test: it measures.
 
 Usage: npm run bench:graphql -- [flags]
@@ -34,7 +48,6 @@ Usage: npm run bench:graphql -- [flags]
 ${describeFlags(flags)}
 `;
 
-const port = 18194;
 const apiKey = 'graphql-bench-key-0123456789abcdef';
 const prefix = 'gbench';
 const min = 60_000;
@@ -47,6 +60,19 @@ interface Row {
   p99: number;
   errors: number;
   requests: number;
+  /** The server process's CPU time (user + system) per request in ms; robust to other load on the machine. */
+  cpuMsPerReq?: number;
+}
+
+/** user + system CPU of a process in ms, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    // After "pid (comm) ", utime and stime are fields 12 and 13 (0-based), in clock ticks (100/s on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const meterId = (i: number) => `${prefix}-m${String(i + 1).padStart(4, '0')}`;
@@ -100,6 +126,62 @@ function cannon(url: string, connections: number, duration: number, body: () => 
   });
 }
 
+const quantile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+
+async function post(url: string, body: string): Promise<boolean> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `ApiKey ${apiKey}` }, body });
+  const json = (await res.json()) as { errors?: unknown; data?: unknown };
+  return res.ok && !json.errors && Boolean(json.data);
+}
+
+/** One client, one request at a time: the latency a dashboard sees on an idle server. */
+async function serial(url: string, count: number, body: () => string) {
+  const latencies: number[] = [];
+  let errors = 0;
+  for (let i = 0; i < count; i += 1) {
+    const t = performance.now();
+    if (!(await post(url, body()))) errors += 1;
+    latencies.push(performance.now() - t);
+  }
+  latencies.sort((a, b) => a - b);
+  const seconds = latencies.reduce((a, b) => a + b, 0) / 1000;
+  return { reqPerS: count / seconds, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), errors, requests: count };
+}
+
+/**
+ * Open model: a request is due every 1/rate s whether or not earlier ones have answered, and
+ * its latency counts from when it was due (not from when it was sent), so a stalled server
+ * shows as queueing instead of as fewer, faster requests (coordinated omission).
+ */
+async function constantRate(url: string, rate: number, seconds: number, body: () => string) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const total = rate * seconds;
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i += 1) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      post(url, body()).then(
+        (ok) => {
+          if (!ok) errors += 1;
+          latencies.push(performance.now() - due);
+        },
+        () => {
+          errors += 1;
+          latencies.push(performance.now() - due);
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { reqPerS: total / elapsed, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), errors, requests: total };
+}
+
 /** The series SQL alone on a pg pool of the server's size, `concurrency` callers in a loop. */
 async function sqlOnly(pool: QuestdbPool, meters: number, from: number, to: number, concurrency: number, seconds: number) {
   const sql = readingSeriesSql('MINUTE_15', 'AVG', 'VALUE');
@@ -124,6 +206,7 @@ async function main() {
   const args = parseFlags(process.argv.slice(2), flags);
   if (args.help) return void process.stdout.write(`${usage.trim()}\n`);
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const port = args.port as number;
   const meters = args.meters as number;
   const hours = args.hours as number;
   const duration = args.duration as number;
@@ -134,6 +217,8 @@ async function main() {
   const pool = createQuestdbPool({ ...questdbPgFromConfig(config), max: poolSize });
   const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
   const from = today - hours * 3_600_000;
+  // A fresh stack has no tables yet: ILP would create readings with guessed column types.
+  await ensureTables(pool, [questdbTables.readings]);
   await seed(pool, config.string('MF_QUESTDB_HTTP_URL'), meters, from, hours, say);
 
   const rows: Row[] = [];
@@ -144,12 +229,18 @@ async function main() {
         MF_GRAPHQL_PORT: String(port),
         MF_GRAPHQL_API_KEYS: `bench:analyst=${apiKey}`,
         MF_GRAPHQL_RATE_LIMIT: '0',
-        MF_GRAPHQL_MODE: 'production',
+        // What production mode switches on for a request (no GraphiQL, no introspection, an
+        // explicit key), without its secret check: the local stack's QuestDB password is the
+        // documented development one, which production mode refuses.
+        MF_GRAPHQL_MODE: 'development',
+        MF_GRAPHQL_GRAPHIQL: 'false',
+        MF_GRAPHQL_INTROSPECTION: 'false',
+        NODE_ENV: String(args['node-env']),
         MF_GRAPHQL_CACHE_TTL_MS: String(ttl),
         MF_LOG_LEVEL: args.verbose ? 'info' : 'warn',
         MF_KAFKA_TOPIC_PREFIX: `${prefix}.`,
       };
-      const child = startChildService('graphql', 'graphql/cli.ts', env, args.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined);
+      const child = startChildService('graphql', String(args['server-script']), env, args.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined, args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${String(args['cpu-prof'])}`] : []);
       try {
         await waitForHealth(`http://127.0.0.1:${port}/health`);
         const url = `http://127.0.0.1:${port}/graphql`;
@@ -173,18 +264,48 @@ async function main() {
           const json = (await res.json()) as { errors?: unknown; data?: Record<string, unknown> };
           if (json.errors || !json.data) throw new Error(`${name}: ${JSON.stringify(json)}`);
         }
-        for (const [name, body] of scenarios) {
+        const measured = async <T extends { requests: number }>(run: () => Promise<T>): Promise<T & { cpuMsPerReq: number }> => {
+          const cpu0 = processCpuMs(child.process.pid);
+          const r = await run();
+          return { ...r, cpuMsPerReq: (processCpuMs(child.process.pid) - cpu0) / r.requests };
+        };
+        const cacheLabel = ttl > 0 ? `cache ${ttl} ms` : 'no cache';
+        const serialCount = args.serial as number;
+        if (serialCount > 0) {
+          say(`serial: ${serialCount} sequential requests of A, then of { apiVersion }`);
+          // Warm-up outside the measurement (JIT, pg connections, the meter directory snapshot).
+          for (let i = 0; i < 50; i += 1) await post(url, scenarios[0]![1]());
+          const a = await measured(() => serial(url, serialCount, scenarios[0]![1]));
+          rows.push({ scenario: `A serial, one client (${cacheLabel})`, connections: 1, ...a });
+          const floor = await measured(() => serial(url, serialCount, () => JSON.stringify({ query: '{ apiVersion }' })));
+          rows.push({ scenario: `{ apiVersion } serial, one client (yoga's floor)`, connections: 1, ...floor });
+        }
+        const rate = args.rate as number;
+        if (rate > 0) {
+          say(`constant arrival rate: A at ${rate} req/s for ${args['rate-duration']} s`);
+          const r = await measured(() => constantRate(url, rate, args['rate-duration'] as number, scenarios[0]![1]));
+          rows.push({ scenario: `A at a constant ${rate} req/s (open model, ${cacheLabel})`, connections: 0, ...r });
+        }
+        const chosen = String(args.scenarios).split(',').map((x) => x.trim()).filter(Boolean);
+        for (const [name, body] of scenarios.filter(([name]) => chosen.includes(name[0]!))) {
           for (const c of connections) {
             say(`${name} at ${c} connections for ${duration} s`);
+            const cpu0 = processCpuMs(child.process.pid);
             const r = await cannon(url, c, duration, body);
-            rows.push({ scenario: name, connections: c, reqPerS: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts, requests: r.requests.total });
+            const cpuMsPerReq = (processCpuMs(child.process.pid) - cpu0) / r.requests.total;
+            rows.push({ scenario: name, connections: c, reqPerS: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts, requests: r.requests.total, cpuMsPerReq });
           }
         }
       } finally {
         await child.stop();
       }
     }
-    for (const c of connections) {
+    if ((args.serial as number) > 0) {
+      say('series SQL alone, serially');
+      const s = await sqlOnly(pool, meters, from, from + 24 * 3_600_000, 1, Math.max(3, Math.round(duration / 2)));
+      rows.push({ scenario: `A's SQL alone, serial`, connections: 1, reqPerS: s.reqPerS, p50: s.p50, p99: s.p99, errors: 0, requests: s.requests });
+    }
+    for (const c of args['sql-alone'] ? connections : []) {
       say(`series SQL alone at ${c} callers on a pool of ${poolSize}`);
       const s = await sqlOnly(pool, meters, from, from + 24 * 3_600_000, c, duration);
       rows.push({ scenario: `A's SQL alone (pg pool ${poolSize})`, connections: c, reqPerS: s.reqPerS, p50: s.p50, p99: s.p99, errors: 0, requests: s.requests });
@@ -193,9 +314,9 @@ async function main() {
     await pool.end();
   }
   const out = [
-    `| scenario | connections | req/s | p50 ms | p99 ms | errors + non-2xx | requests |`,
-    `|---|---|---|---|---|---|---|`,
-    ...rows.map((r) => `| ${r.scenario} | ${r.connections} | ${Math.round(r.reqPerS)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${r.requests} |`),
+    `| scenario | connections | req/s | p50 ms | p99 ms | errors + non-2xx | requests | server CPU ms/req |`,
+    `|---|---|---|---|---|---|---|---|`,
+    ...rows.map((r) => `| ${r.scenario} | ${r.connections || '(open)'} | ${Math.round(r.reqPerS)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${r.requests} | ${r.cpuMsPerReq === undefined ? '' : r.cpuMsPerReq.toFixed(2)} |`),
   ];
   process.stdout.write(`${out.join('\n')}\n\n`);
   for (const target of rows.filter((r) => r.scenario.startsWith('A meter') && r.connections === 200)) {

@@ -1,5 +1,6 @@
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
-import { pendingPayments, type PendingPayment } from './pending-payments';
+import type { GraphqlServices } from '../context';
+import type { PendingPayment } from './pending-payments';
 
 /** What is owed on one payable invoice (final or adjusted; provisional bills are not payable). */
 export interface InvoiceBalance {
@@ -36,12 +37,12 @@ const payable = `status IN ('final', 'adjusted')`;
  * from memory instead (pending-payments.ts).
  */
 export async function invoiceBalances(
-  questdb: QuestdbPool,
+  { questdb, recentWrites }: { questdb: QuestdbPool; recentWrites: Pick<GraphqlServices['recentWrites'], 'pendingPayments'> },
   where: { invoiceId?: string; meterId?: string; dueBefore?: string },
   /** A payment left out of the sums: one about to be (re)written, which replaces rather than adds to its stored copy. */
   exceptPaymentId?: string,
 ): Promise<InvoiceBalance[]> {
-  const pending = pendingPayments().filter((p) => p.paymentId !== exceptPaymentId);
+  const pending = recentWrites.pendingPayments.values().filter((p) => p.paymentId !== exceptPaymentId);
   const params: unknown[] = [];
   const filters: string[] = [];
   if (where.invoiceId !== undefined) filters.push(`i.invoice_id = $${params.push(where.invoiceId)}`);

@@ -1,5 +1,6 @@
 import type { MeterKind } from '../../core/contracts';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
+import { createRecentWrites } from '../mutations/recent-writes';
 import { isNewer, mergeMeterRecords, type RegistryRow, type SeenRow } from './merge-meter-records';
 
 /**
@@ -45,6 +46,12 @@ export interface MeterDirectoryOptions {
   questdb: QuestdbPool;
   /** How long a QuestDB read of the directory is reused. */
   cacheMs: number;
+  /** Most remembered registry changes held (default 10,000; the oldest go first). */
+  maxRemembered?: number;
+  /** How long a remembered change is held if no read shows it first (default 10 minutes: QuestDB shows a write within seconds). */
+  rememberMs?: number;
+  /** Epoch ms; injected so tests drive freshness and expiry. */
+  clock?: () => number;
 }
 
 interface Snapshot {
@@ -94,6 +101,9 @@ const toRegistryRow = (r: RegistrySql): RegistryRow => ({
 });
 const toSeenRow = (r: SeenSql): SeenRow => ({ meterId: r.meter_id, kind: r.kind, sector: r.sector, lastSeenAt: r.ts });
 
+/** Fraction of cacheMs after which a request starts the next directory load in the background. */
+const refreshAheadAt = 0.8;
+
 const byMeterId = (a: MeterRecord, b: MeterRecord) => (a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : 0);
 
 export function matchesFilter(m: MeterRecord, filter: MeterFilter): boolean {
@@ -108,55 +118,73 @@ export function matchesFilter(m: MeterRecord, filter: MeterFilter): boolean {
  */
 export function createMeterDirectory(options: MeterDirectoryOptions): MeterDirectory {
   const { questdb, cacheMs } = options;
-  const remembered = new Map<string, MeterRecord>();
+  const clock = options.clock ?? Date.now;
+  // Registry changes this server wrote, until a read shows them (forget) or they expire.
+  const remembered = createRecentWrites<MeterRecord>({ maxEntries: options.maxRemembered ?? 10_000, ttlMs: options.rememberMs ?? 10 * 60_000, clock });
+  const rememberedById = () => new Map(remembered.values().map((m) => [m.meterId, m]));
   let snapshot: Snapshot | null = null;
   let loading: Promise<Snapshot> | null = null;
   let loadingStartedAt = 0;
 
-  const fresh = (startedAt: number) => Date.now() - startedAt <= cacheMs;
+  const fresh = (startedAt: number) => clock() - startedAt <= cacheMs;
 
   const forget = (byId: Map<string, MeterRecord>) => {
     // QuestDB shows the write now (or something newer): the overlay has done its job.
-    for (const [id, mine] of remembered) {
-      const stored = byId.get(id);
-      if (stored?.updatedAt && mine.updatedAt && stored.updatedAt.getTime() >= mine.updatedAt.getTime()) remembered.delete(id);
+    for (const mine of remembered.values()) {
+      const stored = byId.get(mine.meterId);
+      if (stored?.updatedAt && mine.updatedAt && stored.updatedAt.getTime() >= mine.updatedAt.getTime()) remembered.delete(mine.meterId);
     }
   };
 
   const load = async (): Promise<Snapshot> => {
-    const startedAt = Date.now();
+    const startedAt = clock();
     const [registry, seen] = await Promise.all([
       questdb.query<RegistrySql>(`${registrySql} ${latestRegistry}`),
       questdb.query<SeenSql>(`${seenSql} ${latestRegistry}`),
     ]);
     const plain = mergeMeterRecords(registry.rows.map(toRegistryRow), seen.rows.map(toSeenRow));
     forget(plain);
-    const byId = remembered.size > 0 ? mergeMeterRecords(registry.rows.map(toRegistryRow), seen.rows.map(toSeenRow), remembered) : plain;
+    const byId = remembered.size > 0 ? mergeMeterRecords(registry.rows.map(toRegistryRow), seen.rows.map(toSeenRow), rememberedById()) : plain;
     return { startedAt, byId, sorted: [...byId.values()].sort(byMeterId) };
   };
 
-  const current = async (): Promise<Snapshot> => {
-    if (snapshot && fresh(snapshot.startedAt) && remembered.size === 0) return snapshot;
-    if (snapshot && fresh(snapshot.startedAt)) return withOverlay(snapshot);
-    if (!loading || !fresh(loadingStartedAt)) {
-      loadingStartedAt = Date.now();
-      const pending = load().finally(() => {
+  const startLoad = (): Promise<Snapshot> => {
+    loadingStartedAt = clock();
+    const pending = load()
+      .then((loaded) => {
+        if (!snapshot || loaded.startedAt >= snapshot.startedAt) snapshot = loaded;
+        return loaded;
+      })
+      .finally(() => {
         if (loading === pending) loading = null;
       });
-      loading = pending;
+    loading = pending;
+    return pending;
+  };
+
+  const current = async (): Promise<Snapshot> => {
+    if (snapshot && fresh(snapshot.startedAt)) {
+      // Refresh ahead: a request in the last fifth of the snapshot's life starts the next load in
+      // the background and is answered from the current one, so under steady traffic no request
+      // waits for a load (it scans the readings table: tens to hundreds of ms, a stall for every
+      // request queued behind it). No answer ever comes from a snapshot older than cacheMs.
+      if (!loading && clock() - snapshot.startedAt >= cacheMs * refreshAheadAt) {
+        // A failed background load is retried by the next request (or surfaces once this one expires).
+        startLoad().catch(() => undefined);
+      }
+      return remembered.size === 0 ? snapshot : withOverlay(snapshot);
     }
-    snapshot = await loading;
-    return snapshot;
+    return loading && fresh(loadingStartedAt) ? loading : startLoad();
   };
 
   // remember() after the snapshot was taken: apply the overlay without reloading.
   const withOverlay = (s: Snapshot): Snapshot => {
     let changed = false;
     const byId = new Map(s.byId);
-    for (const [id, mine] of remembered) {
-      const stored = byId.get(id);
+    for (const mine of remembered.values()) {
+      const stored = byId.get(mine.meterId);
       if (isNewer(mine, stored)) {
-        byId.set(id, { ...mine, lastSeenAt: stored?.lastSeenAt ?? mine.lastSeenAt });
+        byId.set(mine.meterId, { ...mine, lastSeenAt: stored?.lastSeenAt ?? mine.lastSeenAt });
         changed = true;
       }
     }

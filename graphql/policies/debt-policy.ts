@@ -1,5 +1,5 @@
-import type { QuestdbPool } from '../../core/questdb/questdb-sql';
 import { invoiceBalances } from '../billing/invoice-balances';
+import type { GraphqlServices } from '../context';
 
 export interface DebtorMeter {
   meterId: string;
@@ -14,8 +14,8 @@ export interface DebtorMeter {
  * minus the policy's days). Due dates are the billing zone's local dates; comparing them with a
  * UTC date moves the cut by at most a day.
  */
-export async function findDebtors(questdb: QuestdbPool, cutoffDate: string): Promise<DebtorMeter[]> {
-  const balances = await invoiceBalances(questdb, { dueBefore: cutoffDate });
+export async function findDebtors(services: Pick<GraphqlServices, 'questdb' | 'recentWrites'>, cutoffDate: string): Promise<DebtorMeter[]> {
+  const balances = await invoiceBalances(services, { dueBefore: cutoffDate });
   return debtorsFromBalances(balances.map((b) => ({ invoiceId: b.invoiceId, meterId: b.meterId, balanceCents: b.balanceCents, dueDate: b.dueDate ?? '' })));
 }
 

@@ -43,7 +43,7 @@ export async function startPolicies(options: {
     const candidates: { meterId: string; reason: 'DEBT' | 'OVERCONSUMPTION'; note: string; cause: string }[] = [];
     if (policies.debtBlockDays > 0) {
       const cutoff = new Date(now() - policies.debtBlockDays * day).toISOString().slice(0, 10);
-      for (const debtor of await findDebtors(services.questdb, cutoff)) {
+      for (const debtor of await findDebtors(services, cutoff)) {
         candidates.push({ meterId: debtor.meterId, reason: 'DEBT', note: `${(debtor.overdueCents / 100).toFixed(2)} overdue more than ${policies.debtBlockDays} days (invoice ${debtor.invoiceId})`, cause: `invoice\u0000${debtor.invoiceId}` });
       }
     }

@@ -13,14 +13,12 @@ interface AlertActionArgs {
   idempotencyKey?: string | null;
 }
 
-// Rows written here but not yet visible in QuestDB (WAL), so an immediate re-read sees them.
-const recentWrites = new Map<string, AlertSql>();
-
 async function latest(context: GraphqlContext, alertId: string): Promise<AlertSql | null> {
   const stored = await currentAlertRow(context.questdb, alertId);
-  const mine = recentWrites.get(alertId);
+  // Rows written here but not yet visible in QuestDB (WAL), so an immediate re-read sees them.
+  const mine = context.recentWrites.alerts.get(alertId);
   if (mine && (!stored || mine.ts.getTime() > stored.ts.getTime())) return mine;
-  if (mine) recentWrites.delete(alertId);
+  if (mine) context.recentWrites.alerts.delete(alertId);
   return stored;
 }
 
@@ -66,7 +64,7 @@ function transition(operation: 'acknowledgeAlert' | 'closeAlert', state: 'acknow
           at: now,
         };
         await context.mutations.write((w) => writeOutputRow(w, alertRow(event)));
-        recentWrites.set(next.alert_id, next);
+        context.recentWrites.alerts.set(next.alert_id, next);
         return alertFromSql(next);
       },
     );

@@ -4,7 +4,6 @@ import { systemPrincipal } from '../../auth/principal';
 import { invoiceBalances, overdueCents } from '../../billing/invoice-balances';
 import { formatCents } from '../../../processors/billing/money';
 import { parseAmountCents } from '../../billing/parse-amount';
-import { addPendingPayment } from '../../billing/pending-payments';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { validateId } from '../arguments';
@@ -31,18 +30,16 @@ export interface PaymentView {
   unblockCommandId: string | null;
 }
 
-// Views of payments this process recorded, for a retry before QuestDB shows the row.
-const recentViews = new Map<string, PaymentView>();
-
 async function storedPayment(context: GraphqlContext, paymentId: string): Promise<PaymentView | null> {
-  const mine = recentViews.get(paymentId);
+  // A view of a payment this server recorded, for a retry before QuestDB shows the row.
+  const mine = context.recentWrites.paymentViews.get(paymentId);
   const { rows } = await context.questdb.query<{ ts: Date; recorded_at: Date | null; invoice_id: string; meter_id: string; amount_cents: string; currency: string; reference: string; recorded_by: string }>(
     `SELECT ts, recorded_at, invoice_id, meter_id, amount_cents, currency, reference, recorded_by FROM payments WHERE payment_id = $1 LIMIT 1`,
     [paymentId],
   );
   const row = rows[0];
   if (!row) return mine ?? null;
-  const balances = await invoiceBalances(context.questdb, { meterId: row.meter_id });
+  const balances = await invoiceBalances(context, { meterId: row.meter_id });
   const cents = Number(row.amount_cents);
   return {
     id: paymentId,
@@ -71,7 +68,7 @@ async function pay(context: GraphqlContext, args: PayArgs): Promise<PaymentView>
   if (reference.length < 1 || reference.length > 100) throw badInput('reference', 'must be 1-100 characters');
   const paymentId = `pay-${createHash('sha256').update(`${args.invoiceId}\u0000${reference}`).digest('hex').slice(0, 24)}`;
   // Two calls for the same payment in this process run one after the other, so the second sees
-  // the first (recentViews) instead of both passing the check below. Across replicas the row's key
+  // the first (context.recentWrites) instead of both passing the check below. Across replicas the row's key
   // (see record) makes the two writes one row.
   return context.mutations.exclusive(paymentId, () => record(context, paymentId, cents, reference, args.invoiceId));
 }
@@ -84,7 +81,7 @@ async function record(context: GraphqlContext, paymentId: string, cents: number,
   }
   // Another replica may have stored this very payment since the check above (WAL visibility): its
   // row is left out of the balance, since our write replaces it (same key) rather than adding.
-  const [invoice] = await invoiceBalances(context.questdb, { invoiceId }, paymentId);
+  const [invoice] = await invoiceBalances(context, { invoiceId }, paymentId);
   if (!invoice) {
     const { rows } = await context.questdb.query<{ status: string }>(`SELECT status FROM invoices WHERE invoice_id = $1 LIMIT 1`, [invoiceId]);
     if (rows[0]) throw conflict('invoiceId', `invoice ${invoiceId} is ${rows[0].status}; only final and adjustment invoices are payable`);
@@ -116,11 +113,9 @@ async function record(context: GraphqlContext, paymentId: string, cents: number,
     meterOverdueCents: 0,
     unblockCommandId: null,
   };
-  addPendingPayment({ paymentId, invoiceId: invoice.invoiceId, cents, at: recordedAt });
-  recentViews.set(paymentId, view);
-  // Bounded: older views are in QuestDB long since (only a retry's unblockCommand would be lost).
-  if (recentViews.size > 10_000) recentViews.delete(recentViews.keys().next().value!);
-  const balances = await invoiceBalances(context.questdb, { meterId: invoice.meterId });
+  context.recentWrites.pendingPayments.set(paymentId, { paymentId, invoiceId: invoice.invoiceId, cents, at: recordedAt });
+  context.recentWrites.paymentViews.set(paymentId, view);
+  const balances = await invoiceBalances(context, { meterId: invoice.meterId });
   view.meterOverdueCents = overdueCents(balances, today());
   if (view.meterOverdueCents <= 0) view.unblockCommandId = await unblockIfDebtBlocked(context, invoice.meterId, paymentId);
   return view;
