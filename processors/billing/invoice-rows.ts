@@ -5,7 +5,7 @@
  * invoice id, so the final row replaces the provisional one; an adjustment has its own id and
  * adds rows, so a final row is never rewritten.
  */
-import { formatCents } from './money';
+import { formatCents } from '../../core/units/money';
 import type { Invoice } from './invoice';
 
 export interface InvoiceRow {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkTimeZone } from '../time/local-time';
+import { checkTimeZone } from '../../core/time/local-time';
 import { alertConfigError } from '../alert-rules/config-error';
 import { alertSeverities } from '../alert-rules/alert-event';
 

@@ -1,6 +1,6 @@
 import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
-import { startOfLocalDay } from '../time/local-time';
+import { startOfLocalDay } from '../../core/time/local-time';
 import { addValue, mergeAggregates, type Aggregate } from './aggregate';
 import type { SlidingWindowSpec, TumblingWindowSpec } from './window-specs';
 

@@ -1,5 +1,5 @@
 import { defaultUnits, questdbTables, type MeterKind } from '../../../core/contracts';
-import { unitFactor } from '../../../processors/billing/units';
+import { unitFactor } from '../../../core/units/units';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import type { MeterRecord } from '../../meters/meter-directory';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { questdbTables } from '../../../core/contracts';
 import { systemPrincipal } from '../../auth/principal';
 import { invoiceBalances, overdueCents } from '../../billing/invoice-balances';
-import { formatCents } from '../../../processors/billing/money';
+import { formatCents } from '../../../core/units/money';
 import { parseAmountCents } from '../../billing/parse-amount';
 import { addPendingPayment } from '../../billing/pending-payments';
 import type { GraphqlContext } from '../../context';
