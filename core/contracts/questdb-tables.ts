@@ -1,13 +1,16 @@
+import type { TableSpec } from '../questdb/table-spec';
+import { alertsTable } from '../streams/alerts';
+import { commandEventsTable } from '../streams/command-events';
+import { commandsTable } from '../streams/commands';
+
+export type { TableSpec };
+
 /**
- * QuestDB tables. All are WAL tables partitioned by day with DEDUP UPSERT KEYS that include
- * the designated timestamp, so a replayed Kafka record rewrites its row instead of adding one.
- * DEDUP must be declared at CREATE time (it needs WAL), hence the DDL lives here, once.
+ * Every QuestDB table, for the code that creates them all (ensureTables, the stack). A
+ * stream's table spec is defined in its module in core/streams, beside its row codec; this is
+ * only the aggregation. All are WAL tables with DEDUP UPSERT KEYS that include the designated
+ * timestamp, so a replayed Kafka record rewrites its row instead of adding one.
  */
-export interface TableSpec {
-  name: string;
-  ddl: string;
-  description: string;
-}
 
 export const questdbTables = {
   readings: {
@@ -107,24 +110,7 @@ export const questdbTables = {
   kafka_offset LONG
 ) TIMESTAMP(ts) PARTITION BY DAY TTL 30 DAYS WAL DEDUP UPSERT KEYS(ts, meter_id, processor)`,
   },
-  alerts: {
-    name: 'alerts',
-    description: 'Alert transitions (open, closed; acknowledged comes from the API) from leak detection and the rule engine. Key: (ts = event time of the transition, alert_id, state).',
-    ddl: `CREATE TABLE IF NOT EXISTS alerts (
-  ts TIMESTAMP,
-  alert_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  rule SYMBOL CAPACITY 64 CACHE,
-  rule_kind SYMBOL CAPACITY 16 CACHE,
-  severity SYMBOL CAPACITY 4 CACHE,
-  state SYMBOL CAPACITY 4 CACHE,
-  started_at TIMESTAMP,
-  ended_at TIMESTAMP,
-  estimated_loss_l DOUBLE,
-  evidence VARCHAR
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, alert_id, state)`,
-  },
+  alerts: alertsTable,
   invoices: {
     name: 'invoices',
     description: 'Bills per meter and period: provisional (rewritten as the period fills), final (at period end + grace), adjusted (late data after the final). Key: (ts = period start, invoice_id).',
@@ -206,36 +192,8 @@ export const questdbTables = {
   changed_by VARCHAR
 ) TIMESTAMP(ts) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(ts, meter_id)`,
   },
-  commands: {
-    name: 'commands',
-    description: 'Commands issued to meters, as read from the commands topic. Key: (ts = issued at, command_id).',
-    ddl: `CREATE TABLE IF NOT EXISTS commands (
-  ts TIMESTAMP,
-  command_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  type SYMBOL CAPACITY 16 CACHE,
-  reason SYMBOL CAPACITY 16 CACHE,
-  note VARCHAR,
-  params VARCHAR,
-  issued_by VARCHAR,
-  expires_at TIMESTAMP,
-  kafka_partition INT,
-  kafka_offset LONG
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, command_id)`,
-  },
-  commandEvents: {
-    name: 'command_events',
-    description: 'State changes of commands (delivered, applied, rejected, expired), as read from the command-acks topic. Key: (ts = when it happened, command_id, state).',
-    ddl: `CREATE TABLE IF NOT EXISTS command_events (
-  ts TIMESTAMP,
-  command_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  state SYMBOL CAPACITY 8 CACHE,
-  source SYMBOL CAPACITY 4 CACHE,
-  reason VARCHAR,
-  seq LONG
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, command_id, state)`,
-  },
+  commands: commandsTable,
+  commandEvents: commandEventsTable,
   payments: {
     name: 'payments',
     description:

@@ -1,5 +1,5 @@
 import { MeterflowError } from '../../core/errors';
-import type { AlertEvent } from './alert-event';
+import type { AlertEvent } from '../../core/streams/alerts';
 
 /**
  * Webhook delivery (seed 003's alert API: e-mail/SMS/webhook). The payload formatter is pure;

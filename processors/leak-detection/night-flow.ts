@@ -1,4 +1,4 @@
-import { alertId, round3 } from '../alert-rules/alert-event';
+import { alertId, round3 } from '../../core/streams/alerts';
 import { fromLocal, localParts } from '../../core/time/local-time';
 import type { FlowPiece, LeakRuleContext, NightFlowState } from './leak-state';
 

@@ -1,5 +1,5 @@
 import type { Reading } from '../../core/contracts';
-import type { AlertEvent } from '../alert-rules/alert-event';
+import type { AlertEvent } from '../../core/streams/alerts';
 import { zoneOffsetMs } from '../../core/time/local-time';
 import { createRandom } from '../../core/seeded-random';
 
