@@ -2,8 +2,11 @@ import { alertsTopic } from '../streams/alerts';
 import { commandEventsTopic } from '../streams/command-events';
 import { commandsTopic } from '../streams/commands';
 import type { KafkaTopicSpec } from '../streams/topic-spec';
+import { windowResultsTopic } from '../streams/window-results';
 
 export type { KafkaTopicSpec };
+
+const day = 24 * 60 * 60 * 1000;
 
 /**
  * Every Kafka topic, for the code that creates or lists them all (the stack, the services'
@@ -12,9 +15,6 @@ export type { KafkaTopicSpec };
  * partition and keep their order. A prefix (MF_KAFKA_TOPIC_PREFIX) lets several deployments,
  * or tests, share a cluster.
  */
-
-const day = 24 * 60 * 60 * 1000;
-
 export interface KafkaTopics {
   readings: KafkaTopicSpec;
   edgeStats: KafkaTopicSpec;
@@ -39,6 +39,6 @@ export function createKafkaTopics(prefix = 'meterflow.', readingPartitions = 6):
     commands: commandsTopic(prefix, readingPartitions),
     commandAcks: commandEventsTopic(prefix, readingPartitions),
     alerts: alertsTopic(prefix, readingPartitions),
-    rollups: spec('rollups', readingPartitions, 7, 'Rolling averages (key: meter id) and sector/fleet rollups (key: scope id), as written to QuestDB'),
+    rollups: windowResultsTopic(prefix, readingPartitions),
   };
 }

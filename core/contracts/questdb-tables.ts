@@ -2,6 +2,8 @@ import type { TableSpec } from '../questdb/table-spec';
 import { alertsTable } from '../streams/alerts';
 import { commandEventsTable } from '../streams/command-events';
 import { commandsTable } from '../streams/commands';
+import { invoiceLinesTable, invoicesTable } from '../streams/invoices';
+import { rollingAveragesTable, rollupsTable } from '../streams/window-results';
 
 export type { TableSpec };
 
@@ -63,40 +65,8 @@ export const questdbTables = {
   kafka_offset LONG
 ) TIMESTAMP(ts) PARTITION BY DAY TTL 30 DAYS WAL DEDUP UPSERT KEYS(ts, kafka_partition, kafka_offset)`,
   },
-  rollingAverages: {
-    name: 'rolling_averages',
-    description: 'Per-meter sliding windows of the instantaneous rate, one row per window end. Key: (ts = window end, meter_id, window_size).',
-    ddl: `CREATE TABLE IF NOT EXISTS rolling_averages (
-  ts TIMESTAMP,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  window_size SYMBOL CAPACITY 16 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  window_start TIMESTAMP,
-  count LONG,
-  sum DOUBLE,
-  mean DOUBLE,
-  min DOUBLE,
-  max DOUBLE
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, meter_id, window_size)`,
-  },
-  rollups: {
-    name: 'rollups',
-    description:
-      'Tumbling aggregates per sector and for the fleet, partial per Kafka partition (sum count and sum, min of min, max of max over partitions). Key: (ts = bucket start, scope, scope_id, bucket, kafka_partition).',
-    ddl: `CREATE TABLE IF NOT EXISTS rollups (
-  ts TIMESTAMP,
-  scope SYMBOL CAPACITY 8 CACHE,
-  scope_id SYMBOL CAPACITY 4096 CACHE,
-  bucket SYMBOL CAPACITY 16 CACHE,
-  kafka_partition INT,
-  bucket_end TIMESTAMP,
-  count LONG,
-  sum DOUBLE,
-  mean DOUBLE,
-  min DOUBLE,
-  max DOUBLE
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, scope, scope_id, bucket, kafka_partition)`,
-  },
+  rollingAverages: rollingAveragesTable,
+  rollups: rollupsTable,
   lateReadings: {
     name: 'late_readings',
     description: 'Readings that arrived after windows they belong to were emitted, per processor. Key: (ts = reading time, meter_id, processor).',
@@ -111,55 +81,8 @@ export const questdbTables = {
 ) TIMESTAMP(ts) PARTITION BY DAY TTL 30 DAYS WAL DEDUP UPSERT KEYS(ts, meter_id, processor)`,
   },
   alerts: alertsTable,
-  invoices: {
-    name: 'invoices',
-    description: 'Bills per meter and period: provisional (rewritten as the period fills), final (at period end + grace), adjusted (late data after the final). Key: (ts = period start, invoice_id).',
-    ddl: `CREATE TABLE IF NOT EXISTS invoices (
-  ts TIMESTAMP,
-  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  status SYMBOL CAPACITY 8 CACHE,
-  adjusts VARCHAR,
-  revision LONG,
-  period_label VARCHAR,
-  period_end TIMESTAMP,
-  period_days LONG,
-  billable_days LONG,
-  issued_at TIMESTAMP,
-  due_date VARCHAR,
-  currency SYMBOL CAPACITY 8 CACHE,
-  consumption DOUBLE,
-  consumption_unit SYMBOL CAPACITY 8 CACHE,
-  total_cents LONG,
-  total VARCHAR,
-  line_count LONG,
-  gaps LONG,
-  unexplained_decreases LONG
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, invoice_id)`,
-  },
-  invoiceLines: {
-    name: 'invoice_lines',
-    description: 'Lines of each invoice: fixed charge, tiers, time-of-use periods, adjustments. Key: (ts = period start, invoice_id, status, line_key).',
-    ddl: `CREATE TABLE IF NOT EXISTS invoice_lines (
-  ts TIMESTAMP,
-  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
-  line_key VARCHAR,
-  line_no LONG,
-  status SYMBOL CAPACITY 8 CACHE,
-  issued_at TIMESTAMP,
-  kind SYMBOL CAPACITY 8 CACHE,
-  adjusts SYMBOL CAPACITY 8 CACHE,
-  tariff_id SYMBOL CAPACITY 256 CACHE,
-  tier LONG,
-  tou_period SYMBOL CAPACITY 32 CACHE,
-  quantity DOUBLE,
-  unit SYMBOL CAPACITY 8 CACHE,
-  rate DOUBLE,
-  amount_cents LONG,
-  description VARCHAR
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, invoice_id, status, line_key)`,
-  },
+  invoices: invoicesTable,
+  invoiceLines: invoiceLinesTable,
   processorState: {
     name: 'processor_state',
     description:

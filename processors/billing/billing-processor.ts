@@ -9,7 +9,8 @@ import { outputRowProblem } from '../runtime/output-row-check';
 import type { Invoice } from './invoice';
 import { billingPeriodAt } from './billing-period';
 import type { BillingEngine, MeterBillingState } from './billing-state';
-import { invoiceOutputRows } from './invoice-output-rows';
+import { invoiceToRows } from '../../core/streams/invoices';
+import { invoiceLineRows, invoiceRow } from './invoice-rows';
 import { registerPointAt } from './register-consumption';
 
 /** The rule id of billing's refusals (implausible register, rewrite of a final period, invoice out of range). */
@@ -93,7 +94,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
   };
   /** Writes an invoice's rows, or, when one of its numbers is out of range or implausible, flags it instead. */
   const emitInvoice = (state: MeterBilling, invoice: Invoice, ctx: ProcessorContext) => {
-    const rows = invoiceOutputRows(invoice);
+    const rows = invoiceToRows(invoiceRow(invoice), invoiceLineRows(invoice));
     const amounts = [invoice.totalCents, ...invoice.lines.map((l) => l.amountCents)];
     const problem = amounts.some((c) => !Number.isSafeInteger(c) || Math.abs(c) > engine.options.maxInvoiceCents)
       ? `amount beyond ±${engine.options.maxInvoiceCents} cents`
