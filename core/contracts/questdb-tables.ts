@@ -1,8 +1,11 @@
 import type { TableSpec } from '../questdb/table-spec';
 import { alertsTable } from '../streams/alerts';
 import { commandEventsTable } from '../streams/command-events';
+import { auditLogTable } from '../streams/audit-log';
 import { commandsTable } from '../streams/commands';
 import { invoiceLinesTable, invoicesTable } from '../streams/invoices';
+import { meterRegistryTable } from '../streams/meter-registry';
+import { paymentsTable } from '../streams/payments';
 import { rollingAveragesTable, rollupsTable } from '../streams/window-results';
 
 export type { TableSpec };
@@ -97,59 +100,11 @@ export const questdbTables = {
   state VARCHAR
 ) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, processor, kafka_partition, state_key)`,
   },
-  meterRegistry: {
-    name: 'meter_registry',
-    description:
-      'Meters as registered through the API, one row per change (append-only history); the current record is LATEST ON ts PARTITION BY meter_id. Key: (ts = change time, meter_id).',
-    ddl: `CREATE TABLE IF NOT EXISTS meter_registry (
-  ts TIMESTAMP,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  kind SYMBOL CAPACITY 8 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  customer_id SYMBOL CAPACITY 65536 CACHE,
-  time_zone SYMBOL CAPACITY 512 CACHE,
-  reporting_interval_s LONG,
-  tariff_id SYMBOL CAPACITY 256 CACHE,
-  label VARCHAR,
-  registered_at TIMESTAMP,
-  changed_by VARCHAR
-) TIMESTAMP(ts) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(ts, meter_id)`,
-  },
+  meterRegistry: meterRegistryTable,
   commands: commandsTable,
   commandEvents: commandEventsTable,
-  payments: {
-    name: 'payments',
-    description:
-      'Payments recorded against invoices through the API. Key: (ts = the invoice\'s period start, payment_id = hash(invoice, reference)): both derive from the request, not the clock, so two API replicas recording the same payment write the same key and DEDUP keeps one row; recorded_at is the wall-clock time.',
-    ddl: `CREATE TABLE IF NOT EXISTS payments (
-  ts TIMESTAMP,
-  payment_id SYMBOL CAPACITY 65536 NOCACHE,
-  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  amount_cents LONG,
-  currency SYMBOL CAPACITY 8 CACHE,
-  reference VARCHAR,
-  recorded_by VARCHAR,
-  recorded_at TIMESTAMP
-) TIMESTAMP(ts) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(ts, payment_id)`,
-  },
-  auditLog: {
-    name: 'audit_log',
-    description: 'Every mutation and policy action: who, what, when, result; also the idempotency record of mutations. Key: (ts, request_id).',
-    ddl: `CREATE TABLE IF NOT EXISTS audit_log (
-  ts TIMESTAMP,
-  request_id SYMBOL CAPACITY 65536 NOCACHE,
-  actor VARCHAR,
-  role SYMBOL CAPACITY 8 CACHE,
-  operation SYMBOL CAPACITY 64 CACHE,
-  target VARCHAR,
-  args VARCHAR,
-  outcome SYMBOL CAPACITY 4 CACHE,
-  error_code SYMBOL CAPACITY 64 CACHE,
-  result VARCHAR,
-  idempotency_key VARCHAR
-) TIMESTAMP(ts) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(ts, request_id)`,
-  },
+  payments: paymentsTable,
+  auditLog: auditLogTable,
   serviceMetrics: {
     name: 'service_metrics',
     description:
