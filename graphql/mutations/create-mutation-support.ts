@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { writeTableRow } from '../../core/questdb/table-row';
+import { writeTableRow } from '../../core/questdb/write-table-row';
 import { auditEntryToRow } from '../../core/streams/audit-log';
 import type { Logger } from '../../core/logger';
 import { createIlpWriter } from '../../core/questdb/ilp-writer';

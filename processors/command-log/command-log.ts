@@ -6,7 +6,8 @@ import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
 import { createIlpWriter } from '../../core/questdb/ilp-writer';
 import { createQuestdbPool, ensureTables, type QuestdbPgOptions } from '../../core/questdb/questdb-sql';
-import { writeTableRow, type TableRow } from '../../core/questdb/table-row';
+import type { TableRow } from '../../core/questdb/table-row';
+import { writeTableRow } from '../../core/questdb/write-table-row';
 import { commandEventToRow, decodeCommandEvent } from '../../core/streams/command-events';
 import { commandToRow, decodeCommand } from '../../core/streams/commands';
 

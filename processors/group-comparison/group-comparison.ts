@@ -9,7 +9,7 @@ import type { AlertRulesConfig } from '../alert-rules/rule-config';
 import { alertToRow } from '../../core/streams/alerts';
 import type { OutputRow } from '../runtime/keyed-processor';
 import { createStateStore } from '../runtime/state-store';
-import { writeTableRow } from '../../core/questdb/table-row';
+import { writeTableRow } from '../../core/questdb/write-table-row';
 import type { SlidingWindowSpec } from '../rolling-averages/window-specs';
 import type { MeterKind } from '../../core/contracts/meter-kind';
 import { compareWindow, defaultGroupStatisticsOptions, type GroupStatisticsOptions, type RegistryEntry } from './group-statistics';

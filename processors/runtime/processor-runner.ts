@@ -8,7 +8,7 @@ import { createQuestdbPool, type QuestdbPgOptions } from '../../core/questdb/que
 import type { KeyedProcessor, OutputRow } from './keyed-processor';
 import { createPartitionTask, type LateReading, type PartitionTask } from './partition-task';
 import { createStateStore } from './state-store';
-import { writeTableRow } from '../../core/questdb/table-row';
+import { writeTableRow } from '../../core/questdb/write-table-row';
 import { runnerMetrics } from './runner-metrics';
 
 export interface ProcessorRunnerOptions<S> {

@@ -1,4 +1,4 @@
-import { writeTableRow } from '../../../core/questdb/table-row';
+import { writeTableRow } from '../../../core/questdb/write-table-row';
 import { alertFromColumns, alertToRow } from '../../../core/streams/alerts';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';

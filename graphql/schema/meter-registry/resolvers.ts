@@ -1,5 +1,5 @@
 import { defaultUnits, type MeterKind } from '../../../core/contracts';
-import { writeTableRow } from '../../../core/questdb/table-row';
+import { writeTableRow } from '../../../core/questdb/write-table-row';
 import { meterRegistrationToRow } from '../../../core/streams/meter-registry';
 import { unitFactor } from '../../../core/units/units';
 import type { GraphqlContext } from '../../context';

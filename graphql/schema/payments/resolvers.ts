@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { writeTableRow } from '../../../core/questdb/table-row';
+import { writeTableRow } from '../../../core/questdb/write-table-row';
 import { paymentToRow } from '../../../core/streams/payments';
 import { systemPrincipal } from '../../auth/principal';
 import { invoiceBalances, overdueCents } from '../../billing/invoice-balances';
