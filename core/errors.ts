@@ -7,6 +7,7 @@ export const errorCodes = {
   CONFIG_INVALID: 'Configuration is invalid; the message names the variable',
   CONFIG_INSECURE: 'Production mode refused a secret (a documented default or placeholder, or too weak); the message names the variable, never its value',
   METRICS_DUPLICATE_SERIES: 'A metric series (name and labels) was registered twice; Prometheus would reject the scrape',
+  STREAM_RECORD_INVALID: 'A record read from a Kafka topic is not of its stream\'s shape; the message names the stream and the field. The consumer skips it',
   READING_REJECTED: 'A message from a device failed validation (see its rejection reason)',
   KAFKA_UNAVAILABLE: 'Kafka did not accept a request',
   KAFKA_RECORD_REJECTED: 'Kafka refused records as too large or invalid; retrying the same request cannot succeed',

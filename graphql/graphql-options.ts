@@ -3,9 +3,9 @@ import { createKafkaTopics, type KafkaTopics } from '../core/contracts';
 import type { Logger } from '../core/logger';
 import type { QuestdbPgOptions } from '../core/questdb/questdb-sql';
 import { readJsonFile } from '../core/config/read-json-file';
-import { parseBillingOptions, type BillingOptionsInput } from '../processors/billing/billing-options';
-import { defaultBillingConfig } from '../processors/billing/default-billing-config';
-import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
+import { parseBillingOptions, type BillingOptionsInput } from '../core/tariffs/billing-options';
+import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
+import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import type { QueryLimits } from './context';
 
 export interface AuthOptions {

@@ -7,7 +7,7 @@ import { questdbTables } from '../core/contracts';
 import { createQuestdbPool, ensureTables, type QuestdbPool } from '../core/questdb/questdb-sql';
 import { startStack } from '../deploy/stack/stack';
 import { readingSeriesSql } from '../graphql/schema/readings/bucket-sql';
-import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
+import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import { startChildService, waitForHealth } from '../deploy/child-service';
 
 const flags: FlagSpec[] = [

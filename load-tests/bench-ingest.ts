@@ -5,7 +5,7 @@ import { loadConfig } from '../core/config';
 import { describeError } from '../core/errors';
 import { createQuestdbPool } from '../core/questdb/questdb-sql';
 import { startStack } from '../deploy/stack/stack';
-import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
+import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import { scrapeCpuSeconds, startChildService, waitForHealth } from '../deploy/child-service';
 import { measureMosquittoAlone } from './mosquitto-baseline';
 import { runFleet, type FleetOptions } from './simulator/fleet-simulator';

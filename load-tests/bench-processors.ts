@@ -15,7 +15,7 @@ import { parseLeakConfig } from '../processors/leak-detection/leak-config';
 import { parseAlertRulesConfig } from '../processors/alert-rules/rule-config';
 import { createBillingProcessor } from '../processors/billing/billing-processor';
 import { createBillingEngine } from '../processors/billing/billing-state';
-import { defaultBillingConfig } from '../processors/billing/default-billing-config';
+import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
 import { createPartitionTask } from '../processors/runtime/partition-task';
 
 const flags: FlagSpec[] = [

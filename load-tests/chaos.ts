@@ -11,7 +11,7 @@ import { createQuestdbPool } from '../core/questdb/questdb-sql';
 import type { ServerName } from '../deploy/stack/stack';
 import { startStack, stopStack } from '../deploy/stack/stack';
 import { repoRoot } from '../deploy/stack/stack-options';
-import { questdbPgFromConfig } from '../processors/raw-readings-sink/sink-options';
+import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import { rollingAveragesDiff, sectorRollupsDiff, type OutputDiff } from './chaos/output-oracle';
 import { cleanRestartStackServer, freePort, killStackServer, restartStackServer, stackServerPid } from './chaos/stack-faults';
 import { startChildService, waitForHealth, type ChildService } from '../deploy/child-service';

@@ -2,15 +2,15 @@ import type { Config } from '../core/config';
 import { readJsonFile } from '../core/config';
 import { createKafkaTopics, meterKinds, type KafkaTopics, type MeterKind } from '../core/contracts';
 import { parseAlertRulesConfig, type AlertRulesConfig } from './alert-rules/rule-config';
-import { defaultBillingConfig } from './billing/default-billing-config';
-import type { BillingOptionsInput } from './billing/billing-options';
+import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
+import type { BillingOptionsInput } from '../core/tariffs/billing-options';
 import { parseLeakConfig, type LeakConfig } from './leak-detection/leak-config';
 import { MeterflowError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { QuestdbPgOptions } from '../core/questdb/questdb-sql';
-import { questdbPgFromConfig } from './raw-readings-sink/sink-options';
+import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import { parseDuration, parseSlidingWindows, parseTumblingWindows, type SlidingWindowSpec, type TumblingWindowSpec } from './rolling-averages/window-specs';
-import { checkTimeZone } from './time/local-time';
+import { checkTimeZone } from '../core/time/local-time';
 
 export interface ProcessorsOptions {
   /** @default 'meterflow-processors' */

@@ -6,7 +6,7 @@ import { questdbTables, type KafkaTopicSpec } from '../core/contracts';
 import { describeError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { createWebhookNotifier, type AlertNotifier } from './alert-rules/webhook-notifier';
-import type { AlertEvent } from './alert-rules/alert-event';
+import { alertFromRow, alertsTable } from '../core/streams/alerts';
 import { createAlertsProcessor } from './alerts/alerts-processor';
 import { createBillingProcessor } from './billing/billing-processor';
 import { createBillingEngine } from './billing/billing-state';
@@ -176,21 +176,8 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
 /** After the alerts are durable: each transition to the webhook (at least once; the alert id deduplicates). */
 function notifyAlerts(webhook: AlertNotifier, rows: OutputRow[], log: Logger): void {
   for (const row of rows) {
-    if (row.table !== 'alerts') continue;
-    const event: AlertEvent = {
-      alertId: row.symbols.alert_id!,
-      meterId: row.symbols.meter_id!,
-      sector: row.symbols.sector ?? null,
-      rule: row.symbols.rule!,
-      ruleKind: row.symbols.rule_kind as AlertEvent['ruleKind'],
-      severity: row.symbols.severity as AlertEvent['severity'],
-      state: row.symbols.state as AlertEvent['state'],
-      startedAt: row.values.started_at as number,
-      ...(row.values.ended_at !== null ? { endedAt: row.values.ended_at as number } : {}),
-      evidence: JSON.parse(row.values.evidence as string) as AlertEvent['evidence'],
-      ...(row.values.estimated_loss_l !== null ? { estimatedLossL: row.values.estimated_loss_l as number } : {}),
-      at: row.ts,
-    };
+    if (row.table !== alertsTable.name) continue;
+    const event = alertFromRow(row);
     webhook.notify(event).catch((error: unknown) => log.warn('alert webhook gave up', { alertId: event.alertId, error: describeError(error) }));
   }
 }

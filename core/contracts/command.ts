@@ -88,20 +88,8 @@ export const deviceAckSchema = z
   .strict();
 export type DeviceAck = z.infer<typeof deviceAckSchema>;
 
-export type CommandState = 'delivered' | 'applied' | 'rejected' | 'expired';
-
-/** One step of a command's life, on the command-events topic (key meter id). */
-export interface CommandEvent {
-  commandId: string;
-  meterId: string;
-  state: CommandState;
-  /** Who observed it: the bridge (delivered, expired before delivery) or the device (applied, rejected). */
-  source: 'bridge' | 'device';
-  reason?: string;
-  seq?: number;
-  /** Epoch ms. */
-  at: number;
-}
+// A command's later states are the command-events stream's record, defined once with its codec.
+export type { CommandEvent, CommandState } from '../streams/command-events';
 
 /** Seconds left before `expiresAt` (MQTT v5 message expiry for a meter that is offline). */
 export function secondsUntilExpiry(command: Pick<Command, 'expiresAt'>, now: number): number {

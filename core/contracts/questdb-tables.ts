@@ -1,13 +1,21 @@
+import type { TableSpec } from '../questdb/table-spec';
+import { alertsTable } from '../streams/alerts';
+import { commandEventsTable } from '../streams/command-events';
+import { auditLogTable } from '../streams/audit-log';
+import { commandsTable } from '../streams/commands';
+import { invoiceLinesTable, invoicesTable } from '../streams/invoices';
+import { meterRegistryTable } from '../streams/meter-registry';
+import { paymentsTable } from '../streams/payments';
+import { rollingAveragesTable, rollupsTable } from '../streams/window-results';
+
+export type { TableSpec };
+
 /**
- * QuestDB tables. All are WAL tables partitioned by day with DEDUP UPSERT KEYS that include
- * the designated timestamp, so a replayed Kafka record rewrites its row instead of adding one.
- * DEDUP must be declared at CREATE time (it needs WAL), hence the DDL lives here, once.
+ * Every QuestDB table, for the code that creates them all (ensureTables, the stack). A
+ * stream's table spec is defined in its module in core/streams, beside its row codec; this is
+ * only the aggregation. All are WAL tables with DEDUP UPSERT KEYS that include the designated
+ * timestamp, so a replayed Kafka record rewrites its row instead of adding one.
  */
-export interface TableSpec {
-  name: string;
-  ddl: string;
-  description: string;
-}
 
 export const questdbTables = {
   readings: {
@@ -60,40 +68,8 @@ export const questdbTables = {
   kafka_offset LONG
 ) TIMESTAMP(ts) PARTITION BY DAY TTL 30 DAYS WAL DEDUP UPSERT KEYS(ts, kafka_partition, kafka_offset)`,
   },
-  rollingAverages: {
-    name: 'rolling_averages',
-    description: 'Per-meter sliding windows of the instantaneous rate, one row per window end. Key: (ts = window end, meter_id, window_size).',
-    ddl: `CREATE TABLE IF NOT EXISTS rolling_averages (
-  ts TIMESTAMP,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  window_size SYMBOL CAPACITY 16 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  window_start TIMESTAMP,
-  count LONG,
-  sum DOUBLE,
-  mean DOUBLE,
-  min DOUBLE,
-  max DOUBLE
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, meter_id, window_size)`,
-  },
-  rollups: {
-    name: 'rollups',
-    description:
-      'Tumbling aggregates per sector and for the fleet, partial per Kafka partition (sum count and sum, min of min, max of max over partitions). Key: (ts = bucket start, scope, scope_id, bucket, kafka_partition).',
-    ddl: `CREATE TABLE IF NOT EXISTS rollups (
-  ts TIMESTAMP,
-  scope SYMBOL CAPACITY 8 CACHE,
-  scope_id SYMBOL CAPACITY 4096 CACHE,
-  bucket SYMBOL CAPACITY 16 CACHE,
-  kafka_partition INT,
-  bucket_end TIMESTAMP,
-  count LONG,
-  sum DOUBLE,
-  mean DOUBLE,
-  min DOUBLE,
-  max DOUBLE
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, scope, scope_id, bucket, kafka_partition)`,
-  },
+  rollingAverages: rollingAveragesTable,
+  rollups: rollupsTable,
   lateReadings: {
     name: 'late_readings',
     description: 'Readings that arrived after windows they belong to were emitted, per processor. Key: (ts = reading time, meter_id, processor).',
@@ -107,73 +83,9 @@ export const questdbTables = {
   kafka_offset LONG
 ) TIMESTAMP(ts) PARTITION BY DAY TTL 30 DAYS WAL DEDUP UPSERT KEYS(ts, meter_id, processor)`,
   },
-  alerts: {
-    name: 'alerts',
-    description: 'Alert transitions (open, closed; acknowledged comes from the API) from leak detection and the rule engine. Key: (ts = event time of the transition, alert_id, state).',
-    ddl: `CREATE TABLE IF NOT EXISTS alerts (
-  ts TIMESTAMP,
-  alert_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  rule SYMBOL CAPACITY 64 CACHE,
-  rule_kind SYMBOL CAPACITY 16 CACHE,
-  severity SYMBOL CAPACITY 4 CACHE,
-  state SYMBOL CAPACITY 4 CACHE,
-  started_at TIMESTAMP,
-  ended_at TIMESTAMP,
-  estimated_loss_l DOUBLE,
-  evidence VARCHAR
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, alert_id, state)`,
-  },
-  invoices: {
-    name: 'invoices',
-    description: 'Bills per meter and period: provisional (rewritten as the period fills), final (at period end + grace), adjusted (late data after the final). Key: (ts = period start, invoice_id).',
-    ddl: `CREATE TABLE IF NOT EXISTS invoices (
-  ts TIMESTAMP,
-  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  status SYMBOL CAPACITY 8 CACHE,
-  adjusts VARCHAR,
-  revision LONG,
-  period_label VARCHAR,
-  period_end TIMESTAMP,
-  period_days LONG,
-  billable_days LONG,
-  issued_at TIMESTAMP,
-  due_date VARCHAR,
-  currency SYMBOL CAPACITY 8 CACHE,
-  consumption DOUBLE,
-  consumption_unit SYMBOL CAPACITY 8 CACHE,
-  total_cents LONG,
-  total VARCHAR,
-  line_count LONG,
-  gaps LONG,
-  unexplained_decreases LONG
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, invoice_id)`,
-  },
-  invoiceLines: {
-    name: 'invoice_lines',
-    description: 'Lines of each invoice: fixed charge, tiers, time-of-use periods, adjustments. Key: (ts = period start, invoice_id, status, line_key).',
-    ddl: `CREATE TABLE IF NOT EXISTS invoice_lines (
-  ts TIMESTAMP,
-  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
-  line_key VARCHAR,
-  line_no LONG,
-  status SYMBOL CAPACITY 8 CACHE,
-  issued_at TIMESTAMP,
-  kind SYMBOL CAPACITY 8 CACHE,
-  adjusts SYMBOL CAPACITY 8 CACHE,
-  tariff_id SYMBOL CAPACITY 256 CACHE,
-  tier LONG,
-  tou_period SYMBOL CAPACITY 32 CACHE,
-  quantity DOUBLE,
-  unit SYMBOL CAPACITY 8 CACHE,
-  rate DOUBLE,
-  amount_cents LONG,
-  description VARCHAR
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, invoice_id, status, line_key)`,
-  },
+  alerts: alertsTable,
+  invoices: invoicesTable,
+  invoiceLines: invoiceLinesTable,
   processorState: {
     name: 'processor_state',
     description:
@@ -188,87 +100,11 @@ export const questdbTables = {
   state VARCHAR
 ) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, processor, kafka_partition, state_key)`,
   },
-  meterRegistry: {
-    name: 'meter_registry',
-    description:
-      'Meters as registered through the API, one row per change (append-only history); the current record is LATEST ON ts PARTITION BY meter_id. Key: (ts = change time, meter_id).',
-    ddl: `CREATE TABLE IF NOT EXISTS meter_registry (
-  ts TIMESTAMP,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  kind SYMBOL CAPACITY 8 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  customer_id SYMBOL CAPACITY 65536 CACHE,
-  time_zone SYMBOL CAPACITY 512 CACHE,
-  reporting_interval_s LONG,
-  tariff_id SYMBOL CAPACITY 256 CACHE,
-  label VARCHAR,
-  registered_at TIMESTAMP,
-  changed_by VARCHAR
-) TIMESTAMP(ts) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(ts, meter_id)`,
-  },
-  commands: {
-    name: 'commands',
-    description: 'Commands issued to meters, as read from the commands topic. Key: (ts = issued at, command_id).',
-    ddl: `CREATE TABLE IF NOT EXISTS commands (
-  ts TIMESTAMP,
-  command_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  type SYMBOL CAPACITY 16 CACHE,
-  reason SYMBOL CAPACITY 16 CACHE,
-  note VARCHAR,
-  params VARCHAR,
-  issued_by VARCHAR,
-  expires_at TIMESTAMP,
-  kafka_partition INT,
-  kafka_offset LONG
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, command_id)`,
-  },
-  commandEvents: {
-    name: 'command_events',
-    description: 'State changes of commands (delivered, applied, rejected, expired), as read from the command-acks topic. Key: (ts = when it happened, command_id, state).',
-    ddl: `CREATE TABLE IF NOT EXISTS command_events (
-  ts TIMESTAMP,
-  command_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  state SYMBOL CAPACITY 8 CACHE,
-  source SYMBOL CAPACITY 4 CACHE,
-  reason VARCHAR,
-  seq LONG
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, command_id, state)`,
-  },
-  payments: {
-    name: 'payments',
-    description:
-      'Payments recorded against invoices through the API. Key: (ts = the invoice\'s period start, payment_id = hash(invoice, reference)): both derive from the request, not the clock, so two API replicas recording the same payment write the same key and DEDUP keeps one row; recorded_at is the wall-clock time.',
-    ddl: `CREATE TABLE IF NOT EXISTS payments (
-  ts TIMESTAMP,
-  payment_id SYMBOL CAPACITY 65536 NOCACHE,
-  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  amount_cents LONG,
-  currency SYMBOL CAPACITY 8 CACHE,
-  reference VARCHAR,
-  recorded_by VARCHAR,
-  recorded_at TIMESTAMP
-) TIMESTAMP(ts) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(ts, payment_id)`,
-  },
-  auditLog: {
-    name: 'audit_log',
-    description: 'Every mutation and policy action: who, what, when, result; also the idempotency record of mutations. Key: (ts, request_id).',
-    ddl: `CREATE TABLE IF NOT EXISTS audit_log (
-  ts TIMESTAMP,
-  request_id SYMBOL CAPACITY 65536 NOCACHE,
-  actor VARCHAR,
-  role SYMBOL CAPACITY 8 CACHE,
-  operation SYMBOL CAPACITY 64 CACHE,
-  target VARCHAR,
-  args VARCHAR,
-  outcome SYMBOL CAPACITY 4 CACHE,
-  error_code SYMBOL CAPACITY 64 CACHE,
-  result VARCHAR,
-  idempotency_key VARCHAR
-) TIMESTAMP(ts) PARTITION BY MONTH WAL DEDUP UPSERT KEYS(ts, request_id)`,
-  },
+  meterRegistry: meterRegistryTable,
+  commands: commandsTable,
+  commandEvents: commandEventsTable,
+  payments: paymentsTable,
+  auditLog: auditLogTable,
   serviceMetrics: {
     name: 'service_metrics',
     description:

@@ -1,5 +1,5 @@
 import { commandSchema, parseEventTime, type Command, type CommandType } from '../../core/contracts';
-import { paramString } from '../../processors/command-log/command-log-rows';
+import { paramString } from '../../core/streams/commands';
 import { blockReasons, type BlockReason, type IssueCommandInput } from './command-service';
 
 /** What the API knows of a command itself (not of its state): from the commands topic or table. */

@@ -2,10 +2,11 @@ import type { Command, CommandEvent, KafkaTopics } from '../../core/contracts';
 import { describeError } from '../../core/errors';
 import { createKafkaClient, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
-import { parseCommand } from '../../processors/command-log/command-log-rows';
-import { parseCommandEvent } from '../../processors/command-log/command-event-schema';
+import { isMeterflowError } from '../../core/errors';
+import { decodeCommandEvent } from '../../core/streams/command-events';
+import { decodeCommand } from '../../core/streams/commands';
 import type { AlertFilter, LiveFeed } from './live-feed';
-import { decodeAlert, decodeReading, type LiveAlert, type LiveReading } from './live-records';
+import { decodeLiveAlert, decodeReading, type LiveAlert, type LiveReading } from './live-records';
 import { createSubscriberQueue, type SubscriberQueue } from './subscriber-queue';
 
 export interface LiveFeedOptions {
@@ -50,6 +51,16 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
     log.warn('live feed skipped a record not of its topic\'s shape', { topic: batch.topic, partition: batch.partition, offset });
   };
 
+  // The stream's codec refuses a malformed record with STREAM_RECORD_INVALID: skipped, never fanned out.
+  const orSkipped = <T>(decode: () => T): T | null => {
+    try {
+      return decode();
+    } catch (error) {
+      if (isMeterflowError(error, 'STREAM_RECORD_INVALID')) return null;
+      throw error;
+    }
+  };
+
   const handle = async (batch: IncomingBatch): Promise<void> => {
     if (batch.topic === topics.readings.name) {
       for (const record of batch.records) {
@@ -62,7 +73,7 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
     } else if (batch.topic === topics.alerts.name) {
       if (alertSubs.size === 0) return;
       for (const record of batch.records) {
-        const alert = decodeAlert(record.value);
+        const alert = decodeLiveAlert(record.value);
         if (!alert) {
           skip(batch, record.offset);
           continue;
@@ -73,13 +84,13 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
       }
     } else if (batch.topic === topics.commands.name) {
       for (const record of batch.records) {
-        const command = parseCommand(record.value);
+        const command = orSkipped(() => decodeCommand(record.value));
         if (!command) skip(batch, record.offset);
         else for (const l of commandListeners) safely(l, command);
       }
     } else if (batch.topic === topics.commandAcks.name) {
       for (const record of batch.records) {
-        const event = parseCommandEvent(record.value);
+        const event = orSkipped(() => decodeCommandEvent(record.value));
         if (!event) skip(batch, record.offset);
         else for (const l of eventListeners) safely(l, event);
       }

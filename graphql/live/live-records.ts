@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { meterKinds, questdbTables, type MeterKind } from '../../core/contracts';
-import { parseJson } from '../../processors/command-log/command-event-schema';
+import { meterKinds, type MeterKind } from '../../core/contracts';
+import { isMeterflowError } from '../../core/errors';
+import { decodeAlert, type AlertEvent } from '../../core/streams/alerts';
 
 /** A reading as Subscription.meterReadings sends it: the fields of the Reading type. */
 export interface LiveReading {
@@ -50,22 +51,14 @@ const readingRecord = z.object({
   receivedAt: z.number().int().nullable().optional(),
 });
 
-// The shape processors put on the alerts topic: rowRecord(alertRow(event)), the alerts table's columns.
-const alertRecord = z.object({
-  table: z.literal(questdbTables.alerts.name).optional(),
-  ts: z.number().int(),
-  alert_id: z.string().min(1),
-  meter_id: z.string().min(1),
-  sector: nullableString,
-  rule: z.string(),
-  rule_kind: z.string(),
-  severity: z.string(),
-  state: z.string(),
-  started_at: z.number().int(),
-  ended_at: z.number().int().nullable().optional(),
-  estimated_loss_l: nullableNumber,
-  evidence: z.string().nullable().optional(),
-});
+function parseJson(value: Buffer | null): unknown {
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 const orNull = <T>(value: T | null | undefined): T | null => (value === undefined || value === '' ? null : value);
 
@@ -87,22 +80,27 @@ export function decodeReading(value: Buffer | null): LiveReading | null {
   };
 }
 
-export function decodeAlert(value: Buffer | null): LiveAlert | null {
-  const parsed = alertRecord.safeParse(parseJson(value));
-  if (!parsed.success) return null;
-  const a = parsed.data;
+/** The alert a record of the alerts topic holds, or null when the stream's codec refuses it. */
+export function decodeLiveAlert(value: Buffer | null): LiveAlert | null {
+  let a: AlertEvent;
+  try {
+    a = decodeAlert(value);
+  } catch (error) {
+    if (isMeterflowError(error, 'STREAM_RECORD_INVALID')) return null;
+    throw error;
+  }
   return {
-    alertId: a.alert_id,
-    meterId: a.meter_id,
-    sector: orNull(a.sector),
+    alertId: a.alertId,
+    meterId: a.meterId,
+    sector: a.sector,
     rule: a.rule,
-    ruleKind: a.rule_kind,
+    ruleKind: a.ruleKind,
     severity: a.severity,
     state: a.state,
-    startedAt: new Date(a.started_at),
-    endedAt: a.ended_at == null ? null : new Date(a.ended_at),
-    estimatedLossL: orNull(a.estimated_loss_l),
-    evidence: a.evidence ?? '{}',
-    at: new Date(a.ts),
+    startedAt: new Date(a.startedAt),
+    endedAt: a.endedAt === undefined ? null : new Date(a.endedAt),
+    estimatedLossL: a.estimatedLossL ?? null,
+    evidence: JSON.stringify(a.evidence),
+    at: new Date(a.at),
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { questdbTables } from '../../core/contracts';
+import { writeTableRow } from '../../core/questdb/write-table-row';
+import { auditEntryToRow } from '../../core/streams/audit-log';
 import type { Logger } from '../../core/logger';
 import { createIlpWriter } from '../../core/questdb/ilp-writer';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
@@ -46,15 +47,20 @@ export async function createMutationSupport(options: MutationSupportOptions): Pr
 
   const audit = async (context: GraphqlContext, requestId: string, spec: MutationSpec<unknown>, outcome: 'ok' | 'error' | 'denied', errorCode: string | null, record: unknown) => {
     try {
-      await write((w) =>
-        w.row(questdbTables.auditLog.name, Date.now(), (row) => {
-          row.symbol('request_id', requestId).symbol('role', context.principal.role).symbol('operation', spec.operation).symbol('outcome', outcome);
-          if (errorCode) row.symbol('error_code', errorCode);
-          row.stringColumn('actor', context.principal.subject).stringColumn('target', spec.target).stringColumn('args', JSON.stringify(spec.args ?? null));
-          if (record !== undefined) row.stringColumn('result', JSON.stringify(record));
-          if (spec.idempotencyKey) row.stringColumn('idempotency_key', spec.idempotencyKey);
-        }),
-      );
+      const row = auditEntryToRow({
+        at: Date.now(),
+        requestId,
+        actor: context.principal.subject,
+        role: context.principal.role,
+        operation: spec.operation,
+        target: spec.target,
+        args: JSON.stringify(spec.args ?? null),
+        outcome,
+        errorCode: errorCode || null,
+        result: record !== undefined ? JSON.stringify(record) : null,
+        idempotencyKey: spec.idempotencyKey || null,
+      });
+      await write((w) => writeTableRow(w, row));
     } catch (error) {
       // The action itself has happened (or failed); losing its audit row is logged loudly, not hidden.
       log.error('audit row not written', { requestId, operation: spec.operation, error: (error as Error).message });

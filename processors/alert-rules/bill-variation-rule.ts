@@ -1,4 +1,4 @@
-import { alertId, round3, type AlertEvidence } from './alert-event';
+import { alertId, round3, type AlertEvidence } from '../../core/streams/alerts';
 import type { BillVariationRule } from './rule-config';
 import type { BillPeriod, BillState, RuleContext } from './rule-state';
 

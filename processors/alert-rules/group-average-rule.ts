@@ -1,4 +1,4 @@
-import { alertId, round3, type AlertEvent } from './alert-event';
+import { alertId, round3, type AlertEvent } from '../../core/streams/alerts';
 import type { MeterKind } from '../../core/contracts/meter-kind';
 import { rulesFor, type AlertRulesConfig, type GroupAverageRule } from './rule-config';
 

@@ -1,4 +1,4 @@
-export { alertId, alertRuleKinds, alertSeverities, alertStates, type AlertEvent, type AlertEvidence, type AlertRuleKind, type AlertSeverity, type AlertState } from './alert-event';
+export { alertId, alertRuleKinds, alertSeverities, alertStates, type AlertEvent, type AlertEvidence, type AlertRuleKind, type AlertSeverity, type AlertState } from '../../core/streams/alerts';
 export { parseAlertRulesConfig, rulesFor, defaultAlertRules, registerAnomalies, type AlertRule, type AlertRulesConfig, type RegisterAnomaly } from './rule-config';
 export { createRuleState, type MeterRuleState } from './rule-state';
 export { applyRuleInput, advanceRuleWatermark, nextRuleDue, type RuleInput, type RuleApplyStatus } from './rule-engine';

@@ -1,4 +1,4 @@
-import { alertId, round3 } from './alert-event';
+import { alertId, round3 } from '../../core/streams/alerts';
 import type { RateOfRiseRule } from './rule-config';
 import type { RiseState, RuleContext, Sample } from './rule-state';
 

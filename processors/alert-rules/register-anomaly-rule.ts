@@ -1,4 +1,4 @@
-import { alertId, round3 } from './alert-event';
+import { alertId, round3 } from '../../core/streams/alerts';
 import type { RegisterAnomaly, RegisterAnomalyRule } from './rule-config';
 import type { RuleContext } from './rule-state';
 

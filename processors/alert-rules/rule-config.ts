@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { meterKinds, type MeterKind } from '../../core/contracts/meter-kind';
-import { alertSeverities } from './alert-event';
+import { alertSeverities } from '../../core/streams/alerts';
 import { alertConfigError } from './config-error';
 
 /**

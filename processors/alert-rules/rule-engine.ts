@@ -1,5 +1,5 @@
 import type { Reading } from '../../core/contracts';
-import type { AlertEvent } from './alert-event';
+import type { AlertEvent } from '../../core/streams/alerts';
 import { billVariation, recordBill, type BillInput } from './bill-variation-rule';
 import { newRiseState, riseSample } from './rate-of-rise-rule';
 import { registerAnomaly, type RegisterEventInput } from './register-anomaly-rule';

@@ -1,5 +1,5 @@
 import type { MeterKind } from '../../core/contracts/meter-kind';
-import type { AlertEvent, AlertSeverity } from './alert-event';
+import type { AlertEvent, AlertSeverity } from '../../core/streams/alerts';
 
 /**
  * One meter's rule-engine state: plain JSON, bounded (pending samples up to the watermark, at

@@ -1,4 +1,4 @@
-import { alertId } from './alert-event';
+import { alertId } from '../../core/streams/alerts';
 import type { SilentMeterRule } from './rule-config';
 import type { RuleContext, SilentState } from './rule-state';
 

@@ -1,4 +1,4 @@
-import { alertId, round3 } from './alert-event';
+import { alertId, round3 } from '../../core/streams/alerts';
 import type { ThresholdRule } from './rule-config';
 import type { RuleContext, Sample, ThresholdState } from './rule-state';
 

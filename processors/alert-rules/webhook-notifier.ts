@@ -1,5 +1,5 @@
 import { MeterflowError } from '../../core/errors';
-import type { AlertEvent } from './alert-event';
+import type { AlertEvent } from '../../core/streams/alerts';
 
 /**
  * Webhook delivery (e-mail and SMS gateways take alerts through a webhook too). The payload formatter is pure;

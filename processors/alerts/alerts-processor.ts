@@ -1,5 +1,5 @@
 import type { Reading } from '../../core/contracts';
-import type { AlertEvent } from '../alert-rules/alert-event';
+import type { AlertEvent } from '../../core/streams/alerts';
 import type { AlertRulesConfig } from '../alert-rules/rule-config';
 import { advanceRuleWatermark, applyRuleInput, nextRuleDue } from '../alert-rules/rule-engine';
 import { createRuleState, type MeterRuleState } from '../alert-rules/rule-state';
@@ -7,7 +7,7 @@ import type { LeakConfig } from '../leak-detection/leak-config';
 import { advanceWatermark as advanceLeak, applyReading as applyLeakReading, nextDue as nextLeakDue } from '../leak-detection/leak-detector';
 import { createLeakState, type LeakState } from '../leak-detection/leak-state';
 import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
-import { alertRow } from './alert-rows';
+import { alertToRow } from '../../core/streams/alerts';
 
 interface MeterAlertState {
   /** Water meters only. */
@@ -24,7 +24,7 @@ interface MeterAlertState {
  */
 export function createAlertsProcessor(options: { leak: LeakConfig; rules: AlertRulesConfig }): KeyedProcessor<MeterAlertState> {
   const emit = (events: AlertEvent[], ctx: ProcessorContext) => {
-    for (const event of events) ctx.emit(alertRow(event));
+    for (const event of events) ctx.emit(alertToRow(event));
   };
   return {
     name: 'alerts',

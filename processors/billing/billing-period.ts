@@ -3,8 +3,8 @@
  * of the cycle day (1 = calendar month) and ends where the next one starts, so its length in
  * hours changes with DST while its length in days is the calendar count.
  */
-import { fromLocal, localParts } from '../time/local-time';
-import { daysBetween, localDate } from './local-days';
+import { fromLocal, localParts } from '../../core/time/local-time';
+import { daysBetween, localDate } from '../../core/time/local-days';
 
 export interface BillingCycle {
   /** IANA time zone of the meter (checked when the meter profile is validated). */

@@ -2,14 +2,15 @@ import type { MeterKind, Reading } from '../../core/contracts';
 import type { AlertRulesConfig } from '../alert-rules/rule-config';
 import { applyRuleInput } from '../alert-rules/rule-engine';
 import { createRuleState, type MeterRuleState } from '../alert-rules/rule-state';
-import { alertRow } from '../alerts/alert-rows';
+import { alertToRow } from '../../core/streams/alerts';
 import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
-import { alertId, type AlertEvidence } from '../alert-rules/alert-event';
+import { alertId, type AlertEvidence } from '../../core/streams/alerts';
 import { outputRowProblem } from '../runtime/output-row-check';
 import type { Invoice } from './invoice';
 import { billingPeriodAt } from './billing-period';
 import type { BillingEngine, MeterBillingState } from './billing-state';
-import { invoiceOutputRows } from './invoice-output-rows';
+import { invoiceToRows } from '../../core/streams/invoices';
+import { invoiceLineRows, invoiceRow } from './invoice-rows';
 import { registerPointAt } from './register-consumption';
 
 /** The rule id of billing's refusals (implausible register, rewrite of a final period, invoice out of range). */
@@ -56,7 +57,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
   const { engine } = options;
   const billVariation = (state: MeterBilling, bill: Invoice, amount: number, final: boolean, ctx: ProcessorContext) => {
     const input = { type: 'bill' as const, meterId: bill.meterId, sector: bill.sector, periodStart: bill.periodStart, periodEnd: bill.periodEnd, amount, final, at: ctx.watermark };
-    for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit(alertRow(event));
+    for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit(alertToRow(event));
   };
   /**
    * The register decreases billing classified become register-anomaly alerts. Emitted with each
@@ -66,7 +67,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
     for (const d of bill.decreases) {
       const anomaly = d.kind === 'unexplained' ? ('decrease' as const) : d.kind;
       const input = { type: 'register-event' as const, meterId: bill.meterId, sector: bill.sector, ts: d.ts, anomaly, from: d.from, to: d.to };
-      for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit(alertRow(event));
+      for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit(alertToRow(event));
     }
   };
   /**
@@ -77,7 +78,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
   const refuse = (state: MeterBilling, ts: number, at: number, evidence: AlertEvidence, ctx: ProcessorContext) => {
     const meterId = state.billing.profile.meterId;
     ctx.emit(
-      alertRow({
+      alertToRow({
         alertId: alertId(meterId, refusedRule, ts),
         meterId,
         sector: state.billing.profile.sector,
@@ -93,7 +94,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
   };
   /** Writes an invoice's rows, or, when one of its numbers is out of range or implausible, flags it instead. */
   const emitInvoice = (state: MeterBilling, invoice: Invoice, ctx: ProcessorContext) => {
-    const rows = invoiceOutputRows(invoice);
+    const rows = invoiceToRows(invoiceRow(invoice), invoiceLineRows(invoice));
     const amounts = [invoice.totalCents, ...invoice.lines.map((l) => l.amountCents)];
     const problem = amounts.some((c) => !Number.isSafeInteger(c) || Math.abs(c) > engine.options.maxInvoiceCents)
       ? `amount beyond ±${engine.options.maxInvoiceCents} cents`

@@ -16,11 +16,11 @@
  */
 import type { Reading } from '../../core/contracts/reading';
 import { billingPeriodAt, nextBillingPeriod, type BillingCycle, type BillingPeriod } from './billing-period';
-import { invalidBilling } from './billing-errors';
-import { parseBillingOptions, parseMeterProfile, type BillingOptions, type BillingOptionsInput, type MeterProfile, type MeterProfileInput } from './billing-options';
+import { invalidBilling } from '../../core/tariffs/billing-errors';
+import { parseBillingOptions, parseMeterProfile, type BillingOptions, type BillingOptionsInput, type MeterProfile, type MeterProfileInput } from '../../core/tariffs/billing-options';
 import { adjustmentLines, dueDate, totalCents, type Invoice, type InvoiceLine, type InvoiceStatus } from './invoice';
-import { addDays, localDate } from './local-days';
-import { roundQuantity } from './money';
+import { addDays, localDate } from '../../core/time/local-days';
+import { roundQuantity } from '../../core/units/money';
 import { priceUsage } from './price-consumption';
 import {
   addRegisterValue,
@@ -36,8 +36,8 @@ import {
   type RegisterOptions,
   type RegisterState,
 } from './register-consumption';
-import { tariffIdOn, tariffShares } from './tariff-assignment';
-import { unitFactor } from './units';
+import { tariffIdOn, tariffShares } from '../../core/tariffs/tariff-assignment';
+import { unitFactor } from '../../core/units/units';
 import { scaleUsage, usageBetween } from './usage-profile';
 
 /**

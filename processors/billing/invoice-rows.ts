@@ -1,57 +1,13 @@
 /**
- * Flat rows of an invoice for QuestDB (two tables, `invoices` and `invoice_lines`; suggested
- * DDL in docs/billing.md). The designated timestamp is the period start, and the dedup keys
+ * An invoice as the columns of the invoices stream's two tables (`invoices` and
+ * `invoice_lines`, defined with their row codec in core/streams/invoices.ts). The designated timestamp is the period start, and the dedup keys
  * make re-emission idempotent: a provisional invoice and then the final one share an
  * invoice id, so the final row replaces the provisional one; an adjustment has its own id and
  * adds rows, so a final row is never rewritten.
  */
-import { formatCents } from './money';
+import { formatCents } from '../../core/units/money';
+import type { InvoiceLineRow, InvoiceRow } from '../../core/streams/invoices';
 import type { Invoice } from './invoice';
-
-export interface InvoiceRow {
-  ts: number;
-  invoice_id: string;
-  meter_id: string;
-  sector: string | null;
-  status: string;
-  adjusts: string | null;
-  revision: number;
-  period_label: string;
-  period_end: number;
-  period_days: number;
-  billable_days: number;
-  issued_at: number;
-  due_date: string;
-  currency: string;
-  consumption: number;
-  consumption_unit: string;
-  total_cents: number;
-  /** Decimal string of the total ("128.03"), exact. */
-  total: string;
-  line_count: number;
-  gaps: number;
-  unexplained_decreases: number;
-}
-
-export interface InvoiceLineRow {
-  ts: number;
-  invoice_id: string;
-  /** kind|tariff|tier|period: stable across provisional revisions of the same invoice. */
-  line_key: string;
-  line_no: number;
-  status: string;
-  issued_at: number;
-  kind: string;
-  adjusts: string | null;
-  tariff_id: string;
-  tier: number | null;
-  tou_period: string | null;
-  quantity: number;
-  unit: string;
-  rate: number | null;
-  amount_cents: number;
-  description: string;
-}
 
 export function invoiceRow(inv: Invoice): InvoiceRow {
   return {

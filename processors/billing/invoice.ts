@@ -7,7 +7,7 @@
  * reading, late replacement) produces a separate `adjusted` invoice whose lines are only the
  * differences. A final invoice is never re-emitted or changed.
  */
-import { addDays } from './local-days';
+import { addDays } from '../../core/time/local-days';
 import type { ReadingGap, RegisterDecrease } from './register-consumption';
 
 export type InvoiceStatus = 'provisional' | 'final' | 'adjusted';

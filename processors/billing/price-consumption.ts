@@ -12,8 +12,8 @@
  * - Rounding: quantities and scaled block bounds to 3 decimals, half-up; each line's amount
  *   half-up to the cent (money.ts).
  */
-import { lineAmountCents, roundQuantity, toCents } from './money';
-import type { Tariff, TariffBlock } from './tariff';
+import { lineAmountCents, roundQuantity, toCents } from '../../core/units/money';
+import type { Tariff, TariffBlock } from '../../core/tariffs/tariff';
 import { hourSlot, type UsageProfile } from './usage-profile';
 import type { ChargeKind, InvoiceLine } from './invoice';
 

@@ -1,8 +1,8 @@
 import { defaultUnits, isMeterKind } from '../../core/contracts';
-import { localDate } from './local-days';
-import type { Tariff } from './tariff';
-import type { TariffAssignment } from './tariff-assignment';
-import { unitFactor } from './units';
+import { localDate } from '../../core/time/local-days';
+import type { Tariff } from '../../core/tariffs/tariff';
+import type { TariffAssignment } from '../../core/tariffs/tariff-assignment';
+import { unitFactor } from '../../core/units/units';
 
 type Schedule = TariffAssignment['meters'][string];
 

@@ -6,7 +6,7 @@
  * (a DST spring-forward day has no 02:00 hour; a fall-back day has two 01:00 hours, both
  * counted in slot 01), which is what time-of-use schedules are written in.
  */
-import { localParts } from '../time/local-time';
+import { localParts } from '../../core/time/local-time';
 import type { ConsumptionSegment } from './register-consumption';
 
 /** Slots: 12 months × (weekday, weekend) × 24 hours, as in URDB schedules. */

@@ -1,12 +1,15 @@
 import type { KafkaTopics } from '../../core/contracts';
 import { questdbTables } from '../../core/contracts';
-import { describeError } from '../../core/errors';
+import { describeError, isMeterflowError } from '../../core/errors';
 import { createKafkaClient, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
 import { createIlpWriter } from '../../core/questdb/ilp-writer';
 import { createQuestdbPool, ensureTables, type QuestdbPgOptions } from '../../core/questdb/questdb-sql';
-import { parseCommand, parseCommandEvent, writeCommandEventRow, writeCommandRow } from './command-log-rows';
+import type { TableRow } from '../../core/questdb/table-row';
+import { writeTableRow } from '../../core/questdb/write-table-row';
+import { commandEventToRow, decodeCommandEvent } from '../../core/streams/command-events';
+import { commandToRow, decodeCommand } from '../../core/streams/commands';
 
 export interface CommandLogOptions {
   kafka: { brokers: string[]; topics: KafkaTopics };
@@ -60,23 +63,18 @@ export async function startCommandLog(options: CommandLogOptions): Promise<Comma
     async handle(batch) {
       const isCommands = batch.topic === topics.commands.name;
       for (const record of batch.records) {
-        if (isCommands) {
-          const command = parseCommand(record.value);
-          if (command) {
-            await writeCommandRow(writer, command, batch.partition, record.offset);
-            buffered.commands += 1;
-            continue;
-          }
-        } else {
-          const event = parseCommandEvent(record.value);
-          if (event) {
-            await writeCommandEventRow(writer, event);
-            buffered.command_events += 1;
-            continue;
-          }
+        let row: TableRow;
+        try {
+          row = isCommands ? commandToRow(decodeCommand(record.value), batch.partition, record.offset) : commandEventToRow(decodeCommandEvent(record.value));
+        } catch (error) {
+          // A malformed record must be skipped, not written or retried forever.
+          if (!isMeterflowError(error, 'STREAM_RECORD_INVALID')) throw error;
+          skipped.inc({ topic: batch.topic });
+          log.warn('record skipped: not of its topic\'s shape', { topic: batch.topic, partition: batch.partition, offset: record.offset, error: describeError(error) });
+          continue;
         }
-        skipped.inc({ topic: batch.topic });
-        log.warn('record skipped: not of its topic\'s shape', { topic: batch.topic, partition: batch.partition, offset: record.offset });
+        await writeTableRow(writer, row);
+        buffered[isCommands ? 'commands' : 'command_events'] += 1;
       }
     },
     async flush() {

@@ -6,10 +6,10 @@ import type { IlpWriter } from '../../core/questdb/ilp-writer';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
 import type { GroupState } from '../alert-rules/group-average-rule';
 import type { AlertRulesConfig } from '../alert-rules/rule-config';
-import { alertRow } from '../alerts/alert-rows';
+import { alertToRow } from '../../core/streams/alerts';
 import type { OutputRow } from '../runtime/keyed-processor';
 import { createStateStore } from '../runtime/state-store';
-import { writeOutputRow } from '../runtime/write-output-row';
+import { writeTableRow } from '../../core/questdb/write-table-row';
 import type { SlidingWindowSpec } from '../rolling-averages/window-specs';
 import type { MeterKind } from '../../core/contracts/meter-kind';
 import { compareWindow, defaultGroupStatisticsOptions, type GroupStatisticsOptions, type RegistryEntry } from './group-statistics';
@@ -116,11 +116,11 @@ export function startGroupComparison(options: GroupComparisonOptions): { stop():
         statistics,
       );
       for (const x of excluded) excludedCount.inc({ reason: x.reason });
-      rows.push(...events.map(alertRow));
+      rows.push(...events.map(alertToRow));
       state.lastEnd = end;
       compared.inc();
     }
-    for (const row of rows) await writeOutputRow(writer, row);
+    for (const row of rows) await writeTableRow(writer, row);
     await writer.flush();
     if (rows.length > 0) await options.onAlerts?.(rows);
     await store.write(writer, -1, [{ key: 'state', entry: { state, lastOffset: 0, streamTime: state.lastEnd } }]);

@@ -1,5 +1,5 @@
 import type { MeterKind } from '../../core/contracts/meter-kind';
-import type { AlertEvent } from '../alert-rules/alert-event';
+import type { AlertEvent } from '../../core/streams/alerts';
 import { applyGroupInput, createGroupState, fleetGroup, type GroupState } from '../alert-rules/group-average-rule';
 import type { AlertRulesConfig } from '../alert-rules/rule-config';
 

@@ -1,4 +1,4 @@
-import { alertId, round3 } from '../alert-rules/alert-event';
+import { alertId, round3 } from '../../core/streams/alerts';
 import { burstThresholdLpm } from './leak-config';
 import type { BurstState, FlowPiece, LeakRuleContext } from './leak-state';
 

@@ -1,4 +1,4 @@
-import { alertId, round3 } from '../alert-rules/alert-event';
+import { alertId, round3 } from '../../core/streams/alerts';
 import type { ContinuousFlowState, FlowPiece, LeakRuleContext } from './leak-state';
 
 /**

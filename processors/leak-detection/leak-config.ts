@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { checkTimeZone } from '../time/local-time';
+import { checkTimeZone } from '../../core/time/local-time';
 import { alertConfigError } from '../alert-rules/config-error';
-import { alertSeverities } from '../alert-rules/alert-event';
+import { alertSeverities } from '../../core/streams/alerts';
 
 /**
  * Leak-detection settings (continuous flow, burst, minimum night flow), with per-sector and

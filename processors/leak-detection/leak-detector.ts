@@ -1,5 +1,5 @@
 import type { Reading } from '../../core/contracts';
-import type { AlertEvent } from '../alert-rules/alert-event';
+import type { AlertEvent } from '../../core/streams/alerts';
 import { burstPiece } from './burst';
 import { continuousFlowHourEnd, continuousFlowPiece } from './continuous-flow';
 import { flowBetween } from './flow-segments';

@@ -1,4 +1,4 @@
-import type { AlertEvent } from '../alert-rules/alert-event';
+import type { AlertEvent } from '../../core/streams/alerts';
 import type { LeakSettings } from './leak-config';
 
 /**

@@ -1,5 +1,5 @@
-import { alertId, round3 } from '../alert-rules/alert-event';
-import { fromLocal, localParts } from '../time/local-time';
+import { alertId, round3 } from '../../core/streams/alerts';
+import { fromLocal, localParts } from '../../core/time/local-time';
 import type { FlowPiece, LeakRuleContext, NightFlowState } from './leak-state';
 
 /**

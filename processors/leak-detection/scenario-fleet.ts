@@ -1,6 +1,6 @@
 import type { Reading } from '../../core/contracts';
-import type { AlertEvent } from '../alert-rules/alert-event';
-import { zoneOffsetMs } from '../time/local-time';
+import type { AlertEvent } from '../../core/streams/alerts';
+import { zoneOffsetMs } from '../../core/time/local-time';
 import { createRandom } from '../../core/seeded-random';
 
 /**

@@ -1,6 +1,7 @@
 import type { Config } from '../../core/config';
 import { createKafkaTopics, type KafkaTopics } from '../../core/contracts';
 import type { Logger } from '../../core/logger';
+import { questdbPgFromConfig } from '../../core/questdb/questdb-pg-options';
 import type { QuestdbPgOptions } from '../../core/questdb/questdb-sql';
 
 export interface SinkOptions {
@@ -32,15 +33,5 @@ export function sinkOptionsFromConfig(config: Config, logger: Logger): SinkOptio
     httpHost: config.string('MF_HTTP_HOST'),
     metricsSampling: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') > 0 ? { intervalMs: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') } : null,
     logger,
-  };
-}
-
-export function questdbPgFromConfig(config: Config): QuestdbPgOptions {
-  return {
-    host: config.string('MF_QUESTDB_PG_HOST'),
-    port: config.int('MF_QUESTDB_PG_PORT'),
-    user: config.string('MF_QUESTDB_PG_USER'),
-    password: config.string('MF_QUESTDB_PG_PASSWORD'),
-    database: config.string('MF_QUESTDB_PG_DATABASE'),
   };
 }

@@ -1,6 +1,7 @@
 import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
-import { startOfLocalDay } from '../time/local-time';
+import { startOfLocalDay } from '../../core/time/local-time';
+import { rollingAverageToRow, rollupToRow } from '../../core/streams/window-results';
 import { addValue, mergeAggregates, type Aggregate } from './aggregate';
 import type { SlidingWindowSpec, TumblingWindowSpec } from './window-specs';
 
@@ -40,11 +41,6 @@ interface GroupState {
 }
 
 type State = MeterState | GroupState;
-
-export const rollingAveragesTables = {
-  rollingAverages: 'rolling_averages',
-  rollups: 'rollups',
-} as const;
 
 const meterKey = (id: string) => `meter:${id}`;
 const sectorKey = (id: string) => `sector:${id}`;
@@ -119,13 +115,7 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
         const from = end - spec.sizeMs;
         const agg = mergeAggregates(Object.entries(b.buckets).flatMap(([s, a]) => (Number(s) >= from && Number(s) < end ? [a] : [])));
         if (agg) {
-          ctx.emit({
-            table: rollingAveragesTables.rollingAverages,
-            ts: end,
-            symbols: { meter_id: meterId, window_size: spec.name, ...(state.sector ? { sector: state.sector } : {}) },
-            values: { window_start: from, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] },
-            types: { window_start: 'timestamp', count: 'long' },
-          });
+          ctx.emit(rollingAverageToRow({ meterId, sector: state.sector, windowSize: spec.name, windowStart: from, windowEnd: end, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] }));
         }
         b.closedEnd = end;
         // Later windows start at end + hop - size or later: older buckets are done.
@@ -142,13 +132,7 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
         const end = tumblingEnd(spec, s);
         if (end > ctx.watermark) break;
         const agg = b.buckets[s]!;
-        ctx.emit({
-          table: rollingAveragesTables.rollups,
-          ts: s,
-          symbols: { scope, scope_id: scopeId, bucket: spec.name },
-          values: { kafka_partition: ctx.partition, bucket_end: end, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] },
-          types: { kafka_partition: 'long', bucket_end: 'timestamp', count: 'long' },
-        });
+        ctx.emit(rollupToRow({ scope, scopeId, bucket: spec.name, bucketStart: s, bucketEnd: end, partition: ctx.partition, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] }));
         delete b.buckets[s];
         b.closedEnd = Math.max(b.closedEnd ?? end, end);
       }

@@ -1,14 +1,8 @@
 import type { Reading } from '../../core/contracts';
+import type { TableRow } from '../../core/questdb/table-row';
 
-/** A row for a QuestDB table (ts is the designated timestamp, epoch ms). */
-export interface OutputRow {
-  table: string;
-  ts: number;
-  symbols: Record<string, string>;
-  values: Record<string, number | string | boolean | null>;
-  /** Column types where a value's JavaScript type is not enough (numbers are DOUBLE otherwise). */
-  types?: Record<string, 'long' | 'timestamp'>;
-}
+/** A processor's output: a row for a QuestDB table, built by its stream's row codec (core/streams). */
+export type OutputRow = TableRow;
 
 /** What a processor may do while it handles a reading or a watermark. */
 export interface ProcessorContext {

@@ -8,7 +8,7 @@ import { createQuestdbPool, type QuestdbPgOptions } from '../../core/questdb/que
 import type { KeyedProcessor, OutputRow } from './keyed-processor';
 import { createPartitionTask, type LateReading, type PartitionTask } from './partition-task';
 import { createStateStore } from './state-store';
-import { writeOutputRow } from './write-output-row';
+import { writeTableRow } from '../../core/questdb/write-table-row';
 import { runnerMetrics } from './runner-metrics';
 
 export interface ProcessorRunnerOptions<S> {
@@ -212,7 +212,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     }
     const started = process.hrtime.bigint();
     try {
-      for (const row of work.rows) await writeOutputRow(writer, row);
+      for (const row of work.rows) await writeTableRow(writer, row);
       for (const { partition, late } of work.late) {
         await writer.row(questdbTables.lateReadings.name, late.reading.ts, (w) =>
           w

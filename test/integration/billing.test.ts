@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { defaultBillingConfig } from '../../processors/billing/default-billing-config';
+import { defaultBillingConfig } from '../../core/tariffs/default-billing-config';
 import { startTestProcessors, waterReading } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';

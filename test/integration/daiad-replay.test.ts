@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Reading } from '../../core/contracts';
-import { fromLocal, localParts } from '../../processors/time/local-time';
+import { fromLocal, localParts } from '../../core/time/local-time';
 import { startTestProcessors, waterReading } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';

@@ -3,8 +3,8 @@ import { createIlpWriter } from '../../core/questdb/ilp-writer';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { MeterDevice } from '../../load-tests/simulator/meter-device';
-import { alertRow } from '../../processors/alerts/alert-rows';
-import type { AlertEvent } from '../../processors/alert-rules/alert-event';
+import { alertToRow } from '../../core/streams/alerts';
+import type { AlertEvent } from '../../core/streams/alerts';
 import type { CommandLog } from '../../processors/command-log/command-log';
 import { rowRecord } from '../../processors/runtime/processor-runner';
 import type { RawProducer } from '../../core/kafka';
@@ -163,8 +163,8 @@ describe('GraphQL subscriptions over SSE and graphql-ws', () => {
     const mine = alert(device.meterId, sector, 'continuous-flow');
     const sameSector = alert(`${pipeline.runId}-neighbour`, sector, 'night-flow');
     const elsewhere = alert(`${pipeline.runId}-far`, `${pipeline.runId}-s2`, 'burst');
-    // In the shape the processors publish: rowRecord(alertRow(event)), key = meter id.
-    await producer.sendBatch([mine, sameSector, elsewhere].map((e) => ({ topic: pipeline.topics.alerts.name, key: e.meterId, value: JSON.stringify(rowRecord(alertRow(e))) })));
+    // In the shape the processors publish: rowRecord(alertToRow(event)), key = meter id.
+    await producer.sendBatch([mine, sameSector, elsewhere].map((e) => ({ topic: pipeline.topics.alerts.name, key: e.meterId, value: JSON.stringify(rowRecord(alertToRow(e))) })));
     await waitFor('alerts on both subscriptions', async () => [byMeter.results.length, bySector.results.length], ([a, b]) => a! >= 1 && b! >= 2, 30_000, 50);
     await sleep(500);
     expect(byMeter.results.map((r) => r.data!.alerts)).toEqual([

@@ -3,7 +3,7 @@ import { loadConfig } from '../../core/config';
 import { questdbTables } from '../../core/contracts';
 import { createIlpWriter, type IlpWriter, type RefusedRow } from '../../core/questdb/ilp-writer';
 import { createQuestdbPool, ensureTables, type QuestdbPool } from '../../core/questdb/questdb-sql';
-import { questdbPgFromConfig } from '../../processors/raw-readings-sink/sink-options';
+import { questdbPgFromConfig } from '../../core/questdb/questdb-pg-options';
 import { walApplied } from './support/test-services';
 import { waitFor } from './support/wait-for';
 

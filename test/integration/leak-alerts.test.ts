@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as path from 'node:path';
 import type { Reading } from '../../core/contracts';
-import type { AlertEvent } from '../../processors/alert-rules/alert-event';
+import type { AlertEvent } from '../../core/streams/alerts';
 import { generateScenarioFleet, scoreAlerts } from '../../processors/leak-detection';
 import { startTestProcessors } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';

@@ -1,6 +1,5 @@
-import type { AlertEvent, AlertEvidence, AlertRuleKind, AlertSeverity } from '../../../processors/alert-rules/alert-event';
-import { alertRow } from '../../../processors/alerts/alert-rows';
-import { writeOutputRow } from '../../../processors/runtime/write-output-row';
+import { writeTableRow } from '../../../core/questdb/write-table-row';
+import { alertFromColumns, alertToRow } from '../../../core/streams/alerts';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { validateId } from '../arguments';
@@ -48,22 +47,22 @@ function transition(operation: 'acknowledgeAlert' | 'closeAlert', state: 'acknow
         // After the latest row even if the processor's event time runs ahead of this clock.
         const now = Math.max(Date.now(), row.ts.getTime() + 1);
         const next: AlertSql = { ...row, ts: new Date(now), state, ended_at: state === 'closed' ? new Date(now) : row.ended_at };
-        // The same row shape the processors write (alertRow), so readers see one kind of alert row.
-        const event: AlertEvent = {
-          alertId: next.alert_id,
-          meterId: next.meter_id,
+        // Through the alert stream's codec, as the processors write it, so readers see one kind of alert row.
+        const event = alertFromColumns({
+          ts: now,
+          alert_id: next.alert_id,
+          meter_id: next.meter_id,
           sector: next.sector,
           rule: next.rule,
-          ruleKind: next.rule_kind as AlertRuleKind,
-          severity: next.severity as AlertSeverity,
+          rule_kind: next.rule_kind,
+          severity: next.severity,
           state,
-          startedAt: next.started_at?.getTime() ?? now,
-          ...(next.ended_at ? { endedAt: next.ended_at.getTime() } : {}),
-          ...(next.estimated_loss_l !== null ? { estimatedLossL: next.estimated_loss_l } : {}),
-          evidence: next.evidence ? (JSON.parse(next.evidence) as AlertEvidence) : {},
-          at: now,
-        };
-        await context.mutations.write((w) => writeOutputRow(w, alertRow(event)));
+          started_at: next.started_at?.getTime() ?? now,
+          ended_at: next.ended_at?.getTime() ?? null,
+          estimated_loss_l: next.estimated_loss_l,
+          evidence: next.evidence,
+        });
+        await context.mutations.write((w) => writeTableRow(w, alertToRow(event)));
         context.recentWrites.alerts.set(next.alert_id, next);
         return alertFromSql(next);
       },

@@ -1,5 +1,7 @@
-import { defaultUnits, questdbTables, type MeterKind } from '../../../core/contracts';
-import { unitFactor } from '../../../processors/billing/units';
+import { defaultUnits, type MeterKind } from '../../../core/contracts';
+import { writeTableRow } from '../../../core/questdb/write-table-row';
+import { meterRegistrationToRow } from '../../../core/streams/meter-registry';
+import { unitFactor } from '../../../core/units/units';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import type { MeterRecord } from '../../meters/meter-directory';
@@ -17,18 +19,20 @@ interface RegistryArgs {
 async function saveRecord(context: GraphqlContext, record: MeterRecord, changedBy: string): Promise<MeterRecord> {
   const changedAt = Math.max(Date.now(), (record.updatedAt?.getTime() ?? 0) + 1);
   const saved: MeterRecord = { ...record, updatedAt: new Date(changedAt), registeredAt: record.registeredAt ?? new Date(changedAt) };
-  await context.mutations.write((w) =>
-    w.row(questdbTables.meterRegistry.name, changedAt, (row) => {
-      row.symbol('meter_id', saved.meterId).symbol('kind', saved.kind);
-      if (saved.sector) row.symbol('sector', saved.sector);
-      if (saved.customerId) row.symbol('customer_id', saved.customerId);
-      if (saved.timeZone) row.symbol('time_zone', saved.timeZone);
-      if (saved.tariffId) row.symbol('tariff_id', saved.tariffId);
-      if (saved.reportingIntervalS !== null) row.intColumn('reporting_interval_s', saved.reportingIntervalS);
-      if (saved.label !== null) row.stringColumn('label', saved.label);
-      row.timestampColumn('registered_at', saved.registeredAt!.getTime(), 'ms').stringColumn('changed_by', changedBy);
-    }),
-  );
+  const row = meterRegistrationToRow({
+    meterId: saved.meterId,
+    kind: saved.kind,
+    sector: saved.sector || null,
+    customerId: saved.customerId || null,
+    timeZone: saved.timeZone || null,
+    reportingIntervalS: saved.reportingIntervalS,
+    tariffId: saved.tariffId || null,
+    label: saved.label,
+    registeredAt: saved.registeredAt!.getTime(),
+    changedAt,
+    changedBy,
+  });
+  await context.mutations.write((w) => writeTableRow(w, row));
   context.meters.remember(saved);
   return saved;
 }

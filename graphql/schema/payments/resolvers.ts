@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { questdbTables } from '../../../core/contracts';
+import { writeTableRow } from '../../../core/questdb/write-table-row';
+import { paymentToRow } from '../../../core/streams/payments';
 import { systemPrincipal } from '../../auth/principal';
 import { invoiceBalances, overdueCents } from '../../billing/invoice-balances';
-import { formatCents } from '../../../processors/billing/money';
+import { formatCents } from '../../../core/units/money';
 import { parseAmountCents } from '../../billing/parse-amount';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
@@ -92,13 +93,18 @@ async function record(context: GraphqlContext, paymentId: string, cents: number,
   // The DEDUP key (ts, payment_id) is a function of the invoice and the reference only: a
   // replica that did not see this payment yet (WAL delay, its own caches) writes the same key,
   // and QuestDB keeps one row. A wall-clock ts here would make every replica's write a new row.
-  await context.mutations.write((w) =>
-    w.row(questdbTables.payments.name, invoice.periodStart.getTime(), (row) => {
-      row.symbol('payment_id', paymentId).symbol('invoice_id', invoice.invoiceId).symbol('meter_id', invoice.meterId).symbol('currency', invoice.currency);
-      row.intColumn('amount_cents', cents).stringColumn('reference', reference).stringColumn('recorded_by', context.principal.subject);
-      row.timestampColumn('recorded_at', recordedAt, 'ms');
-    }),
-  );
+  const row = paymentToRow({
+    paymentId,
+    invoiceId: invoice.invoiceId,
+    meterId: invoice.meterId,
+    periodStart: invoice.periodStart.getTime(),
+    amountCents: cents,
+    currency: invoice.currency,
+    reference,
+    recordedBy: context.principal.subject,
+    recordedAt,
+  });
+  await context.mutations.write((w) => writeTableRow(w, row));
   const view: PaymentView = {
     id: paymentId,
     invoiceId: invoice.invoiceId,

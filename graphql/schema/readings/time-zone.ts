@@ -1,4 +1,4 @@
-import { checkTimeZone } from '../../../processors/time/local-time';
+import { checkTimeZone } from '../../../core/time/local-time';
 import { badInput } from '../../errors';
 
 // IANA names and fixed offsets: letters, digits, / _ + - only (also keeps the SQL safe).

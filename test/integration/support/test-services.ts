@@ -14,7 +14,8 @@ import { startCommandLog, type CommandLog } from '../../../processors/command-lo
 const testLogger = process.env.MF_TEST_LOG ? createLogger('test', 'debug') : silentLogger;
 import { createQuestdbPool, type QuestdbPool } from '../../../core/questdb/questdb-sql';
 import { createRawReadingsSink, type RawReadingsSink } from '../../../processors/raw-readings-sink/raw-readings-sink';
-import { questdbPgFromConfig, sinkOptionsFromConfig } from '../../../processors/raw-readings-sink/sink-options';
+import { questdbPgFromConfig } from '../../../core/questdb/questdb-pg-options';
+import { sinkOptionsFromConfig } from '../../../processors/raw-readings-sink/sink-options';
 
 /**
  * One isolated pipeline per test file on the shared real stack: its own Kafka topic prefix,

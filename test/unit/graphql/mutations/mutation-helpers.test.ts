@@ -1,6 +1,6 @@
 import { overdueCents, type InvoiceBalance } from '../../../../graphql/billing/invoice-balances';
 import { parseAmountCents } from '../../../../graphql/billing/parse-amount';
-import { formatCents } from '../../../../processors/billing/money';
+import { formatCents } from '../../../../core/units/money';
 import { createIdempotencyCache } from '../../../../graphql/mutations/idempotency-cache';
 import { debtorsFromBalances } from '../../../../graphql/policies/debt-policy';
 import { validateMeterInput } from '../../../../graphql/schema/meter-registry/meter-input';

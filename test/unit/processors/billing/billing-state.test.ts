@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMeterflowError } from '../../../../core/errors';
 import { createBillingEngine, type BillingReading, type MeterBillingState } from '../../../../processors/billing/billing-state';
-import type { BillingOptionsInput } from '../../../../processors/billing/billing-options';
+import type { BillingOptionsInput } from '../../../../core/tariffs/billing-options';
 import type { Invoice } from '../../../../processors/billing/invoice';
 import { importUrdbTariff } from '../../../../processors/billing/urdb-import';
-import { fromLocal } from '../../../../processors/time/local-time';
+import { fromLocal } from '../../../../core/time/local-time';
 import { sabesp2017, sabesp2018 } from '../../../fixtures/billing/sabesp-tariffs';
 
 const day = 86_400_000;

@@ -1,5 +1,5 @@
 import { priceUsage } from '../../../../processors/billing/price-consumption';
-import { parseTariff } from '../../../../processors/billing/tariff';
+import { parseTariff } from '../../../../core/tariffs/tariff';
 import { hourSlot, usageSlots, type UsageProfile } from '../../../../processors/billing/usage-profile';
 import { sabesp2017 } from '../../../fixtures/billing/sabesp-tariffs';
 

@@ -1,7 +1,7 @@
 import { addRegisterValue, addReplacement, analyseRegister, compactRegister, createRegisterState, gapsWithin, type RegisterOptions } from '../../../../processors/billing/register-consumption';
 import { usageBetween } from '../../../../processors/billing/usage-profile';
 import { createBillingEngine } from '../../../../processors/billing/billing-state';
-import { defaultBillingConfig } from '../../../../processors/billing/default-billing-config';
+import { defaultBillingConfig } from '../../../../core/tariffs/default-billing-config';
 
 // Billing keeps a bounded register history per meter, and bounding it
 // changes nothing billing computes.

@@ -1,5 +1,5 @@
-import { parseBillingOptions } from '../../../../processors/billing/billing-options';
-import { defaultBillingConfig } from '../../../../processors/billing/default-billing-config';
+import { parseBillingOptions } from '../../../../core/tariffs/billing-options';
+import { defaultBillingConfig } from '../../../../core/tariffs/default-billing-config';
 import { mergeSchedules, registrySchedules } from '../../../../processors/billing/registry-tariff-schedules';
 
 const { tariffs } = parseBillingOptions({

@@ -1,5 +1,5 @@
 import type { Reading } from '../../../../core/contracts';
-import type { AlertEvent } from '../../../../processors/alert-rules/alert-event';
+import type { AlertEvent } from '../../../../core/streams/alerts';
 import { advanceWatermark, applyReading, createLeakState, type LeakConfig, type LeakState } from '../../../../processors/leak-detection';
 
 export const minute = 60_000;

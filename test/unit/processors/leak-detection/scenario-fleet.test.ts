@@ -1,5 +1,5 @@
 import type { Reading } from '../../../../core/contracts';
-import type { AlertEvent } from '../../../../processors/alert-rules/alert-event';
+import type { AlertEvent } from '../../../../core/streams/alerts';
 import { advanceWatermark, applyReading, createLeakState, generateScenarioFleet, parseLeakConfig, scoreAlerts, type LeakState } from '../../../../processors/leak-detection';
 import { byTime, hour, minute } from './helpers';
 

@@ -2,7 +2,7 @@ import type { Reading } from '../../../../core/contracts';
 import { parseAlertRulesConfig } from '../../../../processors/alert-rules/rule-config';
 import { createBillingProcessor } from '../../../../processors/billing/billing-processor';
 import { createBillingEngine } from '../../../../processors/billing/billing-state';
-import { defaultBillingConfig } from '../../../../processors/billing/default-billing-config';
+import { defaultBillingConfig } from '../../../../core/tariffs/default-billing-config';
 import type { KeyedProcessor } from '../../../../processors/runtime/keyed-processor';
 import { createTestDriver } from '../../../../processors/runtime/test-driver';
 

@@ -1,5 +1,5 @@
 import type { ZodError } from 'zod';
-import { MeterflowError } from '../../core/errors';
+import { MeterflowError } from '../errors';
 
 /** `tou.periods[0].blocks[1].upTo` from a zod issue path. */
 export function formatPath(prefix: string, path: ReadonlyArray<string | number>): string {

@@ -1,5 +1,5 @@
 import { isMeterflowError } from '../../../../core/errors';
-import { parseTariff } from '../../../../processors/billing/tariff';
+import { parseTariff } from '../../../../core/tariffs/tariff';
 import { sabesp2017 } from '../../../fixtures/billing/sabesp-tariffs';
 
 function errorOf(input: unknown): Error {

@@ -1,8 +1,8 @@
-import type { IlpWriter } from '../../core/questdb/ilp-writer';
-import type { OutputRow } from './keyed-processor';
+import type { IlpWriter } from './ilp-writer';
+import type { TableRow } from './table-row';
 
-/** Appends a result row to the ILP buffer, each value in the column type the row declares. */
-export function writeOutputRow(writer: IlpWriter, row: OutputRow): Promise<void> {
+/** Appends a row to the ILP buffer, each value in the column type the row declares. */
+export function writeTableRow(writer: IlpWriter, row: TableRow): Promise<void> {
   return writer.row(row.table, row.ts, (w) => {
     for (const [name, value] of Object.entries(row.symbols)) w.symbol(name, value);
     for (const [name, value] of Object.entries(row.values)) {

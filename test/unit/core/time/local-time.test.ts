@@ -1,4 +1,4 @@
-import { checkTimeZone, fromLocal, localParts, startOfLocalDay, startOfLocalMonth } from '../../../../processors/time/local-time';
+import { checkTimeZone, fromLocal, localParts, startOfLocalDay, startOfLocalMonth } from '../../../../core/time/local-time';
 
 const iso = (ts: number) => new Date(ts).toISOString();
 

@@ -1,4 +1,4 @@
-import { formatCents, lineAmountCents, roundQuantity, toCents } from '../../../../processors/billing/money';
+import { formatCents, lineAmountCents, roundQuantity, toCents } from '../../../../core/units/money';
 
 describe('money in integer cents, half-up per line', () => {
   it('rounds half a cent up even when the float is just below it', () => {

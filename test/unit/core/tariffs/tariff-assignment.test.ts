@@ -1,5 +1,5 @@
 import { isMeterflowError } from '../../../../core/errors';
-import { parseTariffAssignment, tariffIdOn, tariffShares } from '../../../../processors/billing/tariff-assignment';
+import { parseTariffAssignment, tariffIdOn, tariffShares } from '../../../../core/tariffs/tariff-assignment';
 
 const known = new Set(['base', 'north', 'north-2018', 'vip']);
 

@@ -3,12 +3,12 @@
  * (createBillingEngine, createMeterState); every error names the field.
  */
 import { z } from 'zod';
-import { idPattern, maxIdLength } from '../../core/contracts/reading';
+import { idPattern, maxIdLength } from '../contracts/reading';
 import { checkTimeZone } from '../time/local-time';
 import { billingConfigError, invalidBilling } from './billing-errors';
 import { parseTariff, type Tariff } from './tariff';
 import { parseTariffAssignment, type TariffAssignment } from './tariff-assignment';
-import { knownUnits } from './units';
+import { knownUnits } from '../units/units';
 
 const hour = 3_600_000;
 const day = 24 * hour;

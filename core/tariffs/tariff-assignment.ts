@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { billingConfigError, invalidBilling } from './billing-errors';
-import { isLocalDate } from './local-days';
+import { isLocalDate } from '../time/local-days';
 
 const tariffId = z.string().min(1).max(64);
 const entrySchema = z

@@ -3,7 +3,7 @@
  * calendar day of the meter's zone (23 or 25 hours long across a DST change), so day
  * arithmetic is done on the calendar date itself, never by dividing milliseconds by 24 h.
  */
-import { fromLocal, localParts } from '../time/local-time';
+import { fromLocal, localParts } from './local-time';
 
 const dayMs = 86_400_000;
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;

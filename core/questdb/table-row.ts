@@ -1,0 +1,14 @@
+/**
+ * One row for a QuestDB table, as the streams' row codecs build it: symbols (indexed, low
+ * cardinality) apart from the other columns, so the writer knows which ILP field type each
+ * value takes. A null value is left out of the line, which QuestDB stores as NULL.
+ */
+export interface TableRow {
+  table: string;
+  /** The designated timestamp, epoch ms. */
+  ts: number;
+  symbols: Record<string, string>;
+  values: Record<string, number | string | boolean | null>;
+  /** Column types where a value's JavaScript type is not enough (numbers are DOUBLE otherwise). */
+  types?: Record<string, 'long' | 'timestamp'>;
+}

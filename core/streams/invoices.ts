@@ -1,0 +1,139 @@
+import type { TableRow } from '../questdb/table-row';
+import type { TableSpec } from '../questdb/table-spec';
+
+/**
+ * The invoices "stream": billing's results, written to two QuestDB tables and to no topic
+ * (the API reads them back by SQL). The designated timestamp is the period start, and the
+ * dedup keys make re-emission idempotent: a provisional invoice and then the final one share
+ * an invoice id, so the final row replaces the provisional one; an adjustment has its own id
+ * and adds rows, so a final row is never rewritten.
+ */
+export interface InvoiceRow {
+  ts: number;
+  invoice_id: string;
+  meter_id: string;
+  sector: string | null;
+  status: string;
+  adjusts: string | null;
+  revision: number;
+  period_label: string;
+  period_end: number;
+  period_days: number;
+  billable_days: number;
+  issued_at: number;
+  due_date: string;
+  currency: string;
+  consumption: number;
+  consumption_unit: string;
+  total_cents: number;
+  /** Decimal string of the total ("128.03"), exact. */
+  total: string;
+  line_count: number;
+  gaps: number;
+  unexplained_decreases: number;
+}
+
+export interface InvoiceLineRow {
+  ts: number;
+  invoice_id: string;
+  /** kind|tariff|tier|period: stable across provisional revisions of the same invoice. */
+  line_key: string;
+  line_no: number;
+  status: string;
+  issued_at: number;
+  kind: string;
+  adjusts: string | null;
+  tariff_id: string;
+  tier: number | null;
+  tou_period: string | null;
+  quantity: number;
+  unit: string;
+  rate: number | null;
+  amount_cents: number;
+  description: string;
+}
+
+export const invoicesTable = {
+  name: 'invoices',
+  description: 'Bills per meter and period: provisional (rewritten as the period fills), final (at period end + grace), adjusted (late data after the final). Key: (ts = period start, invoice_id).',
+  ddl: `CREATE TABLE IF NOT EXISTS invoices (
+  ts TIMESTAMP,
+  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
+  meter_id SYMBOL CAPACITY 65536 CACHE,
+  sector SYMBOL CAPACITY 4096 CACHE,
+  status SYMBOL CAPACITY 8 CACHE,
+  adjusts VARCHAR,
+  revision LONG,
+  period_label VARCHAR,
+  period_end TIMESTAMP,
+  period_days LONG,
+  billable_days LONG,
+  issued_at TIMESTAMP,
+  due_date VARCHAR,
+  currency SYMBOL CAPACITY 8 CACHE,
+  consumption DOUBLE,
+  consumption_unit SYMBOL CAPACITY 8 CACHE,
+  total_cents LONG,
+  total VARCHAR,
+  line_count LONG,
+  gaps LONG,
+  unexplained_decreases LONG
+) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, invoice_id)`,
+} as const satisfies TableSpec;
+
+export const invoiceLinesTable = {
+  name: 'invoice_lines',
+  description: 'Lines of each invoice: fixed charge, tiers, time-of-use periods, adjustments. Key: (ts = period start, invoice_id, status, line_key).',
+  ddl: `CREATE TABLE IF NOT EXISTS invoice_lines (
+  ts TIMESTAMP,
+  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
+  line_key VARCHAR,
+  line_no LONG,
+  status SYMBOL CAPACITY 8 CACHE,
+  issued_at TIMESTAMP,
+  kind SYMBOL CAPACITY 8 CACHE,
+  adjusts SYMBOL CAPACITY 8 CACHE,
+  tariff_id SYMBOL CAPACITY 256 CACHE,
+  tier LONG,
+  tou_period SYMBOL CAPACITY 32 CACHE,
+  quantity DOUBLE,
+  unit SYMBOL CAPACITY 8 CACHE,
+  rate DOUBLE,
+  amount_cents LONG,
+  description VARCHAR
+) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, invoice_id, status, line_key)`,
+} as const satisfies TableSpec;
+
+/** An invoice's columns as rows of the invoices and invoice_lines tables (null columns are left out, QuestDB stores NULL). */
+export function invoiceToRows(i: InvoiceRow, lineRows: InvoiceLineRow[]): TableRow[] {
+  const head: TableRow = {
+    table: invoicesTable.name,
+    ts: i.ts,
+    symbols: { invoice_id: i.invoice_id, meter_id: i.meter_id, status: i.status, currency: i.currency, consumption_unit: i.consumption_unit, ...(i.sector ? { sector: i.sector } : {}) },
+    values: {
+      adjusts: i.adjusts,
+      revision: i.revision,
+      period_label: i.period_label,
+      period_end: i.period_end,
+      period_days: i.period_days,
+      billable_days: i.billable_days,
+      issued_at: i.issued_at,
+      due_date: i.due_date,
+      consumption: i.consumption,
+      total_cents: i.total_cents,
+      total: i.total,
+      line_count: i.line_count,
+      gaps: i.gaps,
+      unexplained_decreases: i.unexplained_decreases,
+    },
+    types: { revision: 'long', period_end: 'timestamp', period_days: 'long', billable_days: 'long', issued_at: 'timestamp', total_cents: 'long', line_count: 'long', gaps: 'long', unexplained_decreases: 'long' },
+  };
+  const lines: TableRow[] = lineRows.map((l) => ({
+    table: invoiceLinesTable.name,
+    ts: l.ts,
+    symbols: { invoice_id: l.invoice_id, status: l.status, kind: l.kind, tariff_id: l.tariff_id, unit: l.unit, ...(l.adjusts ? { adjusts: l.adjusts } : {}), ...(l.tou_period ? { tou_period: l.tou_period } : {}) },
+    values: { line_key: l.line_key, line_no: l.line_no, issued_at: l.issued_at, tier: l.tier, quantity: l.quantity, rate: l.rate, amount_cents: l.amount_cents, description: l.description },
+    types: { line_no: 'long', issued_at: 'timestamp', tier: 'long', amount_cents: 'long' },
+  }));
+  return [head, ...lines];
+}

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import type { TableRow } from '../questdb/table-row';
+import type { TableSpec } from '../questdb/table-spec';
+import { decodeRecord } from './stream-record';
+import { topicSpec, type KafkaTopicSpec } from './topic-spec';
+
+/**
+ * The window-results stream (topic `rollups`): what the rolling-averages processor emits when
+ * a window closes — a meter's sliding average (key: meter id, table rolling_averages) or a
+ * sector/fleet tumbling aggregate, partial per input partition (key: scope id, table rollups).
+ * Record: the row's columns flattened, `{ table, ts, ...columns }`, times in epoch ms, so an
+ * outside consumer reads the table's column names and tells the two kinds apart by `table`.
+ */
+export function windowResultsTopic(prefix: string, partitions: number): KafkaTopicSpec {
+  return topicSpec(prefix, 'rollups', partitions, 7, 'Rolling averages (key: meter id) and sector/fleet rollups (key: scope id), as written to QuestDB');
+}
+
+/** One closed sliding window of one meter's instantaneous rate. */
+export interface RollingAverage {
+  meterId: string;
+  sector: string | null;
+  /** The configured window's name, e.g. `1h`. */
+  windowSize: string;
+  windowStart: number;
+  /** Exclusive end, epoch ms; the row's designated timestamp. */
+  windowEnd: number;
+  count: number;
+  sum: number;
+  mean: number;
+  min: number;
+  max: number;
+}
+
+/** One closed tumbling bucket of a sector or of the fleet, over the readings of one input partition. */
+export interface Rollup {
+  scope: 'sector' | 'fleet';
+  scopeId: string;
+  /** The configured bucket's name, e.g. `15m`. */
+  bucket: string;
+  /** Start, epoch ms; the row's designated timestamp. */
+  bucketStart: number;
+  bucketEnd: number;
+  /** Partial per Kafka partition: readers sum count and sum, take min of min and max of max over partitions. */
+  partition: number;
+  count: number;
+  sum: number;
+  mean: number;
+  min: number;
+  max: number;
+}
+
+export const rollingAveragesTable = {
+  name: 'rolling_averages',
+  description: 'Per-meter sliding windows of the instantaneous rate, one row per window end. Key: (ts = window end, meter_id, window_size).',
+  ddl: `CREATE TABLE IF NOT EXISTS rolling_averages (
+  ts TIMESTAMP,
+  meter_id SYMBOL CAPACITY 65536 CACHE,
+  window_size SYMBOL CAPACITY 16 CACHE,
+  sector SYMBOL CAPACITY 4096 CACHE,
+  window_start TIMESTAMP,
+  count LONG,
+  sum DOUBLE,
+  mean DOUBLE,
+  min DOUBLE,
+  max DOUBLE
+) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, meter_id, window_size)`,
+} as const satisfies TableSpec;
+
+export const rollupsTable = {
+  name: 'rollups',
+  description:
+    'Tumbling aggregates per sector and for the fleet, partial per Kafka partition (sum count and sum, min of min, max of max over partitions). Key: (ts = bucket start, scope, scope_id, bucket, kafka_partition).',
+  ddl: `CREATE TABLE IF NOT EXISTS rollups (
+  ts TIMESTAMP,
+  scope SYMBOL CAPACITY 8 CACHE,
+  scope_id SYMBOL CAPACITY 4096 CACHE,
+  bucket SYMBOL CAPACITY 16 CACHE,
+  kafka_partition INT,
+  bucket_end TIMESTAMP,
+  count LONG,
+  sum DOUBLE,
+  mean DOUBLE,
+  min DOUBLE,
+  max DOUBLE
+) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, scope, scope_id, bucket, kafka_partition)`,
+} as const satisfies TableSpec;
+
+export function rollingAverageToRow(w: RollingAverage): TableRow {
+  return {
+    table: rollingAveragesTable.name,
+    ts: w.windowEnd,
+    symbols: { meter_id: w.meterId, window_size: w.windowSize, ...(w.sector ? { sector: w.sector } : {}) },
+    values: { window_start: w.windowStart, count: w.count, sum: w.sum, mean: w.mean, min: w.min, max: w.max },
+    types: { window_start: 'timestamp', count: 'long' },
+  };
+}
+
+export function rollupToRow(r: Rollup): TableRow {
+  return {
+    table: rollupsTable.name,
+    ts: r.bucketStart,
+    symbols: { scope: r.scope, scope_id: r.scopeId, bucket: r.bucket },
+    values: { kafka_partition: r.partition, bucket_end: r.bucketEnd, count: r.count, sum: r.sum, mean: r.mean, min: r.min, max: r.max },
+    types: { kafka_partition: 'long', bucket_end: 'timestamp', count: 'long' },
+  };
+}
+
+const epochMs = z.number().int().nonnegative();
+const aggregate = { count: z.number().int().positive(), sum: z.number().finite(), mean: z.number().finite(), min: z.number().finite(), max: z.number().finite() };
+
+export const windowResultRecordSchema = z.discriminatedUnion('table', [
+  z.object({ table: z.literal(rollingAveragesTable.name), ts: epochMs, meter_id: z.string().min(1), window_size: z.string().min(1), sector: z.string().nullable().optional(), window_start: epochMs, ...aggregate }),
+  z.object({ table: z.literal(rollupsTable.name), ts: epochMs, scope: z.enum(['sector', 'fleet']), scope_id: z.string().min(1), bucket: z.string().min(1), kafka_partition: z.number().int().nonnegative(), bucket_end: epochMs, ...aggregate }),
+]);
+
+export type WindowResult = { kind: 'rolling-average'; value: RollingAverage } | { kind: 'rollup'; value: Rollup };
+
+function rowOf(result: WindowResult): TableRow {
+  return result.kind === 'rolling-average' ? rollingAverageToRow(result.value) : rollupToRow(result.value);
+}
+
+/** The record a window result is published as. */
+export function encodeWindowResult(result: WindowResult): string {
+  const row = rowOf(result);
+  return JSON.stringify({ table: row.table, ts: row.ts, ...row.symbols, ...row.values });
+}
+
+/** The window result a record holds; throws STREAM_RECORD_INVALID naming the field when it is not one. */
+export function decodeWindowResult(value: Buffer | string | null): WindowResult {
+  const r = decodeRecord('window-results', windowResultRecordSchema, value);
+  const { count, sum, mean, min, max } = r;
+  if (r.table === rollingAveragesTable.name) {
+    return { kind: 'rolling-average', value: { meterId: r.meter_id, sector: r.sector || null, windowSize: r.window_size, windowStart: r.window_start, windowEnd: r.ts, count, sum, mean, min, max } };
+  }
+  return { kind: 'rollup', value: { scope: r.scope, scopeId: r.scope_id, bucket: r.bucket, bucketStart: r.ts, bucketEnd: r.bucket_end, partition: r.kafka_partition, count, sum, mean, min, max } };
+}

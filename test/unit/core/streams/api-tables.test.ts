@@ -1,0 +1,38 @@
+import { auditEntryToRow, auditLogTable } from '../../../../core/streams/audit-log';
+import { meterRegistrationToRow, meterRegistryTable } from '../../../../core/streams/meter-registry';
+import { paymentsTable, paymentToRow } from '../../../../core/streams/payments';
+
+// The tables only the API writes: each module's row codec against rows worked out by hand.
+describe('row codecs of the API-written tables', () => {
+  it('keeps a registry change as a new row at its change time, absent symbols left out', () => {
+    const row = meterRegistrationToRow({ meterId: 'm1', kind: 'water', sector: null, customerId: 'c9', timeZone: 'America/Sao_Paulo', reportingIntervalS: 900, tariffId: null, label: null, registeredAt: 1_000, changedAt: 5_000, changedBy: 'admin' });
+    expect(row).toEqual({
+      table: 'meter_registry',
+      ts: 5_000,
+      symbols: { meter_id: 'm1', kind: 'water', customer_id: 'c9', time_zone: 'America/Sao_Paulo' },
+      values: { reporting_interval_s: 900, label: null, registered_at: 1_000, changed_by: 'admin' },
+      types: { reporting_interval_s: 'long', registered_at: 'timestamp' },
+    });
+    expect(meterRegistryTable.ddl).toContain('DEDUP UPSERT KEYS(ts, meter_id)');
+  });
+
+  it('writes a payment at its invoice period start, not at the clock, so replicas write one key', () => {
+    const row = paymentToRow({ paymentId: 'p1', invoiceId: 'm1/2026-03-01', meterId: 'm1', periodStart: 2_000, amountCents: 12803, currency: 'BRL', reference: 'pix-42', recordedBy: 'cashier', recordedAt: 9_999 });
+    expect(row.ts).toBe(2_000);
+    expect(row.symbols).toEqual({ payment_id: 'p1', invoice_id: 'm1/2026-03-01', meter_id: 'm1', currency: 'BRL' });
+    expect(row.values).toEqual({ amount_cents: 12803, reference: 'pix-42', recorded_by: 'cashier', recorded_at: 9_999 });
+    expect(row.types).toEqual({ amount_cents: 'long', recorded_at: 'timestamp' });
+    expect(paymentsTable.ddl).toContain('DEDUP UPSERT KEYS(ts, payment_id)');
+  });
+
+  it('audits a denied mutation with its error code and without result or idempotency key', () => {
+    const row = auditEntryToRow({ at: 7, requestId: 'r1', actor: 'bob', role: 'viewer', operation: 'blockMeter', target: 'm1', args: '{"meterId":"m1"}', outcome: 'denied', errorCode: 'FORBIDDEN', result: null, idempotencyKey: null });
+    expect(row).toEqual({
+      table: 'audit_log',
+      ts: 7,
+      symbols: { request_id: 'r1', role: 'viewer', operation: 'blockMeter', outcome: 'denied', error_code: 'FORBIDDEN' },
+      values: { actor: 'bob', target: 'm1', args: '{"meterId":"m1"}', result: null, idempotency_key: null },
+    });
+    expect(auditLogTable.ddl).toContain('DEDUP UPSERT KEYS(ts, request_id)');
+  });
+});
