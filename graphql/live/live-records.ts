@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { meterKinds, questdbTables, type MeterKind } from '../../core/contracts';
+import { questdbTables, type MeterKind, type Reading } from '../../core/contracts';
 import { parseJson } from '../../processors/command-log/command-event-schema';
 
 /** A reading as Subscription.meterReadings sends it: the fields of the Reading type. */
@@ -36,20 +36,6 @@ export interface LiveAlert {
 const nullableNumber = z.number().finite().nullable().optional();
 const nullableString = z.string().nullable().optional();
 
-// The shape the bridge puts on the readings topic (core/contracts Reading).
-const readingRecord = z.object({
-  meterId: z.string().min(1),
-  kind: z.enum(meterKinds),
-  ts: z.number().int(),
-  value: nullableNumber,
-  valueUnit: nullableString,
-  register: nullableNumber,
-  registerUnit: nullableString,
-  seq: nullableNumber,
-  sector: nullableString,
-  receivedAt: z.number().int().nullable().optional(),
-});
-
 // The shape processors put on the alerts topic: rowRecord(alertRow(event)), the alerts table's columns.
 const alertRecord = z.object({
   table: z.literal(questdbTables.alerts.name).optional(),
@@ -69,21 +55,19 @@ const alertRecord = z.object({
 
 const orNull = <T>(value: T | null | undefined): T | null => (value === undefined || value === '' ? null : value);
 
-export function decodeReading(value: Buffer | null): LiveReading | null {
-  const parsed = readingRecord.safeParse(parseJson(value));
-  if (!parsed.success) return null;
-  const r = parsed.data;
+/** A reading of the readings stream (decoded by core/streams/readings.ts) as the subscription sends it. */
+export function toLiveReading(r: Reading): LiveReading {
   return {
     meterId: r.meterId,
     kind: r.kind,
     ts: new Date(r.ts),
-    value: orNull(r.value),
+    value: r.value,
     valueUnit: orNull(r.valueUnit),
-    register: orNull(r.register),
+    register: r.register,
     registerUnit: orNull(r.registerUnit),
-    seq: orNull(r.seq),
+    seq: r.seq,
     sector: orNull(r.sector),
-    receivedAt: r.receivedAt == null ? null : new Date(r.receivedAt),
+    receivedAt: new Date(r.receivedAt),
   };
 }
 
