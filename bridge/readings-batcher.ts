@@ -50,6 +50,20 @@ export function createReadingsBatcher(options: ReadingsBatcherOptions): Readings
   const maxReadings = Math.min(options.maxReadings ?? maxReadingsPerRecord, maxReadingsPerRecord);
   const maxBytes = options.maxBytes ?? maxReadingsRecordBytes;
   const waiting = new Map<number, Pending>();
+  /**
+   * Each meter's partition, remembered: hashing the id costs more than the rest of the grouping.
+   * Bounded: cleared when it holds more meters than one bridge plausibly serves at once.
+   */
+  const partitionByMeter = new Map<string, number>();
+  const partitionOf = (meterId: string) => {
+    let partition = partitionByMeter.get(meterId);
+    if (partition === undefined) {
+      if (partitionByMeter.size >= 200_000) partitionByMeter.clear();
+      partition = options.partitionOf(meterId, options.partitions);
+      partitionByMeter.set(meterId, partition);
+    }
+    return partition;
+  };
   /** Records handed to the producer and not yet acknowledged. */
   let outstanding = 0;
   let scheduled = false;
@@ -82,7 +96,7 @@ export function createReadingsBatcher(options: ReadingsBatcherOptions): Readings
   return {
     add(reading) {
       const encoded = encodeReading(reading);
-      const partition = options.partitionOf(reading.meterId, options.partitions);
+      const partition = partitionOf(reading.meterId);
       let batch = waiting.get(partition);
       if (batch && (batch.readings.length >= maxReadings || readingsRecordBytes(batch.bytes + encoded.bytes, batch.readings.length + 1) > maxBytes)) {
         // Full: goes now, ahead of anything later of this partition, so order holds.
