@@ -148,6 +148,8 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     pending.rows.push(...out.rows);
     for (const late of out.late) pending.late.push({ partition: batch.partition, late });
     pending.partitions.add(batch.partition);
+    // MF_PROCESSORS_FLUSH_RECORDS counts readings, however many share a record.
+    return records.length;
   };
 
   let lastCheckpoint = Date.now();
