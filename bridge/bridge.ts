@@ -2,7 +2,7 @@ import type { MqttClient } from 'mqtt';
 import { createDeadLetter, deadLetterKey, ingestSubscriptions, parseDeviceMessage, sharedSubscriptions, type CommandEvent, type DeviceMessageResult } from '../core/contracts';
 import { describeError } from '../core/errors';
 import { startHealthServer, type HealthServer } from '../core/http/health-server';
-import { createBatchingProducer, createKafkaClient, type BatchingProducer } from '../core/kafka';
+import { createBatchingProducer, createKafkaClient, defaultPartitionOf, type BatchingProducer } from '../core/kafka';
 import { createMetrics, type Metrics } from '../core/metrics';
 import { startMetricsSampler } from '../core/metrics-sampler';
 import { deliverWithDeferredAcks, type AckableMessage } from '../core/mqtt/deferred-acks';
@@ -10,6 +10,7 @@ import { connectMqtt } from '../core/mqtt/mqtt-connection';
 import type { BridgeOptions } from './bridge-options';
 import { startCommandRelay } from './command-relay';
 import { createMeterRateLimit } from './meter-rate-limit';
+import { createReadingsBatcher } from './readings-batcher';
 import { refusedRecordDeadLetter } from './refused-record';
 
 export interface Bridge {
@@ -21,8 +22,9 @@ export interface Bridge {
 }
 
 /**
- * Devices → Kafka. Each MQTT message is validated; readings and edge statistics go to their
- * topics keyed by meter id, refused messages to the dead-letter topic with their reason.
+ * Devices → Kafka. Each MQTT message is validated; readings go to the readings topic in
+ * micro-batch records of one partition each (readings-batcher.ts), edge statistics keyed by
+ * meter id, refused messages to the dead-letter topic with their reason.
  * The QoS 1 PUBACK is sent only after Kafka acknowledged every record the message became
  * (acks=all), over a persistent session: a crash loses nothing, the broker redelivers.
  */
@@ -31,7 +33,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
   const { topics } = options.kafka;
   const metrics = createMetrics('meterflow_bridge');
   const received = metrics.counter('messages_received_total', 'MQTT messages received, by kind of topic');
-  const produced = metrics.counter('records_produced_total', 'Records acknowledged by Kafka, by topic');
+  const produced = metrics.counter('records_produced_total', 'Records acknowledged by Kafka, by topic; for readings, each reading (however many share a Kafka record)');
   const deadLettered = metrics.counter('dead_letters_total', 'Refused messages or batch items, by reason');
   const produceErrors = metrics.counter('kafka_produce_errors_total', 'Failed produce attempts (each is retried)');
   const produceLatency = metrics.summary('kafka_produce_seconds', 'Kafka produce request latency');
@@ -58,6 +60,14 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     },
     onDropped: () => dropped.inc(),
   });
+  const readingRecords = metrics.counter('readings_records_produced_total', 'Readings-topic records acknowledged by Kafka (each holds a micro-batch of readings of one partition)');
+  const readingsBatcher = createReadingsBatcher({
+    producer,
+    topic: topics.readings.name,
+    partitions: await kafka.partitionCount(topics.readings.name),
+    partitionOf: defaultPartitionOf,
+    onRecordSent: () => readingRecords.inc(),
+  });
   metrics.gauge('kafka_pending_records', 'Records queued for or in flight to Kafka', () => producer.pending());
   metrics.gauge('kafka_oldest_pending_seconds', 'Age of the oldest record not yet acknowledged by Kafka (0 when none)', () => producer.oldestPendingMs() / 1000);
 
@@ -82,7 +92,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
   const toKafka = (result: DeviceMessageResult, message: AckableMessage, receivedAt: number): Promise<unknown>[] => {
     const sends: Promise<unknown>[] = [];
     for (const reading of result.readings) {
-      sends.push(producer.send({ topic: topics.readings.name, key: reading.meterId, value: JSON.stringify(reading) }).then(() => produced.inc({ topic: 'readings' })));
+      sends.push(readingsBatcher.add(reading).then(() => produced.inc({ topic: 'readings' })));
     }
     for (const stats of result.edgeStats) {
       sends.push(producer.send({ topic: topics.edgeStats.name, key: stats.meterId, value: JSON.stringify(stats) }).then(() => produced.inc({ topic: 'edge-stats' })));

@@ -15,7 +15,11 @@ const repoRoot = path.resolve(__dirname, '..');
 export function startChildService(name: string, script: string, env: Record<string, string>, onLine?: (line: string) => void, nodeArgs: readonly string[] = []): ChildService {
   // `node --import tsx` keeps the service in this one process: the tsx CLI would fork a
   // grandchild that a SIGKILL of the parent leaves running (and holding our pipes).
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(repoRoot, script)], {
+  // MF_CPU_PROF_DIR: write a V8 CPU profile of the service there when it exits (node refuses
+  // --cpu-prof in NODE_OPTIONS, so it has to be a flag of this command).
+  // One folder per service; node writes one profile per thread there (tsx's loader hooks run in their own).
+  const profile = process.env.MF_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.MF_CPU_PROF_DIR, name)}`] : [];
+  const child = spawn(process.execPath, [...profile, ...nodeArgs, '--import', 'tsx', path.join(repoRoot, script)], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,8 @@ import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
 import { loadConfig } from '../core/config';
 import { createKafkaTopics, type Reading } from '../core/contracts';
 import { describeError } from '../core/errors';
-import { createKafkaClient } from '../core/kafka';
+import { createKafkaClient, defaultPartitionOf } from '../core/kafka';
+import { encodeReading, encodeReadingsRecord } from '../core/streams/readings';
 import { silentLogger } from '../core/logger';
 import { startStack } from '../deploy/stack/stack';
 import { scrapeMetrics, startChildService, waitForHealth } from '../deploy/child-service';
@@ -65,9 +66,18 @@ async function main() {
       // Flow in L/min and the register it integrates, so every processor (rolling, alerts, billing) has work.
       batch.push({ meterId: `${runId}-m${m}`, kind: 'water', ts: t0 + k * 60_000 + (m % 60) * 1000, value: (m + k) % 17, valueUnit: 'L/min', register: 1000 * m + 8 * k * (m % 5), registerUnit: 'L', seq: k, sector: `${runId}-s${m % 20}`, receivedAt: Date.now() });
     }
-    for (let i = 0; i < batch.length; i += 5000) {
-      await producer.sendBatch(batch.slice(i, i + 5000).map((r) => ({ topic: topics.readings.name, key: r.meterId, value: JSON.stringify(r) })));
+    // As the bridge writes them: records of up to 500 readings of one partition (core/streams/readings.ts).
+    const byPartition = new Map<number, Reading[]>();
+    for (const r of batch) {
+      const p = defaultPartitionOf(r.meterId, topics.readings.partitions);
+      const list = byPartition.get(p) ?? [];
+      if (!byPartition.has(p)) byPartition.set(p, list);
+      list.push(r);
     }
+    const records = [...byPartition.values()].flatMap((list) =>
+      Array.from({ length: Math.ceil(list.length / 500) }, (_, i) => list.slice(i * 500, i * 500 + 500)).map((part) => ({ topic: topics.readings.name, key: part[0]!.meterId, value: encodeReadingsRecord(part.map(encodeReading)) })),
+    );
+    for (let i = 0; i < records.length; i += 50) await producer.sendBatch(records.slice(i, i + 50));
   }
   await producer.disconnect();
 

@@ -76,20 +76,3 @@ function invalid(path: string, what: string): MeterflowError {
 /** The end of QuestDB's TIMESTAMP in epoch ms (2^63 µs, year 2262): the latest instant any timestamp column or designated timestamp holds. */
 export const maxTimestampMs = 9_223_372_036_854;
 
-/**
- * What makes a decoded Kafka record unusable as a Reading downstream of the bridge, or null.
- * Column-level only (the bridge already checked plausibility with its own MF_READING_RANGES):
- * a record written by anything else must not put a number in a column that cannot hold it.
- */
-export function decodedReadingProblem(body: unknown): string | null {
-  if (body === null || typeof body !== 'object') return 'not a JSON object';
-  const r = body as Record<string, unknown>;
-  if (typeof r.meterId !== 'string' || r.meterId === '' || r.meterId.length > 64) return '"meterId" must be a string of 1-64 characters';
-  if (typeof r.kind !== 'string' || !(meterKinds as readonly string[]).includes(r.kind)) return '"kind" is not a meter kind';
-  if (!isSafeLong(r.ts) || r.ts < 0 || r.ts > maxTimestampMs) return '"ts" must be integer epoch ms QuestDB can store';
-  for (const field of ['value', 'register'] as const) {
-    if (r[field] !== null && r[field] !== undefined && !isFiniteDouble(r[field])) return `"${field}" must be a finite number or null`;
-  }
-  if (r.seq !== null && r.seq !== undefined && !isSafeLong(r.seq)) return '"seq" must be a safe integer or null';
-  return null;
-}

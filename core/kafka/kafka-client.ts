@@ -2,7 +2,7 @@
  * The one module that imports kafkajs (kafkajs is in maintenance mode: keeping it behind
  * this one module keeps it swappable). Everything else sees the small types below.
  */
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type PartitionMetadata, type Producer } from 'kafkajs';
 import { MeterflowError } from '../errors';
 import type { Logger } from '../logger';
 import type { KafkaTopicSpec } from '../contracts/kafka-topics';
@@ -39,6 +39,8 @@ export interface KafkaClient {
   createProducer(): Promise<RawProducer>;
   createConsumer(options: RawConsumerOptions): Promise<RawConsumer>;
   ensureTopics(topics: KafkaTopicSpec[]): Promise<void>;
+  /** How many partitions a topic has now (it must exist). */
+  partitionCount(topic: string): Promise<number>;
   /** Deletes topics (those missing are ignored). */
   deleteTopics(names: string[]): Promise<void>;
   /** Moves a stopped group's committed offsets back to the start of a topic (replays). */
@@ -56,8 +58,12 @@ export interface RawConsumerOptions {
   groupId: string;
   topics: string[];
   fromBeginning: boolean;
-  /** Called with each fetched batch, one at a time; may buffer its output until `flush`. */
-  handle(batch: IncomingBatch, control: { heartbeat(): Promise<void>; isCurrent(): boolean }): Promise<void>;
+  /**
+   * Called with each fetched batch, one at a time; may buffer its output until `flush`. May
+   * resolve with how many units of work (rows) the batch made, which flushRecords then counts
+   * instead of records: a record can carry many readings.
+   */
+  handle(batch: IncomingBatch, control: { heartbeat(): Promise<void>; isCurrent(): boolean }): Promise<void | number>;
   /**
    * Makes the output of every batch handled so far durable. The handled batches' offsets are
    * committed only after it resolves. If it rejects, it must have dropped its buffered output:
@@ -69,7 +75,7 @@ export interface RawConsumerOptions {
    * evicted (a state checkpoint), and let its rejection fail the flush.
    */
   flush?(control: FlushControl): Promise<void | FlushOutcome>;
-  /** Flush once this many records are handled but not flushed. @default 1 (every batch) */
+  /** Flush once this many records (or units handle reported) are handled but not flushed. @default 1 (every batch) */
   flushRecords?: number;
   /** Flush buffered records at the latest this long after the oldest was handled. @default 200 */
   flushIntervalMs?: number;
@@ -292,7 +298,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
           if (batch.messages.length === 0) return;
           const handled = await serial(async () => {
             if (!isRunning() || isStale()) return false; // partition moved away: the next owner redoes it
-            await opts.handle(
+            const units = await opts.handle(
               {
                 topic: batch.topic,
                 partition: batch.partition,
@@ -306,7 +312,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             if (entry) entry.next = next;
             else pending.set(key, { topic: batch.topic, partition: batch.partition, from: batch.firstOffset() ?? batch.messages[0]!.offset, next });
             if (pendingRecords === 0) oldestPendingAt = Date.now();
-            pendingRecords += batch.messages.length;
+            pendingRecords += typeof units === 'number' ? units : batch.messages.length;
             return true;
           });
           if (!handled) return;
@@ -351,6 +357,14 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
         }
       }),
 
+    partitionCount: (topic) =>
+      withAdmin(async (admin) => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        const count = topics[0]?.partitions.length ?? 0;
+        if (count === 0) throw new MeterflowError('KAFKA_UNAVAILABLE', `topic ${topic} has no partitions in the cluster's metadata`, { retriable: true });
+        return count;
+      }),
+
     deleteTopics: (names) =>
       withAdmin(async (admin) => {
         const existing = new Set(await admin.listTopics());
@@ -377,6 +391,23 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
       }),
   };
 }
+
+const defaultPartitioner = Partitioners.DefaultPartitioner();
+
+/**
+ * The partition Kafka's default partitioner (murmur2 of the key, as the Java client) gives a
+ * key on a topic of `partitions` partitions: a producer that groups records itself uses it to
+ * keep every key on the partition a keyed record would have gone to.
+ */
+export function defaultPartitionOf(key: string, partitions: number): number {
+  let partitionMetadata = metadataByCount.get(partitions);
+  if (!partitionMetadata) {
+    partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+    metadataByCount.set(partitions, partitionMetadata);
+  }
+  return defaultPartitioner({ topic: '', partitionMetadata, message: { key, value: null } });
+}
+const metadataByCount = new Map<number, PartitionMetadata[]>();
 
 async function connectOrFail(connecting: Promise<void>, brokers: string[]): Promise<void> {
   try {

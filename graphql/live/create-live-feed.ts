@@ -6,7 +6,8 @@ import { isMeterflowError } from '../../core/errors';
 import { decodeCommandEvent } from '../../core/streams/command-events';
 import { decodeCommand } from '../../core/streams/commands';
 import type { AlertFilter, LiveFeed } from './live-feed';
-import { decodeLiveAlert, decodeReading, type LiveAlert, type LiveReading } from './live-records';
+import { decodeReadingsRecord } from '../../core/streams/readings';
+import { decodeLiveAlert, toLiveReading, type LiveAlert, type LiveReading } from './live-records';
 import { createSubscriberQueue, type SubscriberQueue } from './subscriber-queue';
 
 export interface LiveFeedOptions {
@@ -63,12 +64,18 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
 
   const handle = async (batch: IncomingBatch): Promise<void> => {
     if (batch.topic === topics.readings.name) {
+      // A record holds a micro-batch of readings of many meters (core/streams/readings.ts): decode only while someone follows a meter.
+      if (readingSubs.size === 0) return;
       for (const record of batch.records) {
-        const subs = record.key === null ? undefined : readingSubs.get(record.key);
-        if (!subs || subs.size === 0) continue;
-        const reading = decodeReading(record.value);
-        if (!reading) skip(batch, record.offset);
-        else for (const q of subs) q.push(reading);
+        const decoded = decodeReadingsRecord(record.value);
+        if (!decoded.ok || decoded.unreadable.length > 0) skip(batch, record.offset);
+        if (!decoded.ok) continue;
+        for (const { reading } of decoded.readings) {
+          const subs = readingSubs.get(reading.meterId);
+          if (!subs || subs.size === 0) continue;
+          const live = toLiveReading(reading);
+          for (const q of subs) q.push(live);
+        }
       }
     } else if (batch.topic === topics.alerts.name) {
       if (alertSubs.size === 0) return;

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { meterKinds, type MeterKind } from '../../core/contracts';
+import type { MeterKind, Reading } from '../../core/contracts';
 import { isMeterflowError } from '../../core/errors';
 import { decodeAlert, type AlertEvent } from '../../core/streams/alerts';
 
@@ -34,49 +33,21 @@ export interface LiveAlert {
   at: Date;
 }
 
-const nullableNumber = z.number().finite().nullable().optional();
-const nullableString = z.string().nullable().optional();
-
-// The shape the bridge puts on the readings topic (core/contracts Reading).
-const readingRecord = z.object({
-  meterId: z.string().min(1),
-  kind: z.enum(meterKinds),
-  ts: z.number().int(),
-  value: nullableNumber,
-  valueUnit: nullableString,
-  register: nullableNumber,
-  registerUnit: nullableString,
-  seq: nullableNumber,
-  sector: nullableString,
-  receivedAt: z.number().int().nullable().optional(),
-});
-
-function parseJson(value: Buffer | null): unknown {
-  if (!value) return undefined;
-  try {
-    return JSON.parse(value.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 const orNull = <T>(value: T | null | undefined): T | null => (value === undefined || value === '' ? null : value);
 
-export function decodeReading(value: Buffer | null): LiveReading | null {
-  const parsed = readingRecord.safeParse(parseJson(value));
-  if (!parsed.success) return null;
-  const r = parsed.data;
+/** A reading of the readings stream (decoded by core/streams/readings.ts) as the subscription sends it. */
+export function toLiveReading(r: Reading): LiveReading {
   return {
     meterId: r.meterId,
     kind: r.kind,
     ts: new Date(r.ts),
-    value: orNull(r.value),
+    value: r.value,
     valueUnit: orNull(r.valueUnit),
-    register: orNull(r.register),
+    register: r.register,
     registerUnit: orNull(r.registerUnit),
-    seq: orNull(r.seq),
+    seq: r.seq,
     sector: orNull(r.sector),
-    receivedAt: r.receivedAt == null ? null : new Date(r.receivedAt),
+    receivedAt: new Date(r.receivedAt),
   };
 }
 

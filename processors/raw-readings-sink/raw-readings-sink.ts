@@ -1,4 +1,4 @@
-import type { DeadLetter, EdgeStats, Reading } from '../../core/contracts';
+import type { DeadLetter, EdgeStats } from '../../core/contracts';
 import { questdbTables } from '../../core/contracts';
 import { describeError } from '../../core/errors';
 import { startHealthServer, type HealthServer } from '../../core/http/health-server';
@@ -8,7 +8,8 @@ import { startMetricsSampler } from '../../core/metrics-sampler';
 import { createIlpWriter, type RefusedRow, type RowOrigin } from '../../core/questdb/ilp-writer';
 import { createQuestdbPool, ensureTables } from '../../core/questdb/questdb-sql';
 import type { SinkOptions } from './sink-options';
-import { deadLetterProblem, edgeStatsProblem, readingProblem } from './record-shapes';
+import { decodeReadingsRecord } from '../../core/streams/readings';
+import { deadLetterProblem, edgeStatsProblem } from './record-shapes';
 import { writeDeadLetterRow, writeEdgeStatsRow, writeReadingRow } from './table-rows';
 
 export interface RawReadingsSink {
@@ -47,10 +48,9 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
     onRefused: (row) => refusedRows.inc({ table: row.table, code: row.code }),
   });
 
-  /** Each source topic, the table it fills and how one record becomes a row. */
+  /** Each source topic but readings, the table it fills and how one record becomes a row. */
   type Route = { table: string; problem(body: object): string | null; write(body: object, partition: number, offset: string, origin: RowOrigin): Promise<void> };
   const routes = new Map<string, Route>([
-    [topics.readings.name, { table: questdbTables.readings.name, problem: readingProblem, write: (body, _p, _o, origin) => writeReadingRow(writer, body as Reading, origin) }],
     [topics.edgeStats.name, { table: questdbTables.edgeStats.name, problem: edgeStatsProblem, write: (body, _p, _o, origin) => writeEdgeStatsRow(writer, body as EdgeStats, origin) }],
     [topics.deadLetters.name, { table: questdbTables.deadLetters.name, problem: deadLetterProblem, write: (body, p, o, origin) => writeDeadLetterRow(writer, body as DeadLetter, p, o, origin) }],
   ]);
@@ -79,6 +79,39 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
     return rows;
   };
 
+  /**
+   * A readings record holds a micro-batch (core/streams/readings.ts): decoded once, one row per
+   * reading. A reading that is not one, or whose number a column cannot hold, becomes a dead
+   * letter of its own (with the record's offset and its index in the record, which together
+   * name it); the rest of the record is written.
+   */
+  const writeReadings = async (batch: IncomingBatch): Promise<number> => {
+    let rows = 0;
+    const table = questdbTables.readings.name;
+    for (const record of batch.records) {
+      const decoded = decodeReadingsRecord(record.value);
+      const origin = (payload: Buffer | string): RowOrigin => ({ source: batch.topic, partition: batch.partition, offset: record.offset, at: record.timestamp, payload });
+      if (!decoded.ok) {
+        unreadable.inc({ topic: batch.topic });
+        log.error('unreadable record dead-lettered', { topic: batch.topic, partition: batch.partition, offset: record.offset, error: decoded.detail });
+        writer.refuse({ table, timestampMs: record.timestamp, error: decoded.detail, origin: origin(record.value ?? '') });
+        continue;
+      }
+      for (const bad of decoded.unreadable) {
+        // A reading of the wrong shape is unreadable; one whose number no column can hold is an invalid row.
+        if (bad.kind === 'shape') unreadable.inc({ topic: batch.topic });
+        log.error('unreadable reading dead-lettered', { topic: batch.topic, partition: batch.partition, offset: record.offset, index: bad.index, error: bad.detail });
+        const at = `reading ${bad.index} of the record: ${bad.detail}`;
+        writer.refuse({ table, timestampMs: record.timestamp, error: at, origin: origin(bad.item), ...(bad.kind === 'column' ? { code: 'QUESTDB_ROW_INVALID' as const } : {}) });
+      }
+      for (const { reading } of decoded.readings) {
+        await writeReadingRow(writer, reading, origin(record.value ?? ''));
+        rows += 1;
+      }
+    }
+    return rows;
+  };
+
   let lastFlushOk = true;
   /** Rows per table written into the ILP buffer since the last flush. */
   const buffered = new Map<string, number>();
@@ -90,8 +123,15 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
     flushRecords: options.flushRows,
     flushIntervalMs: options.flushIntervalMs,
     async handle(batch) {
+      if (batch.topic === topics.readings.name) {
+        const rows = await writeReadings(batch);
+        buffered.set(questdbTables.readings.name, (buffered.get(questdbTables.readings.name) ?? 0) + rows);
+        return rows;
+      }
       const route = routes.get(batch.topic) as Route; // subscribed to exactly the routed topics
-      buffered.set(route.table, (buffered.get(route.table) ?? 0) + (await writeBatch(batch, route)));
+      const rows = await writeBatch(batch, route);
+      buffered.set(route.table, (buffered.get(route.table) ?? 0) + rows);
+      return rows;
     },
     // One flush covers batches of many partitions: QuestDB applies each flush as one WAL
     // transaction, and each out-of-order transaction costs a partition merge, so fewer is faster.

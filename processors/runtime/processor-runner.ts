@@ -1,5 +1,6 @@
-import { decodedReadingProblem, questdbTables, type KafkaTopicSpec, type KafkaTopics, type Reading } from '../../core/contracts';
-import { MeterflowError, describeError } from '../../core/errors';
+import { decodeReadingsRecord, readingPosition, recordOffsetOf } from '../../core/streams/readings';
+import { questdbTables, type KafkaTopicSpec, type KafkaTopics, type Reading } from '../../core/contracts';
+import { MeterflowError } from '../../core/errors';
 import { createBatchingProducer, createKafkaClient, type FlushControl, type FlushOutcome, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
@@ -119,16 +120,21 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     const task = await taskFor(batch.partition);
     const records: { offset: number; reading: Reading }[] = [];
     for (const record of batch.records) {
-      try {
-        const reading = JSON.parse(record.value?.toString('utf8') ?? 'null') as Reading;
-        // The bridge validated it; a record written by anything else must not stop the partition.
-        const wrong = decodedReadingProblem(reading);
-        if (wrong) throw new Error(wrong);
-        records.push({ offset: Number(record.offset), reading });
-      } catch (error) {
+      // The bridge validated it; a record (or a reading in it) written by anything else must not stop the partition.
+      const decoded = decodeReadingsRecord(record.value);
+      if (!decoded.ok) {
         unreadable.inc({ processor: processor.name });
-        log.warn('unreadable reading skipped', { partition: batch.partition, offset: record.offset, error: describeError(error) });
+        log.warn('unreadable reading skipped', { partition: batch.partition, offset: record.offset, error: decoded.detail });
+        continue;
       }
+      for (const bad of decoded.unreadable) {
+        unreadable.inc({ processor: processor.name });
+        log.warn('unreadable reading skipped', { partition: batch.partition, offset: record.offset, index: bad.index, error: bad.detail });
+      }
+      // A record holds several readings: each is addressed by (offset, index), a position that
+      // grows along the partition as offsets did when a record held one reading.
+      const offset = Number(record.offset);
+      for (const { index, reading } of decoded.readings) records.push({ offset: readingPosition(offset, index), reading });
     }
     const out = task.process(records);
     if (out.applied > 0) processed.inc({ processor: processor.name }, out.applied);
@@ -142,6 +148,8 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
     pending.rows.push(...out.rows);
     for (const late of out.late) pending.late.push({ partition: batch.partition, late });
     pending.partitions.add(batch.partition);
+    // MF_PROCESSORS_FLUSH_RECORDS counts readings, however many share a record.
+    return records.length;
   };
 
   let lastCheckpoint = Date.now();
@@ -221,7 +229,7 @@ export async function startProcessorRunner<S>(options: ProcessorRunnerOptions<S>
             .stringColumn('detail', late.detail)
             .timestampColumn('watermark', Math.max(0, late.watermark), 'ms')
             .intColumn('kafka_partition', partition)
-            .intColumn('kafka_offset', late.offset),
+            .intColumn('kafka_offset', late.offset < 0 ? late.offset : recordOffsetOf(late.offset)),
         );
       }
       await writer.flush();
