@@ -12,7 +12,7 @@ Subscribes with QoS 1 and a persistent session to meters/+/readings, meters/+/st
 gateways/+/readings; validates each message; produces readings and edge statistics keyed by
 meter id (acks=all) and refused messages to the dead-letter topic; acknowledges to the broker
 only after Kafka has. Configured by environment variables (MF_MQTT_*, MF_KAFKA_*, MF_BRIDGE_*,
-MF_MAX_*, MF_READING_*): see the README's configuration table. GET /health and /metrics on
+MF_MAX_*, MF_READING_*): see docs/configuration.md. GET /health and /metrics on
 MF_BRIDGE_HTTP_PORT. SIGTERM drains in-flight messages, then exits.
 `,
   async start(config, logger) {

@@ -11,7 +11,7 @@ Usage: npm run graphql            (or: node dist/graphql/cli.js)
 
 Serves /graphql (GraphiQL in a browser in development mode) and /health on MF_GRAPHQL_PORT
 (default 4000). Every request needs credentials: "Authorization: ApiKey <key>" or
-"Authorization: Bearer <jwt>" (docs/graphql.md). Settings: the README's configuration table
+"Authorization: Bearer <jwt>" (docs/graphql.md). Settings: docs/configuration.md
 (MF_GRAPHQL_*, MF_POLICY_*). SIGTERM stops accepting requests, ends subscriptions and exits.
 `,
   async start(config, logger) {

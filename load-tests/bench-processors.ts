@@ -113,7 +113,7 @@ async function main() {
     const heapMb = (after.get('meterflow_processors_heap_used_bytes') ?? 0) / 1e6;
     const heapBaseMb = (before.get('meterflow_processors_heap_used_bytes') ?? 0) / 1e6;
     // Measured for `meters` meters, scaled linearly to 100,000 active meters on top of the
-    // process's own footprint at start (BRIEF § 4 target: ≤ 1 GB RSS per 100,000 active meters).
+    // process's own footprint at start (target: ≤ 1 GB RSS per 100,000 active meters).
     const per100k = (now: number, base: number) => Number((base + ((now - base) * 100_000) / meters).toFixed(0));
     const result = {
       machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,

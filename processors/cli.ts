@@ -18,7 +18,7 @@ QuestDB (processor_state) with the offset it has applied, before offsets are com
 a kill, restart, rebalance or replay changes no result. Run several instances to share
 partitions (group MF_PROCESSORS_GROUP_ID.<processor>).
 Configured by environment variables (MF_KAFKA_*, MF_QUESTDB_*, MF_PROCESSORS_*, MF_ROLLING_*,
-MF_ROLLUP_*): see the README. GET /health and /metrics on MF_PROCESSORS_HTTP_PORT.
+MF_ROLLUP_*): see docs/configuration.md. GET /health and /metrics on MF_PROCESSORS_HTTP_PORT.
 SIGTERM writes what was handled, checkpoints, commits, then exits.
 `,
   async start(config, logger) {

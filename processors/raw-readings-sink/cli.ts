@@ -11,7 +11,7 @@ Usage: npm run sink            (or: node dist/processors/raw-readings-sink/cli.j
 Consumes the readings, edge-stats and dead-letter topics in consumer group MF_SINK_GROUP_ID,
 writes rows over ILP/HTTP, and commits offsets only after QuestDB accepted them; the tables'
 DEDUP UPSERT KEYS make replays idempotent. Run several instances to share partitions.
-Configured by environment variables (MF_KAFKA_*, MF_QUESTDB_*, MF_SINK_*): see the README.
+Configured by environment variables (MF_KAFKA_*, MF_QUESTDB_*, MF_SINK_*): see docs/configuration.md.
 GET /health and /metrics on MF_SINK_HTTP_PORT. SIGTERM finishes the current batch, then exits.
 `,
   async start(config, logger) {

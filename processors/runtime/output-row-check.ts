@@ -4,7 +4,7 @@ import type { OutputRow } from './keyed-processor';
 /**
  * Why QuestDB would refuse this row, or null. QuestDB refuses a whole ILP request when one value
  * does not fit its column (a LONG written as `1e+21i`), which would stall the processor's flush
- * forever (BRIEF § 5): every row is checked when it is emitted, so a bad one is dropped and
+ * forever (a refused request retried as is never succeeds): every row is checked when it is emitted, so a bad one is dropped and
  * reported on its own instead. LONG columns must hold safe integers (beyond 2^53 a double is
  * not the integer it prints as), timestamps an instant in [1970, 2262], doubles finite numbers.
  */

@@ -96,7 +96,7 @@ export const defaultKeyIdleMs = 60_000;
  * Why per key: a partition carries many meters. If any reading advanced one shared stream
  * time, a meter whose clock runs 10 minutes fast would make every other meter on its
  * partition 8 minutes late (lateness 2 min), and an accelerated replay of one meter's history
- * next to live meters would be all late (BRIEF § 5). So:
+ * next to live meters would be all late (a replay compresses hours of event time into milliseconds, so any reordering across meters becomes hours late). So:
  * - a reading's progress time is min(ts, receivedAt + maxClockSkew): a fast clock cannot push
  *   time ahead of the receive clock (the bridge's, stamped in the reading);
  * - an active key's watermark is its own progress minus the lateness: a reading is only ever

@@ -4,7 +4,7 @@ export const commandsTypeDefs = `
   enum BlockReason {
     "Unpaid bills."
     DEBT
-    "Consumption far above its group (seed 000's over-consumption policy)."
+    "Consumption far above its sector's or the fleet's average (the over-consumption policy)."
     OVERCONSUMPTION
     "A leak behind the meter: shut the valve until it is repaired."
     LEAK

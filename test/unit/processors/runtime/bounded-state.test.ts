@@ -6,7 +6,7 @@ import { createRollingAverages } from '../../../../processors/rolling-averages/r
 import { parseSlidingWindows, parseTumblingWindows } from '../../../../processors/rolling-averages/window-specs';
 import { createTestDriver } from '../../../../processors/runtime/test-driver';
 
-// Issue 10 item 10: per-key state has a bound by construction, whatever one meter sends.
+// Per-key state has a bound by construction, whatever one meter sends.
 const T0 = Date.parse('2026-05-01T00:00:00Z');
 const min = 60_000;
 const reading = (ts: number, value: number, receivedAt = ts): Reading => ({ meterId: 'flood', kind: 'water', ts, value, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: 's', receivedAt });

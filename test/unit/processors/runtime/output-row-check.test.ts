@@ -5,7 +5,7 @@ import { createTestDriver } from '../../../../processors/runtime/test-driver';
 
 const row = (values: OutputRow['values'], types: OutputRow['types'] = {}, ts = 1_700_000_000_000): OutputRow => ({ table: 't', ts, symbols: { meter_id: 'm' }, values, types });
 
-describe('result rows QuestDB would refuse are caught when emitted (issue 10 item 2)', () => {
+describe('result rows QuestDB would refuse are caught when emitted', () => {
   it('LONG columns need safe integers, timestamps storable instants, doubles finite numbers', () => {
     expect(outputRowProblem(row({ n: 9_007_199_254_740_991 }, { n: 'long' }))).toBeNull();
     expect(outputRowProblem(row({ n: 1e21 }, { n: 'long' }))).toBe('n = 1e+21 is not a safe integer (LONG column)');

@@ -24,7 +24,7 @@ const reading = (meterId: string, at: number, value: number, extra: Partial<Read
 const processor = createRollingAverages({ sliding: parseSlidingWindows('15m/5m'), tumbling: parseTumblingWindows('1m'), timeZone: 'UTC' });
 const lateness = 2 * min;
 
-describe('partition task: one meter cannot make its partition late (issue 10 item 4)', () => {
+describe('partition task: one meter cannot make its partition late', () => {
   it('a meter 10 min fast, then another meter on the same partition at t…t+60 s: none of the second meter\'s readings is late', () => {
     const driver = createTestDriver(processor, { allowedLatenessMs: lateness });
     // Meter A's clock is 10 minutes ahead of the bridge's receive clock (accepted: up to +10 min).

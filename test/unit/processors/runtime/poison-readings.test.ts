@@ -6,7 +6,7 @@ import { defaultBillingConfig } from '../../../../core/tariffs/default-billing-c
 import type { KeyedProcessor } from '../../../../processors/runtime/keyed-processor';
 import { createTestDriver } from '../../../../processors/runtime/test-driver';
 
-// Issue #10, hostile inputs: the bridge accepts any unit of up to 16 characters, and the billing
+// Hostile inputs: the bridge accepts any unit of up to 16 characters, and the billing
 // processor threw on a register unit its tariff cannot convert. Thrown out of the partition
 // task, the batch was re-read from the last commit and threw again, forever: no meter of the
 // partition was billed again. Now the reading is refused on its own, as a late reading.

@@ -14,7 +14,7 @@ export function exposition(text: string): { samples: string[]; typed: string[] }
 
 const duplicates = (list: string[]) => list.filter((x, i) => list.indexOf(x) !== i);
 
-describe('processor runner metrics (issue 10 item 16)', () => {
+describe('processor runner metrics', () => {
   it('three runners in one process: every series once, each sample labelled with its processor', () => {
     const metrics = createMetrics('meterflow_processors');
     for (const name of ['rolling-averages', 'alerts', 'billing']) {
