@@ -1,12 +1,13 @@
 import { alertsTopic } from '../streams/alerts';
 import { commandEventsTopic } from '../streams/command-events';
 import { commandsTopic } from '../streams/commands';
+import { deadLettersTopic } from '../streams/dead-letters';
+import { edgeStatisticsTopic } from '../streams/edge-statistics';
+import { readingsTopic } from '../streams/readings';
 import type { KafkaTopicSpec } from '../streams/topic-spec';
 import { windowResultsTopic } from '../streams/window-results';
 
 export type { KafkaTopicSpec };
-
-const day = 24 * 60 * 60 * 1000;
 
 /**
  * Every Kafka topic, for the code that creates or lists them all (the stack, the services'
@@ -26,16 +27,10 @@ export interface KafkaTopics {
 }
 
 export function createKafkaTopics(prefix = 'meterflow.', readingPartitions = 6): KafkaTopics {
-  const spec = (suffix: string, partitions: number, retentionDays: number, description: string): KafkaTopicSpec => ({
-    name: `${prefix}${suffix}`,
-    partitions,
-    config: { 'retention.ms': String(retentionDays * day) },
-    description,
-  });
   return {
-    readings: spec('readings', readingPartitions, 7, 'Validated readings (key: meter id)'),
-    edgeStats: spec('edge-stats', readingPartitions, 7, 'Validated edge statistics (key: meter id)'),
-    deadLetters: spec('dead-letters', 3, 30, 'Rejected device messages with reason, original bytes, MQTT topic, receive time'),
+    readings: readingsTopic(prefix, readingPartitions),
+    edgeStats: edgeStatisticsTopic(prefix, readingPartitions),
+    deadLetters: deadLettersTopic(prefix),
     commands: commandsTopic(prefix, readingPartitions),
     commandAcks: commandEventsTopic(prefix, readingPartitions),
     alerts: alertsTopic(prefix, readingPartitions),

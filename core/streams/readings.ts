@@ -1,6 +1,8 @@
 import { meterKinds } from '../contracts/meter-kind';
 import { maxTimestampMs } from '../contracts/reading-ranges';
 import type { Reading } from '../contracts/reading';
+import type { TableSpec } from '../questdb/table-spec';
+import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
 /**
  * The readings stream: how validated readings travel on the readings topic. The bridge writes
@@ -184,3 +186,26 @@ function normalise(r: Record<string, unknown>): Reading {
     receivedAt: (r.receivedAt as number | undefined | null) ?? (r.ts as number),
   };
 }
+
+/** The readings topic: records of the format above, keyed so each meter stays on its partition. */
+export function readingsTopic(prefix: string, partitions: number): KafkaTopicSpec {
+  return topicSpec(prefix, 'readings', partitions, 7, 'Validated readings, micro-batched per partition (key: meter id of the first reading)');
+}
+
+/** The raw readings table the sink writes, one row per reading. */
+export const readingsTable = {
+  name: 'readings',
+  description: 'One row per validated reading. Key: (ts, meter_id): a meter has one reading per instant.',
+  ddl: `CREATE TABLE IF NOT EXISTS readings (
+  ts TIMESTAMP,
+  meter_id SYMBOL CAPACITY 65536 CACHE,
+  kind SYMBOL CAPACITY 8 CACHE,
+  sector SYMBOL CAPACITY 4096 CACHE,
+  value DOUBLE,
+  value_unit SYMBOL CAPACITY 32 CACHE,
+  register DOUBLE,
+  register_unit SYMBOL CAPACITY 32 CACHE,
+  seq LONG,
+  received_at TIMESTAMP
+) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, meter_id)`,
+} satisfies TableSpec;
