@@ -1,3 +1,5 @@
+import { createRecentWrites } from './recent-writes';
+
 /**
  * This process's memory of recent mutation results by idempotency key, and of requests still
  * running: a retry that arrives while the first attempt is in flight waits for it instead of
@@ -11,29 +13,13 @@ export interface IdempotencyCache {
 }
 
 export function createIdempotencyCache(ttlMs: number, maxEntries = 50_000, now: () => number = Date.now): IdempotencyCache {
-  const entries = new Map<string, { record: Promise<unknown>; expiresAt: number }>();
-  const evict = () => {
-    const t = now();
-    for (const [key, entry] of entries) {
-      // Map iteration is insertion order, so the first live entry ends the sweep.
-      if (entry.expiresAt > t && entries.size <= maxEntries) break;
-      entries.delete(key);
-    }
-  };
+  // The same bounded, expiring memory as read-your-writes: past ttlMs QuestDB's audit_log answers.
+  const entries = createRecentWrites<Promise<unknown>>({ ttlMs, maxEntries, clock: now });
   return {
-    get(key) {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      if (entry.expiresAt <= now()) {
-        entries.delete(key);
-        return undefined;
-      }
-      return entry.record;
-    },
+    get: (key) => entries.get(key),
     track(key, attempt) {
-      entries.set(key, { record: attempt, expiresAt: now() + ttlMs });
+      entries.set(key, attempt);
       attempt.catch(() => entries.delete(key));
-      evict();
     },
   };
 }
