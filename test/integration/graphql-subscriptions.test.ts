@@ -99,9 +99,14 @@ describe('GraphQL subscriptions over SSE and graphql-ws', () => {
     );
     await writer.flush();
     await writer.close();
-    await device.publishReading(now - 60_000, 1);
     await waitFor('registry row applied', () => walApplied(pipeline.questdb, questdbTables.meterRegistry.name), Boolean, 30_000);
     await waitFor(`customer 1 sees ${device.meterId}`, () => graphql.request(`query ($m: ID!) { meterStatus(meterId: $m) { status } }`, { m: device.meterId }, graphql.keys.customer1), (r) => r.errors === undefined, 60_000);
+    // The first reading goes through the live feed before any test subscribes, so it cannot reach a
+    // later subscription late (the feed delivers what it consumes after the subscription opened).
+    const warmup = await subscribe(graphql.url, graphql.keys.admin, `subscription ($m: ID!) { meterReadings(meterId: $m) { ts } }`, { m: device.meterId });
+    await device.publishReading(now - 60_000, 1);
+    await waitFor('the first reading on the live feed', async () => warmup.results.length, (n) => n >= 1, 30_000, 50);
+    warmup.close();
   });
 
   afterAll(async () => {
