@@ -23,6 +23,7 @@ export const errorCodes = {
   ALERT_CONFIG_INVALID: 'A leak-detection or alert-rule setting is invalid; the message names the field',
   WEBHOOK_DELIVERY_FAILED: 'A webhook endpoint did not accept an alert after all retries',
   LOAD_TEST_INVALID: 'A load-test scenario file or its options are invalid (k6-shaped options, durations, thresholds); the message names the field',
+  SCHEDULED_TASK_INVALID: 'A scheduled task was started with an invalid option (the message names it)',
   LOAD_TEST_USAGE: 'The load-test command line is invalid (unknown flag, missing value, unknown scenario); see --help',
 } as const;
 

@@ -10,6 +10,7 @@ import { silentLogger } from '../core/logger';
 import { startStack } from '../deploy/stack/stack';
 import { scrapeMetrics, startChildService, waitForHealth } from '../deploy/child-service';
 import { createRollingAverages } from '../processors/rolling-averages/rolling-averages';
+import { readingsGroupId } from '../processors/topology';
 import { parseSlidingWindows, parseTumblingWindows } from '../processors/rolling-averages/window-specs';
 import { createAlertsProcessor } from '../processors/alerts/alerts-processor';
 import { parseLeakConfig } from '../processors/leak-detection/leak-config';
@@ -90,13 +91,14 @@ async function main() {
     const start = Date.now();
     say('processing');
     const processors = ['rolling-averages', 'alerts', 'billing'];
-    const lag = async () => (await Promise.all(processors.map((p) => kafka.groupLag(`${group}.${p}`, topics.readings.name).catch(() => total)))).reduce((a, b) => a + b, 0);
+    // One group for the three (the readings topology): its lag is every processor's.
+    const lag = () => kafka.groupLag(readingsGroupId(group), topics.readings.name).catch(() => total);
     let lastLog = 0;
-    // Wait until every processor's group has committed the whole topic.
+    // Wait until the topology's group has committed the whole topic.
     for (let remaining = await lag(); remaining > 0; remaining = await lag()) {
       if (Date.now() - lastLog > 5000) {
         lastLog = Date.now();
-        say(`${remaining} readings still to commit across ${processors.length} processors`);
+        say(`${remaining} records still to commit (${processors.join(', ')})`);
       }
       await new Promise((r) => setTimeout(r, 200));
     }

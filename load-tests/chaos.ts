@@ -17,6 +17,7 @@ import { cleanRestartStackServer, freePort, killStackServer, restartStackServer,
 import { startChildService, waitForHealth, type ChildService } from '../deploy/child-service';
 import { createRandom } from '../core/seeded-random';
 import { runFleet } from './simulator/fleet-simulator';
+import { readingsGroupId } from '../processors/topology';
 
 const flags: FlagSpec[] = [
   { name: 'minutes', kind: 'int', default: '10', description: 'how long to publish and inject faults (wall-clock minutes)' },
@@ -329,7 +330,7 @@ async function main() {
   await producer.sendBatch(ticks.map((r) => ({ topic: topics.readings.name, key: r.meterId, value: JSON.stringify(r) })));
   await producer.disconnect();
   say('waiting for the processors to catch up');
-  await until('processors caught up', async () => (await kafka.groupLag(`${group}.rolling-averages`, topics.readings.name)) === 0, 5 * minute);
+  await until('processors caught up', async () => (await kafka.groupLag(readingsGroupId(group), topics.readings.name)) === 0, 5 * minute);
   for (const table of [questdbTables.rollingAverages.name, questdbTables.rollups.name]) await until(`WAL applied on ${table}`, () => walApplied(table), minute);
   await sleep(3_000);
 

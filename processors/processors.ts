@@ -2,11 +2,11 @@ import { startHealthServer, type HealthServer } from '../core/http/health-server
 import { createMetrics, type Metrics } from '../core/metrics';
 import { startMetricsSampler } from '../core/metrics-sampler';
 import type { ProcessorsOptions } from './processors-options';
-import { questdbTables, type KafkaTopicSpec } from '../core/contracts';
+import { questdbTables } from '../core/contracts';
 import { describeError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { createWebhookNotifier, type AlertNotifier } from './alert-rules/webhook-notifier';
-import { alertFromRow, alertsTable } from '../core/streams/alerts';
+import { encodeAlert, type AlertEvent } from '../core/streams/alerts';
 import { createAlertsProcessor } from './alerts/alerts-processor';
 import { createBillingProcessor } from './billing/billing-processor';
 import { createBillingEngine } from './billing/billing-state';
@@ -17,18 +17,22 @@ import { createIlpWriter } from '../core/questdb/ilp-writer';
 import { createQuestdbPool, ensureTables } from '../core/questdb/questdb-sql';
 import { createBatchingProducer, createKafkaClient } from '../core/kafka';
 import { startCommandLog } from './command-log/command-log';
-import type { KeyedProcessor, OutputRow } from './runtime/keyed-processor';
-import { rowRecord, startProcessorRunner, type ProcessorRunner } from './runtime/processor-runner';
+import type { KeyedProcessor } from './runtime/keyed-processor';
+import { startTopologyRunner, type TopologyRunner } from './runtime/topology-runner';
+import { createReadingsTopology, processorStateOwner } from './topology';
 
 export interface Processors {
   metrics: Metrics;
   httpPort: number | null;
-  runners: Record<string, ProcessorRunner>;
+  /** The readings topology: one consumer group for every keyed processor. */
+  topology: TopologyRunner;
   stop(): Promise<void>;
 }
 
 /**
- * Starts every stream processor in this process, each in its own consumer group.
+ * Starts the processors in this process: the readings topology (rolling averages, alerts,
+ * billing in one consumer group, processors/topology.ts), the scheduled group comparison and
+ * registry tariff sync, and the command log.
  * `commandLogGroupId` (MF_COMMAND_LOG_GROUP_ID) defaults to `<groupIdPrefix>.command-log`.
  */
 export async function startProcessors(options: ProcessorsOptions): Promise<Processors> {
@@ -51,40 +55,29 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
   ]);
   const billingEngine = createBillingEngine(options.billing.config);
   // Tariffs assigned through the API, applied before the first reading is billed.
-  const tariffSync = await startRegistryTariffSync({ questdb: comparisonPool, engine: billingEngine, timeZone: options.billing.timeZone, intervalMs: options.billing.registrySyncMs, logger: log.child('billing') });
-  const processorList: KeyedProcessor<unknown>[] = [
+  const tariffSync = await startRegistryTariffSync({ questdb: comparisonPool, engine: billingEngine, timeZone: options.billing.timeZone, intervalMs: options.billing.registrySyncMs, logger: log.child('billing'), metrics });
+  const processors: KeyedProcessor<unknown>[] = [
     createRollingAverages(options.rolling) as KeyedProcessor<unknown>,
     createAlertsProcessor(options.alerts) as KeyedProcessor<unknown>,
     createBillingProcessor({ engine: billingEngine, kinds: options.billing.kinds, timeZone: options.billing.timeZone, provisionalIntervalMs: options.billing.provisionalIntervalMs, rules: options.alerts.rules }) as KeyedProcessor<unknown>,
   ];
-  // Alerts reach the alerts topic whichever processor raised them (billing raises bill-variation and register-anomaly alerts).
-  const outputs: Record<string, { topic: KafkaTopicSpec; tables?: string[] }> = {
-    'rolling-averages': { topic: options.kafka.topics.rollups },
-    alerts: { topic: options.kafka.topics.alerts },
-    billing: { topic: options.kafka.topics.alerts, tables: ['alerts'] },
-  };
   const webhook = options.alerts.webhookUrl ? createWebhookNotifier(options.alerts.webhookUrl, fetch) : null;
-  const runners: Record<string, ProcessorRunner> = {};
-  for (const processor of processorList) {
-    runners[processor.name] = await startProcessorRunner({
-      processor,
-      groupId: `${options.groupIdPrefix}.${processor.name}`,
-      kafka: options.kafka,
-      outputTopic: outputs[processor.name]?.topic ?? null,
-      ...(outputs[processor.name]?.tables ? { outputTables: outputs[processor.name]!.tables! } : {}),
-      questdb: options.questdb,
-      allowedLatenessMs: options.allowedLatenessMs,
-      maxClockSkewMs: options.maxClockSkewMs,
-      keyIdleMs: options.keyIdleMs,
-      flushRecords: options.flushRecords,
-      flushIntervalMs: options.flushIntervalMs,
-      checkpointIntervalMs: options.checkpointIntervalMs,
-      metrics,
-      logger: log.child(processor.name),
-      // Alerts come from the alerts processor and (bill variation) from billing.
-      ...(webhook ? { onFlushed: (rows: OutputRow[]) => notifyAlerts(webhook, rows, log) } : {}),
-    });
-  }
+  // Alerts come from the alerts processor, billing (bill variation, register anomalies) and the group comparison.
+  const onAlerts = webhook ? (alerts: AlertEvent[]) => notifyAlerts(webhook, alerts, log) : undefined;
+  const topology = createReadingsTopology({ groupIdPrefix: options.groupIdPrefix, topics: options.kafka.topics, processors, ...(onAlerts ? { onAlerts } : {}) });
+  const runner = await startTopologyRunner({
+    topology,
+    kafka: options.kafka,
+    questdb: options.questdb,
+    allowedLatenessMs: options.allowedLatenessMs,
+    maxClockSkewMs: options.maxClockSkewMs,
+    keyIdleMs: options.keyIdleMs,
+    flushRecords: options.flushRecords,
+    flushIntervalMs: options.flushIntervalMs,
+    checkpointIntervalMs: options.checkpointIntervalMs,
+    metrics,
+    logger: log.child('topology'),
+  });
   // Group averages need every partition's windows: compared from QuestDB once all have passed them.
   const comparisonWriter = await createIlpWriter(options.questdb.httpUrl);
   const alertKafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-group-comparison', logger: log.child('kafka') });
@@ -96,7 +89,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
         pool: comparisonPool,
         writer: comparisonWriter,
         rules: options.alerts.rules,
-        rollingGroupId: `${options.groupIdPrefix}.rolling-averages`,
+        rollingStateOwner: processorStateOwner(options.groupIdPrefix, 'rolling-averages'),
         groupId: `${options.groupIdPrefix}.group-comparison`,
         window: longest,
         allowedLatenessMs: options.allowedLatenessMs,
@@ -105,9 +98,9 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
         statistics: { maxPlausibleRate: options.groupMaxPlausibleRate },
         metrics,
         logger: log.child('group-comparison'),
-        onAlerts: async (rows: OutputRow[]) => {
-          await Promise.all(rows.map((row) => alertProducer.send({ topic: options.kafka.topics.alerts.name, key: row.symbols.meter_id!, value: JSON.stringify(rowRecord(row)) })));
-          if (webhook) notifyAlerts(webhook, rows, log);
+        onAlerts: async (alerts: AlertEvent[]) => {
+          await Promise.all(alerts.map((alert) => alertProducer.send({ topic: options.kafka.topics.alerts.name, key: alert.meterId, value: encodeAlert(alert) })));
+          onAlerts?.(alerts);
         },
       })
     : null;
@@ -128,16 +121,15 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
         instance: options.groupIdPrefix,
         questdbHttpUrl: options.questdb.httpUrl,
         intervalMs: options.metricsSampling.intervalMs,
-        // Each processor's group on the readings topic: how far behind the sensors it runs.
-        collect: () =>
-          Promise.all(
-            Object.keys(runners).map(async (name) => ({
-              metric: 'meterflow_processors_kafka_consumer_lag',
-              labels: `{processor="${name}",topic="${options.kafka.topics.readings.name}"}`,
-              type: 'gauge' as const,
-              value: await lagKafka.groupLag(`${options.groupIdPrefix}.${name}`, options.kafka.topics.readings.name),
-            })),
-          ),
+        // The topology's group on the readings topic: how far behind the sensors it runs.
+        collect: async () => [
+          {
+            metric: 'meterflow_processors_kafka_consumer_lag',
+            labels: `{group="${topology.groupId}",topic="${options.kafka.topics.readings.name}"}`,
+            type: 'gauge' as const,
+            value: await lagKafka.groupLag(topology.groupId, options.kafka.topics.readings.name),
+          },
+        ],
         logger: log.child('metrics'),
       })
     : null;
@@ -146,10 +138,10 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     options.httpPort === null ? null : await startHealthServer(
           options.httpPort,
           () => {
-            // A processor whose outputs have not reached QuestDB for 30 s is stuck: say so, per processor.
-            const failingMs = Object.fromEntries(Object.entries(runners).map(([name, runner]) => [name, runner.failingForMs()]));
-            const stuck = Object.values(failingMs).some((ms) => ms > 30_000);
-            return { healthy: !stopping && !stuck, detail: { processors: Object.keys(runners), failingMs, stopping } };
+            // Outputs that have not reached QuestDB for 30 s, or scheduled work failing for 5 minutes, is stuck: say which.
+            const failingMs = { topology: runner.failingForMs(), 'group-comparison': comparison?.failingForMs() ?? 0, 'registry-tariff-sync': tariffSync.failingForMs() };
+            const stuck = failingMs.topology > 30_000 || failingMs['group-comparison'] > 300_000 || failingMs['registry-tariff-sync'] > 300_000;
+            return { healthy: !stopping && !stuck, detail: { groupId: topology.groupId, processors: processors.map((p) => p.name), failingMs, stopping } };
           },
           metrics,
           options.httpHost,
@@ -157,13 +149,13 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
   return {
     metrics,
     httpPort: health?.port ?? null,
-    runners,
+    topology: runner,
     async stop() {
       stopping = true;
       await sampler?.stop();
       await tariffSync.stop();
       await comparison?.stop();
-      for (const runner of Object.values(runners)) await runner.stop();
+      await runner.stop();
       await commandLog.stop();
       await alertProducer.close(10_000);
       await comparisonWriter.close();
@@ -174,10 +166,8 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
 }
 
 /** After the alerts are durable: each transition to the webhook (at least once; the alert id deduplicates). */
-function notifyAlerts(webhook: AlertNotifier, rows: OutputRow[], log: Logger): void {
-  for (const row of rows) {
-    if (row.table !== alertsTable.name) continue;
-    const event = alertFromRow(row);
-    webhook.notify(event).catch((error: unknown) => log.warn('alert webhook gave up', { alertId: event.alertId, error: describeError(error) }));
+function notifyAlerts(webhook: AlertNotifier, alerts: AlertEvent[], log: Logger): void {
+  for (const alert of alerts) {
+    webhook.notify(alert).catch((error: unknown) => log.warn('alert webhook gave up', { alertId: alert.alertId, error: describeError(error) }));
   }
 }

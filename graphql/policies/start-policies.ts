@@ -1,5 +1,6 @@
 import { describeError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
+import { startScheduledTask } from '../../core/scheduling/scheduled-task';
 import type { GraphqlServices } from '../context';
 import type { PolicyOptions } from '../graphql-options';
 import { findDebtors } from './debt-policy';
@@ -83,18 +84,14 @@ export async function startPolicies(options: {
     if (ranSlots.length > 100) ranSlots.shift();
     await runOnce();
   };
-  const timer = enabled
-    ? setInterval(() => {
-        tick().catch((error) => logger.error('policy evaluation failed', { error: describeError(error) }));
-      }, policies.intervalMs)
-    : null;
-  timer?.unref();
+  // The same runtime model as the processors' scheduled work: no overlap, failures logged and retried next tick, stop drains.
+  const task = enabled ? startScheduledTask({ name: 'auto-block-policies', intervalMs: policies.intervalMs, run: tick, logger }) : null;
   if (enabled) logger.info('auto-block policies on', { debtBlockDays: policies.debtBlockDays, overconsumption: policies.overconsumptionBlock, intervalMs: policies.intervalMs });
   return {
     runOnce,
     ranSlots,
     async stop() {
-      if (timer) clearInterval(timer);
+      await task?.stop();
       await running?.catch(() => undefined);
       await turns?.stop();
     },

@@ -7,7 +7,6 @@ import type { LeakConfig } from '../leak-detection/leak-config';
 import { advanceWatermark as advanceLeak, applyReading as applyLeakReading, nextDue as nextLeakDue } from '../leak-detection/leak-detector';
 import { createLeakState, type LeakState } from '../leak-detection/leak-state';
 import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
-import { alertToRow } from '../../core/streams/alerts';
 
 interface MeterAlertState {
   /** Water meters only. */
@@ -24,7 +23,7 @@ interface MeterAlertState {
  */
 export function createAlertsProcessor(options: { leak: LeakConfig; rules: AlertRulesConfig }): KeyedProcessor<MeterAlertState> {
   const emit = (events: AlertEvent[], ctx: ProcessorContext) => {
-    for (const event of events) ctx.emit(alertToRow(event));
+    for (const event of events) ctx.emit({ stream: 'alerts', alert: event });
   };
   return {
     name: 'alerts',

@@ -2,7 +2,6 @@ import type { MeterKind, Reading } from '../../core/contracts';
 import type { AlertRulesConfig } from '../alert-rules/rule-config';
 import { applyRuleInput } from '../alert-rules/rule-engine';
 import { createRuleState, type MeterRuleState } from '../alert-rules/rule-state';
-import { alertToRow } from '../../core/streams/alerts';
 import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
 import { alertId, type AlertEvidence } from '../../core/streams/alerts';
 import { outputRowProblem } from '../runtime/output-row-check';
@@ -57,7 +56,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
   const { engine } = options;
   const billVariation = (state: MeterBilling, bill: Invoice, amount: number, final: boolean, ctx: ProcessorContext) => {
     const input = { type: 'bill' as const, meterId: bill.meterId, sector: bill.sector, periodStart: bill.periodStart, periodEnd: bill.periodEnd, amount, final, at: ctx.watermark };
-    for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit(alertToRow(event));
+    for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit({ stream: 'alerts', alert: event });
   };
   /**
    * The register decreases billing classified become register-anomaly alerts. Emitted with each
@@ -67,7 +66,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
     for (const d of bill.decreases) {
       const anomaly = d.kind === 'unexplained' ? ('decrease' as const) : d.kind;
       const input = { type: 'register-event' as const, meterId: bill.meterId, sector: bill.sector, ts: d.ts, anomaly, from: d.from, to: d.to };
-      for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit(alertToRow(event));
+      for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit({ stream: 'alerts', alert: event });
     }
   };
   /**
@@ -77,8 +76,9 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
    */
   const refuse = (state: MeterBilling, ts: number, at: number, evidence: AlertEvidence, ctx: ProcessorContext) => {
     const meterId = state.billing.profile.meterId;
-    ctx.emit(
-      alertToRow({
+    ctx.emit({
+      stream: 'alerts',
+      alert: {
         alertId: alertId(meterId, refusedRule, ts),
         meterId,
         sector: state.billing.profile.sector,
@@ -89,18 +89,20 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
         startedAt: ts,
         evidence,
         at,
-      }),
-    );
+      },
+    });
   };
   /** Writes an invoice's rows, or, when one of its numbers is out of range or implausible, flags it instead. */
   const emitInvoice = (state: MeterBilling, invoice: Invoice, ctx: ProcessorContext) => {
-    const rows = invoiceToRows(invoiceRow(invoice), invoiceLineRows(invoice));
+    const head = invoiceRow(invoice);
+    const lines = invoiceLineRows(invoice);
+    const rows = invoiceToRows(head, lines);
     const amounts = [invoice.totalCents, ...invoice.lines.map((l) => l.amountCents)];
     const problem = amounts.some((c) => !Number.isSafeInteger(c) || Math.abs(c) > engine.options.maxInvoiceCents)
       ? `amount beyond ±${engine.options.maxInvoiceCents} cents`
       : rows.map(outputRowProblem).find((p) => p !== null) ?? null;
     if (problem === null) {
-      for (const row of rows) ctx.emit(row);
+      ctx.emit({ stream: 'invoices', invoice: head, lines });
       return true;
     }
     refuse(state, invoice.periodStart, Math.max(invoice.issuedAt, invoice.periodStart), { reason: 'invoice-out-of-range', invoiceId: invoice.invoiceId, status: invoice.status, problem, consumption: Number.isFinite(invoice.consumption) ? invoice.consumption : null, totalCents: Number.isFinite(invoice.totalCents) ? invoice.totalCents : null }, ctx);

@@ -1,5 +1,7 @@
 import { describeError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
+import type { Metrics } from '../../core/metrics';
+import { startScheduledTask } from '../../core/scheduling/scheduled-task';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
 import type { BillingEngine } from './billing-state';
 import { mergeSchedules, registrySchedules } from './registry-tariff-schedules';
@@ -7,6 +9,8 @@ import { mergeSchedules, registrySchedules } from './registry-tariff-schedules';
 export interface RegistryTariffSync {
   /** Reads the registry now and applies it (also run once by the start). */
   refresh(): Promise<void>;
+  /** How long reads of the registry have failed; 0 when fine. */
+  failingForMs(): number;
   stop(): Promise<void>;
 }
 
@@ -16,7 +20,7 @@ export interface RegistryTariffSync {
  * assignment. Starts with one read, so a restarted processor bills with what the registry
  * said before it consumes anything.
  */
-export async function startRegistryTariffSync(options: { questdb: QuestdbPool; engine: BillingEngine; timeZone: string; intervalMs: number; logger: Logger }): Promise<RegistryTariffSync> {
+export async function startRegistryTariffSync(options: { questdb: QuestdbPool; engine: BillingEngine; timeZone: string; intervalMs: number; logger: Logger; metrics?: Metrics }): Promise<RegistryTariffSync> {
   const assignment = options.engine.options.assignment;
   const configured = structuredClone(assignment.meters);
   const reported = new Set<string>();
@@ -37,11 +41,12 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
       options.logger.warn('registry tariff not applied', { meterId: row.meterId, tariffId: row.tariffId, reason });
     }
   };
-  await refresh().catch((error) => options.logger.warn('meter registry not read; billing uses the configured assignment until it is', { error: describeError(error) }));
-  const timer = setInterval(() => void refresh().catch((error) => options.logger.warn('meter registry not read', { error: describeError(error) })), options.intervalMs);
-  timer.unref();
+  // Read-only and idempotent: a run repeated or lost changes nothing but how fresh the schedules are.
+  const task = startScheduledTask({ name: 'registry-tariff-sync', intervalMs: options.intervalMs, run: refresh, logger: options.logger, ...(options.metrics ? { metrics: options.metrics } : {}) });
+  await task.runNow().catch((error) => options.logger.warn('meter registry not read; billing uses the configured assignment until it is', { error: describeError(error) }));
   return {
-    refresh,
-    stop: async () => clearInterval(timer),
+    refresh: task.runNow,
+    failingForMs: task.failingForMs,
+    stop: task.stop,
   };
 }

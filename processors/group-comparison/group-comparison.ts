@@ -1,13 +1,12 @@
 import { questdbTables } from '../../core/contracts';
-import { describeError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
 import type { IlpWriter } from '../../core/questdb/ilp-writer';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
 import type { GroupState } from '../alert-rules/group-average-rule';
 import type { AlertRulesConfig } from '../alert-rules/rule-config';
-import { alertToRow } from '../../core/streams/alerts';
-import type { OutputRow } from '../runtime/keyed-processor';
+import { alertToRow, type AlertEvent } from '../../core/streams/alerts';
+import { startScheduledTask } from '../../core/scheduling/scheduled-task';
 import { createStateStore } from '../runtime/state-store';
 import { writeTableRow } from '../../core/questdb/write-table-row';
 import type { SlidingWindowSpec } from '../rolling-averages/window-specs';
@@ -18,8 +17,8 @@ export interface GroupComparisonOptions {
   pool: QuestdbPool;
   writer: IlpWriter;
   rules: AlertRulesConfig;
-  /** The rolling-averages consumer group: its checkpoints say how far every partition has got. */
-  rollingGroupId: string;
+  /** The rolling-averages processor's owner in processor_state: its checkpoints say how far every partition has got. */
+  rollingStateOwner: string;
   /** Own state owner in processor_state. */
   groupId: string;
   /** The per-meter window compared (the longest sliding window, 24 h by default). */
@@ -37,7 +36,7 @@ export interface GroupComparisonOptions {
   metrics: Metrics;
   logger: Logger;
   /** The alerts of a comparison, once written to QuestDB, before the state is checkpointed (e.g. to the alerts topic). */
-  onAlerts?(rows: OutputRow[]): Promise<void>;
+  onAlerts?(alerts: AlertEvent[]): Promise<void>;
 }
 
 interface ComparisonState {
@@ -60,7 +59,7 @@ interface ComparisonState {
  * last window compared, the open alerts) is checkpointed after the alerts are written, so a
  * restart compares each window once.
  */
-export function startGroupComparison(options: GroupComparisonOptions): { stop(): Promise<void> } {
+export function startGroupComparison(options: GroupComparisonOptions): { failingForMs(): number; stop(): Promise<void> } {
   const { pool, writer, logger: log } = options;
   const store = createStateStore<ComparisonState>(options.groupId, pool);
   const compared = options.metrics.counter('group_windows_compared_total', 'Window ends compared against their group averages');
@@ -76,14 +75,12 @@ export function startGroupComparison(options: GroupComparisonOptions): { stop():
     return new Map(rows.map((r) => [r.meter_id, { sector: r.sector ?? null, kind: (r.kind as MeterKind | null) ?? null }]));
   };
   let state: ComparisonState | null = null;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
 
   /** The lowest checkpointed stream time over the rolling-averages partitions, minus the lateness. */
   const safeWatermark = async (): Promise<number | null> => {
     const { rows } = await pool.query<{ p: number; t: string }>(
       `SELECT kafka_partition p, max(stream_time) t FROM ${questdbTables.processorState.name} WHERE processor = $1 GROUP BY kafka_partition`,
-      [options.rollingGroupId],
+      [options.rollingStateOwner],
     );
     if (rows.length === 0) return null;
     return Math.min(...rows.map((r) => Number(r.t))) - options.allowedLatenessMs - (options.keyIdleMs ?? 0);
@@ -98,7 +95,7 @@ export function startGroupComparison(options: GroupComparisonOptions): { stop():
       [options.window.name, new Date(state.lastEnd), new Date(watermark)],
     );
     if (ends.length === 0) return;
-    const rows: OutputRow[] = [];
+    const alerts: AlertEvent[] = [];
     // Once per tick, as of the last window compared: registry changes are rare next to windows.
     const registry = await registryAt(ends[ends.length - 1]!.ts);
     for (const { ts } of ends) {
@@ -116,33 +113,31 @@ export function startGroupComparison(options: GroupComparisonOptions): { stop():
         statistics,
       );
       for (const x of excluded) excludedCount.inc({ reason: x.reason });
-      rows.push(...events.map(alertToRow));
+      alerts.push(...events);
       state.lastEnd = end;
       compared.inc();
     }
-    for (const row of rows) await writeTableRow(writer, row);
+    for (const alert of alerts) await writeTableRow(writer, alertToRow(alert));
     await writer.flush();
-    if (rows.length > 0) await options.onAlerts?.(rows);
+    if (alerts.length > 0) await options.onAlerts?.(alerts);
     await store.write(writer, -1, [{ key: 'state', entry: { state, lastOffset: 0, streamTime: state.lastEnd } }]);
     await writer.flush();
   };
 
-  const timer = setInterval(() => {
-    running = running
-      .then(tick)
-      .catch((error: unknown) => {
+  const task = startScheduledTask({
+    name: 'group-comparison',
+    intervalMs: options.intervalMs,
+    metrics: options.metrics,
+    logger: log,
+    run: async () => {
+      try {
+        await tick();
+      } catch (error) {
         writer.discard();
-        state = null; // reload the last checkpoint
-        log.warn('group comparison failed; retrying', { error: describeError(error) });
-      });
-  }, options.intervalMs);
-
-  return {
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      await running;
+        state = null; // the next run reloads the last checkpoint and compares from there again
+        throw error;
+      }
     },
-  };
+  });
+  return { failingForMs: task.failingForMs, stop: task.stop };
 }

@@ -1,7 +1,6 @@
 import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
 import { startOfLocalDay } from '../../core/time/local-time';
-import { rollingAverageToRow, rollupToRow } from '../../core/streams/window-results';
 import { addValue, mergeAggregates, type Aggregate } from './aggregate';
 import type { SlidingWindowSpec, TumblingWindowSpec } from './window-specs';
 
@@ -115,7 +114,7 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
         const from = end - spec.sizeMs;
         const agg = mergeAggregates(Object.entries(b.buckets).flatMap(([s, a]) => (Number(s) >= from && Number(s) < end ? [a] : [])));
         if (agg) {
-          ctx.emit(rollingAverageToRow({ meterId, sector: state.sector, windowSize: spec.name, windowStart: from, windowEnd: end, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] }));
+          ctx.emit({ stream: 'window-results', result: { kind: 'rolling-average', value: { meterId, sector: state.sector, windowSize: spec.name, windowStart: from, windowEnd: end, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] } } });
         }
         b.closedEnd = end;
         // Later windows start at end + hop - size or later: older buckets are done.
@@ -132,7 +131,7 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
         const end = tumblingEnd(spec, s);
         if (end > ctx.watermark) break;
         const agg = b.buckets[s]!;
-        ctx.emit(rollupToRow({ scope, scopeId, bucket: spec.name, bucketStart: s, bucketEnd: end, partition: ctx.partition, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] }));
+        ctx.emit({ stream: 'window-results', result: { kind: 'rollup', value: { scope, scopeId, bucket: spec.name, bucketStart: s, bucketEnd: end, partition: ctx.partition, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] } } });
         delete b.buckets[s];
         b.closedEnd = Math.max(b.closedEnd ?? end, end);
       }

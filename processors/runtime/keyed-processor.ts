@@ -1,7 +1,8 @@
 import type { Reading } from '../../core/contracts';
 import type { TableRow } from '../../core/questdb/table-row';
+import type { ProcessorEvent } from './processor-event';
 
-/** A processor's output: a row for a QuestDB table, built by its stream's row codec (core/streams). */
+/** A row for a QuestDB table, built from an event by its stream's row codec (core/streams). */
 export type OutputRow = TableRow;
 
 /** What a processor may do while it handles a reading or a watermark. */
@@ -10,8 +11,8 @@ export interface ProcessorContext {
   readonly partition: number;
   /** This partition's watermark: highest event time seen minus the allowed lateness. */
   readonly watermark: number;
-  /** Writes a result row (QuestDB, and the processor's Kafka topic). */
-  emit(row: OutputRow): void;
+  /** Hands a result to the topology, which stores and publishes it as its stream says. */
+  emit(event: ProcessorEvent): void;
   /** Reports a reading that arrived after the windows it belongs to were closed. */
   late(reading: Reading, detail: string): void;
 }

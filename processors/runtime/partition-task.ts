@@ -1,6 +1,7 @@
 import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, OutputRow, ProcessorContext } from './keyed-processor';
 import { outputRowProblem } from './output-row-check';
+import { eventRows, type ProcessorEvent } from './processor-event';
 
 /**
  * A key's own progress. Kept per key so that one meter's clock (fast, slow, or replayed
@@ -32,10 +33,16 @@ export interface LateReading {
   watermark: number;
 }
 
-/** A result row dropped because QuestDB could not store it (output-row-check.ts). */
+/** A result dropped because QuestDB could not store one of its rows (output-row-check.ts): its first such row. */
 export interface RefusedRow {
   row: OutputRow;
   problem: string;
+}
+
+/** A processor's result with the rows its stream stores it as (encoded once, when emitted). */
+export interface EmittedEvent {
+  event: ProcessorEvent;
+  rows: OutputRow[];
 }
 
 export interface PartitionTask<S> {
@@ -50,7 +57,7 @@ export interface PartitionTask<S> {
    * this processor (e.g. no register, for billing) are not counted. `duplicates` counts exact
    * copies of a recent reading under a new offset (see duplicateWindow), not applied.
    */
-  process(records: { offset: number; reading: Reading }[]): { rows: OutputRow[]; late: LateReading[]; refused: RefusedRow[]; skipped: number; duplicates: number; applied: number };
+  process(records: { offset: number; reading: Reading }[]): { events: EmittedEvent[]; rows: OutputRow[]; late: LateReading[]; refused: RefusedRow[]; skipped: number; duplicates: number; applied: number };
   /** Keys changed since the last call, with their state, for the checkpoint. */
   takeDirty(): { key: string; entry: KeyState<S> }[];
   /** Number of keys held. */
@@ -159,6 +166,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
       return partitionWatermark();
     },
     process(records) {
+      const events: EmittedEvent[] = [];
       const rows: OutputRow[] = [];
       const late: LateReading[] = [];
       const refused: RefusedRow[] = [];
@@ -173,10 +181,15 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
         get watermark() {
           return keyWatermark;
         },
-        emit: (row) => {
-          const problem = outputRowProblem(row);
-          if (problem === null) rows.push(row);
-          else refused.push({ row, problem });
+        emit: (event) => {
+          // All of a result's rows or none: an invoice without one of its lines would be a wrong invoice.
+          const encoded = eventRows(event);
+          for (const row of encoded) {
+            const problem = outputRowProblem(row);
+            if (problem !== null) return void refused.push({ row, problem });
+          }
+          events.push({ event, rows: encoded });
+          rows.push(...encoded);
         },
         late: (reading, detail) => late.push({ reading, offset: current?.offset ?? -1, detail, watermark: keyWatermark }),
       };
@@ -286,7 +299,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
         if (progressTime > streamTime) streamTime = progressTime;
         sweep();
       }
-      return { rows, late, refused, skipped, duplicates, applied: appliedCount };
+      return { events, rows, late, refused, skipped, duplicates, applied: appliedCount };
     },
     takeDirty() {
       const out = [...dirty].map((key) => ({ key, entry: keys.get(key)! as KeyState<S> }));

@@ -1,5 +1,6 @@
 import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, OutputRow } from './keyed-processor';
+import type { ProcessorEvent } from './processor-event';
 import { createPartitionTask, type KeyState, type LateReading, type PartitionTask, type PartitionTaskOptions, type RefusedRow } from './partition-task';
 
 export interface TestDriver {
@@ -7,7 +8,8 @@ export interface TestDriver {
   pipe(...readings: Reading[]): void;
   /** Re-feeds records from `offset` on, as after a crash that lost the uncommitted tail. */
   replayFrom(offset: number): void;
-  /** Everything emitted so far, in order. */
+  /** Everything emitted so far, in order, as results and as the rows they are stored as. */
+  readonly events: ProcessorEvent[];
   readonly rows: OutputRow[];
   readonly late: LateReading[];
   /** Rows dropped because QuestDB could not store them. */
@@ -27,6 +29,7 @@ export interface TestDriver {
  */
 export function createTestDriver<S>(processor: KeyedProcessor<S>, options: Omit<PartitionTaskOptions<S>, 'partition' | 'restored'>): TestDriver {
   const log: Reading[] = [];
+  const events: ProcessorEvent[] = [];
   const rows: OutputRow[] = [];
   const late: LateReading[] = [];
   const refused: RefusedRow[] = [];
@@ -34,6 +37,7 @@ export function createTestDriver<S>(processor: KeyedProcessor<S>, options: Omit<
   let task = createPartitionTask(processor, { ...options, partition: 0 });
   const feed = (from: number) => {
     const out = task.process(log.slice(from).map((reading, i) => ({ offset: from + i, reading })));
+    for (const e of out.events) events.push(e.event);
     rows.push(...out.rows);
     late.push(...out.late);
     refused.push(...out.refused);
@@ -45,6 +49,7 @@ export function createTestDriver<S>(processor: KeyedProcessor<S>, options: Omit<
       feed(from);
     },
     replayFrom: feed,
+    events,
     rows,
     late,
     refused,

@@ -6,6 +6,7 @@ import { fromLocal, localParts } from '../../core/time/local-time';
 import { startTestProcessors, waterReading } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
+import { readingsGroupId } from '../../processors/topology';
 
 // Real data: DAIAD smart water meters, Alicante (CC BY-SA 4.0; test/fixtures/daiad/README.md):
 // hourly cumulative registers in litres, local time Europe/Madrid, with real faults (register
@@ -111,7 +112,7 @@ describe('DAIAD real water data replayed through the pipeline', () => {
     // partition's watermark.
     for (let k = 0; k < 60; k += 1) readings.push(waterReading(`${pipeline.runId}-tick-${k}`, end + 20 * 86_400_000, { value: 0, receivedAt: Date.UTC(2026, 0, 2) }));
     await harness.send(readings);
-    await waitFor('billing caught up', () => pipeline.kafka.groupLag(`${pipeline.runId}-processors.billing`, pipeline.topics.readings.name), (lag) => lag === 0, 240_000, 500);
+    await waitFor('billing caught up', () => pipeline.kafka.groupLag(readingsGroupId(`${pipeline.runId}-processors`), pipeline.topics.readings.name), (lag) => lag === 0, 240_000, 500);
     await waitFor('WAL applied on invoices', () => walApplied(pipeline.questdb, 'invoices'), Boolean);
 
     let compared = 0;

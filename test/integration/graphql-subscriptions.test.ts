@@ -3,10 +3,9 @@ import { createIlpWriter } from '../../core/questdb/ilp-writer';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { MeterDevice } from '../../load-tests/simulator/meter-device';
-import { alertToRow } from '../../core/streams/alerts';
+import { encodeAlert } from '../../core/streams/alerts';
 import type { AlertEvent } from '../../core/streams/alerts';
 import type { CommandLog } from '../../processors/command-log/command-log';
-import { rowRecord } from '../../processors/runtime/processor-runner';
 import type { RawProducer } from '../../core/kafka';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
 import { createTestPipeline, startTestCommandLog, startTestDevice, type TestPipeline, walApplied } from './support/test-services';
@@ -168,8 +167,8 @@ describe('GraphQL subscriptions over SSE and graphql-ws', () => {
     const mine = alert(device.meterId, sector, 'continuous-flow');
     const sameSector = alert(`${pipeline.runId}-neighbour`, sector, 'night-flow');
     const elsewhere = alert(`${pipeline.runId}-far`, `${pipeline.runId}-s2`, 'burst');
-    // In the shape the processors publish: rowRecord(alertToRow(event)), key = meter id.
-    await producer.sendBatch([mine, sameSector, elsewhere].map((e) => ({ topic: pipeline.topics.alerts.name, key: e.meterId, value: JSON.stringify(rowRecord(alertToRow(e))) })));
+    // As the processors publish them: the alerts stream's codec, key = meter id.
+    await producer.sendBatch([mine, sameSector, elsewhere].map((e) => ({ topic: pipeline.topics.alerts.name, key: e.meterId, value: encodeAlert(e) })));
     await waitFor('alerts on both subscriptions', async () => [byMeter.results.length, bySector.results.length], ([a, b]) => a! >= 1 && b! >= 2, 30_000, 50);
     await sleep(500);
     expect(byMeter.results.map((r) => r.data!.alerts)).toEqual([

@@ -5,6 +5,7 @@ import { metricValue } from './support/metric-value';
 import { minute, rollingFixture } from './support/rolling-fixture';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
+import { readingsGroupId } from '../../processors/topology';
 
 // kill -9 of the processors mid-run, a restart, a reset-and-replay of the same group, and a
 // fresh group recomputing everything from the topic: the output tables never change.
@@ -29,7 +30,7 @@ describe('processors killed, restarted and replayed', () => {
   };
   const metric = async (name: string) => metricValue(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), name, 'processor="rolling-averages"');
   const settled = async (group: string) => {
-    await waitFor(`group ${group} caught up`, () => pipeline.kafka.groupLag(`${group}.rolling-averages`, pipeline.topics.readings.name), (lag) => lag === 0, 120_000, 250);
+    await waitFor(`group ${group} caught up`, () => pipeline.kafka.groupLag(readingsGroupId(group), pipeline.topics.readings.name), (lag) => lag === 0, 120_000, 250);
     for (const table of [questdbTables.rollups.name, questdbTables.rollingAverages.name]) await waitFor(`WAL applied on ${table}`, () => walApplied(pipeline.questdb, table), Boolean);
   };
 
@@ -71,7 +72,7 @@ describe('processors killed, restarted and replayed', () => {
 
     // Reset the group to the start and replay: every record is skipped by the checkpointed state.
     await child!.stop();
-    await pipeline.kafka.resetGroupOffsets(`${groupA}.rolling-averages`, pipeline.topics.readings.name);
+    await pipeline.kafka.resetGroupOffsets(readingsGroupId(groupA), pipeline.topics.readings.name);
     await start(groupA);
     await settled(groupA);
     expect(await metric('meterflow_processors_records_skipped_total')).toBeGreaterThanOrEqual(fixture.readings.length);

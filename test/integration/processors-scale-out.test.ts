@@ -3,6 +3,7 @@ import { startTestProcessors } from './support/processors-harness';
 import { rollingFixture } from './support/rolling-fixture';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
+import { readingsGroupId } from '../../processors/topology';
 
 // Two instances in one consumer group share the partitions; one leaves mid-run and its
 // partitions, restored from their checkpoints, move to the other. The outputs must equal
@@ -28,9 +29,9 @@ describe('processors scaled out: a rebalance hands state over', () => {
     harnesses.push(a, b);
     const half = Math.floor(fixture.readings.length / 2);
     await a.send(fixture.readings.slice(0, half));
-    const group = `${pipeline.runId}-scaled.rolling-averages`;
+    const group = readingsGroupId(`${pipeline.runId}-scaled`);
     await waitFor('first half consumed', () => pipeline.kafka.groupLag(group, pipeline.topics.readings.name), (lag) => lag === 0, 120_000, 250);
-    const shared = [a, b].map((h) => h.processors.runners['rolling-averages']!.partitions().length);
+    const shared = [a, b].map((h) => h.processors.topology.partitions().length);
     await b.stop(); // leaves the group: its partitions go to a
     harnesses.splice(harnesses.indexOf(b), 1);
     await a.send([...fixture.readings.slice(half), ...fixture.ticks]);
@@ -47,7 +48,7 @@ describe('processors scaled out: a rebalance hands state over', () => {
     harnesses.splice(harnesses.indexOf(a), 1);
     const fresh = await startTestProcessors(pipeline, { MF_PROCESSORS_GROUP_ID: `${pipeline.runId}-fresh`, MF_PROCESSORS_LATENESS_MS: String(5 * 60_000) });
     harnesses.push(fresh);
-    await waitFor('fresh group caught up', () => pipeline.kafka.groupLag(`${pipeline.runId}-fresh.rolling-averages`, pipeline.topics.readings.name), (lag) => lag === 0, 120_000, 250);
+    await waitFor('fresh group caught up', () => pipeline.kafka.groupLag(readingsGroupId(`${pipeline.runId}-fresh`), pipeline.topics.readings.name), (lag) => lag === 0, 120_000, 250);
     for (const table of [questdbTables.rollups.name, questdbTables.rollingAverages.name]) await waitFor(`WAL applied on ${table}`, () => walApplied(pipeline.questdb, table), Boolean);
     expect(await fixture.outputDigest(pipeline.questdb)).toEqual(scaled);
   }, 300_000);

@@ -7,6 +7,7 @@ import { startChildService, waitForHealth, type ChildService } from '../../../de
 import { runFleet, type FleetRun } from '../../../load-tests/simulator/fleet-simulator';
 import { meterIdLike, fleetMqtt, storedReadings, walApplied, type TestPipeline } from './test-services';
 import { waitFor } from './wait-for';
+import { readingsGroupId } from '../../../processors/topology';
 
 /**
  * Fault injection on the real stack: kill -9 of a stack server (by the pid the stack keeps),
@@ -156,11 +157,11 @@ export async function lateReadings(questdb: QuestdbPool, prefix: string): Promis
 }
 
 /**
- * Waits until the rolling-averages group has consumed everything and its rows are applied,
+ * Waits until the readings topology's group has consumed everything and its rows are applied,
  * then until the table holds as many windows as the recomputation expects.
  */
 export async function settledRollingAverages(pipeline: TestPipeline, groupPrefix: string, prefix: string, timeoutMs = 180_000): Promise<Awaited<ReturnType<typeof rollingAveragesDiff>>> {
-  await waitFor(`group ${groupPrefix}.rolling-averages caught up`, () => pipeline.kafka.groupLag(`${groupPrefix}.rolling-averages`, pipeline.topics.readings.name), (lag) => lag === 0, timeoutMs, 500);
+  await waitFor(`group ${readingsGroupId(groupPrefix)} caught up`, () => pipeline.kafka.groupLag(readingsGroupId(groupPrefix), pipeline.topics.readings.name), (lag) => lag === 0, timeoutMs, 500);
   await waitFor('WAL applied on rolling_averages', () => walApplied(pipeline.questdb, questdbTables.rollingAverages.name), Boolean, 60_000);
   return waitFor('every recomputed window written', () => rollingAveragesDiff(pipeline.questdb, prefix), (d) => d.missing.length === 0 || d.differing.length > 0 || d.extra.length > 0, 60_000, 1000);
 }

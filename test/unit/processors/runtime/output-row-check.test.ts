@@ -21,14 +21,16 @@ describe('result rows QuestDB would refuse are caught when emitted', () => {
       name: 'echo',
       keysOf: (r) => [r.meterId],
       init: () => null,
-      apply: (_k, _s, r, ctx) => ctx.emit(row({ register: r.register }, { register: 'long' }, r.ts)),
+      // A window result whose count is the reading's register: LONG, so 1e25 cannot be stored.
+      apply: (_k, _s, r, ctx) => ctx.emit({ stream: 'window-results', result: { kind: 'rolling-average', value: { meterId: r.meterId, sector: null, windowSize: '1m', windowStart: r.ts - 1000, windowEnd: r.ts, count: r.register!, sum: 1, mean: 1, min: 1, max: 1 } } }),
       advance: () => undefined,
       nextDue: () => null,
     };
     const reading = (ts: number, register: number): Reading => ({ meterId: 'm', kind: 'water', ts, value: null, valueUnit: 'L/min', register, registerUnit: 'L', seq: null, sector: null, receivedAt: ts });
     const driver = createTestDriver(echo, { allowedLatenessMs: 0 });
     driver.pipe(reading(1_000, 5), reading(2_000, 1e25), reading(3_000, 7));
-    expect(driver.rows.map((r) => r.values.register)).toEqual([5, 7]);
-    expect(driver.refused.map((r) => r.problem)).toEqual(['register = 1e+25 is not a safe integer (LONG column)']);
+    expect(driver.rows.map((r) => r.values.count)).toEqual([5, 7]);
+    expect(driver.events).toHaveLength(2);
+    expect(driver.refused.map((r) => r.problem)).toEqual(['count = 1e+25 is not a safe integer (LONG column)']);
   });
 });
