@@ -3,7 +3,7 @@ import { createTestPipeline, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
 // The fence a processor passes right before writing its state checkpoint
-// (processor-runner.ts): a member the broker may have evicted must not write. Here the flush
+// (topology-runner.ts): a member the broker may have evicted must not write. Here the flush
 // itself stalls past the session timeout, as a frozen process would (no heartbeat goes out
 // while it runs), and must then be refused; a prompt flush of the same consumer is confirmed.
 describe('Kafka consumer: confirming group membership before a fenced write', () => {

@@ -7,6 +7,7 @@ import { generateScenarioFleet, scoreAlerts } from '../../processors/leak-detect
 import { startTestProcessors } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
+import { readingsGroupId } from '../../processors/topology';
 
 // A simulated fleet with injected continuous leaks, bursts and night flow among leak-free
 // households with normal diurnal use, through Kafka → processors → QuestDB. The ground truth
@@ -39,8 +40,8 @@ describe('leak detection through the pipeline', () => {
     const ticks = Array.from({ length: 60 }, (_, k): Reading => ({ meterId: `${pipeline.runId}-tick-${k}`, kind: 'water', ts: fleet.end + 2 * 86_400_000, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: null, receivedAt: fleet.end + 2 * 86_400_000 }));
     await harness.send([...readings, ...ticks]);
 
-    const group = `${pipeline.runId}-processors.alerts`;
-    await waitFor('alerts processor caught up', () => pipeline.kafka.groupLag(group, pipeline.topics.readings.name), (lag) => lag === 0, 180_000, 500);
+    const group = readingsGroupId(`${pipeline.runId}-processors`);
+    await waitFor('processors caught up', () => pipeline.kafka.groupLag(group, pipeline.topics.readings.name), (lag) => lag === 0, 180_000, 500);
     await waitFor('WAL applied on alerts', () => walApplied(pipeline.questdb, 'alerts'), Boolean);
     const { rows } = await pipeline.questdb.query<{ ts: Date; alert_id: string; meter_id: string; rule: string; rule_kind: string; state: string; started_at: Date }>(
       `SELECT ts, alert_id, meter_id, rule, rule_kind, state, started_at FROM alerts WHERE meter_id::string LIKE $1`,
