@@ -49,6 +49,47 @@ export function checkTimeZone(zone: string): string {
 
 /** The wall-clock reading in `zone` at instant `ts` (epoch ms). */
 export function localParts(ts: number, zone: string): LocalParts {
+  const offset = hourOffset(ts, zone);
+  if (offset === null) return intlParts(ts, zone);
+  // Within an hour that holds no offset change, the wall clock is the UTC clock shifted by the offset.
+  const d = new Date(ts + offset);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), weekday: d.getUTCDay() };
+}
+
+const hourMs = 3_600_000;
+/** Per zone: hour index → the zone's offset through that hour, or NaN when the offset changes within it. */
+const hourOffsets = new Map<string, Map<number, number>>();
+/** Hours remembered per zone (a year of hours is 8,760): bounded, forgotten all at once when full. */
+const maxHoursPerZone = 50_000;
+
+/**
+ * The offset of `zone` through the whole UTC hour holding `ts`, or null when it changes in that
+ * hour. Why: formatting through Intl costs microseconds per call and billing, rollups and leak
+ * rules ask for local time once per reading; offsets change at most once in an hour (DST, or a
+ * zone's rule change), so the offsets at the hour's first and last second settle it.
+ */
+function hourOffset(ts: number, zone: string): number | null {
+  if (!Number.isFinite(ts)) return null;
+  const hour = Math.floor(ts / hourMs);
+  let hours = hourOffsets.get(zone);
+  if (!hours) hourOffsets.set(zone, (hours = new Map()));
+  let offset = hours.get(hour);
+  if (offset === undefined) {
+    const start = hour * hourMs;
+    const first = intlOffsetMs(start, zone);
+    offset = first === intlOffsetMs(start + hourMs - 1000, zone) ? first : Number.NaN;
+    if (hours.size >= maxHoursPerZone) hours.clear();
+    hours.set(hour, offset);
+  }
+  return Number.isNaN(offset) ? null : offset;
+}
+
+function intlOffsetMs(ts: number, zone: string): number {
+  const p = intlParts(ts, zone);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - (ts - (((ts % 1000) + 1000) % 1000));
+}
+
+function intlParts(ts: number, zone: string): LocalParts {
   const parts: Record<string, string> = {};
   for (const p of formatter(zone).formatToParts(new Date(ts))) parts[p.type] = p.value;
   return {

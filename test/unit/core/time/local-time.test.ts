@@ -34,6 +34,36 @@ describe('local time (DST-correct, Intl only)', () => {
     expect(iso(startOfLocalMonth(Date.parse('2026-02-01T02:00:00Z'), 'America/Sao_Paulo'))).toBe('2026-01-01T03:00:00.000Z');
   });
 
+  it('agrees with Intl at every instant, also in hours where the offset changes (per-hour offset cache)', () => {
+    // The oracle: Intl's own formatting, with a formatter made here.
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const oracle = (ts: number, zone: string) => {
+      if (!formats.has(zone)) formats.set(zone, new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' }));
+      const f = formats.get(zone)!;
+      const p = Object.fromEntries(f.formatToParts(new Date(ts)).map((x) => [x.type, x.value]));
+      return { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second), weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(p.weekday!) };
+    };
+    // Half-hour and 45-minute offsets and DST shifts (Lord Howe moves 30 min; Chatham is +12:45/+13:45).
+    const zones = ['Europe/Lisbon', 'America/New_York', 'America/Sao_Paulo', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kolkata', 'UTC'];
+    let seed = 7;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const instants: number[] = [];
+    // Every 11 minutes (and odd seconds) through 2026: several instants in every hour, so on both sides of every DST change of these zones.
+    for (let ts = Date.parse('2026-01-01T00:00:00Z'); ts < Date.parse('2027-01-01T00:00:00Z'); ts += 11 * 60_000 + 13_000) instants.push(ts);
+    // Random instants over 150 years, out of order (the cache must not depend on the order of calls).
+    for (let i = 0; i < 3000; i += 1) instants.push(Math.floor(Date.parse('1950-01-01T00:00:00Z') + random() * 150 * 365.25 * 86_400_000));
+    let checked = 0;
+    for (const zone of zones) {
+      for (const ts of instants) {
+        const got = localParts(ts, zone);
+        const want = oracle(ts, zone);
+        if (JSON.stringify(got) !== JSON.stringify(want)) expect({ zone, ts: iso(ts), got }).toEqual({ zone, ts: iso(ts), got: want });
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(100_000);
+  });
+
   it('refuses an unknown zone by name', () => {
     expect(() => checkTimeZone('Mars/Olympus_Mons')).toThrow(/"Mars\/Olympus_Mons" is not an IANA time zone/);
     expect(checkTimeZone('UTC')).toBe('UTC');
