@@ -2,6 +2,7 @@ import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, OutputRow, ProcessorContext } from './keyed-processor';
 import { outputRowProblem } from './output-row-check';
 import { eventRows, type ProcessorEvent } from './processor-event';
+import { createDuplicateFilter } from './duplicate-filter';
 
 /**
  * A key's own progress. Kept per key so that one meter's clock (fast, slow, or replayed
@@ -87,7 +88,8 @@ export interface PartitionTaskOptions<S> {
    * from MQTT redelivery after a bridge crash: Kafka had the message, the PUBACK was lost, the
    * broker delivers it again and the bridge produces it again. At most the bridges' unacked
    * messages are redelivered (MF_BRIDGE_RECEIVE_MAXIMUM each), and they come within seconds, so
-   * 20,000 readings per partition cover a crash at full ingest rate. @default 20000
+   * 20,000 readings per partition cover a crash at full ingest rate. 0: none filtered here
+   * (the topology runner filters once for all its processors, duplicate-filter.ts). @default 20000
    */
   duplicateWindow?: number;
 }
@@ -147,13 +149,9 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
     receiveClock = Math.max(receiveClock, entry.progress.seenAt);
   }
   let minIdleDue = Infinity;
-  /** Identities of the latest readings, oldest first (a Set keeps insertion order). Not checkpointed: see duplicateWindow. */
-  const recent = new Set<string>();
+  // 0: the caller filters duplicates (the topology runner does it once for all processors).
   const duplicateWindow = options.duplicateWindow ?? defaultDuplicateWindow;
-  const remember = (id: string) => {
-    recent.add(id);
-    if (recent.size > duplicateWindow) recent.delete(recent.values().next().value as string);
-  };
+  const duplicates = duplicateWindow > 0 ? createDuplicateFilter(duplicateWindow) : null;
 
   const partitionWatermark = () => streamTime - lateness;
 
@@ -171,7 +169,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
       const late: LateReading[] = [];
       const refused: RefusedRow[] = [];
       let skipped = 0;
-      let duplicates = 0;
+      let duplicateCount = 0;
       let appliedCount = 0;
       let current: { offset: number; reading: Reading } | null = null;
       /** The watermark of the key being handled, seen by the processor through ctx. */
@@ -192,6 +190,16 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
           rows.push(...encoded);
         },
         late: (reading, detail) => late.push({ reading, offset: current?.offset ?? -1, detail, watermark: keyWatermark }),
+      };
+      /**
+       * A reading the processor throws on (a unit its tariff cannot convert, a bug) costs only
+       * itself: it becomes a late reading with the error, and the partition goes on. Thrown out
+       * of here, the batch would be re-read from the last commit and throw again, forever, for
+       * every meter of the partition.
+       */
+      const refuse = (r: Reading, entry: { progress: KeyProgress } | undefined, error: unknown) => {
+        keyWatermark = entry?.progress.watermark ?? -Infinity;
+        ctx.late(r, `${processor.name}: refused, ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000));
       };
       const advance = (key: string, entry: KeyState<S> & { progress: KeyProgress }) => {
         keyWatermark = entry.progress.watermark;
@@ -237,12 +245,10 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
         if (received > receiveClock) receiveClock = received;
         // An exact copy of a recent reading (same meter, time and numbers, new offset) is a
         // redelivery: applying it again would count it twice. A rewrite (other numbers) is not.
-        const identity = `${r.meterId}|${r.ts}|${r.value}|${r.register}`;
-        if (recent.has(identity)) {
-          duplicates += 1;
+        if (duplicates?.seen(r)) {
+          duplicateCount += 1;
           continue;
         }
-        remember(identity);
         let applied = false;
         let replayed = false;
         for (const key of processor.keysOf(r)) {
@@ -251,20 +257,12 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
             replayed = true;
             continue;
           }
-          // A reading the processor throws on (a unit its tariff cannot convert, a bug) costs only
-          // itself: it becomes a late reading with the error, and the partition goes on. Thrown
-          // out of here, the batch would be re-read from the last commit and throw again, forever,
-          // for every meter of the partition.
-          const refuse = (error: unknown) => {
-            keyWatermark = entry?.progress.watermark ?? -Infinity;
-            ctx.late(r, `${processor.name}: refused, ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000));
-          };
           if (!entry) {
             let state: S;
             try {
               state = processor.init(key, r);
             } catch (error) {
-              refuse(error);
+              refuse(r, undefined, error);
               continue;
             }
             entry = { state, lastOffset: -1, streamTime, progress: { ownTime: -Infinity, seenAt: receiveClock, watermark: -Infinity } };
@@ -279,7 +277,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
           try {
             processor.apply(key, entry.state, r, ctx);
           } catch (error) {
-            refuse(error);
+            refuse(r, entry, error);
             entry.lastOffset = record.offset;
             dirty.add(key); // apply may have changed the state before it threw
             continue;
@@ -299,7 +297,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
         if (progressTime > streamTime) streamTime = progressTime;
         sweep();
       }
-      return { events, rows, late, refused, skipped, duplicates, applied: appliedCount };
+      return { events, rows, late, refused, skipped, duplicates: duplicateCount, applied: appliedCount };
     },
     takeDirty() {
       const out = [...dirty].map((key) => ({ key, entry: keys.get(key)! as KeyState<S> }));

@@ -12,7 +12,8 @@ import { writeTableRow } from '../../core/questdb/write-table-row';
 import type { ReadingsTopology } from '../topology';
 import { processorStateOwner } from '../topology';
 import type { KeyedProcessor } from './keyed-processor';
-import { createPartitionTask, type EmittedEvent, type LateReading, type PartitionTask } from './partition-task';
+import { createDuplicateFilter, type DuplicateFilter } from './duplicate-filter';
+import { createPartitionTask, defaultDuplicateWindow, type EmittedEvent, type LateReading, type PartitionTask } from './partition-task';
 import { eventKey, type ProcessorEvent } from './processor-event';
 import { runnerMetrics } from './runner-metrics';
 import { createStateStore, type StateStore } from './state-store';
@@ -113,8 +114,14 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
   }
   let generation = 0;
   let pending: Pending | null = null;
-  const reset = () => {
+  /** Per partition, shared by its processors: exact copies of recent readings are dropped once, before the fan-out. */
+  const duplicateFilters = new Map<number, DuplicateFilter>();
+  const dropPartitions = () => {
     for (const member of members) member.tasks.clear();
+    duplicateFilters.clear();
+  };
+  const reset = () => {
+    dropPartitions();
     pending = null;
   };
 
@@ -128,6 +135,7 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
         ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
         ...(options.keyIdleMs !== undefined ? { keyIdleMs: options.keyIdleMs } : {}),
         restored: { entries },
+        duplicateWindow: 0, // filtered once for all processors (handle)
       });
       member.tasks.set(partition, task);
       m.restores.inc({ processor: member.processor.name });
@@ -143,6 +151,9 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
     pending ??= { generation, events: [], late: [], partitions: new Set() };
     const work = pending;
     const records: { offset: number; reading: Reading }[] = [];
+    let duplicates = duplicateFilters.get(batch.partition);
+    if (!duplicates) duplicateFilters.set(batch.partition, (duplicates = createDuplicateFilter(defaultDuplicateWindow)));
+    let duplicateCount = 0;
     for (const record of batch.records) {
       // The bridge validated it; a record (or a reading in it) written by anything else must not stop the partition.
       const decoded = decodeReadingsRecord(record.value);
@@ -158,14 +169,17 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
       // A record holds several readings: each is addressed by (offset, index), a position that
       // grows along the partition as offsets did when a record held one reading.
       const offset = Number(record.offset);
-      for (const { index, reading } of decoded.readings) records.push({ offset: readingPosition(offset, index), reading });
+      for (const { index, reading } of decoded.readings) {
+        if (duplicates.seen(reading)) duplicateCount += 1;
+        else records.push({ offset: readingPosition(offset, index), reading });
+      }
     }
+    if (duplicateCount > 0) m.duplicates.inc({ processor: topologyLabel }, duplicateCount);
     for (const member of members) {
       const name = member.processor.name;
       const out = (await taskFor(member, batch.partition)).process(records);
       if (out.applied > 0) m.processed.inc({ processor: name }, out.applied);
       if (out.skipped > 0) m.skipped.inc({ processor: name }, out.skipped);
-      if (out.duplicates > 0) m.duplicates.inc({ processor: name }, out.duplicates);
       for (const { row, problem } of out.refused) {
         // Dropped, not written: QuestDB would refuse the whole flush for it (output-row-check.ts).
         m.refused.inc({ processor: name, table: row.table, code: 'QUESTDB_ROW_INVALID' });
@@ -315,7 +329,7 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
     flushIntervalMs: options.flushIntervalMs,
     onRebalance: () => {
       generation += 1;
-      for (const member of members) member.tasks.clear();
+      dropPartitions();
     },
   });
   log.info('readings topology started', { groupId: topology.groupId, processors: members.map((x) => x.processor.name), latenessMs: options.allowedLatenessMs });
