@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idPattern, maxIdLength } from '../contracts/reading';
+import { idPattern, maxIdLength } from '../contracts/wire-fields';
 import type { TableRow } from '../questdb/table-row';
 import type { TableSpec } from '../questdb/table-spec';
 import { decodeRecord } from './stream-record';

@@ -1,11 +1,60 @@
-import { meterKinds } from '../contracts/meter-kind';
+import { z } from 'zod';
+import { meterKinds, type MeterKind } from '../contracts/meter-kind';
 import { maxTimestampMs } from '../contracts/reading-ranges';
-import type { Reading } from '../contracts/reading';
+import { finiteNumber, idSchema, safeInteger, timestampSchema, unitSchema } from '../contracts/wire-fields';
 import type { TableSpec } from '../questdb/table-spec';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
+// The readings stream: what a device sends (wireReadingSchema, wireBatchSchema; the bridge's
+// validation is core/contracts/device-message.ts), the validated Reading, its record on the
+// readings topic and its row in the readings table. Every service meets readings here.
+
 /**
- * The readings stream: how validated readings travel on the readings topic. The bridge writes
+ * A reading as a device sends it. `value` is the instantaneous quantity (flow, power,
+ * temperature); `register` the cumulative counter. At least one must be present.
+ */
+export const wireReadingSchema = z
+  .object({
+    meterId: idSchema.optional(),
+    kind: z.enum(meterKinds),
+    ts: timestampSchema,
+    value: finiteNumber().optional(),
+    valueUnit: unitSchema.optional(),
+    register: finiteNumber().optional(),
+    registerUnit: unitSchema.optional(),
+    seq: safeInteger().nonnegative().optional(),
+    sector: idSchema.optional(),
+  })
+  .strict();
+
+export type WireReading = z.infer<typeof wireReadingSchema>;
+
+/** A concentrator or edge gateway sends many readings (of many meters) in one message. */
+export const wireBatchSchema = z
+  .object({
+    gatewayId: idSchema.optional(),
+    readings: z.array(z.unknown()),
+  })
+  .strict();
+
+/** A validated reading, as carried on Kafka (JSON, key = meterId) and stored in QuestDB. */
+export interface Reading {
+  meterId: string;
+  kind: MeterKind;
+  /** Event time, epoch milliseconds. */
+  ts: number;
+  value: number | null;
+  valueUnit: string;
+  register: number | null;
+  registerUnit: string;
+  seq: number | null;
+  sector: string | null;
+  /** When the bridge received the MQTT message, epoch milliseconds. */
+  receivedAt: number;
+}
+
+/**
+ * How validated readings travel on the readings topic. The bridge writes
  * it (encodeReadingsRecord, through createReadingsBatcher's grouping); the sink, the processors
  * and the API's live feed read it (decodeReadingsRecord). Nothing else knows the record format.
  *
