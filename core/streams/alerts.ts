@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { TableRow } from '../questdb/table-row';
-import type { TableSpec } from '../questdb/table-spec';
+import { defineTable } from '../questdb/table-spec';
 import { checkRecord, decodeRecord } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
@@ -74,24 +74,27 @@ export function alertsTopic(prefix: string, partitions: number): KafkaTopicSpec 
   return topicSpec(prefix, 'alerts', partitions, 30, 'Alerts raised by processors (key: meter id)');
 }
 
-export const alertsTable = {
+export const alertsTable = defineTable({
   name: 'alerts',
   description: 'Alert transitions (open, closed; acknowledged comes from the API) from leak detection and the rule engine. Key: (ts = event time of the transition, alert_id, state).',
-  ddl: `CREATE TABLE IF NOT EXISTS alerts (
-  ts TIMESTAMP,
-  alert_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  rule SYMBOL CAPACITY 64 CACHE,
-  rule_kind SYMBOL CAPACITY 16 CACHE,
-  severity SYMBOL CAPACITY 4 CACHE,
-  state SYMBOL CAPACITY 4 CACHE,
-  started_at TIMESTAMP,
-  ended_at TIMESTAMP,
-  estimated_loss_l DOUBLE,
-  evidence VARCHAR
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, alert_id, state)`,
-} as const satisfies TableSpec;
+  columns: {
+    ts: 'TIMESTAMP',
+    alert_id: 'SYMBOL CAPACITY 65536 NOCACHE',
+    meter_id: 'SYMBOL CAPACITY 65536 CACHE',
+    sector: 'SYMBOL CAPACITY 4096 CACHE',
+    rule: 'SYMBOL CAPACITY 64 CACHE',
+    rule_kind: 'SYMBOL CAPACITY 16 CACHE',
+    severity: 'SYMBOL CAPACITY 4 CACHE',
+    state: 'SYMBOL CAPACITY 4 CACHE',
+    started_at: 'TIMESTAMP',
+    ended_at: 'TIMESTAMP',
+    estimated_loss_l: 'DOUBLE',
+    evidence: 'VARCHAR',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'alert_id', 'state'],
+});
 
 /** An alert transition as a row of the alerts table (ts = event time of the transition). */
 export function alertToRow(event: AlertEvent): TableRow {

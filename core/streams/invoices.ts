@@ -1,5 +1,5 @@
 import type { TableRow } from '../questdb/table-row';
-import type { TableSpec } from '../questdb/table-spec';
+import { defineTable } from '../questdb/table-spec';
 
 /**
  * The invoices "stream": billing's results, written to two QuestDB tables and to no topic
@@ -53,56 +53,62 @@ export interface InvoiceLineRow {
   description: string;
 }
 
-export const invoicesTable = {
+export const invoicesTable = defineTable({
   name: 'invoices',
   description: 'Bills per meter and period: provisional (rewritten as the period fills), final (at period end + grace), adjusted (late data after the final). Key: (ts = period start, invoice_id).',
-  ddl: `CREATE TABLE IF NOT EXISTS invoices (
-  ts TIMESTAMP,
-  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  status SYMBOL CAPACITY 8 CACHE,
-  adjusts VARCHAR,
-  revision LONG,
-  period_label VARCHAR,
-  period_end TIMESTAMP,
-  period_days LONG,
-  billable_days LONG,
-  issued_at TIMESTAMP,
-  due_date VARCHAR,
-  currency SYMBOL CAPACITY 8 CACHE,
-  consumption DOUBLE,
-  consumption_unit SYMBOL CAPACITY 8 CACHE,
-  total_cents LONG,
-  total VARCHAR,
-  line_count LONG,
-  gaps LONG,
-  unexplained_decreases LONG
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, invoice_id)`,
-} as const satisfies TableSpec;
+  columns: {
+    ts: 'TIMESTAMP',
+    invoice_id: 'SYMBOL CAPACITY 65536 NOCACHE',
+    meter_id: 'SYMBOL CAPACITY 65536 CACHE',
+    sector: 'SYMBOL CAPACITY 4096 CACHE',
+    status: 'SYMBOL CAPACITY 8 CACHE',
+    adjusts: 'VARCHAR',
+    revision: 'LONG',
+    period_label: 'VARCHAR',
+    period_end: 'TIMESTAMP',
+    period_days: 'LONG',
+    billable_days: 'LONG',
+    issued_at: 'TIMESTAMP',
+    due_date: 'VARCHAR',
+    currency: 'SYMBOL CAPACITY 8 CACHE',
+    consumption: 'DOUBLE',
+    consumption_unit: 'SYMBOL CAPACITY 8 CACHE',
+    total_cents: 'LONG',
+    total: 'VARCHAR',
+    line_count: 'LONG',
+    gaps: 'LONG',
+    unexplained_decreases: 'LONG',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'invoice_id'],
+});
 
-export const invoiceLinesTable = {
+export const invoiceLinesTable = defineTable({
   name: 'invoice_lines',
   description: 'Lines of each invoice: fixed charge, tiers, time-of-use periods, adjustments. Key: (ts = period start, invoice_id, status, line_key).',
-  ddl: `CREATE TABLE IF NOT EXISTS invoice_lines (
-  ts TIMESTAMP,
-  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
-  line_key VARCHAR,
-  line_no LONG,
-  status SYMBOL CAPACITY 8 CACHE,
-  issued_at TIMESTAMP,
-  kind SYMBOL CAPACITY 8 CACHE,
-  adjusts SYMBOL CAPACITY 8 CACHE,
-  tariff_id SYMBOL CAPACITY 256 CACHE,
-  tier LONG,
-  tou_period SYMBOL CAPACITY 32 CACHE,
-  quantity DOUBLE,
-  unit SYMBOL CAPACITY 8 CACHE,
-  rate DOUBLE,
-  amount_cents LONG,
-  description VARCHAR
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, invoice_id, status, line_key)`,
-} as const satisfies TableSpec;
+  columns: {
+    ts: 'TIMESTAMP',
+    invoice_id: 'SYMBOL CAPACITY 65536 NOCACHE',
+    line_key: 'VARCHAR',
+    line_no: 'LONG',
+    status: 'SYMBOL CAPACITY 8 CACHE',
+    issued_at: 'TIMESTAMP',
+    kind: 'SYMBOL CAPACITY 8 CACHE',
+    adjusts: 'SYMBOL CAPACITY 8 CACHE',
+    tariff_id: 'SYMBOL CAPACITY 256 CACHE',
+    tier: 'LONG',
+    tou_period: 'SYMBOL CAPACITY 32 CACHE',
+    quantity: 'DOUBLE',
+    unit: 'SYMBOL CAPACITY 8 CACHE',
+    rate: 'DOUBLE',
+    amount_cents: 'LONG',
+    description: 'VARCHAR',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'invoice_id', 'status', 'line_key'],
+});
 
 /** An invoice's columns as rows of the invoices and invoice_lines tables (null columns are left out, QuestDB stores NULL). */
 export function invoiceToRows(i: InvoiceRow, lineRows: InvoiceLineRow[]): TableRow[] {

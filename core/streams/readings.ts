@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { meterKinds, type MeterKind } from '../contracts/meter-kind';
 import { maxTimestampMs } from '../contracts/reading-ranges';
 import { finiteNumber, idSchema, safeInteger, timestampSchema, unitSchema } from '../contracts/wire-fields';
-import type { TableSpec } from '../questdb/table-spec';
+import { defineTable } from '../questdb/table-spec';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
 // The readings stream: what a device sends (wireReadingSchema, wireBatchSchema; the bridge's
@@ -242,19 +242,22 @@ export function readingsTopic(prefix: string, partitions: number): KafkaTopicSpe
 }
 
 /** The raw readings table the sink writes, one row per reading. */
-export const readingsTable = {
+export const readingsTable = defineTable({
   name: 'readings',
   description: 'One row per validated reading. Key: (ts, meter_id): a meter has one reading per instant.',
-  ddl: `CREATE TABLE IF NOT EXISTS readings (
-  ts TIMESTAMP,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  kind SYMBOL CAPACITY 8 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  value DOUBLE,
-  value_unit SYMBOL CAPACITY 32 CACHE,
-  register DOUBLE,
-  register_unit SYMBOL CAPACITY 32 CACHE,
-  seq LONG,
-  received_at TIMESTAMP
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, meter_id)`,
-} satisfies TableSpec;
+  columns: {
+    ts: 'TIMESTAMP',
+    meter_id: 'SYMBOL CAPACITY 65536 CACHE',
+    kind: 'SYMBOL CAPACITY 8 CACHE',
+    sector: 'SYMBOL CAPACITY 4096 CACHE',
+    value: 'DOUBLE',
+    value_unit: 'SYMBOL CAPACITY 32 CACHE',
+    register: 'DOUBLE',
+    register_unit: 'SYMBOL CAPACITY 32 CACHE',
+    seq: 'LONG',
+    received_at: 'TIMESTAMP',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'meter_id'],
+});
