@@ -1,3 +1,5 @@
+import { sqlColumns } from '../../../core/questdb/table-spec';
+import { alertsTable } from '../../../core/streams/alerts';
 import { customerScope } from '../../auth/authorize';
 import { customerOwnership, withinIntervals } from '../../auth/ownership';
 import type { GraphqlContext } from '../../context';
@@ -43,7 +45,8 @@ export interface AlertScope {
   ruleKinds?: readonly string[] | null;
 }
 
-export const alertColumns = 'ts, alert_id, meter_id, sector, rule, rule_kind, severity, state, started_at, ended_at, estimated_loss_l, evidence';
+const col = alertsTable.columns;
+export const alertColumns = sqlColumns(alertsTable, ['ts', 'alert_id', 'meter_id', 'sector', 'rule', 'rule_kind', 'severity', 'state', 'started_at', 'ended_at', 'estimated_loss_l', 'evidence']);
 
 export const alertFromSql = (r: AlertSql): AlertView => ({
   id: r.alert_id,
@@ -72,19 +75,19 @@ export const alertSortKey = (a: AlertView): [number, string] => [-(a.startedAt?.
 export async function currentAlerts(context: GraphqlContext, scope: AlertScope): Promise<AlertView[]> {
   const params: unknown[] = [];
   const where: string[] = [];
-  if (scope.meterId) where.push(`meter_id = $${params.push(scope.meterId)}`);
-  if (scope.sector) where.push(`sector = $${params.push(scope.sector)}`);
+  if (scope.meterId) where.push(`${col.meter_id} = $${params.push(scope.meterId)}`);
+  if (scope.sector) where.push(`${col.sector} = $${params.push(scope.sector)}`);
   // A fixed list from this module, never client text.
-  if (scope.ruleKinds) where.push(`rule_kind IN ${sqlStringList(scope.ruleKinds)}`);
+  if (scope.ruleKinds) where.push(`${col.rule_kind} IN ${sqlStringList(scope.ruleKinds)}`);
   const customer = customerScope(context);
   const allowed = customer === null ? null : new Set((await context.meters.list({ customerId: customer })).map((m) => m.meterId));
   // A customer's query reads their meters' alerts only, not the fleet's then filtered here.
   if (allowed !== null) {
     if (allowed.size === 0) return [];
-    where.push(`meter_id IN ${sqlStringList([...allowed])}`);
+    where.push(`${col.meter_id} IN ${sqlStringList([...allowed])}`);
   }
   const { rows } = await context.questdb.query<AlertSql>(
-    `SELECT ${alertColumns} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} LATEST ON ts PARTITION BY alert_id`,
+    `SELECT ${alertColumns} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} LATEST ON ${col.ts} PARTITION BY ${col.alert_id}`,
     params,
   );
   // A customer sees the alerts that began while the meter was theirs (ownership.ts).

@@ -1,3 +1,4 @@
+import { alertsTable } from '../../../core/streams/alerts';
 import { requireMeterAccess } from '../../auth/authorize';
 import type { GraphqlContext } from '../../context';
 import { badInput, notFound } from '../../errors';
@@ -85,8 +86,10 @@ export const alertsResolvers = {
   },
 };
 
+const col = alertsTable.columns;
+
 /** One alert's current state, whoever's meter it is (the caller's access is checked after). */
 async function currentAlertById(context: GraphqlContext, id: string): Promise<AlertView[]> {
-  const { rows } = await context.questdb.query<AlertSql>(`SELECT ${alertColumns} FROM alerts WHERE alert_id = $1 LATEST ON ts PARTITION BY alert_id`, [id]);
+  const { rows } = await context.questdb.query<AlertSql>(`SELECT ${alertColumns} FROM alerts WHERE ${col.alert_id} = $1 LATEST ON ${col.ts} PARTITION BY ${col.alert_id}`, [id]);
   return rows.map(alertFromSql);
 }

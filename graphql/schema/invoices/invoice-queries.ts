@@ -1,3 +1,6 @@
+import { sqlColumns } from '../../../core/questdb/table-spec';
+import { invoiceLinesTable, invoicesTable } from '../../../core/streams/invoices';
+import { paymentsTable } from '../../../core/streams/payments';
 import { customerOwnership, withinIntervals } from '../../auth/ownership';
 import type { GraphqlContext } from '../../context';
 import { sqlStringList } from '../analytics/sql-literals';
@@ -80,7 +83,16 @@ interface LineSql {
   description: string | null;
 }
 
-const invoiceColumns = 'ts, invoice_id, meter_id, sector, status, adjusts, revision, period_label, period_end, issued_at, due_date, currency, consumption, consumption_unit, total_cents, total';
+// Columns through the table specs, so a renamed column is a compile error here.
+const inv = invoicesTable.columns;
+const line = invoiceLinesTable.columns;
+const pay = paymentsTable.columns;
+const invoiceColumns = sqlColumns(invoicesTable, [
+  'ts', 'invoice_id', 'meter_id', 'sector', 'status', 'adjusts', 'revision', 'period_label', 'period_end', 'issued_at', 'due_date', 'currency', 'consumption', 'consumption_unit', 'total_cents', 'total',
+]);
+const lineColumns = sqlColumns(invoiceLinesTable, [
+  'invoice_id', 'line_no', 'status', 'issued_at', 'kind', 'adjusts', 'tariff_id', 'tier', 'tou_period', 'quantity', 'unit', 'rate', 'amount_cents', 'description',
+]);
 // Billing writes 'adjusted'; the API calls such an invoice an ADJUSTMENT.
 const statusOf = (stored: string): InvoiceView['status'] => (stored === 'final' ? 'FINAL' : stored === 'adjusted' ? 'ADJUSTMENT' : 'PROVISIONAL');
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
@@ -99,9 +111,9 @@ export const periodPattern = /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/;
 export async function invoicesOfMeters(context: GraphqlContext, meterIds: readonly string[], period: string | null): Promise<InvoiceHead[]> {
   if (meterIds.length === 0) return [];
   const params: unknown[] = [];
-  const where = [meterIds.length === 1 ? `meter_id = $${params.push(meterIds[0])}` : `meter_id IN ${sqlStringList(meterIds)}`];
-  if (period) where.push(period.length === 7 ? `period_label LIKE $${params.push(`${period}-%`)}` : `period_label = $${params.push(period)}`);
-  const { rows } = await context.questdb.query<InvoiceSql>(`SELECT ${invoiceColumns} FROM invoices WHERE ${where.join(' AND ')} LATEST ON ts PARTITION BY invoice_id`, params);
+  const where = [meterIds.length === 1 ? `${inv.meter_id} = $${params.push(meterIds[0])}` : `${inv.meter_id} IN ${sqlStringList(meterIds)}`];
+  if (period) where.push(period.length === 7 ? `${inv.period_label} LIKE $${params.push(`${period}-%`)}` : `${inv.period_label} = $${params.push(period)}`);
+  const { rows } = await context.questdb.query<InvoiceSql>(`SELECT ${invoiceColumns} FROM invoices WHERE ${where.join(' AND ')} LATEST ON ${inv.ts} PARTITION BY ${inv.invoice_id}`, params);
   // A customer sees the invoices of periods that began while the meter was theirs (ownership.ts);
   // the SQL is already limited to their meters, so this filters a handful of rows.
   const owned = await customerOwnership(context, meterIds);
@@ -142,10 +154,9 @@ export async function withLinesAndPayments(context: GraphqlContext, invoices: re
   const ids = sqlStringList(invoices.map((i) => i.id));
   const [lines, payments] = await Promise.all([
     context.questdb.query<LineSql>(
-      `SELECT invoice_id, line_no, status, issued_at, kind, adjusts, tariff_id, tier, tou_period, quantity, unit, rate, amount_cents, description
-         FROM invoice_lines WHERE invoice_id IN ${ids}`,
+      `SELECT ${lineColumns} FROM invoice_lines WHERE ${line.invoice_id} IN ${ids}`,
     ),
-    context.questdb.query<{ invoice_id: string; paid: string | number | null }>(`SELECT invoice_id, sum(amount_cents) paid FROM payments WHERE invoice_id IN ${ids} GROUP BY invoice_id`),
+    context.questdb.query<{ invoice_id: string; paid: string | number | null }>(`SELECT ${pay.invoice_id}, sum(${pay.amount_cents}) paid FROM payments WHERE ${pay.invoice_id} IN ${ids} GROUP BY ${pay.invoice_id}`),
   ]);
   const paid = new Map(payments.rows.map((p) => [p.invoice_id, Number(p.paid ?? 0)]));
   return invoices.map(({ storedStatus, ...invoice }) => {

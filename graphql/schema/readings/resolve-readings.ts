@@ -1,3 +1,5 @@
+import { sqlColumns } from '../../../core/questdb/table-spec';
+import { readingsTable } from '../../../core/streams/readings';
 import type { GraphqlContext } from '../../context';
 import { requireMeterAccess } from '../../auth/authorize';
 import { customerOwnership, intervalsSql } from '../../auth/ownership';
@@ -23,7 +25,8 @@ export interface ReadingRow {
   received_at: Date | null;
 }
 
-export const readingColumns = 'ts, meter_id, kind, value, value_unit, register, register_unit, seq, sector, received_at';
+const r = readingsTable.columns;
+export const readingColumns = sqlColumns(readingsTable, ['ts', 'meter_id', 'kind', 'value', 'value_unit', 'register', 'register_unit', 'seq', 'sector', 'received_at']);
 
 /** A readings-table row as the Reading type. */
 export function readingFromRow(row: ReadingRow) {
@@ -52,7 +55,7 @@ export async function resolveReadings(_: unknown, args: ReadingsArgs, context: G
   const owned = (await customerOwnership(context, [args.meterId]))?.get(args.meterId);
   const clamp = owned ? ` AND ${intervalsSql(owned, params)}` : '';
   const result = await context.questdb.query<ReadingRow>(
-    `SELECT ${readingColumns} FROM readings WHERE meter_id = $1 AND ts >= $2 AND ts < $3${clamp} ORDER BY ts LIMIT $${params.push(args.limit)}`,
+    `SELECT ${readingColumns} FROM readings WHERE ${r.meter_id} = $1 AND ${r.ts} >= $2 AND ${r.ts} < $3${clamp} ORDER BY ${r.ts} LIMIT $${params.push(args.limit)}`,
     params,
   );
   return result.rows.map(readingFromRow);
@@ -64,6 +67,6 @@ export async function lastReading(context: GraphqlContext, meterId: string) {
   // A new owner's "last reading" is not the previous owner's (ownership.ts); WHERE applies before LATEST ON.
   const owned = (await customerOwnership(context, [meterId]))?.get(meterId);
   const clamp = owned ? ` AND ${intervalsSql(owned, params)}` : '';
-  const { rows } = await context.questdb.query<ReadingRow>(`SELECT ${readingColumns} FROM readings WHERE meter_id = $1${clamp} LATEST ON ts PARTITION BY meter_id`, params);
+  const { rows } = await context.questdb.query<ReadingRow>(`SELECT ${readingColumns} FROM readings WHERE ${r.meter_id} = $1${clamp} LATEST ON ${r.ts} PARTITION BY ${r.meter_id}`, params);
   return rows[0] ? readingFromRow(rows[0]) : null;
 }
