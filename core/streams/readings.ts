@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { meterKinds, type MeterKind } from '../contracts/meter-kind';
 import { maxTimestampMs } from '../contracts/reading-ranges';
 import { finiteNumber, idSchema, safeInteger, timestampSchema, unitSchema } from '../contracts/wire-fields';
-import { defineTable } from '../questdb/table-spec';
+import { defineTable, sqlColumns } from '../questdb/table-spec';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
 // The readings stream: what a device sends (wireReadingSchema, wireBatchSchema; the bridge's
@@ -261,3 +261,49 @@ export const readingsTable = defineTable({
   partitionBy: 'DAY',
   dedupKeys: ['ts', 'meter_id'],
 });
+
+/** The columns a stored reading is read back with: `SELECT ${storedReadingColumns} FROM readings …`. */
+export const storedReadingColumns = sqlColumns(readingsTable, ['ts', 'meter_id', 'kind', 'value', 'value_unit', 'register', 'register_unit', 'seq', 'sector', 'received_at']);
+
+/** A row of storedReadingColumns as the PG wire returns it: timestamps as Date, a LONG as a string or a number. */
+export interface StoredReadingRow {
+  ts: Date;
+  meter_id: string;
+  kind: string;
+  value: number | null;
+  value_unit: string | null;
+  register: number | null;
+  register_unit: string | null;
+  seq: string | number | null;
+  sector: string | null;
+  received_at: Date | null;
+}
+
+/** A reading as stored: the Reading's fields with its times as Date (a column QuestDB holds NULL in stays null). */
+export interface StoredReading {
+  meterId: string;
+  kind: string;
+  ts: Date;
+  value: number | null;
+  valueUnit: string | null;
+  register: number | null;
+  registerUnit: string | null;
+  seq: number | null;
+  sector: string | null;
+  receivedAt: Date | null;
+}
+
+export function storedReadingFromRow(row: StoredReadingRow): StoredReading {
+  return {
+    meterId: row.meter_id,
+    kind: row.kind,
+    ts: row.ts,
+    value: row.value,
+    valueUnit: row.value_unit,
+    register: row.register,
+    registerUnit: row.register_unit,
+    seq: row.seq === null ? null : Number(row.seq),
+    sector: row.sector,
+    receivedAt: row.received_at,
+  };
+}
