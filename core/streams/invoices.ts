@@ -1,5 +1,5 @@
 import type { TableRow } from '../questdb/table-row';
-import { defineTable } from '../questdb/table-spec';
+import { defineTable, sqlColumns } from '../questdb/table-spec';
 
 /**
  * The invoices "stream": billing's results, written to two QuestDB tables and to no topic
@@ -142,4 +142,133 @@ export function invoiceToRows(i: InvoiceRow, lineRows: InvoiceLineRow[]): TableR
     types: { line_no: 'long', issued_at: 'timestamp', tier: 'long', amount_cents: 'long' },
   }));
   return [head, ...lines];
+}
+
+const long = (v: string | number | null): number | null => (v === null ? null : Number(v));
+
+/** The columns an invoice is read back with: `SELECT ${storedInvoiceColumns} FROM invoices …`. */
+export const storedInvoiceColumns = sqlColumns(invoicesTable, [
+  'ts', 'invoice_id', 'meter_id', 'sector', 'status', 'adjusts', 'revision', 'period_label', 'period_end', 'issued_at', 'due_date', 'currency', 'consumption', 'consumption_unit', 'total_cents', 'total',
+]);
+
+/** A row of storedInvoiceColumns as the PG wire returns it: timestamps as Date, a LONG as a string or a number. */
+export interface StoredInvoiceRow {
+  ts: Date;
+  invoice_id: string;
+  meter_id: string;
+  sector: string | null;
+  status: string;
+  adjusts: string | null;
+  revision: string | number | null;
+  period_label: string;
+  period_end: Date | null;
+  issued_at: Date | null;
+  due_date: string | null;
+  currency: string | null;
+  consumption: number | null;
+  consumption_unit: string | null;
+  total_cents: string | number | null;
+  total: string | null;
+}
+
+/** An invoice as stored (its latest row), status as billing writes it: provisional, final or adjusted. */
+export interface StoredInvoice {
+  invoiceId: string;
+  meterId: string;
+  sector: string | null;
+  status: string;
+  adjusts: string | null;
+  revision: number;
+  periodLabel: string;
+  periodStart: Date;
+  periodEnd: Date | null;
+  issuedAt: Date | null;
+  dueDate: string | null;
+  currency: string | null;
+  consumption: number | null;
+  consumptionUnit: string | null;
+  /** Decimal string of the total, exact. */
+  total: string | null;
+  totalCents: number;
+}
+
+export function storedInvoiceFromRow(r: StoredInvoiceRow): StoredInvoice {
+  return {
+    invoiceId: r.invoice_id,
+    meterId: r.meter_id,
+    sector: r.sector,
+    status: r.status,
+    adjusts: r.adjusts,
+    revision: long(r.revision) ?? 0,
+    periodLabel: r.period_label,
+    periodStart: r.ts,
+    periodEnd: r.period_end,
+    issuedAt: r.issued_at,
+    dueDate: r.due_date,
+    currency: r.currency,
+    consumption: r.consumption,
+    consumptionUnit: r.consumption_unit,
+    total: r.total,
+    totalCents: long(r.total_cents) ?? 0,
+  };
+}
+
+/** The columns an invoice line is read back with. */
+export const storedInvoiceLineColumns = sqlColumns(invoiceLinesTable, [
+  'invoice_id', 'line_no', 'status', 'issued_at', 'kind', 'adjusts', 'tariff_id', 'tier', 'tou_period', 'quantity', 'unit', 'rate', 'amount_cents', 'description',
+]);
+
+/** A row of storedInvoiceLineColumns as the PG wire returns it. */
+export interface StoredInvoiceLineRow {
+  invoice_id: string;
+  line_no: string | number;
+  status: string;
+  issued_at: Date | null;
+  kind: string;
+  adjusts: string | null;
+  tariff_id: string | null;
+  tier: string | number | null;
+  tou_period: string | null;
+  quantity: number | null;
+  unit: string | null;
+  rate: number | null;
+  amount_cents: string | number | null;
+  description: string | null;
+}
+
+/** An invoice line as stored; status and issuedAt say which issue of the invoice it belongs to. */
+export interface StoredInvoiceLine {
+  invoiceId: string;
+  status: string;
+  issuedAt: Date | null;
+  lineNo: number;
+  kind: string;
+  adjusts: string | null;
+  tariffId: string | null;
+  tier: number | null;
+  touPeriod: string | null;
+  quantity: number | null;
+  unit: string | null;
+  rate: number | null;
+  amountCents: number;
+  description: string | null;
+}
+
+export function storedInvoiceLineFromRow(l: StoredInvoiceLineRow): StoredInvoiceLine {
+  return {
+    invoiceId: l.invoice_id,
+    status: l.status,
+    issuedAt: l.issued_at,
+    lineNo: Number(l.line_no),
+    kind: l.kind,
+    adjusts: l.adjusts,
+    tariffId: l.tariff_id,
+    tier: long(l.tier),
+    touPeriod: l.tou_period,
+    quantity: l.quantity,
+    unit: l.unit,
+    rate: l.rate,
+    amountCents: long(l.amount_cents) ?? 0,
+    description: l.description,
+  };
 }
