@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { TableRow } from '../questdb/table-row';
-import { defineTable } from '../questdb/table-spec';
+import { defineTable, sqlColumns } from '../questdb/table-spec';
 import { checkRecord, decodeRecord } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
@@ -180,4 +180,61 @@ export function alertFromColumns(columns: unknown): AlertEvent {
 /** The alert a row built by alertToRow holds (the webhook notifies from the rows a processor flushed). */
 export function alertFromRow(row: TableRow): AlertEvent {
   return alertFromColumns({ table: row.table, ts: row.ts, ...row.symbols, ...row.values });
+}
+
+/** The columns an alert row is read back with: `SELECT ${storedAlertColumns} FROM alerts …`. */
+export const storedAlertColumns = sqlColumns(alertsTable, [
+  'ts', 'alert_id', 'meter_id', 'sector', 'rule', 'rule_kind', 'severity', 'state', 'started_at', 'ended_at', 'estimated_loss_l', 'evidence',
+]);
+
+/** A row of storedAlertColumns as the PG wire returns it: timestamps as Date. */
+export interface StoredAlertRow {
+  ts: Date;
+  alert_id: string;
+  meter_id: string;
+  sector: string | null;
+  rule: string;
+  rule_kind: string;
+  severity: string;
+  state: string;
+  started_at: Date | null;
+  ended_at: Date | null;
+  estimated_loss_l: number | null;
+  evidence: string | null;
+}
+
+/** One stored transition of an alert; the latest one (LATEST ON ts PARTITION BY alert_id) is its current state. */
+export interface StoredAlert {
+  alertId: string;
+  meterId: string;
+  sector: string | null;
+  rule: string;
+  ruleKind: string;
+  severity: string;
+  /** As stored: open, acknowledged or closed. */
+  state: string;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  estimatedLossL: number | null;
+  /** The evidence JSON as stored. */
+  evidence: string | null;
+  /** When this transition happened (the row's ts). */
+  updatedAt: Date;
+}
+
+export function storedAlertFromRow(r: StoredAlertRow): StoredAlert {
+  return {
+    alertId: r.alert_id,
+    meterId: r.meter_id,
+    sector: r.sector,
+    rule: r.rule,
+    ruleKind: r.rule_kind,
+    severity: r.severity,
+    state: r.state,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    estimatedLossL: r.estimated_loss_l,
+    evidence: r.evidence,
+    updatedAt: r.ts,
+  };
 }

@@ -1,5 +1,4 @@
-import { sqlColumns } from '../../../core/questdb/table-spec';
-import { alertsTable } from '../../../core/streams/alerts';
+import { alertsTable, storedAlertColumns, storedAlertFromRow, type StoredAlertRow } from '../../../core/streams/alerts';
 import { customerScope } from '../../auth/authorize';
 import { customerOwnership, withinIntervals } from '../../auth/ownership';
 import type { GraphqlContext } from '../../context';
@@ -21,21 +20,6 @@ export interface AlertView {
   updatedAt: Date;
 }
 
-export interface AlertSql {
-  ts: Date;
-  alert_id: string;
-  meter_id: string;
-  sector: string | null;
-  rule: string;
-  rule_kind: string;
-  severity: string;
-  state: string;
-  started_at: Date | null;
-  ended_at: Date | null;
-  estimated_loss_l: number | null;
-  evidence: string | null;
-}
-
 /** The rule kinds of leak detection (water). */
 export const leakRuleKinds = ['continuous-flow', 'night-flow', 'burst'] as const;
 
@@ -46,22 +30,12 @@ export interface AlertScope {
 }
 
 const col = alertsTable.columns;
-export const alertColumns = sqlColumns(alertsTable, ['ts', 'alert_id', 'meter_id', 'sector', 'rule', 'rule_kind', 'severity', 'state', 'started_at', 'ended_at', 'estimated_loss_l', 'evidence']);
 
-export const alertFromSql = (r: AlertSql): AlertView => ({
-  id: r.alert_id,
-  meterId: r.meter_id,
-  sector: r.sector,
-  rule: r.rule,
-  ruleKind: r.rule_kind,
-  severity: r.severity,
-  state: r.state.toUpperCase(),
-  startedAt: r.started_at,
-  endedAt: r.ended_at,
-  estimatedLossL: r.estimated_loss_l,
-  evidence: r.evidence,
-  updatedAt: r.ts,
-});
+/** A stored alert row as the Alert type's fields: the state upper-case, as the schema's enum. */
+export function alertFromSql(row: StoredAlertRow): AlertView {
+  const { alertId, state, ...rest } = storedAlertFromRow(row);
+  return { ...rest, id: alertId, state: state.toUpperCase() };
+}
 
 /** Newest start first, then id: the order of alert lists and their cursors. */
 export const alertSortKey = (a: AlertView): [number, string] => [-(a.startedAt?.getTime() ?? 0), a.id];
@@ -86,8 +60,8 @@ export async function currentAlerts(context: GraphqlContext, scope: AlertScope):
     if (allowed.size === 0) return [];
     where.push(`${col.meter_id} IN ${sqlStringList([...allowed])}`);
   }
-  const { rows } = await context.questdb.query<AlertSql>(
-    `SELECT ${alertColumns} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} LATEST ON ${col.ts} PARTITION BY ${col.alert_id}`,
+  const { rows } = await context.questdb.query<StoredAlertRow>(
+    `SELECT ${storedAlertColumns} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} LATEST ON ${col.ts} PARTITION BY ${col.alert_id}`,
     params,
   );
   // A customer sees the alerts that began while the meter was theirs (ownership.ts).

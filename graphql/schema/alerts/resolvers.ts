@@ -1,10 +1,10 @@
-import { alertsTable } from '../../../core/streams/alerts';
+import { alertsTable, storedAlertColumns, type StoredAlertRow } from '../../../core/streams/alerts';
 import { requireMeterAccess } from '../../auth/authorize';
 import type { GraphqlContext } from '../../context';
 import { badInput, notFound } from '../../errors';
 import { validateId, validateRange } from '../arguments';
 import { paginate, pageRequest } from '../meters/connection';
-import { alertColumns, alertFromSql, alertSortKey, currentAlerts, leakRuleKinds, type AlertSql, type AlertView } from './alert-queries';
+import { alertFromSql, alertSortKey, currentAlerts, leakRuleKinds, type AlertView } from './alert-queries';
 
 interface AlertFilter {
   meterId?: string | null;
@@ -90,6 +90,6 @@ const col = alertsTable.columns;
 
 /** One alert's current state, whoever's meter it is (the caller's access is checked after). */
 async function currentAlertById(context: GraphqlContext, id: string): Promise<AlertView[]> {
-  const { rows } = await context.questdb.query<AlertSql>(`SELECT ${alertColumns} FROM alerts WHERE ${col.alert_id} = $1 LATEST ON ${col.ts} PARTITION BY ${col.alert_id}`, [id]);
+  const { rows } = await context.questdb.query<StoredAlertRow>(`SELECT ${storedAlertColumns} FROM alerts WHERE ${col.alert_id} = $1 LATEST ON ${col.ts} PARTITION BY ${col.alert_id}`, [id]);
   return rows.map(alertFromSql);
 }
