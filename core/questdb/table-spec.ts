@@ -23,6 +23,9 @@ export interface DefinedTable<Name extends string = string, Column extends strin
   columns: TableColumns<Column>;
 }
 
+/** The column names of a defined table. */
+export type ColumnOf<T extends DefinedTable> = keyof T['columns'] & string;
+
 export interface TableDefinition<Name extends string, Types extends Record<string, string>> {
   name: Name;
   description: string;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { TableRow } from '../questdb/table-row';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
 import { defineTable, sqlColumns } from '../questdb/table-spec';
 import { checkRecord, decodeRecord } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
@@ -109,7 +109,7 @@ export function alertToRow(event: AlertEvent): TableRow {
       evidence: JSON.stringify(event.evidence),
     },
     types: { started_at: 'timestamp', ended_at: 'timestamp' },
-  };
+  } satisfies TableRowOf<typeof alertsTable>;
 }
 
 /** The record on the alerts topic: the row's columns flattened (see the module comment). */

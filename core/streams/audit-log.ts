@@ -1,4 +1,4 @@
-import type { TableRow } from '../questdb/table-row';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
 import { defineTable } from '../questdb/table-spec';
 
 /**
@@ -49,5 +49,5 @@ export function auditEntryToRow(e: AuditEntry): TableRow {
     ts: e.at,
     symbols: { request_id: e.requestId, role: e.role, operation: e.operation, outcome: e.outcome, ...(e.errorCode ? { error_code: e.errorCode } : {}) },
     values: { actor: e.actor, target: e.target, args: e.args, result: e.result, idempotency_key: e.idempotencyKey },
-  };
+  } satisfies TableRowOf<typeof auditLogTable>;
 }

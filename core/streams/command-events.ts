@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idPattern, maxIdLength } from '../contracts/wire-fields';
-import type { TableRow } from '../questdb/table-row';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
 import { defineTable } from '../questdb/table-spec';
 import { decodeRecord } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
@@ -71,5 +71,5 @@ export function commandEventToRow(event: CommandEvent): TableRow {
     symbols: { command_id: event.commandId, meter_id: event.meterId, state: event.state, source: event.source },
     values: { reason: event.reason ?? null, seq: event.seq ?? null },
     types: { seq: 'long' },
-  };
+  } satisfies TableRowOf<typeof commandEventsTable>;
 }

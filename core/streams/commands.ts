@@ -1,6 +1,6 @@
 import { commandSchema, type Command } from '../contracts/command';
 import { parseEventTime } from '../contracts/timestamp';
-import type { TableRow } from '../questdb/table-row';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
 import { defineTable } from '../questdb/table-spec';
 import { decodeRecord } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
@@ -71,5 +71,5 @@ export function commandToRow(command: Command, partition: number, offset: string
       kafka_offset: Number(offset),
     },
     types: { expires_at: 'timestamp', kafka_partition: 'long', kafka_offset: 'long' },
-  };
+  } satisfies TableRowOf<typeof commandsTable>;
 }

@@ -1,4 +1,4 @@
-import type { TableRow } from '../questdb/table-row';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
 import { defineTable, sqlColumns } from '../questdb/table-spec';
 
 /**
@@ -112,7 +112,7 @@ export const invoiceLinesTable = defineTable({
 
 /** An invoice's columns as rows of the invoices and invoice_lines tables (null columns are left out, QuestDB stores NULL). */
 export function invoiceToRows(i: InvoiceRow, lineRows: InvoiceLineRow[]): TableRow[] {
-  const head: TableRow = {
+  const head = {
     table: invoicesTable.name,
     ts: i.ts,
     symbols: { invoice_id: i.invoice_id, meter_id: i.meter_id, status: i.status, currency: i.currency, consumption_unit: i.consumption_unit, ...(i.sector ? { sector: i.sector } : {}) },
@@ -133,15 +133,19 @@ export function invoiceToRows(i: InvoiceRow, lineRows: InvoiceLineRow[]): TableR
       unexplained_decreases: i.unexplained_decreases,
     },
     types: { revision: 'long', period_end: 'timestamp', period_days: 'long', billable_days: 'long', issued_at: 'timestamp', total_cents: 'long', line_count: 'long', gaps: 'long', unexplained_decreases: 'long' },
-  };
-  const lines: TableRow[] = lineRows.map((l) => ({
+  } satisfies TableRowOf<typeof invoicesTable>;
+  const lines = lineRows.map(lineRow);
+  return [head, ...lines];
+}
+
+function lineRow(l: InvoiceLineRow) {
+  return {
     table: invoiceLinesTable.name,
     ts: l.ts,
     symbols: { invoice_id: l.invoice_id, status: l.status, kind: l.kind, tariff_id: l.tariff_id, unit: l.unit, ...(l.adjusts ? { adjusts: l.adjusts } : {}), ...(l.tou_period ? { tou_period: l.tou_period } : {}) },
     values: { line_key: l.line_key, line_no: l.line_no, issued_at: l.issued_at, tier: l.tier, quantity: l.quantity, rate: l.rate, amount_cents: l.amount_cents, description: l.description },
     types: { line_no: 'long', issued_at: 'timestamp', tier: 'long', amount_cents: 'long' },
-  }));
-  return [head, ...lines];
+  } satisfies TableRowOf<typeof invoiceLinesTable>;
 }
 
 const long = (v: string | number | null): number | null => (v === null ? null : Number(v));

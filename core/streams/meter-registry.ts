@@ -1,4 +1,4 @@
-import type { TableRow } from '../questdb/table-row';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
 import { defineTable } from '../questdb/table-spec';
 
 /**
@@ -58,5 +58,5 @@ export function meterRegistrationToRow(m: MeterRegistration): TableRow {
     },
     values: { reporting_interval_s: m.reportingIntervalS, label: m.label, registered_at: m.registeredAt, changed_by: m.changedBy },
     types: { reporting_interval_s: 'long', registered_at: 'timestamp' },
-  };
+  } satisfies TableRowOf<typeof meterRegistryTable>;
 }

@@ -1,4 +1,4 @@
-import type { TableRow } from '../questdb/table-row';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
 import { defineTable } from '../questdb/table-spec';
 
 /**
@@ -46,5 +46,5 @@ export function paymentToRow(p: Payment): TableRow {
     symbols: { payment_id: p.paymentId, invoice_id: p.invoiceId, meter_id: p.meterId, currency: p.currency },
     values: { amount_cents: p.amountCents, reference: p.reference, recorded_by: p.recordedBy, recorded_at: p.recordedAt },
     types: { amount_cents: 'long', recorded_at: 'timestamp' },
-  };
+  } satisfies TableRowOf<typeof paymentsTable>;
 }

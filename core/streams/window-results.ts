@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TableRow } from '../questdb/table-row';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
 import { defineTable } from '../questdb/table-spec';
 import { decodeRecord } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
@@ -97,7 +97,7 @@ export function rollingAverageToRow(w: RollingAverage): TableRow {
     symbols: { meter_id: w.meterId, window_size: w.windowSize, ...(w.sector ? { sector: w.sector } : {}) },
     values: { window_start: w.windowStart, count: w.count, sum: w.sum, mean: w.mean, min: w.min, max: w.max },
     types: { window_start: 'timestamp', count: 'long' },
-  };
+  } satisfies TableRowOf<typeof rollingAveragesTable>;
 }
 
 export function rollupToRow(r: Rollup): TableRow {
@@ -107,7 +107,7 @@ export function rollupToRow(r: Rollup): TableRow {
     symbols: { scope: r.scope, scope_id: r.scopeId, bucket: r.bucket },
     values: { kafka_partition: r.partition, bucket_end: r.bucketEnd, count: r.count, sum: r.sum, mean: r.mean, min: r.min, max: r.max },
     types: { kafka_partition: 'long', bucket_end: 'timestamp', count: 'long' },
-  };
+  } satisfies TableRowOf<typeof rollupsTable>;
 }
 
 const epochMs = z.number().int().nonnegative();
