@@ -29,7 +29,7 @@ export interface AlertScope {
   ruleKinds?: readonly string[] | null;
 }
 
-const col = alertsTable.columns;
+const al = alertsTable.columns;
 
 /** A stored alert row as the Alert type's fields: the state upper-case, as the schema's enum. */
 export function alertFromSql(row: StoredAlertRow): AlertView {
@@ -49,19 +49,19 @@ export const alertSortKey = (a: AlertView): [number, string] => [-(a.startedAt?.
 export async function currentAlerts(context: GraphqlContext, scope: AlertScope): Promise<AlertView[]> {
   const params: unknown[] = [];
   const where: string[] = [];
-  if (scope.meterId) where.push(`${col.meter_id} = $${params.push(scope.meterId)}`);
-  if (scope.sector) where.push(`${col.sector} = $${params.push(scope.sector)}`);
+  if (scope.meterId) where.push(`${al.meter_id} = $${params.push(scope.meterId)}`);
+  if (scope.sector) where.push(`${al.sector} = $${params.push(scope.sector)}`);
   // A fixed list from this module, never client text.
-  if (scope.ruleKinds) where.push(`${col.rule_kind} IN ${sqlStringList(scope.ruleKinds)}`);
+  if (scope.ruleKinds) where.push(`${al.rule_kind} IN ${sqlStringList(scope.ruleKinds)}`);
   const customer = customerScope(context);
   const allowed = customer === null ? null : new Set((await context.meters.list({ customerId: customer })).map((m) => m.meterId));
   // A customer's query reads their meters' alerts only, not the fleet's then filtered here.
   if (allowed !== null) {
     if (allowed.size === 0) return [];
-    where.push(`${col.meter_id} IN ${sqlStringList([...allowed])}`);
+    where.push(`${al.meter_id} IN ${sqlStringList([...allowed])}`);
   }
   const { rows } = await context.questdb.query<StoredAlertRow>(
-    `SELECT ${storedAlertColumns} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} LATEST ON ${col.ts} PARTITION BY ${col.alert_id}`,
+    `SELECT ${storedAlertColumns} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} LATEST ON ${al.ts} PARTITION BY ${al.alert_id}`,
     params,
   );
   // A customer sees the alerts that began while the meter was theirs (ownership.ts).

@@ -86,10 +86,10 @@ export const alertsResolvers = {
   },
 };
 
-const col = alertsTable.columns;
+const al = alertsTable.columns;
 
 /** One alert's current state, whoever's meter it is (the caller's access is checked after). */
 async function currentAlertById(context: GraphqlContext, id: string): Promise<AlertView[]> {
-  const { rows } = await context.questdb.query<StoredAlertRow>(`SELECT ${storedAlertColumns} FROM alerts WHERE ${col.alert_id} = $1 LATEST ON ${col.ts} PARTITION BY ${col.alert_id}`, [id]);
+  const { rows } = await context.questdb.query<StoredAlertRow>(`SELECT ${storedAlertColumns} FROM alerts WHERE ${al.alert_id} = $1 LATEST ON ${al.ts} PARTITION BY ${al.alert_id}`, [id]);
   return rows.map(alertFromSql);
 }

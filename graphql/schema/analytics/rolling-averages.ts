@@ -22,7 +22,7 @@ interface RollingRow {
   max: number | null;
 }
 
-const w = rollingAveragesTable.columns;
+const ra = rollingAveragesTable.columns;
 const rollingColumns = sqlColumns(rollingAveragesTable, ['ts', 'window_start', 'count', 'sum', 'mean', 'min', 'max']);
 const windowPattern = /^\d{1,4}[smhd]$/;
 const day = 86_400_000;
@@ -41,7 +41,7 @@ export async function rollingAveragesOf(context: GraphqlContext, args: RollingAv
   const { from, to } = rollingRange(args, context.limits.maxRangeMs);
   const { rows } = await context.questdb.query<RollingRow>(
     `SELECT ${rollingColumns} FROM rolling_averages
-      WHERE ${w.meter_id} = $1 AND ${w.window_size} = $2 AND ${w.ts} >= $3 AND ${w.ts} < $4 ORDER BY ${w.ts} LIMIT $5`,
+      WHERE ${ra.meter_id} = $1 AND ${ra.window_size} = $2 AND ${ra.ts} >= $3 AND ${ra.ts} < $4 ORDER BY ${ra.ts} LIMIT $5`,
     [args.meterId, args.window, from.toISOString(), to.toISOString(), context.limits.maxRows],
   );
   return rows.map((r) => ({ meterId: args.meterId, window: args.window, windowStart: r.window_start, windowEnd: r.ts, count: Number(r.count), sum: r.sum, mean: r.mean, min: r.min, max: r.max }));

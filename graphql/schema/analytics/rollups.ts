@@ -31,9 +31,9 @@ const fleetScopeId = 'all';
  * Sums the per-Kafka-partition partial rows of each bucket (count and sum add up, min of mins,
  * max of maxes; mean = sum / count) — a reader must, since each partition's task writes its own.
  */
-const u = rollupsTable.columns;
-export const rollupsSql = `SELECT ${u.ts}, max(${u.bucket_end}) bucket_end, sum(${u.count}) n, sum(${u.sum}) total, min(${u.min}) lo, max(${u.max}) hi, count() parts
-  FROM rollups WHERE ${u.scope} = $1 AND ${u.scope_id} = $2 AND ${u.bucket} = $3 AND ${u.ts} >= $4 AND ${u.ts} < $5 ORDER BY ${u.ts}`;
+const ru = rollupsTable.columns;
+export const rollupsSql = `SELECT ${ru.ts}, max(${ru.bucket_end}) bucket_end, sum(${ru.count}) n, sum(${ru.sum}) total, min(${ru.min}) lo, max(${ru.max}) hi, count() parts
+  FROM rollups WHERE ${ru.scope} = $1 AND ${ru.scope_id} = $2 AND ${ru.bucket} = $3 AND ${ru.ts} >= $4 AND ${ru.ts} < $5 ORDER BY ${ru.ts}`;
 
 /** Query.rollups: aggregates over every customer's meters, hence not for customers. */
 export async function resolveRollups(_: unknown, args: RollupsArgs, context: GraphqlContext) {

@@ -57,7 +57,7 @@ export type InvoiceHead = Omit<InvoiceView, 'lines' | 'paidCents' | 'balanceCent
 
 // Columns through the table specs, so a renamed column is a compile error here.
 const inv = invoicesTable.columns;
-const line = invoiceLinesTable.columns;
+const ln = invoiceLinesTable.columns;
 const pay = paymentsTable.columns;
 // Billing writes 'adjusted'; the API calls such an invoice an ADJUSTMENT.
 const statusOf = (stored: string): InvoiceView['status'] => (stored === 'final' ? 'FINAL' : stored === 'adjusted' ? 'ADJUSTMENT' : 'PROVISIONAL');
@@ -101,7 +101,7 @@ export async function withLinesAndPayments(context: GraphqlContext, invoices: re
   if (invoices.length === 0) return [];
   const ids = sqlStringList(invoices.map((i) => i.id));
   const [lines, payments] = await Promise.all([
-    context.questdb.query<StoredInvoiceLineRow>(`SELECT ${storedInvoiceLineColumns} FROM invoice_lines WHERE ${line.invoice_id} IN ${ids}`),
+    context.questdb.query<StoredInvoiceLineRow>(`SELECT ${storedInvoiceLineColumns} FROM invoice_lines WHERE ${ln.invoice_id} IN ${ids}`),
     context.questdb.query<{ invoice_id: string; paid: string | number | null }>(`SELECT ${pay.invoice_id}, sum(${pay.amount_cents}) paid FROM payments WHERE ${pay.invoice_id} IN ${ids} GROUP BY ${pay.invoice_id}`),
   ]);
   const paid = new Map(payments.rows.map((p) => [p.invoice_id, Number(p.paid ?? 0)]));

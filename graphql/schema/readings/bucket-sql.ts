@@ -17,9 +17,9 @@ export const bucketMs: Record<Bucket, number> = { MINUTE_1: 60_000, MINUTE_5: 30
 export const aggregates = ['AVG', 'SUM', 'MIN', 'MAX', 'COUNT', 'LAST'] as const;
 export type Aggregate = (typeof aggregates)[number];
 
-const r = readingsTable.columns;
+const rd = readingsTable.columns;
 
-export const quantities = { VALUE: r.value, REGISTER: r.register } as const;
+export const quantities = { VALUE: rd.value, REGISTER: rd.register } as const;
 export type Quantity = keyof typeof quantities;
 
 const aggregateSql: Record<Aggregate, (column: string) => string> = {
@@ -43,7 +43,7 @@ export function readingSeriesSql(bucket: Bucket, aggregate: Aggregate, quantity:
   const agg = aggregateSql[aggregate];
   const column = quantities[quantity];
   if (!unit || !agg || !column) throw new Error(`readingSeriesSql: unknown bucket/aggregate/quantity ${bucket}/${aggregate}/${quantity}`);
-  return `SELECT ${r.ts}, ${agg(column)} value, count(${column}) n FROM readings WHERE ${r.meter_id} = $1 AND ${r.ts} >= $2 AND ${r.ts} < $3${clamp ? ` AND ${clamp}` : ''} SAMPLE BY ${unit} ALIGN TO CALENDAR TIME ZONE $4`;
+  return `SELECT ${rd.ts}, ${agg(column)} value, count(${column}) n FROM readings WHERE ${rd.meter_id} = $1 AND ${rd.ts} >= $2 AND ${rd.ts} < $3${clamp ? ` AND ${clamp}` : ''} SAMPLE BY ${unit} ALIGN TO CALENDAR TIME ZONE $4`;
 }
 
 /** The number of buckets a range spans must stay within `maxBuckets` (errors name `field`). */

@@ -4,7 +4,7 @@ import { requireMeterAccess } from '../../auth/authorize';
 import { customerOwnership, intervalsSql } from '../../auth/ownership';
 import { validateId, validatePageSize, validateRange } from '../arguments';
 
-const r = readingsTable.columns;
+const rd = readingsTable.columns;
 
 interface ReadingsArgs {
   meterId: string;
@@ -24,7 +24,7 @@ export async function resolveReadings(_: unknown, args: ReadingsArgs, context: G
   const owned = (await customerOwnership(context, [args.meterId]))?.get(args.meterId);
   const clamp = owned ? ` AND ${intervalsSql(owned, params)}` : '';
   const result = await context.questdb.query<StoredReadingRow>(
-    `SELECT ${storedReadingColumns} FROM readings WHERE ${r.meter_id} = $1 AND ${r.ts} >= $2 AND ${r.ts} < $3${clamp} ORDER BY ${r.ts} LIMIT $${params.push(args.limit)}`,
+    `SELECT ${storedReadingColumns} FROM readings WHERE ${rd.meter_id} = $1 AND ${rd.ts} >= $2 AND ${rd.ts} < $3${clamp} ORDER BY ${rd.ts} LIMIT $${params.push(args.limit)}`,
     params,
   );
   return result.rows.map(storedReadingFromRow);
@@ -36,6 +36,6 @@ export async function lastReading(context: GraphqlContext, meterId: string) {
   // A new owner's "last reading" is not the previous owner's (ownership.ts); WHERE applies before LATEST ON.
   const owned = (await customerOwnership(context, [meterId]))?.get(meterId);
   const clamp = owned ? ` AND ${intervalsSql(owned, params)}` : '';
-  const { rows } = await context.questdb.query<StoredReadingRow>(`SELECT ${storedReadingColumns} FROM readings WHERE ${r.meter_id} = $1${clamp} LATEST ON ${r.ts} PARTITION BY ${r.meter_id}`, params);
+  const { rows } = await context.questdb.query<StoredReadingRow>(`SELECT ${storedReadingColumns} FROM readings WHERE ${rd.meter_id} = $1${clamp} LATEST ON ${rd.ts} PARTITION BY ${rd.meter_id}`, params);
   return rows[0] ? storedReadingFromRow(rows[0]) : null;
 }
