@@ -57,3 +57,10 @@ export function defineTable<const Name extends string, const Types extends Recor
 export function sqlColumns<Column extends string>(table: DefinedTable<string, Column>, columns: readonly Column[]): string {
   return columns.map((c) => table.columns[c]).join(', ');
 }
+
+/**
+ * The type of a row read back by SQL, checked against its table: `StoredRow<typeof readingsTable,
+ * { ts: Date; meter_id: string }>`. A key the table has no column for (one renamed in the spec)
+ * fails the constraint, so read-back row types follow a rename as the SQL does.
+ */
+export type StoredRow<T extends DefinedTable, Shape extends { [K in keyof Shape]: K extends ColumnOf<T> ? unknown : never }> = Shape;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { TableRow, TableRowOf } from '../questdb/table-row';
-import { defineTable, sqlColumns } from '../questdb/table-spec';
+import { defineTable, sqlColumns, type StoredRow } from '../questdb/table-spec';
 import { checkRecord, decodeRecord } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
@@ -188,20 +188,23 @@ export const storedAlertColumns = sqlColumns(alertsTable, [
 ]);
 
 /** A row of storedAlertColumns as the PG wire returns it: timestamps as Date. */
-export interface StoredAlertRow {
-  ts: Date;
-  alert_id: string;
-  meter_id: string;
-  sector: string | null;
-  rule: string;
-  rule_kind: string;
-  severity: string;
-  state: string;
-  started_at: Date | null;
-  ended_at: Date | null;
-  estimated_loss_l: number | null;
-  evidence: string | null;
-}
+export type StoredAlertRow = StoredRow<
+  typeof alertsTable,
+  {
+    ts: Date;
+    alert_id: string;
+    meter_id: string;
+    sector: string | null;
+    rule: string;
+    rule_kind: string;
+    severity: string;
+    state: string;
+    started_at: Date | null;
+    ended_at: Date | null;
+    estimated_loss_l: number | null;
+    evidence: string | null;
+  }
+>;
 
 /** One stored transition of an alert; the latest one (LATEST ON ts PARTITION BY alert_id) is its current state. */
 export interface StoredAlert {

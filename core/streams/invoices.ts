@@ -1,5 +1,5 @@
 import type { TableRow, TableRowOf } from '../questdb/table-row';
-import { defineTable, sqlColumns } from '../questdb/table-spec';
+import { defineTable, sqlColumns, type StoredRow } from '../questdb/table-spec';
 
 /**
  * The invoices "stream": billing's results, written to two QuestDB tables and to no topic
@@ -156,24 +156,27 @@ export const storedInvoiceColumns = sqlColumns(invoicesTable, [
 ]);
 
 /** A row of storedInvoiceColumns as the PG wire returns it: timestamps as Date, a LONG as a string or a number. */
-export interface StoredInvoiceRow {
-  ts: Date;
-  invoice_id: string;
-  meter_id: string;
-  sector: string | null;
-  status: string;
-  adjusts: string | null;
-  revision: string | number | null;
-  period_label: string;
-  period_end: Date | null;
-  issued_at: Date | null;
-  due_date: string | null;
-  currency: string | null;
-  consumption: number | null;
-  consumption_unit: string | null;
-  total_cents: string | number | null;
-  total: string | null;
-}
+export type StoredInvoiceRow = StoredRow<
+  typeof invoicesTable,
+  {
+    ts: Date;
+    invoice_id: string;
+    meter_id: string;
+    sector: string | null;
+    status: string;
+    adjusts: string | null;
+    revision: string | number | null;
+    period_label: string;
+    period_end: Date | null;
+    issued_at: Date | null;
+    due_date: string | null;
+    currency: string | null;
+    consumption: number | null;
+    consumption_unit: string | null;
+    total_cents: string | number | null;
+    total: string | null;
+  }
+>;
 
 /** An invoice as stored (its latest row), status as billing writes it: provisional, final or adjusted. */
 export interface StoredInvoice {
@@ -223,22 +226,25 @@ export const storedInvoiceLineColumns = sqlColumns(invoiceLinesTable, [
 ]);
 
 /** A row of storedInvoiceLineColumns as the PG wire returns it. */
-export interface StoredInvoiceLineRow {
-  invoice_id: string;
-  line_no: string | number;
-  status: string;
-  issued_at: Date | null;
-  kind: string;
-  adjusts: string | null;
-  tariff_id: string | null;
-  tier: string | number | null;
-  tou_period: string | null;
-  quantity: number | null;
-  unit: string | null;
-  rate: number | null;
-  amount_cents: string | number | null;
-  description: string | null;
-}
+export type StoredInvoiceLineRow = StoredRow<
+  typeof invoiceLinesTable,
+  {
+    invoice_id: string;
+    line_no: string | number;
+    status: string;
+    issued_at: Date | null;
+    kind: string;
+    adjusts: string | null;
+    tariff_id: string | null;
+    tier: string | number | null;
+    tou_period: string | null;
+    quantity: number | null;
+    unit: string | null;
+    rate: number | null;
+    amount_cents: string | number | null;
+    description: string | null;
+  }
+>;
 
 /** An invoice line as stored; status and issuedAt say which issue of the invoice it belongs to. */
 export interface StoredInvoiceLine {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { meterKinds, type MeterKind } from '../contracts/meter-kind';
 import { maxTimestampMs } from '../contracts/reading-ranges';
 import { finiteNumber, idSchema, safeInteger, timestampSchema, unitSchema } from '../contracts/wire-fields';
-import { defineTable, sqlColumns } from '../questdb/table-spec';
+import { defineTable, sqlColumns, type StoredRow } from '../questdb/table-spec';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
 // The readings stream: what a device sends (wireReadingSchema, wireBatchSchema; the bridge's
@@ -266,18 +266,21 @@ export const readingsTable = defineTable({
 export const storedReadingColumns = sqlColumns(readingsTable, ['ts', 'meter_id', 'kind', 'value', 'value_unit', 'register', 'register_unit', 'seq', 'sector', 'received_at']);
 
 /** A row of storedReadingColumns as the PG wire returns it: timestamps as Date, a LONG as a string or a number. */
-export interface StoredReadingRow {
-  ts: Date;
-  meter_id: string;
-  kind: string;
-  value: number | null;
-  value_unit: string | null;
-  register: number | null;
-  register_unit: string | null;
-  seq: string | number | null;
-  sector: string | null;
-  received_at: Date | null;
-}
+export type StoredReadingRow = StoredRow<
+  typeof readingsTable,
+  {
+    ts: Date;
+    meter_id: string;
+    kind: string;
+    value: number | null;
+    value_unit: string | null;
+    register: number | null;
+    register_unit: string | null;
+    seq: string | number | null;
+    sector: string | null;
+    received_at: Date | null;
+  }
+>;
 
 /** A reading as stored: the Reading's fields with its times as Date (a column QuestDB holds NULL in stays null). */
 export interface StoredReading {

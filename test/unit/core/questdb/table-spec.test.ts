@@ -1,4 +1,4 @@
-import { defineTable, sqlColumns } from '../../../../core/questdb/table-spec';
+import { defineTable, sqlColumns, type StoredRow } from '../../../../core/questdb/table-spec';
 import { readingsTable } from '../../../../core/streams/readings';
 
 const meters = defineTable({
@@ -30,6 +30,11 @@ describe('defineTable', () => {
       // @ts-expect-error -- nor may a column list name one
       sqlColumns(readingsTable, ['ts', 'meter']),
     ];
+    // @ts-expect-error -- nor may a read-back row type
+    const renamed: StoredRow<typeof readingsTable, { ts: Date; meter: string }> = { ts: new Date(0), meter: 'm' };
+    expect(renamed.meter).toBe('m');
+    const known: StoredRow<typeof readingsTable, { ts: Date; meter_id: string }> = { ts: new Date(0), meter_id: 'm' };
+    expect(known.meter_id).toBe('m');
     expect(typeof unknownColumns).toBe('function');
   });
 
