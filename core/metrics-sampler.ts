@@ -1,8 +1,11 @@
 import { questdbTables } from './contracts/questdb-tables';
+import { serviceMetricsTable } from './streams/service-metrics';
 import { describeError } from './errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { createIlpWriter, type IlpWriter } from './questdb/ilp-writer';
+
+const column = serviceMetricsTable.columns;
 
 /** One value of one series at one instant. */
 export interface MetricSample {
@@ -87,10 +90,10 @@ export function startMetricsSampler(options: MetricsSamplerOptions): MetricsSamp
       const before = previous.get(key);
       const perSecond = s.type === 'counter' && before && at > before.at ? Math.max(0, s.value - before.value) / ((at - before.at) / 1000) : null;
       await writer.row(questdbTables.serviceMetrics.name, at, (row) => {
-        row.symbol('service', options.service).symbol('instance', options.instance).symbol('metric', s.metric).symbol('type', s.type);
-        if (s.labels) row.symbol('labels', s.labels);
-        row.floatColumn('value', s.value);
-        if (perSecond !== null) row.floatColumn('per_second', perSecond);
+        row.symbol(column.service, options.service).symbol(column.instance, options.instance).symbol(column.metric, s.metric).symbol(column.type, s.type);
+        if (s.labels) row.symbol(column.labels, s.labels);
+        row.floatColumn(column.value, s.value);
+        if (perSecond !== null) row.floatColumn(column.per_second, perSecond);
       });
     }
     try {

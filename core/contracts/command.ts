@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { idPattern, maxIdLength, printableText } from './reading';
+import { idPattern, maxIdLength, printableText } from './wire-fields';
 import { parseEventTime } from './timestamp';
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Sender } from '@questdb/nodejs-client';
 import { deadLetterLimits, deadLetterPayloadLimit, maxTimestampMs, questdbTables, truncateText } from '../contracts';
 import { MeterflowError } from '../errors';
+import { deadLettersTable } from '../streams/dead-letters';
 import type { Logger } from '../logger';
 import { checkDesignatedTs, rowValidator, type RowWriter } from './checked-row';
 import { useFastEscaping } from './fast-ilp-escaping';
@@ -226,6 +227,8 @@ function asWriteError(error: unknown): Error {
  * Its key (ts, kafka_partition, kafka_offset) is the source record's when known, so a replay of
  * the same bad record upserts the same dead letter; else a hash of the row keeps it unique.
  */
+const deadLetter = deadLettersTable.columns;
+
 function refusedRowDeadLetter(r: RefusedRow, service: string): PendingRow {
   const payload = r.origin?.payload === undefined ? Buffer.alloc(0) : Buffer.isBuffer(r.origin.payload) ? r.origin.payload : Buffer.from(r.origin.payload);
   const kept = payload.subarray(0, deadLetterPayloadLimit);
@@ -235,15 +238,15 @@ function refusedRowDeadLetter(r: RefusedRow, service: string): PendingRow {
     table: questdbTables.deadLetters.name,
     timestampMs: at,
     write: (row) => {
-      row.symbol('reason', 'QUESTDB_REFUSED').symbol('bridge_id', service);
+      row.symbol(deadLetter.reason, 'QUESTDB_REFUSED').symbol(deadLetter.bridge_id, service);
       row
-        .stringColumn('detail', truncateText(`${r.code} in table ${r.table}: ${r.error}`, deadLetterLimits.detailChars))
-        .stringColumn('mqtt_topic', truncateText(r.origin?.source ?? `questdb:${r.table}`, deadLetterLimits.topicChars))
-        .stringColumn('payload_base64', kept.toString('base64'))
-        .intColumn('payload_bytes', payload.length)
-        .booleanColumn('payload_truncated', kept.length < payload.length)
-        .intColumn('kafka_partition', r.origin?.partition ?? -1)
-        .intColumn('kafka_offset', offset);
+        .stringColumn(deadLetter.detail, truncateText(`${r.code} in table ${r.table}: ${r.error}`, deadLetterLimits.detailChars))
+        .stringColumn(deadLetter.mqtt_topic, truncateText(r.origin?.source ?? `questdb:${r.table}`, deadLetterLimits.topicChars))
+        .stringColumn(deadLetter.payload_base64, kept.toString('base64'))
+        .intColumn(deadLetter.payload_bytes, payload.length)
+        .booleanColumn(deadLetter.payload_truncated, kept.length < payload.length)
+        .intColumn(deadLetter.kafka_partition, r.origin?.partition ?? -1)
+        .intColumn(deadLetter.kafka_offset, offset);
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { ColumnOf, DefinedTable } from './table-spec';
+
 /**
  * One row for a QuestDB table, as the streams' row codecs build it: symbols (indexed, low
  * cardinality) apart from the other columns, so the writer knows which ILP field type each
@@ -11,4 +13,17 @@ export interface TableRow {
   values: Record<string, number | string | boolean | null>;
   /** Column types where a value's JavaScript type is not enough (numbers are DOUBLE otherwise). */
   types?: Record<string, 'long' | 'timestamp'>;
+}
+
+/**
+ * A row's shape checked against its table spec. A row codec writes `return { … } satisfies
+ * TableRowOf<typeof alertsTable>`: a column the table does not have (one renamed in the spec)
+ * is then a compile error, where ILP would silently create it in QuestDB.
+ */
+export interface TableRowOf<T extends DefinedTable> {
+  table: T['name'];
+  ts: number;
+  symbols: { [C in ColumnOf<T>]?: string };
+  values: { [C in ColumnOf<T>]?: number | string | boolean | null };
+  types?: { [C in ColumnOf<T>]?: 'long' | 'timestamp' };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { TableRow } from '../questdb/table-row';
-import type { TableSpec } from '../questdb/table-spec';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
+import { defineTable, sqlColumns, type StoredRow } from '../questdb/table-spec';
 import { checkRecord, decodeRecord } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
@@ -74,24 +74,27 @@ export function alertsTopic(prefix: string, partitions: number): KafkaTopicSpec 
   return topicSpec(prefix, 'alerts', partitions, 30, 'Alerts raised by processors (key: meter id)');
 }
 
-export const alertsTable = {
+export const alertsTable = defineTable({
   name: 'alerts',
   description: 'Alert transitions (open, closed; acknowledged comes from the API) from leak detection and the rule engine. Key: (ts = event time of the transition, alert_id, state).',
-  ddl: `CREATE TABLE IF NOT EXISTS alerts (
-  ts TIMESTAMP,
-  alert_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  rule SYMBOL CAPACITY 64 CACHE,
-  rule_kind SYMBOL CAPACITY 16 CACHE,
-  severity SYMBOL CAPACITY 4 CACHE,
-  state SYMBOL CAPACITY 4 CACHE,
-  started_at TIMESTAMP,
-  ended_at TIMESTAMP,
-  estimated_loss_l DOUBLE,
-  evidence VARCHAR
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, alert_id, state)`,
-} as const satisfies TableSpec;
+  columns: {
+    ts: 'TIMESTAMP',
+    alert_id: 'SYMBOL CAPACITY 65536 NOCACHE',
+    meter_id: 'SYMBOL CAPACITY 65536 CACHE',
+    sector: 'SYMBOL CAPACITY 4096 CACHE',
+    rule: 'SYMBOL CAPACITY 64 CACHE',
+    rule_kind: 'SYMBOL CAPACITY 16 CACHE',
+    severity: 'SYMBOL CAPACITY 4 CACHE',
+    state: 'SYMBOL CAPACITY 4 CACHE',
+    started_at: 'TIMESTAMP',
+    ended_at: 'TIMESTAMP',
+    estimated_loss_l: 'DOUBLE',
+    evidence: 'VARCHAR',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'alert_id', 'state'],
+});
 
 /** An alert transition as a row of the alerts table (ts = event time of the transition). */
 export function alertToRow(event: AlertEvent): TableRow {
@@ -106,7 +109,7 @@ export function alertToRow(event: AlertEvent): TableRow {
       evidence: JSON.stringify(event.evidence),
     },
     types: { started_at: 'timestamp', ended_at: 'timestamp' },
-  };
+  } satisfies TableRowOf<typeof alertsTable>;
 }
 
 /** The record on the alerts topic: the row's columns flattened (see the module comment). */
@@ -177,4 +180,64 @@ export function alertFromColumns(columns: unknown): AlertEvent {
 /** The alert a row built by alertToRow holds (the webhook notifies from the rows a processor flushed). */
 export function alertFromRow(row: TableRow): AlertEvent {
   return alertFromColumns({ table: row.table, ts: row.ts, ...row.symbols, ...row.values });
+}
+
+/** The columns an alert row is read back with: `SELECT ${storedAlertColumns} FROM alerts …`. */
+export const storedAlertColumns = sqlColumns(alertsTable, [
+  'ts', 'alert_id', 'meter_id', 'sector', 'rule', 'rule_kind', 'severity', 'state', 'started_at', 'ended_at', 'estimated_loss_l', 'evidence',
+]);
+
+/** A row of storedAlertColumns as the PG wire returns it: timestamps as Date. */
+export type StoredAlertRow = StoredRow<
+  typeof alertsTable,
+  {
+    ts: Date;
+    alert_id: string;
+    meter_id: string;
+    sector: string | null;
+    rule: string;
+    rule_kind: string;
+    severity: string;
+    state: string;
+    started_at: Date | null;
+    ended_at: Date | null;
+    estimated_loss_l: number | null;
+    evidence: string | null;
+  }
+>;
+
+/** One stored transition of an alert; the latest one (LATEST ON ts PARTITION BY alert_id) is its current state. */
+export interface StoredAlert {
+  alertId: string;
+  meterId: string;
+  sector: string | null;
+  rule: string;
+  ruleKind: string;
+  severity: string;
+  /** As stored: open, acknowledged or closed. */
+  state: string;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  estimatedLossL: number | null;
+  /** The evidence JSON as stored. */
+  evidence: string | null;
+  /** When this transition happened (the row's ts). */
+  updatedAt: Date;
+}
+
+export function storedAlertFromRow(r: StoredAlertRow): StoredAlert {
+  return {
+    alertId: r.alert_id,
+    meterId: r.meter_id,
+    sector: r.sector,
+    rule: r.rule,
+    ruleKind: r.rule_kind,
+    severity: r.severity,
+    state: r.state,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    estimatedLossL: r.estimated_loss_l,
+    evidence: r.evidence,
+    updatedAt: r.ts,
+  };
 }

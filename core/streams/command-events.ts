@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { idPattern, maxIdLength } from '../contracts/reading';
-import type { TableRow } from '../questdb/table-row';
-import type { TableSpec } from '../questdb/table-spec';
+import { idPattern, maxIdLength } from '../contracts/wire-fields';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
+import { defineTable } from '../questdb/table-spec';
 import { decodeRecord } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
@@ -36,19 +36,22 @@ export function commandEventsTopic(prefix: string, partitions: number): KafkaTop
   return topicSpec(prefix, 'command-acks', partitions, 7, 'Device answers to commands (key: meter id)');
 }
 
-export const commandEventsTable = {
+export const commandEventsTable = defineTable({
   name: 'command_events',
   description: 'State changes of commands (delivered, applied, rejected, expired), as read from the command-acks topic. Key: (ts = when it happened, command_id, state).',
-  ddl: `CREATE TABLE IF NOT EXISTS command_events (
-  ts TIMESTAMP,
-  command_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  state SYMBOL CAPACITY 8 CACHE,
-  source SYMBOL CAPACITY 4 CACHE,
-  reason VARCHAR,
-  seq LONG
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, command_id, state)`,
-} as const satisfies TableSpec;
+  columns: {
+    ts: 'TIMESTAMP',
+    command_id: 'SYMBOL CAPACITY 65536 NOCACHE',
+    meter_id: 'SYMBOL CAPACITY 65536 CACHE',
+    state: 'SYMBOL CAPACITY 8 CACHE',
+    source: 'SYMBOL CAPACITY 4 CACHE',
+    reason: 'VARCHAR',
+    seq: 'LONG',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'command_id', 'state'],
+});
 
 /** The record a command event is published as. */
 export function encodeCommandEvent(event: CommandEvent): string {
@@ -68,5 +71,5 @@ export function commandEventToRow(event: CommandEvent): TableRow {
     symbols: { command_id: event.commandId, meter_id: event.meterId, state: event.state, source: event.source },
     values: { reason: event.reason ?? null, seq: event.seq ?? null },
     types: { seq: 'long' },
-  };
+  } satisfies TableRowOf<typeof commandEventsTable>;
 }

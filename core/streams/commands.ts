@@ -1,7 +1,7 @@
 import { commandSchema, type Command } from '../contracts/command';
 import { parseEventTime } from '../contracts/timestamp';
-import type { TableRow } from '../questdb/table-row';
-import type { TableSpec } from '../questdb/table-spec';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
+import { defineTable } from '../questdb/table-spec';
 import { decodeRecord } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
@@ -15,23 +15,26 @@ export function commandsTopic(prefix: string, partitions: number): KafkaTopicSpe
   return topicSpec(prefix, 'commands', partitions, 7, 'Commands to meters (key: meter id)');
 }
 
-export const commandsTable = {
+export const commandsTable = defineTable({
   name: 'commands',
   description: 'Commands issued to meters, as read from the commands topic. Key: (ts = issued at, command_id).',
-  ddl: `CREATE TABLE IF NOT EXISTS commands (
-  ts TIMESTAMP,
-  command_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  type SYMBOL CAPACITY 16 CACHE,
-  reason SYMBOL CAPACITY 16 CACHE,
-  note VARCHAR,
-  params VARCHAR,
-  issued_by VARCHAR,
-  expires_at TIMESTAMP,
-  kafka_partition INT,
-  kafka_offset LONG
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, command_id)`,
-} as const satisfies TableSpec;
+  columns: {
+    ts: 'TIMESTAMP',
+    command_id: 'SYMBOL CAPACITY 65536 NOCACHE',
+    meter_id: 'SYMBOL CAPACITY 65536 CACHE',
+    type: 'SYMBOL CAPACITY 16 CACHE',
+    reason: 'SYMBOL CAPACITY 16 CACHE',
+    note: 'VARCHAR',
+    params: 'VARCHAR',
+    issued_by: 'VARCHAR',
+    expires_at: 'TIMESTAMP',
+    kafka_partition: 'INT',
+    kafka_offset: 'LONG',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'command_id'],
+});
 
 /** The record a command is published as. */
 export function encodeCommand(command: Command): string {
@@ -68,5 +71,5 @@ export function commandToRow(command: Command, partition: number, offset: string
       kafka_offset: Number(offset),
     },
     types: { expires_at: 'timestamp', kafka_partition: 'long', kafka_offset: 'long' },
-  };
+  } satisfies TableRowOf<typeof commandsTable>;
 }

@@ -1,5 +1,5 @@
-import type { TableRow } from '../questdb/table-row';
-import type { TableSpec } from '../questdb/table-spec';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
+import { defineTable, sqlColumns, type StoredRow } from '../questdb/table-spec';
 
 /**
  * The invoices "stream": billing's results, written to two QuestDB tables and to no topic
@@ -53,60 +53,66 @@ export interface InvoiceLineRow {
   description: string;
 }
 
-export const invoicesTable = {
+export const invoicesTable = defineTable({
   name: 'invoices',
   description: 'Bills per meter and period: provisional (rewritten as the period fills), final (at period end + grace), adjusted (late data after the final). Key: (ts = period start, invoice_id).',
-  ddl: `CREATE TABLE IF NOT EXISTS invoices (
-  ts TIMESTAMP,
-  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  status SYMBOL CAPACITY 8 CACHE,
-  adjusts VARCHAR,
-  revision LONG,
-  period_label VARCHAR,
-  period_end TIMESTAMP,
-  period_days LONG,
-  billable_days LONG,
-  issued_at TIMESTAMP,
-  due_date VARCHAR,
-  currency SYMBOL CAPACITY 8 CACHE,
-  consumption DOUBLE,
-  consumption_unit SYMBOL CAPACITY 8 CACHE,
-  total_cents LONG,
-  total VARCHAR,
-  line_count LONG,
-  gaps LONG,
-  unexplained_decreases LONG
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, invoice_id)`,
-} as const satisfies TableSpec;
+  columns: {
+    ts: 'TIMESTAMP',
+    invoice_id: 'SYMBOL CAPACITY 65536 NOCACHE',
+    meter_id: 'SYMBOL CAPACITY 65536 CACHE',
+    sector: 'SYMBOL CAPACITY 4096 CACHE',
+    status: 'SYMBOL CAPACITY 8 CACHE',
+    adjusts: 'VARCHAR',
+    revision: 'LONG',
+    period_label: 'VARCHAR',
+    period_end: 'TIMESTAMP',
+    period_days: 'LONG',
+    billable_days: 'LONG',
+    issued_at: 'TIMESTAMP',
+    due_date: 'VARCHAR',
+    currency: 'SYMBOL CAPACITY 8 CACHE',
+    consumption: 'DOUBLE',
+    consumption_unit: 'SYMBOL CAPACITY 8 CACHE',
+    total_cents: 'LONG',
+    total: 'VARCHAR',
+    line_count: 'LONG',
+    gaps: 'LONG',
+    unexplained_decreases: 'LONG',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'invoice_id'],
+});
 
-export const invoiceLinesTable = {
+export const invoiceLinesTable = defineTable({
   name: 'invoice_lines',
   description: 'Lines of each invoice: fixed charge, tiers, time-of-use periods, adjustments. Key: (ts = period start, invoice_id, status, line_key).',
-  ddl: `CREATE TABLE IF NOT EXISTS invoice_lines (
-  ts TIMESTAMP,
-  invoice_id SYMBOL CAPACITY 65536 NOCACHE,
-  line_key VARCHAR,
-  line_no LONG,
-  status SYMBOL CAPACITY 8 CACHE,
-  issued_at TIMESTAMP,
-  kind SYMBOL CAPACITY 8 CACHE,
-  adjusts SYMBOL CAPACITY 8 CACHE,
-  tariff_id SYMBOL CAPACITY 256 CACHE,
-  tier LONG,
-  tou_period SYMBOL CAPACITY 32 CACHE,
-  quantity DOUBLE,
-  unit SYMBOL CAPACITY 8 CACHE,
-  rate DOUBLE,
-  amount_cents LONG,
-  description VARCHAR
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, invoice_id, status, line_key)`,
-} as const satisfies TableSpec;
+  columns: {
+    ts: 'TIMESTAMP',
+    invoice_id: 'SYMBOL CAPACITY 65536 NOCACHE',
+    line_key: 'VARCHAR',
+    line_no: 'LONG',
+    status: 'SYMBOL CAPACITY 8 CACHE',
+    issued_at: 'TIMESTAMP',
+    kind: 'SYMBOL CAPACITY 8 CACHE',
+    adjusts: 'SYMBOL CAPACITY 8 CACHE',
+    tariff_id: 'SYMBOL CAPACITY 256 CACHE',
+    tier: 'LONG',
+    tou_period: 'SYMBOL CAPACITY 32 CACHE',
+    quantity: 'DOUBLE',
+    unit: 'SYMBOL CAPACITY 8 CACHE',
+    rate: 'DOUBLE',
+    amount_cents: 'LONG',
+    description: 'VARCHAR',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'invoice_id', 'status', 'line_key'],
+});
 
 /** An invoice's columns as rows of the invoices and invoice_lines tables (null columns are left out, QuestDB stores NULL). */
 export function invoiceToRows(i: InvoiceRow, lineRows: InvoiceLineRow[]): TableRow[] {
-  const head: TableRow = {
+  const head = {
     table: invoicesTable.name,
     ts: i.ts,
     symbols: { invoice_id: i.invoice_id, meter_id: i.meter_id, status: i.status, currency: i.currency, consumption_unit: i.consumption_unit, ...(i.sector ? { sector: i.sector } : {}) },
@@ -127,13 +133,152 @@ export function invoiceToRows(i: InvoiceRow, lineRows: InvoiceLineRow[]): TableR
       unexplained_decreases: i.unexplained_decreases,
     },
     types: { revision: 'long', period_end: 'timestamp', period_days: 'long', billable_days: 'long', issued_at: 'timestamp', total_cents: 'long', line_count: 'long', gaps: 'long', unexplained_decreases: 'long' },
-  };
-  const lines: TableRow[] = lineRows.map((l) => ({
+  } satisfies TableRowOf<typeof invoicesTable>;
+  const lines = lineRows.map(lineRow);
+  return [head, ...lines];
+}
+
+function lineRow(l: InvoiceLineRow) {
+  return {
     table: invoiceLinesTable.name,
     ts: l.ts,
     symbols: { invoice_id: l.invoice_id, status: l.status, kind: l.kind, tariff_id: l.tariff_id, unit: l.unit, ...(l.adjusts ? { adjusts: l.adjusts } : {}), ...(l.tou_period ? { tou_period: l.tou_period } : {}) },
     values: { line_key: l.line_key, line_no: l.line_no, issued_at: l.issued_at, tier: l.tier, quantity: l.quantity, rate: l.rate, amount_cents: l.amount_cents, description: l.description },
     types: { line_no: 'long', issued_at: 'timestamp', tier: 'long', amount_cents: 'long' },
-  }));
-  return [head, ...lines];
+  } satisfies TableRowOf<typeof invoiceLinesTable>;
+}
+
+const long = (v: string | number | null): number | null => (v === null ? null : Number(v));
+
+/** The columns an invoice is read back with: `SELECT ${storedInvoiceColumns} FROM invoices …`. */
+export const storedInvoiceColumns = sqlColumns(invoicesTable, [
+  'ts', 'invoice_id', 'meter_id', 'sector', 'status', 'adjusts', 'revision', 'period_label', 'period_end', 'issued_at', 'due_date', 'currency', 'consumption', 'consumption_unit', 'total_cents', 'total',
+]);
+
+/** A row of storedInvoiceColumns as the PG wire returns it: timestamps as Date, a LONG as a string or a number. */
+export type StoredInvoiceRow = StoredRow<
+  typeof invoicesTable,
+  {
+    ts: Date;
+    invoice_id: string;
+    meter_id: string;
+    sector: string | null;
+    status: string;
+    adjusts: string | null;
+    revision: string | number | null;
+    period_label: string;
+    period_end: Date | null;
+    issued_at: Date | null;
+    due_date: string | null;
+    currency: string | null;
+    consumption: number | null;
+    consumption_unit: string | null;
+    total_cents: string | number | null;
+    total: string | null;
+  }
+>;
+
+/** An invoice as stored (its latest row), status as billing writes it: provisional, final or adjusted. */
+export interface StoredInvoice {
+  invoiceId: string;
+  meterId: string;
+  sector: string | null;
+  status: string;
+  adjusts: string | null;
+  revision: number;
+  periodLabel: string;
+  periodStart: Date;
+  periodEnd: Date | null;
+  issuedAt: Date | null;
+  dueDate: string | null;
+  currency: string | null;
+  consumption: number | null;
+  consumptionUnit: string | null;
+  /** Decimal string of the total, exact. */
+  total: string | null;
+  totalCents: number;
+}
+
+export function storedInvoiceFromRow(r: StoredInvoiceRow): StoredInvoice {
+  return {
+    invoiceId: r.invoice_id,
+    meterId: r.meter_id,
+    sector: r.sector,
+    status: r.status,
+    adjusts: r.adjusts,
+    revision: long(r.revision) ?? 0,
+    periodLabel: r.period_label,
+    periodStart: r.ts,
+    periodEnd: r.period_end,
+    issuedAt: r.issued_at,
+    dueDate: r.due_date,
+    currency: r.currency,
+    consumption: r.consumption,
+    consumptionUnit: r.consumption_unit,
+    total: r.total,
+    totalCents: long(r.total_cents) ?? 0,
+  };
+}
+
+/** The columns an invoice line is read back with. */
+export const storedInvoiceLineColumns = sqlColumns(invoiceLinesTable, [
+  'invoice_id', 'line_no', 'status', 'issued_at', 'kind', 'adjusts', 'tariff_id', 'tier', 'tou_period', 'quantity', 'unit', 'rate', 'amount_cents', 'description',
+]);
+
+/** A row of storedInvoiceLineColumns as the PG wire returns it. */
+export type StoredInvoiceLineRow = StoredRow<
+  typeof invoiceLinesTable,
+  {
+    invoice_id: string;
+    line_no: string | number;
+    status: string;
+    issued_at: Date | null;
+    kind: string;
+    adjusts: string | null;
+    tariff_id: string | null;
+    tier: string | number | null;
+    tou_period: string | null;
+    quantity: number | null;
+    unit: string | null;
+    rate: number | null;
+    amount_cents: string | number | null;
+    description: string | null;
+  }
+>;
+
+/** An invoice line as stored; status and issuedAt say which issue of the invoice it belongs to. */
+export interface StoredInvoiceLine {
+  invoiceId: string;
+  status: string;
+  issuedAt: Date | null;
+  lineNo: number;
+  kind: string;
+  adjusts: string | null;
+  tariffId: string | null;
+  tier: number | null;
+  touPeriod: string | null;
+  quantity: number | null;
+  unit: string | null;
+  rate: number | null;
+  amountCents: number;
+  description: string | null;
+}
+
+export function storedInvoiceLineFromRow(l: StoredInvoiceLineRow): StoredInvoiceLine {
+  return {
+    invoiceId: l.invoice_id,
+    status: l.status,
+    issuedAt: l.issued_at,
+    lineNo: Number(l.line_no),
+    kind: l.kind,
+    adjusts: l.adjusts,
+    tariffId: l.tariff_id,
+    tier: long(l.tier),
+    touPeriod: l.tou_period,
+    quantity: l.quantity,
+    unit: l.unit,
+    rate: l.rate,
+    amountCents: long(l.amount_cents) ?? 0,
+    description: l.description,
+  };
 }

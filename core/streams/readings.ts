@@ -1,11 +1,60 @@
-import { meterKinds } from '../contracts/meter-kind';
+import { z } from 'zod';
+import { meterKinds, type MeterKind } from '../contracts/meter-kind';
 import { maxTimestampMs } from '../contracts/reading-ranges';
-import type { Reading } from '../contracts/reading';
-import type { TableSpec } from '../questdb/table-spec';
+import { finiteNumber, idSchema, safeInteger, timestampSchema, unitSchema } from '../contracts/wire-fields';
+import { defineTable, sqlColumns, type StoredRow } from '../questdb/table-spec';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
+// The readings stream: what a device sends (wireReadingSchema, wireBatchSchema; the bridge's
+// validation is core/contracts/device-message.ts), the validated Reading, its record on the
+// readings topic and its row in the readings table. Every service meets readings here.
+
 /**
- * The readings stream: how validated readings travel on the readings topic. The bridge writes
+ * A reading as a device sends it. `value` is the instantaneous quantity (flow, power,
+ * temperature); `register` the cumulative counter. At least one must be present.
+ */
+export const wireReadingSchema = z
+  .object({
+    meterId: idSchema.optional(),
+    kind: z.enum(meterKinds),
+    ts: timestampSchema,
+    value: finiteNumber().optional(),
+    valueUnit: unitSchema.optional(),
+    register: finiteNumber().optional(),
+    registerUnit: unitSchema.optional(),
+    seq: safeInteger().nonnegative().optional(),
+    sector: idSchema.optional(),
+  })
+  .strict();
+
+export type WireReading = z.infer<typeof wireReadingSchema>;
+
+/** A concentrator or edge gateway sends many readings (of many meters) in one message. */
+export const wireBatchSchema = z
+  .object({
+    gatewayId: idSchema.optional(),
+    readings: z.array(z.unknown()),
+  })
+  .strict();
+
+/** A validated reading, as carried on Kafka (JSON, key = meterId) and stored in QuestDB. */
+export interface Reading {
+  meterId: string;
+  kind: MeterKind;
+  /** Event time, epoch milliseconds. */
+  ts: number;
+  value: number | null;
+  valueUnit: string;
+  register: number | null;
+  registerUnit: string;
+  seq: number | null;
+  sector: string | null;
+  /** When the bridge received the MQTT message, epoch milliseconds. */
+  receivedAt: number;
+}
+
+/**
+ * How validated readings travel on the readings topic. The bridge writes
  * it (encodeReadingsRecord, through createReadingsBatcher's grouping); the sink, the processors
  * and the API's live feed read it (decodeReadingsRecord). Nothing else knows the record format.
  *
@@ -193,19 +242,71 @@ export function readingsTopic(prefix: string, partitions: number): KafkaTopicSpe
 }
 
 /** The raw readings table the sink writes, one row per reading. */
-export const readingsTable = {
+export const readingsTable = defineTable({
   name: 'readings',
   description: 'One row per validated reading. Key: (ts, meter_id): a meter has one reading per instant.',
-  ddl: `CREATE TABLE IF NOT EXISTS readings (
-  ts TIMESTAMP,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  kind SYMBOL CAPACITY 8 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  value DOUBLE,
-  value_unit SYMBOL CAPACITY 32 CACHE,
-  register DOUBLE,
-  register_unit SYMBOL CAPACITY 32 CACHE,
-  seq LONG,
-  received_at TIMESTAMP
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, meter_id)`,
-} satisfies TableSpec;
+  columns: {
+    ts: 'TIMESTAMP',
+    meter_id: 'SYMBOL CAPACITY 65536 CACHE',
+    kind: 'SYMBOL CAPACITY 8 CACHE',
+    sector: 'SYMBOL CAPACITY 4096 CACHE',
+    value: 'DOUBLE',
+    value_unit: 'SYMBOL CAPACITY 32 CACHE',
+    register: 'DOUBLE',
+    register_unit: 'SYMBOL CAPACITY 32 CACHE',
+    seq: 'LONG',
+    received_at: 'TIMESTAMP',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'meter_id'],
+});
+
+/** The columns a stored reading is read back with: `SELECT ${storedReadingColumns} FROM readings …`. */
+export const storedReadingColumns = sqlColumns(readingsTable, ['ts', 'meter_id', 'kind', 'value', 'value_unit', 'register', 'register_unit', 'seq', 'sector', 'received_at']);
+
+/** A row of storedReadingColumns as the PG wire returns it: timestamps as Date, a LONG as a string or a number. */
+export type StoredReadingRow = StoredRow<
+  typeof readingsTable,
+  {
+    ts: Date;
+    meter_id: string;
+    kind: string;
+    value: number | null;
+    value_unit: string | null;
+    register: number | null;
+    register_unit: string | null;
+    seq: string | number | null;
+    sector: string | null;
+    received_at: Date | null;
+  }
+>;
+
+/** A reading as stored: the Reading's fields with its times as Date (a column QuestDB holds NULL in stays null). */
+export interface StoredReading {
+  meterId: string;
+  kind: string;
+  ts: Date;
+  value: number | null;
+  valueUnit: string | null;
+  register: number | null;
+  registerUnit: string | null;
+  seq: number | null;
+  sector: string | null;
+  receivedAt: Date | null;
+}
+
+export function storedReadingFromRow(row: StoredReadingRow): StoredReading {
+  return {
+    meterId: row.meter_id,
+    kind: row.kind,
+    ts: row.ts,
+    value: row.value,
+    valueUnit: row.value_unit,
+    register: row.register,
+    registerUnit: row.register_unit,
+    seq: row.seq === null ? null : Number(row.seq),
+    sector: row.sector,
+    receivedAt: row.received_at,
+  };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { TableRow } from '../questdb/table-row';
-import type { TableSpec } from '../questdb/table-spec';
+import type { TableRow, TableRowOf } from '../questdb/table-row';
+import { defineTable } from '../questdb/table-spec';
 import { decodeRecord } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
@@ -49,41 +49,46 @@ export interface Rollup {
   max: number;
 }
 
-export const rollingAveragesTable = {
+export const rollingAveragesTable = defineTable({
   name: 'rolling_averages',
   description: 'Per-meter sliding windows of the instantaneous rate, one row per window end. Key: (ts = window end, meter_id, window_size).',
-  ddl: `CREATE TABLE IF NOT EXISTS rolling_averages (
-  ts TIMESTAMP,
-  meter_id SYMBOL CAPACITY 65536 CACHE,
-  window_size SYMBOL CAPACITY 16 CACHE,
-  sector SYMBOL CAPACITY 4096 CACHE,
-  window_start TIMESTAMP,
-  count LONG,
-  sum DOUBLE,
-  mean DOUBLE,
-  min DOUBLE,
-  max DOUBLE
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, meter_id, window_size)`,
-} as const satisfies TableSpec;
+  columns: {
+    ts: 'TIMESTAMP',
+    meter_id: 'SYMBOL CAPACITY 65536 CACHE',
+    window_size: 'SYMBOL CAPACITY 16 CACHE',
+    sector: 'SYMBOL CAPACITY 4096 CACHE',
+    window_start: 'TIMESTAMP',
+    count: 'LONG',
+    sum: 'DOUBLE',
+    mean: 'DOUBLE',
+    min: 'DOUBLE',
+    max: 'DOUBLE',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'meter_id', 'window_size'],
+});
 
-export const rollupsTable = {
+export const rollupsTable = defineTable({
   name: 'rollups',
-  description:
-    'Tumbling aggregates per sector and for the fleet, partial per Kafka partition (sum count and sum, min of min, max of max over partitions). Key: (ts = bucket start, scope, scope_id, bucket, kafka_partition).',
-  ddl: `CREATE TABLE IF NOT EXISTS rollups (
-  ts TIMESTAMP,
-  scope SYMBOL CAPACITY 8 CACHE,
-  scope_id SYMBOL CAPACITY 4096 CACHE,
-  bucket SYMBOL CAPACITY 16 CACHE,
-  kafka_partition INT,
-  bucket_end TIMESTAMP,
-  count LONG,
-  sum DOUBLE,
-  mean DOUBLE,
-  min DOUBLE,
-  max DOUBLE
-) TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, scope, scope_id, bucket, kafka_partition)`,
-} as const satisfies TableSpec;
+  description: 'Tumbling aggregates per sector and for the fleet, partial per Kafka partition (sum count and sum, min of min, max of max over partitions). Key: (ts = bucket start, scope, scope_id, bucket, kafka_partition).',
+  columns: {
+    ts: 'TIMESTAMP',
+    scope: 'SYMBOL CAPACITY 8 CACHE',
+    scope_id: 'SYMBOL CAPACITY 4096 CACHE',
+    bucket: 'SYMBOL CAPACITY 16 CACHE',
+    kafka_partition: 'INT',
+    bucket_end: 'TIMESTAMP',
+    count: 'LONG',
+    sum: 'DOUBLE',
+    mean: 'DOUBLE',
+    min: 'DOUBLE',
+    max: 'DOUBLE',
+  },
+  timestamp: 'ts',
+  partitionBy: 'DAY',
+  dedupKeys: ['ts', 'scope', 'scope_id', 'bucket', 'kafka_partition'],
+});
 
 export function rollingAverageToRow(w: RollingAverage): TableRow {
   return {
@@ -92,7 +97,7 @@ export function rollingAverageToRow(w: RollingAverage): TableRow {
     symbols: { meter_id: w.meterId, window_size: w.windowSize, ...(w.sector ? { sector: w.sector } : {}) },
     values: { window_start: w.windowStart, count: w.count, sum: w.sum, mean: w.mean, min: w.min, max: w.max },
     types: { window_start: 'timestamp', count: 'long' },
-  };
+  } satisfies TableRowOf<typeof rollingAveragesTable>;
 }
 
 export function rollupToRow(r: Rollup): TableRow {
@@ -102,7 +107,7 @@ export function rollupToRow(r: Rollup): TableRow {
     symbols: { scope: r.scope, scope_id: r.scopeId, bucket: r.bucket },
     values: { kafka_partition: r.partition, bucket_end: r.bucketEnd, count: r.count, sum: r.sum, mean: r.mean, min: r.min, max: r.max },
     types: { kafka_partition: 'long', bucket_end: 'timestamp', count: 'long' },
-  };
+  } satisfies TableRowOf<typeof rollupsTable>;
 }
 
 const epochMs = z.number().int().nonnegative();

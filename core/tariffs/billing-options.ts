@@ -3,7 +3,7 @@
  * (createBillingEngine, createMeterState); every error names the field.
  */
 import { z } from 'zod';
-import { idPattern, maxIdLength } from '../contracts/reading';
+import { idPattern, maxIdLength } from '../contracts/wire-fields';
 import { checkTimeZone } from '../time/local-time';
 import { billingConfigError, invalidBilling } from './billing-errors';
 import { parseTariff, type Tariff } from './tariff';

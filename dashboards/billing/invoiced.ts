@@ -1,8 +1,11 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
+import { invoicesTable } from '../../core/streams/invoices';
 import { defaultTable, defaultTimeseries, sql, type DashboardRow } from '../common';
 
+const inv = invoicesTable.columns;
+
 /** Final bills and adjustments: what was invoiced (provisional bills are still changing). */
-const invoiced = `status IN ('final', 'adjusted')`;
+const invoiced = `${inv.status} IN ('final', 'adjusted')`;
 
 export const invoicedRow: DashboardRow = {
   title: 'Invoiced',
@@ -12,11 +15,11 @@ export const invoicedRow: DashboardRow = {
       .drawStyle(common.GraphDrawStyle.Bars)
       .withTarget(
         sql(
-          `SELECT ts AS time, consumption_unit, sum(consumption) AS consumption
+          `SELECT ${inv.ts} AS time, ${inv.consumption_unit}, sum(${inv.consumption}) AS consumption
           FROM invoices
-          WHERE ${invoiced} AND $__timeFilter(ts)
-          GROUP BY ts, consumption_unit
-          ORDER BY time, consumption_unit`,
+          WHERE ${invoiced} AND $__timeFilter(${inv.ts})
+          GROUP BY ${inv.ts}, ${inv.consumption_unit}
+          ORDER BY time, ${inv.consumption_unit}`,
           'time_series',
         ),
       ),
@@ -24,11 +27,11 @@ export const invoicedRow: DashboardRow = {
       .description('Totals of final bills and adjustments, by period start and currency.')
       .withTarget(
         sql(
-          `SELECT ts AS time, currency, sum(total_cents) / 100.0 AS revenue
+          `SELECT ${inv.ts} AS time, ${inv.currency}, sum(${inv.total_cents}) / 100.0 AS revenue
           FROM invoices
-          WHERE ${invoiced} AND $__timeFilter(ts)
-          GROUP BY ts, currency
-          ORDER BY time, currency`,
+          WHERE ${invoiced} AND $__timeFilter(${inv.ts})
+          GROUP BY ${inv.ts}, ${inv.currency}
+          ORDER BY time, ${inv.currency}`,
           'time_series',
         ),
       ),
@@ -37,11 +40,11 @@ export const invoicedRow: DashboardRow = {
       .span(24)
       .withTarget(
         sql(
-          `SELECT period_label, status, currency, count() AS invoices, sum(consumption) AS consumption, sum(total_cents) / 100.0 AS amount
+          `SELECT ${inv.period_label}, ${inv.status}, ${inv.currency}, count() AS invoices, sum(${inv.consumption}) AS consumption, sum(${inv.total_cents}) / 100.0 AS amount
           FROM invoices
-          WHERE ${invoiced} AND $__timeFilter(ts)
-          GROUP BY period_label, status, currency
-          ORDER BY period_label DESC, status`,
+          WHERE ${invoiced} AND $__timeFilter(${inv.ts})
+          GROUP BY ${inv.period_label}, ${inv.status}, ${inv.currency}
+          ORDER BY ${inv.period_label} DESC, ${inv.status}`,
         ),
       ),
   ],

@@ -1,4 +1,7 @@
+import { invoiceLinesTable } from '../../core/streams/invoices';
 import { defaultBarchart, sql, type DashboardRow } from '../common';
+
+const ln = invoiceLinesTable.columns;
 
 export const linesRow: DashboardRow = {
   title: 'Invoice lines',
@@ -8,11 +11,11 @@ export const linesRow: DashboardRow = {
       .span(24)
       .withTarget(
         sql(
-          `SELECT concat('tier ', tier) AS tier, sum(quantity) AS quantity, sum(amount_cents) / 100.0 AS amount
+          `SELECT concat('tier ', ${ln.tier}) AS tier, sum(${ln.quantity}) AS quantity, sum(${ln.amount_cents}) / 100.0 AS amount
           FROM invoice_lines
-          WHERE status IN ('final', 'adjusted') AND kind IN ('tier', 'adjustment') AND tier IS NOT NULL AND $__timeFilter(ts)
-          GROUP BY tier
-          ORDER BY tier`,
+          WHERE ${ln.status} IN ('final', 'adjusted') AND ${ln.kind} IN ('tier', 'adjustment') AND ${ln.tier} IS NOT NULL AND $__timeFilter(${ln.ts})
+          GROUP BY ${ln.tier}
+          ORDER BY ${ln.tier}`,
         ),
       ),
   ],

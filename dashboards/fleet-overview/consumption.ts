@@ -1,4 +1,8 @@
+import { rollingAveragesTable, rollupsTable } from '../../core/streams/window-results';
 import { defaultTable, defaultTimeseries, sql, type DashboardRow } from '../common';
+
+const ru = rollupsTable.columns;
+const ra = rollingAveragesTable.columns;
 
 export const consumptionRow: DashboardRow = {
   title: 'Consumption',
@@ -7,10 +11,10 @@ export const consumptionRow: DashboardRow = {
       .description('Hourly sector rollups, summed over Kafka partitions (each partition writes a partial row): mean = sum(sum) / sum(count).')
       .withTarget(
         sql(
-          `SELECT ts AS time, scope_id AS sector, sum(sum) / sum(count) AS mean_flow
+          `SELECT ${ru.ts} AS time, ${ru.scope_id} AS sector, sum(${ru.sum}) / sum(${ru.count}) AS mean_flow
           FROM rollups
-          WHERE scope = 'sector' AND bucket = '1h' AND $__timeFilter(ts)
-          GROUP BY ts, scope_id
+          WHERE ${ru.scope} = 'sector' AND ${ru.bucket} = '1h' AND $__timeFilter(${ru.ts})
+          GROUP BY ${ru.ts}, ${ru.scope_id}
           ORDER BY time, sector`,
           'time_series',
         ),
@@ -19,10 +23,10 @@ export const consumptionRow: DashboardRow = {
       .description('Meters with the highest mean flow over their latest 24 h sliding window in the time range (`rolling_averages`).')
       .withTarget(
         sql(
-          `SELECT meter_id, sector, mean AS mean_flow_24h, max AS max_flow_24h, count AS readings, ts AS window_end
+          `SELECT ${ra.meter_id}, ${ra.sector}, ${ra.mean} AS mean_flow_24h, ${ra.max} AS max_flow_24h, ${ra.count} AS readings, ${ra.ts} AS window_end
           FROM rolling_averages
-          WHERE window_size = '24h' AND $__timeFilter(ts)
-          LATEST ON ts PARTITION BY meter_id
+          WHERE ${ra.window_size} = '24h' AND $__timeFilter(${ra.ts})
+          LATEST ON ${ra.ts} PARTITION BY ${ra.meter_id}
           ORDER BY mean_flow_24h DESC
           LIMIT 10`,
         ),

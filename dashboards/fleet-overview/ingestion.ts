@@ -1,5 +1,8 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
+import { readingsTable } from '../../core/streams/readings';
 import { defaultStat, defaultTimeseries, sql, type DashboardRow } from '../common';
+
+const rd = readingsTable.columns;
 
 export const ingestionRow: DashboardRow = {
   title: 'Ingestion',
@@ -10,9 +13,9 @@ export const ingestionRow: DashboardRow = {
       .unit('reqps')
       .withTarget(
         sql(
-          `SELECT ts AS time, count() / ($__interval_ms / 1000.0) AS readings_per_s
+          `SELECT ${rd.ts} AS time, count() / ($__interval_ms / 1000.0) AS readings_per_s
           FROM readings
-          WHERE $__timeFilter(ts)
+          WHERE $__timeFilter(${rd.ts})
           SAMPLE BY $__interval ALIGN TO CALENDAR`,
           'time_series',
         ),
@@ -22,9 +25,9 @@ export const ingestionRow: DashboardRow = {
       .graphMode(common.BigValueGraphMode.None)
       .withTarget(
         sql(
-          `SELECT count_distinct(meter_id) AS active_meters
+          `SELECT count_distinct(${rd.meter_id}) AS active_meters
           FROM readings
-          WHERE ts > dateadd('h', -1, $__timeTo()::timestamp) AND ts <= $__timeTo()::timestamp`,
+          WHERE ${rd.ts} > dateadd('h', -1, $__timeTo()::timestamp) AND ${rd.ts} <= $__timeTo()::timestamp`,
         ),
       ),
   ],

@@ -1,4 +1,7 @@
+import { alertsTable } from '../../core/streams/alerts';
 import { defaultBarchart, sql, type DashboardRow } from '../common';
+
+const al = alertsTable.columns;
 
 export const lossesRow: DashboardRow = {
   title: 'Estimated losses',
@@ -9,11 +12,11 @@ export const lossesRow: DashboardRow = {
       .unit('litre')
       .withTarget(
         sql(
-          `SELECT coalesce(sector::string, '(no sector)') AS sector, sum(estimated_loss_l) AS estimated_loss_l
-          FROM (SELECT * FROM alerts WHERE $__timeFilter(ts) LATEST ON ts PARTITION BY alert_id)
-          WHERE estimated_loss_l IS NOT NULL
-          GROUP BY sector
-          ORDER BY estimated_loss_l DESC`,
+          `SELECT coalesce(${al.sector}::string, '(no sector)') AS sector, sum(${al.estimated_loss_l}) AS estimated_loss_l
+          FROM (SELECT * FROM alerts WHERE $__timeFilter(${al.ts}) LATEST ON ${al.ts} PARTITION BY ${al.alert_id})
+          WHERE ${al.estimated_loss_l} IS NOT NULL
+          GROUP BY ${al.sector}
+          ORDER BY ${al.estimated_loss_l} DESC`,
         ),
       ),
   ],

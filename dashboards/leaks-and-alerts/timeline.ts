@@ -1,4 +1,8 @@
+import { sqlColumns } from '../../core/questdb/table-spec';
+import { alertsTable } from '../../core/streams/alerts';
 import { defaultTable, defaultTimeseries, sql, type DashboardRow } from '../common';
+
+const al = alertsTable.columns;
 
 export const timelineRow: DashboardRow = {
   title: 'Alerts',
@@ -8,11 +12,11 @@ export const timelineRow: DashboardRow = {
       .span(24)
       .withTarget(
         sql(
-          `SELECT ts AS time, rule_kind, count() AS opened
+          `SELECT ${al.ts} AS time, ${al.rule_kind}, count() AS opened
           FROM alerts
-          WHERE state = 'open' AND $__timeFilter(ts)
+          WHERE ${al.state} = 'open' AND $__timeFilter(${al.ts})
           SAMPLE BY $__interval ALIGN TO CALENDAR
-          ORDER BY time, rule_kind`,
+          ORDER BY time, ${al.rule_kind}`,
           'time_series',
         ),
       ),
@@ -22,9 +26,9 @@ export const timelineRow: DashboardRow = {
       .height(10)
       .withTarget(
         sql(
-          `SELECT ts, alert_id, meter_id, sector, rule, rule_kind, severity, state, started_at, ended_at, estimated_loss_l
-          FROM (SELECT * FROM alerts WHERE $__timeFilter(ts) LATEST ON ts PARTITION BY alert_id)
-          ORDER BY ts DESC
+          `SELECT ${sqlColumns(alertsTable, ['ts', 'alert_id', 'meter_id', 'sector', 'rule', 'rule_kind', 'severity', 'state', 'started_at', 'ended_at', 'estimated_loss_l'])}
+          FROM (SELECT * FROM alerts WHERE $__timeFilter(${al.ts}) LATEST ON ${al.ts} PARTITION BY ${al.alert_id})
+          ORDER BY ${al.ts} DESC
           LIMIT 500`,
         ),
       ),

@@ -1,8 +1,11 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { alertsTable } from '../../core/streams/alerts';
 import { datasource, meterflowDashboard, sql, withRows } from '../common';
 import { readingsRow } from './readings';
 import { recordsRow } from './records';
 import { meter, meterVariable } from './variables';
+
+const al = alertsTable.columns;
 
 export const meterDetailUid = 'meterflow-meter-detail';
 
@@ -22,10 +25,10 @@ function alertAnnotations(): dashboard.AnnotationQueryBuilder {
     .iconColor('red')
     .target(
       sql(
-        `SELECT started_at AS time, coalesce(ended_at, now()) AS timeend, concat(rule, ' (', severity, ', ', state, ')') AS text, rule_kind AS tags
+        `SELECT ${al.started_at} AS time, coalesce(${al.ended_at}, now()) AS timeend, concat(${al.rule}, ' (', ${al.severity}, ', ', ${al.state}, ')') AS text, ${al.rule_kind} AS tags
         FROM alerts
-        WHERE meter_id = ${meter} AND $__timeFilter(started_at)
-        LATEST ON ts PARTITION BY alert_id`,
+        WHERE ${al.meter_id} = ${meter} AND $__timeFilter(${al.started_at})
+        LATEST ON ${al.ts} PARTITION BY ${al.alert_id}`,
       ),
     );
 }

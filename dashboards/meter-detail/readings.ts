@@ -1,5 +1,10 @@
+import { readingsTable } from '../../core/streams/readings';
+import { rollingAveragesTable } from '../../core/streams/window-results';
 import { defaultTimeseries, sql, type DashboardRow } from '../common';
 import { meter } from './variables';
+
+const rd = readingsTable.columns;
+const ra = rollingAveragesTable.columns;
 
 export const readingsRow: DashboardRow = {
   title: 'Readings',
@@ -8,9 +13,9 @@ export const readingsRow: DashboardRow = {
       .description('Instantaneous value of the meter, averaged per interval.')
       .withTarget(
         sql(
-          `SELECT ts AS time, avg(value) AS value
+          `SELECT ${rd.ts} AS time, avg(${rd.value}) AS value
           FROM readings
-          WHERE meter_id = ${meter} AND $__timeFilter(ts)
+          WHERE ${rd.meter_id} = ${meter} AND $__timeFilter(${rd.ts})
           SAMPLE BY $__interval ALIGN TO CALENDAR`,
           'time_series',
         ),
@@ -19,9 +24,9 @@ export const readingsRow: DashboardRow = {
       .description('Cumulative register, last value per interval.')
       .withTarget(
         sql(
-          `SELECT ts AS time, last(register) AS register
+          `SELECT ${rd.ts} AS time, last(${rd.register}) AS register
           FROM readings
-          WHERE meter_id = ${meter} AND $__timeFilter(ts)
+          WHERE ${rd.meter_id} = ${meter} AND $__timeFilter(${rd.ts})
           SAMPLE BY $__interval ALIGN TO CALENDAR`,
           'time_series',
         ),
@@ -31,10 +36,10 @@ export const readingsRow: DashboardRow = {
       .span(24)
       .withTarget(
         sql(
-          `SELECT ts AS time, window_size, mean
+          `SELECT ${ra.ts} AS time, ${ra.window_size}, ${ra.mean}
           FROM rolling_averages
-          WHERE meter_id = ${meter} AND $__timeFilter(ts)
-          ORDER BY time, window_size`,
+          WHERE ${ra.meter_id} = ${meter} AND $__timeFilter(${ra.ts})
+          ORDER BY time, ${ra.window_size}`,
           'time_series',
         ),
       ),

@@ -1,5 +1,11 @@
+import { sqlColumns } from '../../core/questdb/table-spec';
+import { alertsTable } from '../../core/streams/alerts';
+import { invoicesTable } from '../../core/streams/invoices';
 import { defaultTable, sql, type DashboardRow } from '../common';
 import { meter } from './variables';
+
+const al = alertsTable.columns;
+const inv = invoicesTable.columns;
 
 export const recordsRow: DashboardRow = {
   title: 'Alerts and invoices',
@@ -8,10 +14,10 @@ export const recordsRow: DashboardRow = {
       .description('Every alert transition of the meter in the time range.')
       .withTarget(
         sql(
-          `SELECT ts, alert_id, rule, rule_kind, severity, state, started_at, ended_at, estimated_loss_l
+          `SELECT ${sqlColumns(alertsTable, ['ts', 'alert_id', 'rule', 'rule_kind', 'severity', 'state', 'started_at', 'ended_at', 'estimated_loss_l'])}
           FROM alerts
-          WHERE meter_id = ${meter} AND $__timeFilter(ts)
-          ORDER BY ts DESC`,
+          WHERE ${al.meter_id} = ${meter} AND $__timeFilter(${al.ts})
+          ORDER BY ${al.ts} DESC`,
         ),
       ),
     defaultTable('Block history ($meter)')
@@ -29,10 +35,10 @@ export const recordsRow: DashboardRow = {
       .description('Bills whose period overlaps the time range: provisional, final and adjustments.')
       .withTarget(
         sql(
-          `SELECT ts AS period_start, period_label, invoice_id, status, revision, consumption, consumption_unit, total, currency, issued_at, due_date
+          `SELECT ${inv.ts} AS period_start, ${inv.period_label}, ${inv.invoice_id}, ${inv.status}, ${inv.revision}, ${inv.consumption}, ${inv.consumption_unit}, ${inv.total}, ${inv.currency}, ${inv.issued_at}, ${inv.due_date}
           FROM invoices
-          WHERE meter_id = ${meter} AND ts < $__timeTo()::timestamp AND period_end > $__timeFrom()::timestamp
-          ORDER BY period_start DESC, invoice_id`,
+          WHERE ${inv.meter_id} = ${meter} AND ${inv.ts} < $__timeTo()::timestamp AND ${inv.period_end} > $__timeFrom()::timestamp
+          ORDER BY period_start DESC, ${inv.invoice_id}`,
         ),
       ),
   ],

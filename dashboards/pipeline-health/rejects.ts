@@ -1,4 +1,10 @@
+import { sqlColumns } from '../../core/questdb/table-spec';
+import { deadLettersTable } from '../../core/streams/dead-letters';
+import { lateReadingsTable } from '../../core/streams/late-readings';
 import { defaultTable, defaultTimeseries, sql, type DashboardRow } from '../common';
+
+const dl = deadLettersTable.columns;
+const lr = lateReadingsTable.columns;
 
 export const rejectsRow: DashboardRow = {
   title: 'Dead letters and late readings',
@@ -7,11 +13,11 @@ export const rejectsRow: DashboardRow = {
       .description('Device messages the bridge refused, per interval (`dead_letters`, kept 30 days).')
       .withTarget(
         sql(
-          `SELECT ts AS time, reason, count() AS dead_letters
+          `SELECT ${dl.ts} AS time, ${dl.reason}, count() AS dead_letters
           FROM dead_letters
-          WHERE $__timeFilter(ts)
+          WHERE $__timeFilter(${dl.ts})
           SAMPLE BY $__interval ALIGN TO CALENDAR
-          ORDER BY time, reason`,
+          ORDER BY time, ${dl.reason}`,
           'time_series',
         ),
       ),
@@ -19,11 +25,11 @@ export const rejectsRow: DashboardRow = {
       .description('Readings that arrived after a window or bill they belong to was emitted, by reading time (`late_readings`, kept 30 days).')
       .withTarget(
         sql(
-          `SELECT ts AS time, processor, count() AS late_readings
+          `SELECT ${lr.ts} AS time, ${lr.processor}, count() AS late_readings
           FROM late_readings
-          WHERE $__timeFilter(ts)
+          WHERE $__timeFilter(${lr.ts})
           SAMPLE BY $__interval ALIGN TO CALENDAR
-          ORDER BY time, processor`,
+          ORDER BY time, ${lr.processor}`,
           'time_series',
         ),
       ),
@@ -31,10 +37,10 @@ export const rejectsRow: DashboardRow = {
       .span(24)
       .withTarget(
         sql(
-          `SELECT ts, reason, detail, mqtt_topic, payload_bytes, bridge_id
+          `SELECT ${sqlColumns(deadLettersTable, ['ts', 'reason', 'detail', 'mqtt_topic', 'payload_bytes', 'bridge_id'])}
           FROM dead_letters
-          WHERE $__timeFilter(ts)
-          ORDER BY ts DESC
+          WHERE $__timeFilter(${dl.ts})
+          ORDER BY ${dl.ts} DESC
           LIMIT 100`,
         ),
       ),

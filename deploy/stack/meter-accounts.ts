@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { idPattern, maxIdLength } from '../../core/contracts/reading';
+import { idPattern, maxIdLength } from '../../core/contracts/wire-fields';
 import { deriveMeterSecret } from '../../core/security/meter-secrets';
 import { mqttUrl, tryConnect } from './mosquitto-client';
 import { assemblePasswordFile, hashPasswords, mergePasswordEntries, parsePasswordFile, renderPasswordFile, writeFileAtomically, type Account } from './password-file';

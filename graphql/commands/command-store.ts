@@ -1,5 +1,8 @@
 import { commandTypes, type CommandEvent, type CommandType } from '../../core/contracts';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
+import { sqlColumns } from '../../core/questdb/table-spec';
+import { commandEventsTable } from '../../core/streams/command-events';
+import { commandsTable } from '../../core/streams/commands';
 import { toBlockReason, type CommandRecord } from './command-record';
 import type { CommandEventLike } from './command-view';
 import type { AppliedSwitch } from './meter-status';
@@ -37,8 +40,11 @@ interface EventRow {
   reason: string | null;
 }
 
-const commandColumns = 'ts, command_id, meter_id, type, reason, note, issued_by, expires_at';
-const eventColumns = 'ts, command_id, state, source, reason';
+// Columns through the table specs, so a renamed column is a compile error here.
+const cmd = commandsTable.columns;
+const ce = commandEventsTable.columns;
+const commandColumns = sqlColumns(commandsTable, ['ts', 'command_id', 'meter_id', 'type', 'reason', 'note', 'issued_by', 'expires_at']);
+const eventColumns = sqlColumns(commandEventsTable, ['ts', 'command_id', 'state', 'source', 'reason']);
 // Long IN lists are split: one statement per chunk keeps the SQL and its parameters small.
 const chunkSize = 200;
 
@@ -68,7 +74,7 @@ export function createCommandStore(pool: QuestdbPool): CommandStore {
     const out = new Map<string, CommandEventLike[]>();
     for (let i = 0; i < commandIds.length; i += chunkSize) {
       const ids = commandIds.slice(i, i + chunkSize);
-      const { rows } = await pool.query<EventRow>(`SELECT ${eventColumns} FROM command_events WHERE meter_id = $1 AND command_id IN (${placeholders(ids.length, 2)})`, [meterId, ...ids]);
+      const { rows } = await pool.query<EventRow>(`SELECT ${eventColumns} FROM command_events WHERE ${ce.meter_id} = $1 AND ${ce.command_id} IN (${placeholders(ids.length, 2)})`, [meterId, ...ids]);
       for (const row of rows) {
         let list = out.get(row.command_id);
         if (!list) out.set(row.command_id, (list = []));
@@ -90,14 +96,14 @@ export function createCommandStore(pool: QuestdbPool): CommandStore {
 
   return {
     async get(commandId) {
-      const { rows } = await pool.query<CommandRow>(`SELECT ${commandColumns} FROM commands WHERE command_id = $1`, [commandId]);
+      const { rows } = await pool.query<CommandRow>(`SELECT ${commandColumns} FROM commands WHERE ${cmd.command_id} = $1`, [commandId]);
       const [record] = firstPerId(rows);
       if (!record) return null;
       const events = await eventsOf(record.meterId, [commandId]);
       return { record, events: events.get(commandId) ?? [] };
     },
     async list(meterId, limit) {
-      const { rows } = await pool.query<CommandRow>(`SELECT ${commandColumns} FROM commands WHERE meter_id = $1 ORDER BY ts DESC LIMIT $2`, [meterId, limit]);
+      const { rows } = await pool.query<CommandRow>(`SELECT ${commandColumns} FROM commands WHERE ${cmd.meter_id} = $1 ORDER BY ${cmd.ts} DESC LIMIT $2`, [meterId, limit]);
       const records = firstPerId(rows).sort((a, b) => b.issuedAt - a.issuedAt);
       const events = await eventsOf(meterId, records.map((r) => r.commandId));
       return records.map((record) => ({ record, events: events.get(record.commandId) ?? [] }));
@@ -107,8 +113,8 @@ export function createCommandStore(pool: QuestdbPool): CommandStore {
       for (let i = 0; i < meterIds.length; i += chunkSize) {
         const ids = meterIds.slice(i, i + chunkSize);
         const [commands, applied] = await Promise.all([
-          pool.query<CommandRow>(`SELECT ${commandColumns} FROM commands WHERE type IN ('block', 'unblock') AND meter_id IN (${placeholders(ids.length)})`, ids),
-          pool.query<EventRow & { meter_id: string }>(`SELECT ${eventColumns}, meter_id FROM command_events WHERE state = 'applied' AND meter_id IN (${placeholders(ids.length)})`, ids),
+          pool.query<CommandRow>(`SELECT ${commandColumns} FROM commands WHERE ${cmd.type} IN ('block', 'unblock') AND ${cmd.meter_id} IN (${placeholders(ids.length)})`, ids),
+          pool.query<EventRow & { meter_id: string }>(`SELECT ${eventColumns}, ${ce.meter_id} FROM command_events WHERE ${ce.state} = 'applied' AND ${ce.meter_id} IN (${placeholders(ids.length)})`, ids),
         ]);
         const records = new Map(firstPerId(commands.rows).map((r) => [r.commandId, r]));
         for (const row of applied.rows) {

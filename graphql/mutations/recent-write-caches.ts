@@ -1,12 +1,12 @@
+import type { StoredAlertRow } from '../../core/streams/alerts';
 import type { PendingPayment } from '../billing/pending-payments';
-import type { AlertSql } from '../schema/alerts/alert-queries';
 import type { PaymentView } from '../schema/payments/resolvers';
 import { createRecentWrites, type RecentWrites } from './recent-writes';
 
 /** The server's read-your-writes memory, one bounded cache per kind of write (recent-writes.ts). */
 export interface RecentWriteCaches {
   /** Alert rows written by acknowledgeAlert / closeAlert, by alert id: a re-read sees the new state at once. */
-  alerts: RecentWrites<AlertSql>;
+  alerts: RecentWrites<StoredAlertRow>;
   /** Views of payments recorded by payInvoice, by payment id: a retry answers with the same view (its unblock command included). */
   paymentViews: RecentWrites<PaymentView>;
   /** Payments recorded by payInvoice, by payment id: balances count them exactly once (invoice-balances.ts). */

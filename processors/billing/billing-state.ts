@@ -14,7 +14,7 @@
  * month of readings per record would cost more than the billing itself); clone it
  * (structuredClone) when the old version is needed.
  */
-import type { Reading } from '../../core/contracts/reading';
+import type { Reading } from '../../core/streams/readings';
 import { billingPeriodAt, nextBillingPeriod, type BillingCycle, type BillingPeriod } from './billing-period';
 import { invalidBilling } from '../../core/tariffs/billing-errors';
 import { parseBillingOptions, parseMeterProfile, type BillingOptions, type BillingOptionsInput, type MeterProfile, type MeterProfileInput } from '../../core/tariffs/billing-options';

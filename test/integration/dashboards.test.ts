@@ -1,5 +1,5 @@
 import type { Command, CommandEvent, Reading } from '../../core/contracts';
-import type { DeadLetter } from '../../core/contracts/dead-letter';
+import type { DeadLetter } from '../../core/streams/dead-letters';
 import { allDashboards, panelQueries, type PanelQuery } from '../../dashboards/index';
 import { expandGrafanaMacros } from '../unit/dashboards/grafana-macros';
 import { startTestProcessors, waterReading } from './support/processors-harness';

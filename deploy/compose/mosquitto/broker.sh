@@ -33,7 +33,7 @@ fleet_password=${MF_MQTT_FLEET_PASSWORD:-}
 
 fail() { echo "broker.sh: $*" >&2; exit 1; }
 
-# A meter id as the platform accepts it (core/contracts/reading.ts), without ':' (it separates
+# A meter id as the platform accepts it (core/contracts/wire-fields.ts), without ':' (it separates
 # the fields of a password file), and not a service account's name.
 check_id() {
   case "$1" in

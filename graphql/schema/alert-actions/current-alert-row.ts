@@ -1,8 +1,10 @@
 import type { QuestdbPool } from '../../../core/questdb/questdb-sql';
-import { alertColumns, type AlertSql } from '../alerts/alert-queries';
+import { alertsTable, storedAlertColumns, type StoredAlertRow } from '../../../core/streams/alerts';
+
+const al = alertsTable.columns;
 
 /** The latest row (current state) of one alert, as stored in the alerts table. */
-export async function currentAlertRow(questdb: QuestdbPool, alertId: string): Promise<AlertSql | null> {
-  const { rows } = await questdb.query<AlertSql>(`SELECT ${alertColumns} FROM alerts WHERE alert_id = $1 ORDER BY ts DESC LIMIT 1`, [alertId]);
+export async function currentAlertRow(questdb: QuestdbPool, alertId: string): Promise<StoredAlertRow | null> {
+  const { rows } = await questdb.query<StoredAlertRow>(`SELECT ${storedAlertColumns} FROM alerts WHERE ${al.alert_id} = $1 ORDER BY ${al.ts} DESC LIMIT 1`, [alertId]);
   return rows[0] ?? null;
 }

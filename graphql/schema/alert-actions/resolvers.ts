@@ -1,9 +1,9 @@
 import { writeTableRow } from '../../../core/questdb/write-table-row';
-import { alertFromColumns, alertToRow } from '../../../core/streams/alerts';
+import { alertFromColumns, alertToRow, type StoredAlertRow } from '../../../core/streams/alerts';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { validateId } from '../arguments';
-import { alertFromSql, type AlertSql, type AlertView } from '../alerts/alert-queries';
+import { alertFromSql, type AlertView } from '../alerts/alert-queries';
 import { currentAlertRow } from './current-alert-row';
 
 interface AlertActionArgs {
@@ -12,7 +12,7 @@ interface AlertActionArgs {
   idempotencyKey?: string | null;
 }
 
-async function latest(context: GraphqlContext, alertId: string): Promise<AlertSql | null> {
+async function latest(context: GraphqlContext, alertId: string): Promise<StoredAlertRow | null> {
   const stored = await currentAlertRow(context.questdb, alertId);
   // Rows written here but not yet visible in QuestDB (WAL), so an immediate re-read sees them.
   const mine = context.recentWrites.alerts.get(alertId);
@@ -46,7 +46,7 @@ function transition(operation: 'acknowledgeAlert' | 'closeAlert', state: 'acknow
         if (row.state === state) return alertFromSql(row);
         // After the latest row even if the processor's event time runs ahead of this clock.
         const now = Math.max(Date.now(), row.ts.getTime() + 1);
-        const next: AlertSql = { ...row, ts: new Date(now), state, ended_at: state === 'closed' ? new Date(now) : row.ended_at };
+        const next: StoredAlertRow = { ...row, ts: new Date(now), state, ended_at: state === 'closed' ? new Date(now) : row.ended_at };
         // Through the alert stream's codec, as the processors write it, so readers see one kind of alert row.
         const event = alertFromColumns({
           ts: now,

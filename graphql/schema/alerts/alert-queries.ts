@@ -1,3 +1,4 @@
+import { alertsTable, storedAlertColumns, storedAlertFromRow, type StoredAlertRow } from '../../../core/streams/alerts';
 import { customerScope } from '../../auth/authorize';
 import { customerOwnership, withinIntervals } from '../../auth/ownership';
 import type { GraphqlContext } from '../../context';
@@ -19,21 +20,6 @@ export interface AlertView {
   updatedAt: Date;
 }
 
-export interface AlertSql {
-  ts: Date;
-  alert_id: string;
-  meter_id: string;
-  sector: string | null;
-  rule: string;
-  rule_kind: string;
-  severity: string;
-  state: string;
-  started_at: Date | null;
-  ended_at: Date | null;
-  estimated_loss_l: number | null;
-  evidence: string | null;
-}
-
 /** The rule kinds of leak detection (water). */
 export const leakRuleKinds = ['continuous-flow', 'night-flow', 'burst'] as const;
 
@@ -43,22 +29,13 @@ export interface AlertScope {
   ruleKinds?: readonly string[] | null;
 }
 
-export const alertColumns = 'ts, alert_id, meter_id, sector, rule, rule_kind, severity, state, started_at, ended_at, estimated_loss_l, evidence';
+const al = alertsTable.columns;
 
-export const alertFromSql = (r: AlertSql): AlertView => ({
-  id: r.alert_id,
-  meterId: r.meter_id,
-  sector: r.sector,
-  rule: r.rule,
-  ruleKind: r.rule_kind,
-  severity: r.severity,
-  state: r.state.toUpperCase(),
-  startedAt: r.started_at,
-  endedAt: r.ended_at,
-  estimatedLossL: r.estimated_loss_l,
-  evidence: r.evidence,
-  updatedAt: r.ts,
-});
+/** A stored alert row as the Alert type's fields: the state upper-case, as the schema's enum. */
+export function alertFromSql(row: StoredAlertRow): AlertView {
+  const { alertId, state, ...rest } = storedAlertFromRow(row);
+  return { ...rest, id: alertId, state: state.toUpperCase() };
+}
 
 /** Newest start first, then id: the order of alert lists and their cursors. */
 export const alertSortKey = (a: AlertView): [number, string] => [-(a.startedAt?.getTime() ?? 0), a.id];
@@ -72,19 +49,19 @@ export const alertSortKey = (a: AlertView): [number, string] => [-(a.startedAt?.
 export async function currentAlerts(context: GraphqlContext, scope: AlertScope): Promise<AlertView[]> {
   const params: unknown[] = [];
   const where: string[] = [];
-  if (scope.meterId) where.push(`meter_id = $${params.push(scope.meterId)}`);
-  if (scope.sector) where.push(`sector = $${params.push(scope.sector)}`);
+  if (scope.meterId) where.push(`${al.meter_id} = $${params.push(scope.meterId)}`);
+  if (scope.sector) where.push(`${al.sector} = $${params.push(scope.sector)}`);
   // A fixed list from this module, never client text.
-  if (scope.ruleKinds) where.push(`rule_kind IN ${sqlStringList(scope.ruleKinds)}`);
+  if (scope.ruleKinds) where.push(`${al.rule_kind} IN ${sqlStringList(scope.ruleKinds)}`);
   const customer = customerScope(context);
   const allowed = customer === null ? null : new Set((await context.meters.list({ customerId: customer })).map((m) => m.meterId));
   // A customer's query reads their meters' alerts only, not the fleet's then filtered here.
   if (allowed !== null) {
     if (allowed.size === 0) return [];
-    where.push(`meter_id IN ${sqlStringList([...allowed])}`);
+    where.push(`${al.meter_id} IN ${sqlStringList([...allowed])}`);
   }
-  const { rows } = await context.questdb.query<AlertSql>(
-    `SELECT ${alertColumns} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} LATEST ON ts PARTITION BY alert_id`,
+  const { rows } = await context.questdb.query<StoredAlertRow>(
+    `SELECT ${storedAlertColumns} FROM alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} LATEST ON ${al.ts} PARTITION BY ${al.alert_id}`,
     params,
   );
   // A customer sees the alerts that began while the meter was theirs (ownership.ts).

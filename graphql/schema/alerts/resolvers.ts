@@ -1,9 +1,10 @@
+import { alertsTable, storedAlertColumns, type StoredAlertRow } from '../../../core/streams/alerts';
 import { requireMeterAccess } from '../../auth/authorize';
 import type { GraphqlContext } from '../../context';
 import { badInput, notFound } from '../../errors';
 import { validateId, validateRange } from '../arguments';
 import { paginate, pageRequest } from '../meters/connection';
-import { alertColumns, alertFromSql, alertSortKey, currentAlerts, leakRuleKinds, type AlertSql, type AlertView } from './alert-queries';
+import { alertFromSql, alertSortKey, currentAlerts, leakRuleKinds, type AlertView } from './alert-queries';
 
 interface AlertFilter {
   meterId?: string | null;
@@ -85,8 +86,10 @@ export const alertsResolvers = {
   },
 };
 
+const al = alertsTable.columns;
+
 /** One alert's current state, whoever's meter it is (the caller's access is checked after). */
 async function currentAlertById(context: GraphqlContext, id: string): Promise<AlertView[]> {
-  const { rows } = await context.questdb.query<AlertSql>(`SELECT ${alertColumns} FROM alerts WHERE alert_id = $1 LATEST ON ts PARTITION BY alert_id`, [id]);
+  const { rows } = await context.questdb.query<StoredAlertRow>(`SELECT ${storedAlertColumns} FROM alerts WHERE ${al.alert_id} = $1 LATEST ON ${al.ts} PARTITION BY ${al.alert_id}`, [id]);
   return rows.map(alertFromSql);
 }

@@ -1,3 +1,4 @@
+import { readingsTable } from '../../../core/streams/readings';
 import { customerScope } from '../../auth/authorize';
 import { customerOwnership, intervalsSql } from '../../auth/ownership';
 import type { GraphqlContext } from '../../context';
@@ -27,6 +28,8 @@ interface UsageRow {
   register_unit: string | null;
 }
 
+const rd = readingsTable.columns;
+
 export interface UsageArgs {
   sector?: string | null;
   kind?: MeterKind | null;
@@ -42,22 +45,23 @@ export interface UsageArgs {
  */
 export async function meterUsage(context: GraphqlContext, args: UsageArgs): Promise<MeterUsage[]> {
   const params: unknown[] = [args.from.toISOString(), args.to.toISOString()];
-  const where = ['ts >= $1', 'ts < $2'];
-  if (args.sector) where.push(`sector = $${params.push(args.sector)}`);
-  if (args.kind) where.push(`kind = $${params.push(args.kind)}`);
+  const where = [`${rd.ts} >= $1`, `${rd.ts} < $2`];
+  if (args.sector) where.push(`${rd.sector} = $${params.push(args.sector)}`);
+  if (args.kind) where.push(`${rd.kind} = $${params.push(args.kind)}`);
   // A customer's aggregate scans their own meters, each over the time it was theirs
   // (ownership.ts), in SQL: not the whole fleet's readings filtered afterwards.
   const scope = customerScope(context);
   if (scope !== null) {
     const mine = (await context.meters.list({ customerId: scope })).map((m) => m.meterId);
     const owned = (await customerOwnership(context, mine))!;
-    const clauses = mine.map((id) => `(meter_id = $${params.push(id)} AND ${intervalsSql(owned.get(id) ?? [], params)})`);
+    const clauses = mine.map((id) => `(${rd.meter_id} = $${params.push(id)} AND ${intervalsSql(owned.get(id) ?? [], params)})`);
     if (clauses.length === 0) return [];
     where.push(`(${clauses.join(' OR ')})`);
   }
   const { rows } = await context.questdb.query<UsageRow>(
-    `SELECT meter_id, count() n, count(value) vn, sum(value) vsum, min(register) rmin, max(register) rmax, last(value_unit) value_unit, last(register_unit) register_unit
-       FROM readings WHERE ${where.join(' AND ')} GROUP BY meter_id`,
+    `SELECT ${rd.meter_id}, count() n, count(${rd.value}) vn, sum(${rd.value}) vsum, min(${rd.register}) rmin, max(${rd.register}) rmax,
+            last(${rd.value_unit}) value_unit, last(${rd.register_unit}) register_unit
+       FROM readings WHERE ${where.join(' AND ')} GROUP BY ${rd.meter_id}`,
     params,
   );
   return rows.map((r) => ({

@@ -1,3 +1,5 @@
+import { sqlColumns } from '../../../core/questdb/table-spec';
+import { rollingAveragesTable } from '../../../core/streams/window-results';
 import { requireMeterAccess } from '../../auth/authorize';
 import type { GraphqlContext } from '../../context';
 import { badInput } from '../../errors';
@@ -20,6 +22,8 @@ interface RollingRow {
   max: number | null;
 }
 
+const ra = rollingAveragesTable.columns;
+const rollingColumns = sqlColumns(rollingAveragesTable, ['ts', 'window_start', 'count', 'sum', 'mean', 'min', 'max']);
 const windowPattern = /^\d{1,4}[smhd]$/;
 const day = 86_400_000;
 
@@ -36,8 +40,8 @@ export function rollingRange(args: Pick<RollingAveragesArgs, 'window' | 'from' |
 export async function rollingAveragesOf(context: GraphqlContext, args: RollingAveragesArgs) {
   const { from, to } = rollingRange(args, context.limits.maxRangeMs);
   const { rows } = await context.questdb.query<RollingRow>(
-    `SELECT ts, window_start, count, sum, mean, min, max FROM rolling_averages
-      WHERE meter_id = $1 AND window_size = $2 AND ts >= $3 AND ts < $4 ORDER BY ts LIMIT $5`,
+    `SELECT ${rollingColumns} FROM rolling_averages
+      WHERE ${ra.meter_id} = $1 AND ${ra.window_size} = $2 AND ${ra.ts} >= $3 AND ${ra.ts} < $4 ORDER BY ${ra.ts} LIMIT $5`,
     [args.meterId, args.window, from.toISOString(), to.toISOString(), context.limits.maxRows],
   );
   return rows.map((r) => ({ meterId: args.meterId, window: args.window, windowStart: r.window_start, windowEnd: r.ts, count: Number(r.count), sum: r.sum, mean: r.mean, min: r.min, max: r.max }));

@@ -1,3 +1,4 @@
+import { rollupsTable } from '../../../core/streams/window-results';
 import type { GraphqlContext } from '../../context';
 import { badInput, forbidden } from '../../errors';
 import { validateId, validateRange } from '../arguments';
@@ -30,8 +31,9 @@ const fleetScopeId = 'all';
  * Sums the per-Kafka-partition partial rows of each bucket (count and sum add up, min of mins,
  * max of maxes; mean = sum / count) — a reader must, since each partition's task writes its own.
  */
-export const rollupsSql = `SELECT ts, max(bucket_end) bucket_end, sum(count) n, sum(sum) total, min(min) lo, max(max) hi, count() parts
-  FROM rollups WHERE scope = $1 AND scope_id = $2 AND bucket = $3 AND ts >= $4 AND ts < $5 ORDER BY ts`;
+const ru = rollupsTable.columns;
+export const rollupsSql = `SELECT ${ru.ts}, max(${ru.bucket_end}) bucket_end, sum(${ru.count}) n, sum(${ru.sum}) total, min(${ru.min}) lo, max(${ru.max}) hi, count() parts
+  FROM rollups WHERE ${ru.scope} = $1 AND ${ru.scope_id} = $2 AND ${ru.bucket} = $3 AND ${ru.ts} >= $4 AND ${ru.ts} < $5 ORDER BY ${ru.ts}`;
 
 /** Query.rollups: aggregates over every customer's meters, hence not for customers. */
 export async function resolveRollups(_: unknown, args: RollupsArgs, context: GraphqlContext) {

@@ -1,3 +1,4 @@
+import { readingsTable } from '../../../core/streams/readings';
 import { badInput } from '../../errors';
 
 /** Bucket sizes of series and rollups; the value is the SAMPLE BY unit and the rollups' bucket symbol. */
@@ -16,7 +17,9 @@ export const bucketMs: Record<Bucket, number> = { MINUTE_1: 60_000, MINUTE_5: 30
 export const aggregates = ['AVG', 'SUM', 'MIN', 'MAX', 'COUNT', 'LAST'] as const;
 export type Aggregate = (typeof aggregates)[number];
 
-export const quantities = { VALUE: 'value', REGISTER: 'register' } as const;
+const rd = readingsTable.columns;
+
+export const quantities = { VALUE: rd.value, REGISTER: rd.register } as const;
 export type Quantity = keyof typeof quantities;
 
 const aggregateSql: Record<Aggregate, (column: string) => string> = {
@@ -40,7 +43,7 @@ export function readingSeriesSql(bucket: Bucket, aggregate: Aggregate, quantity:
   const agg = aggregateSql[aggregate];
   const column = quantities[quantity];
   if (!unit || !agg || !column) throw new Error(`readingSeriesSql: unknown bucket/aggregate/quantity ${bucket}/${aggregate}/${quantity}`);
-  return `SELECT ts, ${agg(column)} value, count(${column}) n FROM readings WHERE meter_id = $1 AND ts >= $2 AND ts < $3${clamp ? ` AND ${clamp}` : ''} SAMPLE BY ${unit} ALIGN TO CALENDAR TIME ZONE $4`;
+  return `SELECT ${rd.ts}, ${agg(column)} value, count(${column}) n FROM readings WHERE ${rd.meter_id} = $1 AND ${rd.ts} >= $2 AND ${rd.ts} < $3${clamp ? ` AND ${clamp}` : ''} SAMPLE BY ${unit} ALIGN TO CALENDAR TIME ZONE $4`;
 }
 
 /** The number of buckets a range spans must stay within `maxBuckets` (errors name `field`). */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasource, meterflowTag } from '../../../dashboards/common';
-import { idPattern, maxIdLength } from '../../../core/contracts/reading';
+import { idPattern, maxIdLength } from '../../../core/contracts/wire-fields';
 import { allDashboards, dashboardJson, panelQueries } from '../../../dashboards/index';
 import { meterIdRegex } from '../../../dashboards/meter-detail/variables';
 import { expandGrafanaMacros, intervalText } from './grafana-macros';

@@ -1,5 +1,5 @@
 import { isMeterflowError } from '../../../../core/errors';
-import { alertFromRow, alertsTable, alertsTopic, alertToRow, decodeAlert, encodeAlert, type AlertEvent } from '../../../../core/streams/alerts';
+import { alertFromRow, alertsTable, alertsTopic, alertToRow, decodeAlert, encodeAlert, storedAlertColumns, storedAlertFromRow, type AlertEvent } from '../../../../core/streams/alerts';
 
 const closed: AlertEvent = {
   alertId: 'a1b2',
@@ -84,5 +84,21 @@ describe('alerts stream', () => {
 
   it('creates its table with the dedup key a replayed transition needs', () => {
     expect(alertsTable.ddl).toContain('DEDUP UPSERT KEYS(ts, alert_id, state)');
+  });
+});
+
+describe('stored alerts', () => {
+  it('reads back an alert row: state as stored, the row time as updatedAt', () => {
+    const ts = new Date(Date.UTC(2026, 2, 1, 12));
+    const startedAt = new Date(Date.UTC(2026, 2, 1, 3));
+    const row = {
+      ts, alert_id: 'a-1', meter_id: 'm-1', sector: 'north', rule: 'night-flow', rule_kind: 'night-flow', severity: 'warning', state: 'open',
+      started_at: startedAt, ended_at: null, estimated_loss_l: 12.5, evidence: '{"minFlow":0.4}',
+    };
+    expect(storedAlertFromRow(row)).toEqual({
+      alertId: 'a-1', meterId: 'm-1', sector: 'north', rule: 'night-flow', ruleKind: 'night-flow', severity: 'warning', state: 'open',
+      startedAt, endedAt: null, estimatedLossL: 12.5, evidence: '{"minFlow":0.4}', updatedAt: ts,
+    });
+    expect(storedAlertColumns.split(', ')).toEqual(Object.keys(row));
   });
 });

@@ -1,4 +1,14 @@
-import { invoiceLinesTable, invoicesTable, invoiceToRows, type InvoiceLineRow, type InvoiceRow } from '../../../../core/streams/invoices';
+import {
+  invoiceLinesTable,
+  invoicesTable,
+  invoiceToRows,
+  storedInvoiceColumns,
+  storedInvoiceFromRow,
+  storedInvoiceLineColumns,
+  storedInvoiceLineFromRow,
+  type InvoiceLineRow,
+  type InvoiceRow,
+} from '../../../../core/streams/invoices';
 
 const head: InvoiceRow = {
   ts: 1_000,
@@ -50,5 +60,34 @@ describe('invoices tables', () => {
   it('creates its tables with the keys that make re-emission idempotent', () => {
     expect(invoicesTable.ddl).toContain('DEDUP UPSERT KEYS(ts, invoice_id)');
     expect(invoiceLinesTable.ddl).toContain('DEDUP UPSERT KEYS(ts, invoice_id, status, line_key)');
+  });
+});
+
+describe('stored invoices', () => {
+  const ts = new Date(Date.UTC(2026, 0, 1));
+  const issued = new Date(Date.UTC(2026, 1, 3));
+
+  it('reads back an invoice row: LONGs sent as strings are numbers, times are Dates, a missing revision or total is 0', () => {
+    const row = {
+      ts, invoice_id: 'inv-1', meter_id: 'm-1', sector: null, status: 'final', adjusts: null, revision: '2', period_label: '2026-01', period_end: issued, issued_at: issued,
+      due_date: '2026-02-17', currency: 'EUR', consumption: 12.5, consumption_unit: 'm3', total_cents: '12803', total: '128.03',
+    };
+    expect(storedInvoiceFromRow(row)).toEqual({
+      invoiceId: 'inv-1', meterId: 'm-1', sector: null, status: 'final', adjusts: null, revision: 2, periodLabel: '2026-01', periodStart: ts, periodEnd: issued, issuedAt: issued,
+      dueDate: '2026-02-17', currency: 'EUR', consumption: 12.5, consumptionUnit: 'm3', total: '128.03', totalCents: 12803,
+    });
+    expect(storedInvoiceFromRow({ ...row, revision: null, total_cents: null })).toMatchObject({ revision: 0, totalCents: 0 });
+    expect(storedInvoiceColumns.split(', ')).toContain('total_cents');
+  });
+
+  it('reads back an invoice line', () => {
+    const row = {
+      invoice_id: 'inv-1', line_no: '3', status: 'final', issued_at: issued, kind: 'tier', adjusts: null, tariff_id: 't', tier: '2', tou_period: null, quantity: 4, unit: 'm3', rate: 1.25, amount_cents: '500', description: 'tier 2',
+    };
+    expect(storedInvoiceLineFromRow(row)).toEqual({
+      invoiceId: 'inv-1', status: 'final', issuedAt: issued, lineNo: 3, kind: 'tier', adjusts: null, tariffId: 't', tier: 2, touPeriod: null, quantity: 4, unit: 'm3', rate: 1.25, amountCents: 500, description: 'tier 2',
+    });
+    expect(storedInvoiceLineFromRow({ ...row, tier: null, amount_cents: null })).toMatchObject({ tier: null, amountCents: 0 });
+    expect(storedInvoiceLineColumns.split(', ')[0]).toBe('invoice_id');
   });
 });

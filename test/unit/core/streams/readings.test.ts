@@ -7,6 +7,8 @@ import {
   readingPosition,
   readingsRecordBytes,
   recordOffsetOf,
+  storedReadingColumns,
+  storedReadingFromRow,
 } from '../../../../core/streams/readings';
 
 const reading = (k: number, over: Partial<Reading> = {}): Reading => ({
@@ -88,5 +90,20 @@ describe('readings record codec', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(new Set(positions).size).toBe(3);
     expect(positions.map(recordOffsetOf)).toEqual([41, 41, 42]);
+  });
+});
+
+describe('stored readings', () => {
+  it('reads back every column the sink writes, in table order', () => {
+    expect(storedReadingColumns).toBe('ts, meter_id, kind, value, value_unit, register, register_unit, seq, sector, received_at');
+  });
+
+  it('a row becomes the Reading fields with Date times; a LONG seq sent as a string is a number; NULLs stay null', () => {
+    const ts = new Date(1_700_000_000_000);
+    const receivedAt = new Date(1_700_000_000_400);
+    expect(
+      storedReadingFromRow({ ts, meter_id: 'm-1', kind: 'water', value: 1.5, value_unit: 'L/min', register: null, register_unit: null, seq: '42', sector: null, received_at: receivedAt }),
+    ).toEqual({ meterId: 'm-1', kind: 'water', ts, value: 1.5, valueUnit: 'L/min', register: null, registerUnit: null, seq: 42, sector: null, receivedAt });
+    expect(storedReadingFromRow({ ts, meter_id: 'm-1', kind: 'gas', value: null, value_unit: null, register: 3, register_unit: 'm3', seq: null, sector: 's', received_at: null }).seq).toBeNull();
   });
 });

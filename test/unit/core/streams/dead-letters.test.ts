@@ -1,4 +1,4 @@
-import { createDeadLetter, deadLetterKey, maxDeadLetterBytes } from '../../../../core/contracts/dead-letter';
+import { createDeadLetter, deadLetterKey, maxDeadLetterBytes } from '../../../../core/streams/dead-letters';
 
 describe('createDeadLetter', () => {
   it('carries the original bytes as base64 and their length', () => {
