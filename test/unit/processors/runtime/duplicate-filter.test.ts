@@ -1,7 +1,7 @@
 import type { Reading } from '../../../../core/contracts';
 import { createDuplicateFilter } from '../../../../processors/runtime/duplicate-filter';
 
-const reading = (meterId: string, ts: number, value: number | null, register: number | null = null): Reading => ({ meterId, kind: 'water', ts, value, valueUnit: 'L/min', register, registerUnit: register === null ? null : 'L', seq: null, sector: null, receivedAt: ts });
+const reading = (meterId: string, ts: number, value: number | null, register: number | null = null): Reading => ({ meterId, kind: 'water', ts, value, valueUnit: 'L/min', register, registerUnit: 'L', seq: null, sector: null, receivedAt: ts });
 
 describe('duplicate filter (MQTT redelivery after a bridge crash)', () => {
   it('an exact copy is seen; another meter, time, value or register is a reading of its own', () => {
