@@ -19,10 +19,33 @@ interface Profile {
   timeDeltas: number[];
 }
 
+const usage = `Summarises a V8 CPU profile (node --cpu-prof; the benches write one per service when
+MF_CPU_PROF_DIR is set) as two markdown tables: the top functions by self time, and self time
+per part (meterflow folders, each dependency, node internals, GC).
+
+Usage: npx tsx load-tests/profile-summary.ts <file.cpuprofile> [top]
+  top     how many functions to list (default 15)
+  --help  show this help
+`;
+
 function main() {
-  const [file, topArg] = process.argv.slice(2);
-  if (!file) throw new Error('usage: profile-summary <file.cpuprofile> [top]');
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(usage);
+    return;
+  }
+  const [file, topArg] = args;
+  if (!file) {
+    process.stderr.write(`profile-summary: a .cpuprofile file is required\n\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
   const top = Number(topArg ?? 15);
+  if (!Number.isInteger(top) || top < 1) {
+    process.stderr.write(`profile-summary: top must be a positive integer, got "${topArg}"\n`);
+    process.exitCode = 2;
+    return;
+  }
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
   // Self time per sample: the delta to the next sample (V8 records the time since the previous one).

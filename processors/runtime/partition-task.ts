@@ -58,7 +58,7 @@ export interface PartitionTask<S> {
    * this processor (e.g. no register, for billing) are not counted. `duplicates` counts exact
    * copies of a recent reading under a new offset (see duplicateWindow), not applied.
    */
-  process(records: { offset: number; reading: Reading }[]): { events: EmittedEvent[]; rows: OutputRow[]; late: LateReading[]; refused: RefusedRow[]; skipped: number; duplicates: number; applied: number };
+  process(records: { offset: number; reading: Reading }[]): { events: EmittedEvent[]; late: LateReading[]; refused: RefusedRow[]; skipped: number; duplicates: number; applied: number };
   /** Keys changed since the last call, with their state, for the checkpoint. */
   takeDirty(): { key: string; entry: KeyState<S> }[];
   /** Number of keys held. */
@@ -165,7 +165,6 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
     },
     process(records) {
       const events: EmittedEvent[] = [];
-      const rows: OutputRow[] = [];
       const late: LateReading[] = [];
       const refused: RefusedRow[] = [];
       let skipped = 0;
@@ -187,7 +186,6 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
             if (problem !== null) return void refused.push({ row, problem });
           }
           events.push({ event, rows: encoded });
-          rows.push(...encoded);
         },
         late: (reading, detail) => late.push({ reading, offset: current?.offset ?? -1, detail, watermark: keyWatermark }),
       };
@@ -297,7 +295,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
         if (progressTime > streamTime) streamTime = progressTime;
         sweep();
       }
-      return { events, rows, late, refused, skipped, duplicates: duplicateCount, applied: appliedCount };
+      return { events, late, refused, skipped, duplicates: duplicateCount, applied: appliedCount };
     },
     takeDirty() {
       const out = [...dirty].map((key) => ({ key, entry: keys.get(key)! as KeyState<S> }));

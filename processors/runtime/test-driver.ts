@@ -37,8 +37,10 @@ export function createTestDriver<S>(processor: KeyedProcessor<S>, options: Omit<
   let task = createPartitionTask(processor, { ...options, partition: 0 });
   const feed = (from: number) => {
     const out = task.process(log.slice(from).map((reading, i) => ({ offset: from + i, reading })));
-    for (const e of out.events) events.push(e.event);
-    rows.push(...out.rows);
+    for (const e of out.events) {
+      events.push(e.event);
+      rows.push(...e.rows);
+    }
     late.push(...out.late);
     refused.push(...out.refused);
   };

@@ -135,7 +135,7 @@ describe('partition task: an exact copy of a recent reading under a new offset i
     expect(out.duplicates).toBe(3);
     expect(out.applied).toBe(5);
     // Minute 0 by hand: 1 + 2 + 3 + 4 (the rewrite is a reading of its own here) = 10 over 4 readings, not 16 over 7.
-    expect(minuteCount(out.rows)).toEqual([[4, 10]]);
+    expect(minuteCount(out.events.flatMap((e) => e.rows))).toEqual([[4, 10]]);
   });
 
   it('remembers only the last duplicateWindow readings of the partition (the documented bound)', () => {
