@@ -3,6 +3,7 @@ import type { KeyedProcessor, OutputRow, ProcessorContext } from './keyed-proces
 import { outputRowProblem } from './output-row-check';
 import { eventRows, type ProcessorEvent } from './processor-event';
 import { createDuplicateFilter } from './duplicate-filter';
+import { createRecencyList } from './recency-list';
 
 /**
  * A key's own progress. Kept per key so that one meter's clock (fast, slow, or replayed
@@ -124,10 +125,10 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
   // by its processor (see the state types), the progress here is 3 numbers.
   const keys = new Map<string, KeyState<S> & { progress: KeyProgress }>();
   /**
-   * Keys seen within keyIdleMs, oldest seenAt first (Map insertion order; re-inserted on every
-   * reading, and seenAt is the monotonic receive clock, so the order stays sorted).
+   * Keys seen within keyIdleMs, oldest seenAt first (touched on every reading, and seenAt is
+   * the monotonic receive clock, so the order stays sorted).
    */
-  const active = new Set<string>();
+  const active = createRecencyList();
   /** Idle keys with a pending wake-up time: fired when the partition's watermark reaches it. */
   const idleDue = new Map<string, number>();
   const dirty = new Set<string>();
@@ -144,7 +145,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
   restored.sort((a, b) => a.entry.progress.seenAt - b.entry.progress.seenAt);
   for (const { key, entry } of restored) {
     keys.set(key, entry);
-    active.add(key);
+    active.touch(key);
     streamTime = Math.max(streamTime, entry.streamTime);
     receiveClock = Math.max(receiveClock, entry.progress.seenAt);
   }
@@ -206,7 +207,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
       };
       /** Moves keys not seen for keyIdleMs to the idle set, then fires idle keys the partition's watermark has reached. */
       const sweep = () => {
-        for (const key of active) {
+        for (let key = active.oldest(); key !== undefined; key = active.oldest()) {
           const entry = keys.get(key)!;
           if (entry.progress.seenAt >= receiveClock - idleMs) break;
           active.delete(key);
@@ -268,8 +269,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
           }
           // Active again: out of the idle set, to the young end of the active order.
           idleDue.delete(key);
-          active.delete(key);
-          active.add(key);
+          active.touch(key);
           const p = entry.progress;
           keyWatermark = p.watermark;
           try {
