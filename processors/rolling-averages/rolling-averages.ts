@@ -68,9 +68,9 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
   };
 
   const slidingEnd = (spec: SlidingWindowSpec, b: Buckets): number | null => {
-    const starts = Object.keys(b.buckets).map(Number);
-    if (starts.length === 0) return null;
-    const firstPossible = Math.min(...starts) + spec.hopMs;
+    const first = earliestStart(b.buckets);
+    if (first === null) return null;
+    const firstPossible = first + spec.hopMs;
     return b.closedEnd === null ? firstPossible : Math.max(b.closedEnd + spec.hopMs, firstPossible);
   };
 
@@ -158,11 +158,21 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
         }
       } else {
         for (const spec of options.tumbling) {
-          const starts = Object.keys(state.tumbling[spec.name]?.buckets ?? {}).map(Number);
-          if (starts.length > 0) next = Math.min(next, tumblingEnd(spec, Math.min(...starts)));
+          const first = earliestStart(state.tumbling[spec.name]?.buckets ?? {});
+          if (first !== null) next = Math.min(next, tumblingEnd(spec, first));
         }
       }
       return next === Infinity ? null : next;
     },
   };
+}
+
+/** The earliest bucket start, without building an array of the keys (asked after every reading). */
+function earliestStart(buckets: Record<string, unknown>): number | null {
+  let earliest = Infinity;
+  for (const start in buckets) {
+    const n = Number(start);
+    if (n < earliest) earliest = n;
+  }
+  return earliest === Infinity ? null : earliest;
 }
