@@ -13,6 +13,7 @@ const flags: FlagSpec[] = [
   { name: 'batched-readings', kind: 'int', default: '200000', description: 'readings in the batched phase' },
   { name: 'batch', kind: 'int', default: '100', description: 'readings per MQTT message in the batched phase' },
   { name: 'meters', kind: 'int', default: '500', description: 'simulated meters' },
+  { name: 'port', kind: 'int', default: '18191', description: "the bridge's /health and /metrics port (another bench on the machine may hold the default)" },
   { name: 'verbose', kind: 'bool', description: "print the bridge's log" },
   { name: 'help', kind: 'bool', description: 'show this help' },
 ];
@@ -29,16 +30,13 @@ Usage: npm run bench:bridge -- [flags]
 ${describeFlags(flags)}
 `;
 
-const port = 18191;
-const metricsUrl = `http://127.0.0.1:${port}/metrics`;
-
-const scrape = () => scrapeMetrics(metricsUrl);
-
 async function main() {
   const args = parseFlags(process.argv.slice(2), flags);
   if (args.help) return void process.stdout.write(`${usage.trim()}\n`);
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const verbose = args.verbose === true;
+  const port = args.port as number;
+  const scrape = () => scrapeMetrics(`http://127.0.0.1:${port}/metrics`);
   await startStack({ log: verbose ? say : () => {} });
   const runId = `bbench${randomUUID().slice(0, 6)}`;
   const config = loadConfig({ ...process.env, MF_KAFKA_TOPIC_PREFIX: `${runId}.` });
