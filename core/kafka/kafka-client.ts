@@ -16,6 +16,11 @@ const membershipLeaseMs = sessionTimeoutMs / 3;
 export interface OutgoingRecord {
   topic: string;
   key: string;
+  /**
+   * The partition, when the caller chose it (it grouped records by partition itself); else the
+   * default partitioner places the record by its key.
+   */
+  partition?: number;
   value: string | Buffer;
   headers?: Record<string, string>;
 }
@@ -158,11 +163,11 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
       };
       return {
         async sendBatch(records) {
-          const byTopic = new Map<string, { key: string; value: string | Buffer; headers?: Record<string, string> }[]>();
+          const byTopic = new Map<string, { key: string; value: string | Buffer; headers?: Record<string, string>; partition?: number }[]>();
           for (const r of records) {
             let list = byTopic.get(r.topic);
             if (!list) byTopic.set(r.topic, (list = []));
-            list.push({ key: r.key, value: r.value, headers: r.headers });
+            list.push(r.partition === undefined ? { key: r.key, value: r.value, headers: r.headers } : { key: r.key, value: r.value, headers: r.headers, partition: r.partition });
           }
           try {
             await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
