@@ -4,6 +4,7 @@ import { deadLetterLimits, deadLetterPayloadLimit, maxTimestampMs, questdbTables
 import { MeterflowError } from '../errors';
 import type { Logger } from '../logger';
 import { checkDesignatedTs, rowValidator, type RowWriter } from './checked-row';
+import { writePlainStringsWhole } from './ilp-writer-escaping';
 
 export type { RowWriter } from './checked-row';
 
@@ -94,6 +95,7 @@ export async function createIlpWriter(httpUrl: string, options: IlpWriterOptions
   const sender = await Sender.fromConfig(`${scheme}::addr=${url.host};auto_flush=off;retry_timeout=2000${auth}`, {
     log: () => {}, // failures surface as rejected flushes, handled by the caller
   });
+  writePlainStringsWhole(sender);
   const service = truncateText(options.service ?? 'meterflow', deadLetterLimits.bridgeIdChars);
   let pending: PendingRow[] = [];
   /** Rows refused before sending, reported by the next flush. */
