@@ -112,13 +112,15 @@ async function main() {
         ratio: Number((rate / bare).toFixed(3)),
         bridgeCpuMicrosPerReading: Number(cpuUs.toFixed(1)),
         kafkaRequests: requests,
-        recordsPerKafkaRequest: Math.round(expected / Math.max(1, requests)),
+        // A readings record holds a micro-batch: readings and records per request both count.
+        readingsPerKafkaRequest: Math.round(expected / Math.max(1, requests)),
+        readingsPerRecord: Number((expected / Math.max(1, delta('meterflow_bridge_readings_records_produced_total'))).toFixed(1)),
         meanKafkaRequestMs: Number(((delta('meterflow_bridge_kafka_produce_seconds_sum') * 1000) / Math.max(1, requests)).toFixed(2)),
       };
       results.push(result);
       lines.push(
         `${phase.name.padEnd(8)} (${String(phase.batch).padStart(3)}/msg)  Mosquitto alone ${result.mosquittoAloneReadingsPerS} readings/s; bridge -> Kafka ${result.bridgeReadingsPerS} readings/s (ratio ${result.ratio}); ` +
-          `bridge CPU ${result.bridgeCpuMicrosPerReading} us/reading; ${result.kafkaRequests} Kafka requests of ~${result.recordsPerKafkaRequest} records, ${result.meanKafkaRequestMs} ms each`,
+          `bridge CPU ${result.bridgeCpuMicrosPerReading} us/reading; ${result.kafkaRequests} Kafka requests of ~${result.readingsPerKafkaRequest} readings (${result.readingsPerRecord} per record), ${result.meanKafkaRequestMs} ms each`,
       );
     }
   } finally {
