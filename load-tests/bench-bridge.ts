@@ -5,6 +5,7 @@ import { loadConfig } from '../core/config';
 import { describeError } from '../core/errors';
 import { startStack } from '../deploy/stack/stack';
 import { scrapeMetrics, startChildService, waitForHealth } from '../deploy/child-service';
+import { endBridgeSession } from './bench-bridge-session';
 import { measureMosquittoAlone } from './mosquitto-baseline';
 import { runFleet, type FleetOptions } from './simulator/fleet-simulator';
 
@@ -125,6 +126,8 @@ async function main() {
     }
   } finally {
     await bridge.stop();
+    const mqtt = { url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD') };
+    await endBridgeSession(mqtt, `meterflow-${runId}-bridge`).catch((error: unknown) => say(`could not end the bridge's MQTT session: ${describeError(error)}`));
   }
   process.stdout.write(`${lines.join('\n')}\n${JSON.stringify(results)}\n`);
 }

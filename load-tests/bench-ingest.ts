@@ -7,6 +7,7 @@ import { createQuestdbPool } from '../core/questdb/questdb-sql';
 import { startStack } from '../deploy/stack/stack';
 import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import { scrapeCpuSeconds, startChildService, waitForHealth } from '../deploy/child-service';
+import { endBridgeSession } from './bench-bridge-session';
 import { measureMosquittoAlone } from './mosquitto-baseline';
 import { runFleet, type FleetOptions } from './simulator/fleet-simulator';
 
@@ -140,6 +141,8 @@ async function main() {
   } finally {
     await Promise.all([bridge.stop(), sink.stop()]);
     await pool.end();
+    const mqtt = { url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD') };
+    await endBridgeSession(mqtt, `meterflow-${env.MF_BRIDGE_ID}`).catch((error: unknown) => say(`could not end the bridge's MQTT session: ${describeError(error)}`));
   }
 }
 
