@@ -23,6 +23,8 @@ export interface BridgeOptions {
   batchMax: number;
   /** @default 5 */
   lingerMs: number;
+  /** How often the readings topic's partition count is read again (partitions added to a running topic). @default 30000 */
+  partitionRefreshMs?: number;
   /** On stop, how long to wait for Kafka before leaving the rest to MQTT redelivery. @default 30000 */
   drainTimeoutMs: number;
   limits: ValidationLimits;

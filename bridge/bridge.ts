@@ -61,12 +61,30 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     onDropped: () => dropped.inc(),
   });
   const readingRecords = metrics.counter('readings_records_produced_total', 'Readings-topic records acknowledged by Kafka (each holds a micro-batch of readings of one partition)');
+  // Read again now and then: an operator may add partitions to a running topic, and readings
+  // grouped by the old count would sit on partitions their meters no longer map to.
+  let readingsPartitions = await kafka.partitionCount(topics.readings.name);
+  const partitionRefresh = setInterval(() => {
+    kafka.partitionCount(topics.readings.name).then(
+      (count) => {
+        if (count !== readingsPartitions) log.info('readings topic partition count changed', { from: readingsPartitions, to: count });
+        readingsPartitions = count;
+      },
+      (error: unknown) => log.warn('could not read the readings topic partition count; keeping the last one', { error: describeError(error) }),
+    );
+  }, options.partitionRefreshMs ?? 30_000);
+  partitionRefresh.unref();
   const readingsBatcher = createReadingsBatcher({
     producer,
     topic: topics.readings.name,
-    partitions: await kafka.partitionCount(topics.readings.name),
+    partitions: () => readingsPartitions,
     partitionOf: defaultPartitionOf,
-    onRecordSent: () => readingRecords.inc(),
+    // Counted per record (with its readings), not per reading: a metrics update per reading was
+    // a visible share of the bridge's CPU.
+    onRecordSent: (readings) => {
+      readingRecords.inc();
+      produced.inc({ topic: 'readings' }, readings);
+    },
   });
   metrics.gauge('kafka_pending_records', 'Records queued for or in flight to Kafka', () => producer.pending());
   metrics.gauge('kafka_oldest_pending_seconds', 'Age of the oldest record not yet acknowledged by Kafka (0 when none)', () => producer.oldestPendingMs() / 1000);
@@ -83,7 +101,9 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
       result = { ...result, readings: [], edgeStats: [], commandAcks: [], rejections: [{ reason: 'RATE_LIMITED', detail }] };
     }
     inFlight += 1;
-    Promise.all(toKafka(result, message, receivedAt)).then(() => {
+    const sends = toKafka(result, message, receivedAt);
+    // Most messages become one send (their readings share one promise): no Promise.all for those.
+    (sends.length === 1 ? (sends[0] as Promise<unknown>) : Promise.all(sends)).then(() => {
       inFlight -= 1;
       message.ack();
     });
@@ -91,9 +111,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
 
   const toKafka = (result: DeviceMessageResult, message: AckableMessage, receivedAt: number): Promise<unknown>[] => {
     const sends: Promise<unknown>[] = [];
-    for (const reading of result.readings) {
-      sends.push(readingsBatcher.add(reading).then(() => produced.inc({ topic: 'readings' })));
-    }
+    if (result.readings.length > 0) sends.push(readingsBatcher.add(result.readings));
     for (const stats of result.edgeStats) {
       sends.push(producer.send({ topic: topics.edgeStats.name, key: stats.meterId, value: JSON.stringify(stats) }).then(() => produced.inc({ topic: 'edge-stats' })));
     }
@@ -190,6 +208,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
       if (stopping) return;
       stopping = true;
       log.info('draining', { inFlight, kafkaPending: producer.pending() });
+      clearInterval(partitionRefresh);
       await commandRelay.disconnect(); // commits what was delivered; the rest goes to another instance
       const givenUp = await producer.close(options.drainTimeoutMs);
       if (givenUp > 0) log.warn(`Kafka did not take ${givenUp} records within ${options.drainTimeoutMs} ms; their MQTT messages stay unacknowledged and will be redelivered`);

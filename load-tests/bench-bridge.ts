@@ -5,6 +5,7 @@ import { loadConfig } from '../core/config';
 import { describeError } from '../core/errors';
 import { startStack } from '../deploy/stack/stack';
 import { scrapeMetrics, startChildService, waitForHealth } from '../deploy/child-service';
+import { endBridgeSession } from './bench-bridge-session';
 import { measureMosquittoAlone } from './mosquitto-baseline';
 import { runFleet, type FleetOptions } from './simulator/fleet-simulator';
 
@@ -13,6 +14,7 @@ const flags: FlagSpec[] = [
   { name: 'batched-readings', kind: 'int', default: '200000', description: 'readings in the batched phase' },
   { name: 'batch', kind: 'int', default: '100', description: 'readings per MQTT message in the batched phase' },
   { name: 'meters', kind: 'int', default: '500', description: 'simulated meters' },
+  { name: 'port', kind: 'int', default: '18191', description: "the bridge's /health and /metrics port (another bench on the machine may hold the default)" },
   { name: 'verbose', kind: 'bool', description: "print the bridge's log" },
   { name: 'help', kind: 'bool', description: 'show this help' },
 ];
@@ -29,16 +31,13 @@ Usage: npm run bench:bridge -- [flags]
 ${describeFlags(flags)}
 `;
 
-const port = 18191;
-const metricsUrl = `http://127.0.0.1:${port}/metrics`;
-
-const scrape = () => scrapeMetrics(metricsUrl);
-
 async function main() {
   const args = parseFlags(process.argv.slice(2), flags);
   if (args.help) return void process.stdout.write(`${usage.trim()}\n`);
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const verbose = args.verbose === true;
+  const port = args.port as number;
+  const scrape = () => scrapeMetrics(`http://127.0.0.1:${port}/metrics`);
   await startStack({ log: verbose ? say : () => {} });
   const runId = `bbench${randomUUID().slice(0, 6)}`;
   const config = loadConfig({ ...process.env, MF_KAFKA_TOPIC_PREFIX: `${runId}.` });
@@ -114,17 +113,21 @@ async function main() {
         ratio: Number((rate / bare).toFixed(3)),
         bridgeCpuMicrosPerReading: Number(cpuUs.toFixed(1)),
         kafkaRequests: requests,
-        recordsPerKafkaRequest: Math.round(expected / Math.max(1, requests)),
+        // A readings record holds a micro-batch: readings and records per request both count.
+        readingsPerKafkaRequest: Math.round(expected / Math.max(1, requests)),
+        readingsPerRecord: Number((expected / Math.max(1, delta('meterflow_bridge_readings_records_produced_total'))).toFixed(1)),
         meanKafkaRequestMs: Number(((delta('meterflow_bridge_kafka_produce_seconds_sum') * 1000) / Math.max(1, requests)).toFixed(2)),
       };
       results.push(result);
       lines.push(
         `${phase.name.padEnd(8)} (${String(phase.batch).padStart(3)}/msg)  Mosquitto alone ${result.mosquittoAloneReadingsPerS} readings/s; bridge -> Kafka ${result.bridgeReadingsPerS} readings/s (ratio ${result.ratio}); ` +
-          `bridge CPU ${result.bridgeCpuMicrosPerReading} us/reading; ${result.kafkaRequests} Kafka requests of ~${result.recordsPerKafkaRequest} records, ${result.meanKafkaRequestMs} ms each`,
+          `bridge CPU ${result.bridgeCpuMicrosPerReading} us/reading; ${result.kafkaRequests} Kafka requests of ~${result.readingsPerKafkaRequest} readings (${result.readingsPerRecord} per record), ${result.meanKafkaRequestMs} ms each`,
       );
     }
   } finally {
     await bridge.stop();
+    const mqtt = { url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD') };
+    await endBridgeSession(mqtt, `meterflow-${runId}-bridge`).catch((error: unknown) => say(`could not end the bridge's MQTT session: ${describeError(error)}`));
   }
   process.stdout.write(`${lines.join('\n')}\n${JSON.stringify(results)}\n`);
 }

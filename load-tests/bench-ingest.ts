@@ -7,6 +7,7 @@ import { createQuestdbPool } from '../core/questdb/questdb-sql';
 import { startStack } from '../deploy/stack/stack';
 import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import { scrapeCpuSeconds, startChildService, waitForHealth } from '../deploy/child-service';
+import { endBridgeSession } from './bench-bridge-session';
 import { measureMosquittoAlone } from './mosquitto-baseline';
 import { runFleet, type FleetOptions } from './simulator/fleet-simulator';
 
@@ -14,6 +15,8 @@ const flags: FlagSpec[] = [
   { name: 'readings', kind: 'int', default: '50000', description: 'readings to publish in each phase' },
   { name: 'meters', kind: 'int', default: '500', description: 'simulated meters' },
   { name: 'batch', kind: 'int', default: '1', description: 'readings per MQTT message (1 = one reading per message)' },
+  { name: 'bridge-port', kind: 'int', default: '18181', description: "the bridge's /health and /metrics port (another bench on the machine may hold the default)" },
+  { name: 'sink-port', kind: 'int', default: '18182', description: "the sink's /health and /metrics port" },
   { name: 'verbose', kind: 'bool', description: "print the services' logs" },
   { name: 'help', kind: 'bool', description: 'show this help' },
 ];
@@ -38,6 +41,8 @@ async function main() {
   const meters = args.meters as number;
   const batch = Math.max(1, args.batch as number);
   const perMeter = Math.ceil(total / meters);
+  const bridgeUrl = `http://127.0.0.1:${args['bridge-port'] as number}`;
+  const sinkUrl = `http://127.0.0.1:${args['sink-port'] as number}`;
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const verbose = args.verbose === true;
 
@@ -76,9 +81,9 @@ async function main() {
     MF_BRIDGE_SHARE_GROUP: runId, // sessions of earlier runs' bridges still belong to the default group
     MF_BRIDGE_COMMAND_GROUP: `${runId}-commands`,
     MF_BRIDGE_SESSION_EXPIRY_S: '3600', // see test/integration/support/test-services.ts
-    MF_BRIDGE_HTTP_PORT: '18181',
+    MF_BRIDGE_HTTP_PORT: String(args['bridge-port']),
     MF_SINK_GROUP_ID: `${runId}-sink`,
-    MF_SINK_HTTP_PORT: '18182',
+    MF_SINK_HTTP_PORT: String(args['sink-port']),
     MF_LOG_LEVEL: verbose ? 'info' : 'warn',
   };
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -86,8 +91,8 @@ async function main() {
   const bridge = startChildService('bridge', 'bridge/cli.ts', env, log);
   const pool = createQuestdbPool(questdbPgFromConfig(config));
   try {
-    await Promise.all([waitForHealth('http://127.0.0.1:18181/health'), waitForHealth('http://127.0.0.1:18182/health')]);
-    const cpuBefore = await Promise.all([scrapeCpuSeconds('http://127.0.0.1:18181/metrics'), scrapeCpuSeconds('http://127.0.0.1:18182/metrics')]);
+    await Promise.all([waitForHealth(`${bridgeUrl}/health`), waitForHealth(`${sinkUrl}/health`)]);
+    const cpuBefore = await Promise.all([scrapeCpuSeconds(`${bridgeUrl}/metrics`), scrapeCpuSeconds(`${sinkUrl}/metrics`)]);
     const loadPrefix = `${runId}-load`;
     // ::string: QuestDB 9.2.0 caches the symbol keys a `symbol LIKE $1` matched at first compile.
     const count = async () => Number((await pool.query<{ n: string }>(`SELECT count() n FROM readings WHERE meter_id::string LIKE $1`, [`${loadPrefix}-%`])).rows[0]?.n ?? 0);
@@ -105,7 +110,7 @@ async function main() {
       if (visible < expected) await new Promise((r) => setTimeout(r, 100));
     }
     const endToEndSeconds = (Date.now() - start) / 1000;
-    const cpuAfter = await Promise.all([scrapeCpuSeconds('http://127.0.0.1:18181/metrics'), scrapeCpuSeconds('http://127.0.0.1:18182/metrics')]);
+    const cpuAfter = await Promise.all([scrapeCpuSeconds(`${bridgeUrl}/metrics`), scrapeCpuSeconds(`${sinkUrl}/metrics`)]);
     const rate = expected / endToEndSeconds;
     const usPerReading = (i: 0 | 1) => (((cpuAfter[i] as number) - (cpuBefore[i] as number)) * 1e6) / expected;
     const result = {
@@ -136,6 +141,8 @@ async function main() {
   } finally {
     await Promise.all([bridge.stop(), sink.stop()]);
     await pool.end();
+    const mqtt = { url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD') };
+    await endBridgeSession(mqtt, `meterflow-${env.MF_BRIDGE_ID}`).catch((error: unknown) => say(`could not end the bridge's MQTT session: ${describeError(error)}`));
   }
 }
 

@@ -78,7 +78,8 @@ async function main() {
     const records = [...byPartition.values()].flatMap((list) =>
       Array.from({ length: Math.ceil(list.length / 500) }, (_, i) => list.slice(i * 500, i * 500 + 500)).map((part) => ({ topic: topics.readings.name, key: part[0]!.meterId, value: encodeReadingsRecord(part.map(encodeReading)) })),
     );
-    for (let i = 0; i < records.length; i += 50) await producer.sendBatch(records.slice(i, i + 50));
+    // A few records per request: records of one partition share a Kafka record batch, which must stay under the broker's 1 MB message limit.
+    for (let i = 0; i < records.length; i += 4) await producer.sendBatch(records.slice(i, i + 4));
   }
   await producer.disconnect();
 

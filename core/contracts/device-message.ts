@@ -178,9 +178,10 @@ const isFinite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
  * Every reading passes here, so this is the schema written out once as code instead of zod
  * interpreting it per reading (a tenth of the bridge's CPU). It accepts only what the schema
  * accepts (a subset is enough: anything it does not vouch for goes to the schema, which gives
- * the exact verdict and message), so behaviour is the schema's.
+ * the exact verdict and message), so behaviour is the schema's. Exported for the test that
+ * holds it to that against many generated hostile inputs (plain-wire-reading.test.ts).
  */
-function plainWireReading(body: unknown): WireReading | null {
+export function plainWireReading(body: unknown): WireReading | null {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
   const r = body as Record<string, unknown>;
   for (const key in r) if (!wireReadingKeys.has(key)) return null;

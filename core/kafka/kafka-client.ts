@@ -2,7 +2,7 @@
  * The one module that imports kafkajs (kafkajs is in maintenance mode: keeping it behind
  * this one module keeps it swappable). Everything else sees the small types below.
  */
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type PartitionMetadata, type Producer } from 'kafkajs';
+import { Kafka, KafkaJSError, logLevel, Partitioners, type Admin, type Consumer, type ICustomPartitioner, type PartitionMetadata, type Producer } from 'kafkajs';
 import { MeterflowError } from '../errors';
 import type { Logger } from '../logger';
 import type { KafkaTopicSpec } from '../contracts/kafka-topics';
@@ -16,6 +16,11 @@ const membershipLeaseMs = sessionTimeoutMs / 3;
 export interface OutgoingRecord {
   topic: string;
   key: string;
+  /**
+   * The partition, when the caller chose it (it grouped records by partition itself); else the
+   * default partitioner places the record by its key.
+   */
+  partition?: number;
   value: string | Buffer;
   headers?: Record<string, string>;
 }
@@ -41,6 +46,8 @@ export interface KafkaClient {
   ensureTopics(topics: KafkaTopicSpec[]): Promise<void>;
   /** How many partitions a topic has now (it must exist). */
   partitionCount(topic: string): Promise<number>;
+  /** Grows a topic to `count` partitions (an operator's step; meters whose partition changes move). */
+  addPartitions(topic: string, count: number): Promise<void>;
   /** Deletes topics (those missing are ignored). */
   deleteTopics(names: string[]): Promise<void>;
   /** Moves a stopped group's committed offsets back to the start of a topic (replays). */
@@ -138,7 +145,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
           idempotent: true,
           maxInFlightRequests: 1,
           allowAutoTopicCreation: false,
-          createPartitioner: Partitioners.DefaultPartitioner,
+          createPartitioner: knownPartitionsOnly,
           retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5000 },
         });
       let producer = newProducer();
@@ -158,11 +165,11 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
       };
       return {
         async sendBatch(records) {
-          const byTopic = new Map<string, { key: string; value: string | Buffer; headers?: Record<string, string> }[]>();
+          const byTopic = new Map<string, { key: string; value: string | Buffer; headers?: Record<string, string>; partition?: number }[]>();
           for (const r of records) {
             let list = byTopic.get(r.topic);
             if (!list) byTopic.set(r.topic, (list = []));
-            list.push({ key: r.key, value: r.value, headers: r.headers });
+            list.push(r.partition === undefined ? { key: r.key, value: r.value, headers: r.headers } : { key: r.key, value: r.value, headers: r.headers, partition: r.partition });
           }
           try {
             await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
@@ -365,6 +372,11 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
         return count;
       }),
 
+    addPartitions: (topic, count) =>
+      withAdmin(async (admin) => {
+        await admin.createPartitions({ topicPartitions: [{ topic, count }] });
+      }),
+
     deleteTopics: (names) =>
       withAdmin(async (admin) => {
         const existing = new Set(await admin.listTopics());
@@ -391,6 +403,26 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
       }),
   };
 }
+
+/**
+ * The default partitioner, except that a record sent to a partition this producer's metadata
+ * does not list yet (partitions just added to the topic) fails the attempt as "metadata not
+ * loaded": kafkajs then refreshes its metadata and retries. Left alone, kafkajs finds no leader
+ * for that partition, skips its records and still resolves the send: they would be lost.
+ */
+const knownPartitionsOnly: ICustomPartitioner = () => {
+  const byKey = Partitioners.DefaultPartitioner();
+  return (args) => {
+    const chosen = args.message.partition;
+    if (chosen !== undefined && chosen !== null && !args.partitionMetadata.some((p) => p.partitionId === chosen)) {
+      const error = new KafkaJSError(`partition ${chosen} of ${args.topic} is not in the producer's metadata yet`, { retriable: true });
+      // The name kafkajs' send retries on after refreshing its metadata.
+      Object.defineProperty(error, 'name', { value: 'KafkaJSMetadataNotLoaded' });
+      throw error;
+    }
+    return byKey(args);
+  };
+};
 
 const defaultPartitioner = Partitioners.DefaultPartitioner();
 

@@ -90,11 +90,12 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
     const table = questdbTables.readings.name;
     for (const record of batch.records) {
       const decoded = decodeReadingsRecord(record.value);
-      const origin = (payload: Buffer | string): RowOrigin => ({ source: batch.topic, partition: batch.partition, offset: record.offset, at: record.timestamp, payload });
+      // One origin per record, shared by its rows: only a refused row ever reads it.
+      const origin: RowOrigin = { source: batch.topic, partition: batch.partition, offset: record.offset, at: record.timestamp, payload: record.value ?? '' };
       if (!decoded.ok) {
         unreadable.inc({ topic: batch.topic });
         log.error('unreadable record dead-lettered', { topic: batch.topic, partition: batch.partition, offset: record.offset, error: decoded.detail });
-        writer.refuse({ table, timestampMs: record.timestamp, error: decoded.detail, origin: origin(record.value ?? '') });
+        writer.refuse({ table, timestampMs: record.timestamp, error: decoded.detail, origin });
         continue;
       }
       for (const bad of decoded.unreadable) {
@@ -102,12 +103,10 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
         if (bad.kind === 'shape') unreadable.inc({ topic: batch.topic });
         log.error('unreadable reading dead-lettered', { topic: batch.topic, partition: batch.partition, offset: record.offset, index: bad.index, error: bad.detail });
         const at = `reading ${bad.index} of the record: ${bad.detail}`;
-        writer.refuse({ table, timestampMs: record.timestamp, error: at, origin: origin(bad.item), ...(bad.kind === 'column' ? { code: 'QUESTDB_ROW_INVALID' as const } : {}) });
+        writer.refuse({ table, timestampMs: record.timestamp, error: at, origin: { ...origin, payload: bad.item }, ...(bad.kind === 'column' ? { code: 'QUESTDB_ROW_INVALID' as const } : {}) });
       }
-      for (const { reading } of decoded.readings) {
-        await writeReadingRow(writer, reading, origin(record.value ?? ''));
-        rows += 1;
-      }
+      for (const { reading } of decoded.readings) await writeReadingRow(writer, reading, origin);
+      rows += decoded.readings.length;
     }
     return rows;
   };
