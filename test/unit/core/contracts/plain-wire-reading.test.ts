@@ -1,5 +1,5 @@
 import { plainWireReading } from '../../../../core/contracts/device-message';
-import { wireReadingSchema } from '../../../../core/contracts/reading';
+import { wireReadingSchema } from '../../../../core/streams/readings';
 import { createRandom } from '../../../../core/seeded-random';
 
 // The bridge checks each reading with plain code and asks the zod schema only about what that
