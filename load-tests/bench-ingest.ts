@@ -4,6 +4,9 @@ import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
 import { loadConfig } from '../core/config';
 import { describeError } from '../core/errors';
 import { createQuestdbPool } from '../core/questdb/questdb-sql';
+import { createKafkaClient } from '../core/kafka';
+import { silentLogger } from '../core/logger';
+import { readingsGroupId } from '../processors/topology';
 import { startStack } from '../deploy/stack/stack';
 import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import { scrapeCpuSeconds, startChildService, waitForHealth } from '../deploy/child-service';
@@ -17,16 +20,20 @@ const flags: FlagSpec[] = [
   { name: 'batch', kind: 'int', default: '1', description: 'readings per MQTT message (1 = one reading per message)' },
   { name: 'bridge-port', kind: 'int', default: '18181', description: "the bridge's /health and /metrics port (another bench on the machine may hold the default)" },
   { name: 'sink-port', kind: 'int', default: '18182', description: "the sink's /health and /metrics port" },
+  { name: 'processors', kind: 'bool', default: 'true', description: 'run the stream processors too (rolling averages, alerts, billing): the end is when QuestDB shows every reading and the processors have committed them all' },
+  { name: 'processors-port', kind: 'int', default: '18183', description: "the processors' /health and /metrics port" },
   { name: 'verbose', kind: 'bool', description: "print the services' logs" },
   { name: 'help', kind: 'bool', description: 'show this help' },
 ];
 
 const usage = `
 Ingest benchmark: publishes a fixed number of readings (QoS 1) through the whole path
-MQTT -> bridge -> Kafka -> raw-readings sink -> QuestDB and prints, from one run:
-  - end-to-end readings/s (first publish -> last row visible in QuestDB),
+MQTT -> bridge -> Kafka -> raw-readings sink -> QuestDB, and the stream processors, and
+prints, from one run:
+  - end-to-end readings/s (first publish -> last row visible in QuestDB and, with
+    --processors, every reading applied and committed by the processors),
   - the rate of Mosquitto alone (same publisher -> a bare QoS 1 subscriber), and the ratio,
-  - CPU time per reading of the bridge and of the sink (from their /metrics).
+  - CPU time per reading of the bridge, the sink and the processors (from their /metrics).
 Starts (or reuses) the local stack. Not a test: it asserts nothing, it measures.
 
 Usage: npm run bench:ingest -- [flags]
@@ -43,6 +50,8 @@ async function main() {
   const perMeter = Math.ceil(total / meters);
   const bridgeUrl = `http://127.0.0.1:${args['bridge-port'] as number}`;
   const sinkUrl = `http://127.0.0.1:${args['sink-port'] as number}`;
+  const withProcessors = args.processors !== false;
+  const processorsUrl = `http://127.0.0.1:${args['processors-port'] as number}`;
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const verbose = args.verbose === true;
 
@@ -74,7 +83,7 @@ async function main() {
   });
 
   // Phase 2: the whole path, services as separate processes so each one's CPU is its own.
-  say(`phase 2: ${expected} readings, publisher -> Mosquitto -> bridge -> Kafka -> sink -> QuestDB`);
+  say(`phase 2: ${expected} readings, publisher -> Mosquitto -> bridge -> Kafka -> sink -> QuestDB${withProcessors ? ', and the processors' : ''}`);
   const env = {
     MF_KAFKA_TOPIC_PREFIX: `${runId}.`,
     MF_BRIDGE_ID: `${runId}-bridge`,
@@ -84,15 +93,21 @@ async function main() {
     MF_BRIDGE_HTTP_PORT: String(args['bridge-port']),
     MF_SINK_GROUP_ID: `${runId}-sink`,
     MF_SINK_HTTP_PORT: String(args['sink-port']),
+    MF_PROCESSORS_GROUP_ID: `${runId}-processors`,
+    MF_PROCESSORS_HTTP_PORT: String(args['processors-port']),
     MF_LOG_LEVEL: verbose ? 'info' : 'warn',
   };
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const sink = startChildService('sink', 'processors/raw-readings-sink/cli.ts', env, log);
   const bridge = startChildService('bridge', 'bridge/cli.ts', env, log);
+  const processors = withProcessors ? startChildService('processors', 'processors/cli.ts', env, log) : null;
   const pool = createQuestdbPool(questdbPgFromConfig(config));
+  const kafka = createKafkaClient({ brokers: config.list('MF_KAFKA_BROKERS'), clientId: `${runId}-lag`, logger: silentLogger });
+  const urls = [bridgeUrl, sinkUrl, ...(processors ? [processorsUrl] : [])];
   try {
-    await Promise.all([waitForHealth(`${bridgeUrl}/health`), waitForHealth(`${sinkUrl}/health`)]);
-    const cpuBefore = await Promise.all([scrapeCpuSeconds(`${bridgeUrl}/metrics`), scrapeCpuSeconds(`${sinkUrl}/metrics`)]);
+    // Startup on a loaded 2-core machine can take a minute (group joins, QuestDB DDL).
+    await Promise.all(urls.map((url) => waitForHealth(`${url}/health`, 180_000)));
+    const cpuBefore = await Promise.all(urls.map((url) => scrapeCpuSeconds(`${url}/metrics`)));
     const loadPrefix = `${runId}-load`;
     // ::string: QuestDB 9.2.0 caches the symbol keys a `symbol LIKE $1` matched at first compile.
     const count = async () => Number((await pool.query<{ n: string }>(`SELECT count() n FROM readings WHERE meter_id::string LIKE $1`, [`${loadPrefix}-%`])).rows[0]?.n ?? 0);
@@ -109,10 +124,21 @@ async function main() {
       visible = n;
       if (visible < expected) await new Promise((r) => setTimeout(r, 100));
     }
+    if (processors) {
+      // Every record applied, its outputs written and its state checkpointed (offsets are committed after that).
+      const group = readingsGroupId(env.MF_PROCESSORS_GROUP_ID);
+      const readingsTopic = `${runId}.readings`;
+      let lag = await kafka.groupLag(group, readingsTopic).catch(() => Infinity);
+      for (let last = lag, lastChange = Date.now(); lag > 0; lag = await kafka.groupLag(group, readingsTopic).catch(() => Infinity)) {
+        if (lag !== last) [last, lastChange] = [lag, Date.now()];
+        if (Date.now() - lastChange > 120_000) throw new Error(`the processors stalled with ${lag} records to commit`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
     const endToEndSeconds = (Date.now() - start) / 1000;
-    const cpuAfter = await Promise.all([scrapeCpuSeconds(`${bridgeUrl}/metrics`), scrapeCpuSeconds(`${sinkUrl}/metrics`)]);
+    const cpuAfter = await Promise.all(urls.map((url) => scrapeCpuSeconds(`${url}/metrics`)));
     const rate = expected / endToEndSeconds;
-    const usPerReading = (i: 0 | 1) => (((cpuAfter[i] as number) - (cpuBefore[i] as number)) * 1e6) / expected;
+    const usPerReading = (i: number) => (i >= urls.length ? 0 : (((cpuAfter[i] as number) - (cpuBefore[i] as number)) * 1e6) / expected);
     const result = {
       machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
       readings: expected,
@@ -125,21 +151,23 @@ async function main() {
       endToEndSeconds: Number(endToEndSeconds.toFixed(2)),
       bridgeCpuMicrosPerReading: Number(usPerReading(0).toFixed(1)),
       sinkCpuMicrosPerReading: Number(usPerReading(1).toFixed(1)),
+      processorsCpuMicrosPerReading: processors ? Number(usPerReading(2).toFixed(1)) : null,
       bridgePlusSinkCpuMicrosPerReading: Number((usPerReading(0) + usPerReading(1)).toFixed(1)),
+      totalCpuMicrosPerReading: Number((usPerReading(0) + usPerReading(1) + usPerReading(2)).toFixed(1)),
     };
     process.stdout.write(
       [
         `machine                     ${result.machine}`,
         `readings                    ${expected} (${batch} per MQTT message, QoS 1)`,
         `Mosquitto alone             ${result.mosquittoAloneReadingsPerS} readings/s`,
-        `end to end (-> QuestDB)     ${result.endToEndReadingsPerS} readings/s   ratio ${result.ratioEndToEndToMosquitto}`,
-        `CPU per reading             bridge ${result.bridgeCpuMicrosPerReading} us, sink ${result.sinkCpuMicrosPerReading} us, total ${result.bridgePlusSinkCpuMicrosPerReading} us`,
+        `end to end (-> QuestDB${processors ? ', processors committed' : ''}) ${result.endToEndReadingsPerS} readings/s   ratio ${result.ratioEndToEndToMosquitto}`,
+        `CPU per reading             bridge ${result.bridgeCpuMicrosPerReading} us, sink ${result.sinkCpuMicrosPerReading} us${processors ? `, processors ${result.processorsCpuMicrosPerReading} us` : ''}, total ${result.totalCpuMicrosPerReading} us`,
         JSON.stringify(result),
         '',
       ].join('\n'),
     );
   } finally {
-    await Promise.all([bridge.stop(), sink.stop()]);
+    await Promise.all([bridge.stop(), sink.stop(), processors?.stop()]);
     await pool.end();
     const mqtt = { url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_USERNAME'), password: config.string('MF_MQTT_PASSWORD') };
     await endBridgeSession(mqtt, `meterflow-${env.MF_BRIDGE_ID}`).catch((error: unknown) => say(`could not end the bridge's MQTT session: ${describeError(error)}`));

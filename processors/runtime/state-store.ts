@@ -12,7 +12,8 @@ import type { KeyProgress, KeyState } from './partition-task';
  * topic. Checkpoints are written after a flush's outputs and before its offsets are committed.
  */
 export interface StateStore<S> {
-  write(writer: IlpWriter, partition: number, entries: { key: string; entry: KeyState<S> }[]): Promise<void>;
+  /** Buffers the entries' rows in the writer (the caller flushes); resolves with the characters of state written. */
+  write(writer: IlpWriter, partition: number, entries: { key: string; entry: KeyState<S> }[]): Promise<number>;
   restore(partition: number): Promise<{ key: string; entry: KeyState<S> }[]>;
 }
 
@@ -45,7 +46,11 @@ export function createStateStore<S>(owner: string, pool: QuestdbPool): StateStor
   };
   return {
     async write(writer, partition, entries) {
+      let chars = 0;
       for (const { key, entry } of entries) {
+        // Once, not in the row function: the writer runs that twice (validation, then the buffer).
+        const state = JSON.stringify(entry.progress ? { [progressMark]: entry.progress, state: entry.state } : entry.state);
+        chars += state.length;
         await writer.row(table, 0, (row) =>
           row
             .symbol('processor', processor)
@@ -53,9 +58,10 @@ export function createStateStore<S>(owner: string, pool: QuestdbPool): StateStor
             .intColumn('kafka_partition', partition)
             .intColumn('last_offset', entry.lastOffset)
             .intColumn('stream_time', Number.isFinite(entry.streamTime) ? entry.streamTime : -1)
-            .stringColumn('state', JSON.stringify(entry.progress ? { [progressMark]: entry.progress, state: entry.state } : entry.state)),
+            .stringColumn('state', state),
         );
       }
+      return chars;
     },
     async restore(partition) {
       await settle();

@@ -54,6 +54,10 @@ interface Member {
   tasks: Map<number, PartitionTask<unknown>>;
 }
 
+/** Keys whose state is serialised at a time, and the state text after which a checkpoint request is sent. */
+const checkpointSliceKeys = 500;
+const checkpointRequestChars = 16 * 1024 * 1024;
+
 /** Metrics and flush timings of the topology as a whole carry this processor label. */
 const topologyLabel = 'readings-topology';
 
@@ -209,15 +213,31 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
    * that key's state.
    */
   const checkpoint = async (since: number, control: FlushControl) => {
+    // Fenced before every request that reaches QuestDB, not only the last one.
+    const flushFenced = async () => {
+      if (since !== generation) throw rebalanced();
+      await control.confirmMembership();
+      await writer.flush();
+    };
+    let buffered = 0;
     for (const partition of unsaved) {
       for (const member of members) {
-        const task = member.tasks.get(partition);
-        if (task) await member.store.write(writer, partition, task.takeDirty());
+        const entries = member.tasks.get(partition)?.takeDirty() ?? [];
+        for (let i = 0; i < entries.length; i += checkpointSliceKeys) {
+          buffered += await member.store.write(writer, partition, entries.slice(i, i + checkpointSliceKeys));
+          // A checkpoint of every changed key can be hundreds of MB (100,000 meters' state), more
+          // than one ILP request may hold (the client refuses beyond 100 MB, and a checkpoint that
+          // can never be written stops the partition for good): sent in slices. Each key's row
+          // carries the position it has applied, so a crash between slices is a partial
+          // checkpoint that a restore handles like any other (the offsets are not committed yet).
+          if (buffered >= checkpointRequestChars) {
+            await flushFenced();
+            buffered = 0;
+          }
+        }
       }
     }
-    if (since !== generation) throw rebalanced();
-    await control.confirmMembership();
-    await writer.flush();
+    await flushFenced();
     unsaved.clear();
     unsavedSince = null;
     lastCheckpoint = Date.now();
