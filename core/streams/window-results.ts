@@ -49,6 +49,9 @@ export interface Rollup {
   max: number;
 }
 
+/** The aggregate of a window or bucket, the same five columns in both tables (readers merge them alike). */
+const aggregateColumns = { count: 'LONG', sum: 'DOUBLE', mean: 'DOUBLE', min: 'DOUBLE', max: 'DOUBLE' } as const;
+
 export const rollingAveragesTable = defineTable({
   name: 'rolling_averages',
   description: 'Per-meter sliding windows of the instantaneous rate, one row per window end. Key: (ts = window end, meter_id, window_size).',
@@ -58,11 +61,7 @@ export const rollingAveragesTable = defineTable({
     window_size: 'SYMBOL CAPACITY 16 CACHE',
     sector: 'SYMBOL CAPACITY 4096 CACHE',
     window_start: 'TIMESTAMP',
-    count: 'LONG',
-    sum: 'DOUBLE',
-    mean: 'DOUBLE',
-    min: 'DOUBLE',
-    max: 'DOUBLE',
+    ...aggregateColumns,
   },
   timestamp: 'ts',
   partitionBy: 'DAY',
@@ -79,11 +78,7 @@ export const rollupsTable = defineTable({
     bucket: 'SYMBOL CAPACITY 16 CACHE',
     kafka_partition: 'INT',
     bucket_end: 'TIMESTAMP',
-    count: 'LONG',
-    sum: 'DOUBLE',
-    mean: 'DOUBLE',
-    min: 'DOUBLE',
-    max: 'DOUBLE',
+    ...aggregateColumns,
   },
   timestamp: 'ts',
   partitionBy: 'DAY',

@@ -1,20 +1,10 @@
 import type { MeterKind, Reading } from '../../core/contracts';
 import { isMeterflowError } from '../../core/errors';
 import { decodeAlert, type AlertEvent } from '../../core/streams/alerts';
+import type { StoredReading } from '../../core/streams/readings';
 
-/** A reading as Subscription.meterReadings sends it: the fields of the Reading type. */
-export interface LiveReading {
-  meterId: string;
-  kind: MeterKind;
-  ts: Date;
-  value: number | null;
-  valueUnit: string | null;
-  register: number | null;
-  registerUnit: string | null;
-  seq: number | null;
-  sector: string | null;
-  receivedAt: Date | null;
-}
+/** A reading as Subscription.meterReadings sends it: the fields of the Reading type, as stored (times as Date). */
+export type LiveReading = Omit<StoredReading, 'kind'> & { kind: MeterKind };
 
 /** An alert transition as Subscription.alerts sends it (the AlertEvent type). */
 export interface LiveAlert {

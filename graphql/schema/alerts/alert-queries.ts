@@ -1,24 +1,11 @@
-import { alertsTable, storedAlertColumns, storedAlertFromRow, type StoredAlertRow } from '../../../core/streams/alerts';
+import { alertsTable, storedAlertColumns, storedAlertFromRow, type StoredAlert, type StoredAlertRow } from '../../../core/streams/alerts';
 import { customerScope } from '../../auth/authorize';
 import { customerOwnership, withinIntervals } from '../../auth/ownership';
 import type { GraphqlContext } from '../../context';
 import { sqlStringList } from '../analytics/sql-literals';
 
 /** An alert's current state (its latest row) as the Alert type's fields; state upper-case as the schema's enum. */
-export interface AlertView {
-  id: string;
-  meterId: string;
-  sector: string | null;
-  rule: string;
-  ruleKind: string;
-  severity: string;
-  state: string;
-  startedAt: Date | null;
-  endedAt: Date | null;
-  estimatedLossL: number | null;
-  evidence: string | null;
-  updatedAt: Date;
-}
+export type AlertView = Omit<StoredAlert, 'alertId'> & { id: string };
 
 /** The rule kinds of leak detection (water). */
 export const leakRuleKinds = ['continuous-flow', 'night-flow', 'burst'] as const;

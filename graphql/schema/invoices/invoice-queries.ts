@@ -5,6 +5,7 @@ import {
   storedInvoiceFromRow,
   storedInvoiceLineColumns,
   storedInvoiceLineFromRow,
+  type StoredInvoice,
   type StoredInvoiceLineRow,
   type StoredInvoiceRow,
 } from '../../../core/streams/invoices';
@@ -16,27 +17,13 @@ import { validatePageSize } from '../arguments';
 import type { SortKey } from '../meters/connection';
 
 /** An invoice's row (invoices table) with its lines and payments, as the Invoice type's fields. */
-export interface InvoiceView {
+export type InvoiceView = Omit<StoredInvoice, 'invoiceId' | 'status'> & {
   id: string;
-  meterId: string;
-  sector: string | null;
   status: 'PROVISIONAL' | 'FINAL' | 'ADJUSTMENT';
-  adjusts: string | null;
-  revision: number;
-  periodLabel: string;
-  periodStart: Date;
-  periodEnd: Date | null;
-  issuedAt: Date | null;
-  dueDate: string | null;
-  currency: string | null;
-  consumption: number | null;
-  consumptionUnit: string | null;
-  total: string | null;
-  totalCents: number;
   paidCents: number;
   balanceCents: number;
   lines: InvoiceLineView[];
-}
+};
 
 export interface InvoiceLineView {
   lineNo: number;
