@@ -6,6 +6,7 @@ import {
   storedInvoiceLineColumns,
   storedInvoiceLineFromRow,
   type StoredInvoice,
+  type StoredInvoiceLine,
   type StoredInvoiceLineRow,
   type StoredInvoiceRow,
 } from '../../../core/streams/invoices';
@@ -25,19 +26,8 @@ export type InvoiceView = Omit<StoredInvoice, 'invoiceId' | 'status'> & {
   lines: InvoiceLineView[];
 };
 
-export interface InvoiceLineView {
-  lineNo: number;
-  kind: string;
-  adjusts: string | null;
-  tariffId: string | null;
-  tier: number | null;
-  touPeriod: string | null;
-  quantity: number | null;
-  unit: string | null;
-  rate: number | null;
-  amountCents: number;
-  description: string | null;
-}
+/** A line of an invoice as the InvoiceLine type's fields: the stored line without its invoice's keys. */
+export type InvoiceLineView = Omit<StoredInvoiceLine, 'invoiceId' | 'status' | 'issuedAt'>;
 
 /** An invoice row before its lines and payments are added; storedStatus as in the table. */
 export type InvoiceHead = Omit<InvoiceView, 'lines' | 'paidCents' | 'balanceCents'> & { storedStatus: string };
