@@ -24,6 +24,8 @@ export const errorCodes = {
   WEBHOOK_DELIVERY_FAILED: 'A webhook endpoint did not accept an alert after all retries',
   LOAD_TEST_INVALID: 'A load-test scenario file or its options are invalid (k6-shaped options, durations, thresholds); the message names the field',
   SCHEDULED_TASK_INVALID: 'A scheduled task was started with an invalid option (the message names it)',
+  IMPORT_MAPPING_INVALID: 'A history import\'s column mapping (flags, preset or mapping file) is invalid or does not match the file\'s header; the message names the field',
+  IMPORT_FILE_UNREADABLE: 'A file given to the history import cannot be opened or decompressed',
   LOAD_TEST_USAGE: 'The load-test command line is invalid (unknown flag, missing value, unknown scenario); see --help',
 } as const;
 

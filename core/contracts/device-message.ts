@@ -94,6 +94,19 @@ export function parseDeviceMessage(topic: string, payload: Buffer, receivedAt: n
 }
 
 /**
+ * Validates one reading that did not come through MQTT (a history import): the same checks a
+ * device's reading gets, item by item, with the same rejection reasons. Never throws.
+ */
+export function validateWireReading(body: unknown, receivedAt: number, limits: Pick<ValidationLimits, 'maxPastMs' | 'maxFutureMs' | 'ranges'>): { reading: Reading } | { rejection: Rejection } {
+  try {
+    return { reading: toReading(body, null, receivedAt, { maxPayloadBytes: 0, maxBatchReadings: 0, ...limits }) };
+  } catch (error) {
+    if (error instanceof Rejected) return { rejection: { reason: error.reason, detail: error.detail } };
+    return { rejection: { reason: 'INVALID_SHAPE', detail: `unreadable: ${(error as Error)?.message ?? String(error)}` } };
+  }
+}
+
+/**
  * Deepest nesting of arrays and objects a device message may have. A gateway batch item is at
  * depth 2 and nothing meterflow reads goes deeper than 3; JSON.parse spends seconds of
  * synchronous CPU on a 1 MiB `[[[[…]]]]` (and its reviver overflows the stack), stalling every

@@ -17,6 +17,8 @@ export const rejectionReasons = {
   UNKNOWN_TOPIC: 'The MQTT topic does not match any meterflow topic',
   RATE_LIMITED: 'The meter sent more messages than MF_BRIDGE_METER_RATE_LIMIT allows; the excess is dead-lettered, other meters are not slowed',
   KAFKA_REFUSED: 'Kafka refused the record the message became (too large or invalid) for a reason retrying cannot cure',
+  UNREADABLE_ROW: 'A row of an imported file whose fields cannot be read as its mapping says (a timestamp in another format, a number that is not one)',
+  STORED_READING_DIFFERS: 'An imported reading for an instant the readings table already holds with other numbers: a re-import never rewrites a stored reading (corrections are explicit)',
   QUESTDB_REFUSED: 'QuestDB refused the row the record became (e.g. a value its column cannot hold); isolated from the rest of its flush',
 } as const;
 

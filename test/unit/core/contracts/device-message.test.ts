@@ -255,6 +255,8 @@ describe('parseDeviceMessage: one rejection reason at a time', () => {
         'RATE_LIMITED',
         'KAFKA_REFUSED',
         'QUESTDB_REFUSED',
+        'UNREADABLE_ROW',
+        'STORED_READING_DIFFERS',
         'BATCH_TOO_LARGE',
         'FORBIDDEN_KEY',
         'INVALID_METER_ID',

@@ -1,0 +1,90 @@
+import { createDeadLetter, deadLetterKey } from '../core/contracts';
+import { defaultPartitionOf, type OutgoingRecord, type RawProducer } from '../core/kafka';
+import { encodeReading, encodeReadingsRecord, maxReadingsPerRecord, maxReadingsRecordBytes, readingsRecordBytes, type EncodedReading } from '../core/streams/readings';
+import type { PlannedReading, RefusedRow } from './history-plan';
+import { importSource } from './stored-readings';
+
+export interface HistorySenderOptions {
+  producer: RawProducer;
+  readingsTopic: string;
+  deadLettersTopic: string;
+  /** The readings topic's partition count: readings go to the partition their meter id hashes to, as the bridge sends them. */
+  partitions: number;
+  /** Readings per second at most (0: as fast as Kafka takes them): history must not starve live ingest. */
+  ratePerSecond: number;
+  /** Records per produce request. @default 8 */
+  recordsPerRequest?: number;
+  onProgress?(sentReadings: number): void;
+  now?(): number;
+  sleep?(ms: number): Promise<void>;
+}
+
+/**
+ * Sends an import's readings on the readings topic in the bridge's record format (records of up
+ * to maxReadingsPerRecord readings of one partition, core/streams/readings.ts), meter after
+ * meter, each meter's readings in event-time order. One request is in flight at a time, so a
+ * partition's records arrive in the order they were made and every meter's order holds. The
+ * rate limit paces whole requests against the clock.
+ */
+export async function sendHistory(meters: Map<string, PlannedReading[]>, options: HistorySenderOptions): Promise<number> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const perRequest = options.recordsPerRequest ?? 8;
+  const pending = new Map<number, { key: string; readings: EncodedReading[]; bytes: number }>();
+  let request: OutgoingRecord[] = [];
+  let requestReadings = 0;
+  let sent = 0;
+  const started = now();
+
+  const send = async () => {
+    if (request.length === 0) return;
+    await options.producer.sendBatch(request);
+    sent += requestReadings;
+    request = [];
+    requestReadings = 0;
+    options.onProgress?.(sent);
+    if (options.ratePerSecond > 0) {
+      const due = started + (sent / options.ratePerSecond) * 1000;
+      const wait = due - now();
+      if (wait > 0) await sleep(wait);
+    }
+  };
+  const close = async (partition: number) => {
+    const record = pending.get(partition);
+    if (!record) return;
+    pending.delete(partition);
+    request.push({ topic: options.readingsTopic, key: record.key, partition, value: encodeReadingsRecord(record.readings) });
+    requestReadings += record.readings.length;
+    if (request.length >= perRequest) await send();
+  };
+
+  for (const [meterId, planned] of meters) {
+    const partition = defaultPartitionOf(meterId, options.partitions);
+    for (const { reading } of planned) {
+      const encoded = encodeReading(reading);
+      let record = pending.get(partition);
+      if (record && (record.readings.length >= maxReadingsPerRecord || readingsRecordBytes(record.bytes + encoded.bytes, record.readings.length + 1) > maxReadingsRecordBytes)) {
+        await close(partition);
+        record = undefined;
+      }
+      if (!record) pending.set(partition, (record = { key: meterId, readings: [], bytes: 0 }));
+      record.readings.push(encoded);
+      record.bytes += encoded.bytes;
+    }
+  }
+  for (const partition of [...pending.keys()]) await close(partition);
+  await send();
+  return sent;
+}
+
+/** The dead letters of refused rows, keyed by meter (or source) like the bridge's, sent in requests of 500. */
+export async function sendRefused(refused: RefusedRow[], options: { producer: RawProducer; deadLettersTopic: string; receivedAt: number }): Promise<void> {
+  for (let i = 0; i < refused.length; i += 500) {
+    const records = refused.slice(i, i + 500).map((r): OutgoingRecord => {
+      const source = importSource(r.source.file, r.source.line);
+      const letter = createDeadLetter({ reason: r.reason, detail: r.detail, mqttTopic: source, receivedAt: options.receivedAt, payload: Buffer.from(r.payload), bridgeId: 'import' });
+      return { topic: options.deadLettersTopic, key: deadLetterKey(r.meterId, source), value: JSON.stringify(letter) };
+    });
+    await options.producer.sendBatch(records);
+  }
+}
