@@ -12,7 +12,7 @@ export interface HistorySenderOptions {
   partitions: number;
   /** Readings per second at most (0: as fast as Kafka takes them): history must not starve live ingest. */
   ratePerSecond: number;
-  /** Records per produce request. @default 8 */
+  /** Records per produce request (at most one per partition). @default 8 */
   recordsPerRequest?: number;
   onProgress?(sentReadings: number): void;
   now?(): number;
@@ -53,6 +53,9 @@ export async function sendHistory(meters: Map<string, PlannedReading[]>, options
     const record = pending.get(partition);
     if (!record) return;
     pending.delete(partition);
+    // Kafka bounds a partition's share of a request (one record batch, max.message.bytes ~1 MiB),
+    // so a request carries at most one record per partition.
+    if (request.some((r) => r.partition === partition)) await send();
     request.push({ topic: options.readingsTopic, key: record.key, partition, value: encodeReadingsRecord(record.readings) });
     requestReadings += record.readings.length;
     if (request.length >= perRequest) await send();

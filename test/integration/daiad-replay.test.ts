@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Reading } from '../../core/contracts';
-import { fromLocal, localParts } from '../../core/time/local-time';
+import { daiadMonthlyConsumption, daiadZone, loadDaiadRows } from './support/daiad-oracle';
 import { startTestProcessors, waterReading } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
@@ -12,75 +9,11 @@ import { readingsGroupId } from '../../processors/topology';
 // hourly cumulative registers in litres, local time Europe/Madrid, with real faults (register
 // decreases, scientific notation, out-of-order rows). A year of a few meters is replayed in
 // accelerated time through Kafka → processors; the monthly consumption the bills carry (final
-// plus any adjustments) is checked against an independent computation here.
-const zone = 'Europe/Madrid';
+// plus any adjustments) is checked against an independent computation (support/daiad-oracle.ts).
+const zone = daiadZone;
 const meterCount = 6;
-const datasetFile = path.resolve(__dirname, '../fixtures/daiad/swm_trialA_6meters.csv.gz');
-
-interface Row {
-  meter: string;
-  ts: number;
-  register: number;
-  order: number;
-}
-
-function loadRows(): Row[] {
-  const lines = gunzipSync(readFileSync(datasetFile)).toString('utf8').split('\n').slice(1);
-  const meters: string[] = [];
-  const rows: Row[] = [];
-  lines.forEach((line, order) => {
-    const [meter, datetime, reading] = line.split(';');
-    if (!meter || !datetime || reading === undefined) return;
-    if (!meters.includes(meter)) {
-      if (meters.length === meterCount) return;
-      meters.push(meter);
-    }
-    const m = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(datetime);
-    const register = Number(reading); // also reads "4e+05"
-    if (!m || !Number.isFinite(register)) return;
-    const [, d, mo, y, hh, mi, ss] = m.map(Number) as number[];
-    rows.push({ meter, ts: fromLocal(zone, y!, mo!, d!, hh!, mi!) + ss! * 1000, register, order });
-  });
-  return rows;
-}
-
-/**
- * The rule of docs/billing.md, computed here on its own: in event time (the later row wins an
- * instant), a value at or above the last accepted one adds the difference, spread evenly from
- * the last accepted instant; a lower value is an unexplained decrease, excluded, and the last
- * accepted value holds. Totals per local calendar month.
- */
-function monthlyConsumption(rows: Row[]): Map<string, number> {
-  const byTs = new Map<number, Row>();
-  for (const r of [...rows].sort((a, b) => a.order - b.order)) byTs.set(r.ts, r);
-  const sorted = [...byTs.values()].sort((a, b) => a.ts - b.ts);
-  const totals = new Map<string, number>();
-  const monthKey = (ts: number) => {
-    const p = localParts(ts, zone);
-    return `${p.year}-${String(p.month).padStart(2, '0')}-01`;
-  };
-  let base: Row | null = null;
-  for (const r of sorted) {
-    if (!base) {
-      base = r;
-      continue;
-    }
-    if (r.register < base.register) continue;
-    const quantity = r.register - base.register;
-    // Spread over (base.ts, r.ts], cut at local month starts.
-    let from = base.ts;
-    while (from < r.ts) {
-      const p = localParts(from, zone);
-      const nextMonth = fromLocal(zone, p.year, p.month + 1, 1);
-      const to = Math.min(r.ts, nextMonth);
-      // The instant `from` itself belongs to the span before it, so a span starting at a month start counts in that month.
-      totals.set(monthKey(from), (totals.get(monthKey(from)) ?? 0) + (quantity * (to - from)) / (r.ts - base.ts));
-      from = to;
-    }
-    base = r;
-  }
-  return totals;
-}
+const loadRows = () => loadDaiadRows(meterCount);
+const monthlyConsumption = daiadMonthlyConsumption;
 
 describe('DAIAD real water data replayed through the pipeline', () => {
   let pipeline: TestPipeline;
