@@ -23,11 +23,18 @@ export function createQuestdbPool(options: QuestdbPgOptions): QuestdbPool {
   return pool;
 }
 
-/** Creates missing tables (idempotent: the DDL says IF NOT EXISTS). */
+/** Creates missing tables and upgrades those an earlier release created (idempotent: IF NOT EXISTS, and upgrades run only when needed). */
 export async function ensureTables(pool: QuestdbPool, tables: readonly TableSpec[]): Promise<void> {
   for (const table of tables) {
     try {
       await pool.query(table.ddl);
+      if (table.upgrades && table.upToDate && (await pool.query(table.upToDate)).rows.length === 0) {
+        // A WAL table applies an ALTER asynchronously: until then table_columns still shows the
+        // old structure, and QuestDB refuses the repeated statement as a no-op: it is applied.
+        for (const statement of table.upgrades) await pool.query(statement).catch((error: Error) => {
+          if (!/is either no-op/.test(error.message)) throw error;
+        });
+      }
     } catch (error) {
       throw new MeterflowError('QUESTDB_QUERY_FAILED', `cannot create table ${table.name}: ${(error as Error).message} (is the stack up? npm run stack -- up)`, {
         retriable: true,

@@ -8,6 +8,13 @@ export interface TableSpec {
   name: string;
   ddl: string;
   description: string;
+  /**
+   * Statements that bring a table an earlier release created to this definition (CREATE IF NOT
+   * EXISTS leaves an existing table as it was), run in order when `upToDate` returns no row.
+   */
+  upgrades?: readonly string[];
+  /** A query returning a row when the table already is as defined (QuestDB refuses a repeated ALTER … DEDUP as a no-op). */
+  upToDate?: string;
 }
 
 /** Each column's name keyed by itself, so SQL can name columns through the compiler. */
@@ -38,19 +45,21 @@ export interface TableDefinition<Name extends string, Types extends Record<strin
   ttl?: `${number} DAYS`;
   /** DEDUP UPSERT KEYS: must include the designated timestamp. */
   dedupKeys: readonly (keyof Types & string)[];
+  /** See TableSpec.upgrades and upToDate. */
+  upgrades?: { statements: readonly string[]; upToDate: string };
 }
 
 /** The table spec of a definition; its DDL is the one statement the columns, timestamp, partitioning and keys make. */
 export function defineTable<const Name extends string, const Types extends Record<string, string>>(
   definition: TableDefinition<Name, Types>,
 ): DefinedTable<Name, keyof Types & string> {
-  const { name, description, columns: types, timestamp, partitionBy, ttl, dedupKeys } = definition;
+  const { name, description, columns: types, timestamp, partitionBy, ttl, dedupKeys, upgrades } = definition;
   const names = Object.keys(types) as (keyof Types & string)[];
   const ddl =
     `CREATE TABLE IF NOT EXISTS ${name} (\n${names.map((c) => `  ${c} ${types[c]}`).join(',\n')}\n) ` +
     `TIMESTAMP(${timestamp}) PARTITION BY ${partitionBy}${ttl ? ` TTL ${ttl}` : ''} WAL DEDUP UPSERT KEYS(${dedupKeys.join(', ')})`;
   const columns = Object.freeze(Object.fromEntries(names.map((c) => [c, c]))) as TableColumns<keyof Types & string>;
-  return Object.freeze({ name, description, ddl, columns });
+  return Object.freeze({ name, description, ddl, columns, ...(upgrades ? { upgrades: upgrades.statements, upToDate: upgrades.upToDate } : {}) });
 }
 
 /** A column list for SELECT or GROUP BY: `sqlColumns(readingsTable, ['ts', 'value'])` → 'ts, value'. */

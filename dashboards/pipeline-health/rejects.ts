@@ -22,7 +22,7 @@ export const rejectsRow: DashboardRow = {
         ),
       ),
     defaultTimeseries('Late readings by processor')
-      .description('Readings that arrived after a window or bill they belong to was emitted, by reading time (`late_readings`, kept 30 days).')
+      .description('Readings that arrived after a window or bill they belong to was emitted, by arrival time (`late_readings`, kept 30 days after arrival; `reading_ts` is the reading\'s own time).')
       .withTarget(
         sql(
           `SELECT ${lr.ts} AS time, ${lr.processor}, count() AS late_readings

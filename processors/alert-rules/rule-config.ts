@@ -58,7 +58,7 @@ export const silentMeterRuleSchema = z
   .object({
     ...base,
     kind: z.literal('silent-meter'),
-    /** @default 60 — the meter's reporting interval, seconds */
+    /** @default 60 — the meter's reporting interval, seconds: a floor; a meter that reports less often is judged by its own (learned) interval */
     reportingIntervalSeconds: z.number().positive().default(60),
     /** @default 10 — silent after this many intervals without a reading (10 × 60 s = ThingsBoard's 600 s) */
     multiple: z.number().positive().default(10),

@@ -78,7 +78,7 @@ export function nextRuleDue(state: MeterRuleState, config: AlertRulesConfig): nu
   let due = state.pending[0]?.ts ?? Infinity;
   if (state.last) {
     for (const rule of rules(state, config)) {
-      if (rule.kind === 'silent-meter' && !state.silent[rule.id]?.open) due = Math.min(due, state.last.ts + silentTimeoutMs(rule) + 1);
+      if (rule.kind === 'silent-meter' && !state.silent[rule.id]?.open) due = Math.min(due, state.last.ts + silentTimeoutMs(rule, state.silent[rule.id]) + 1);
       if (rule.kind === 'threshold') {
         const t = state.threshold[rule.id];
         if (t?.pendingSince != null) due = Math.min(due, t.pendingSince + rule.forMinutes * 60_000);

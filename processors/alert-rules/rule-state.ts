@@ -31,6 +31,11 @@ export interface RiseState {
 
 export interface SilentState {
   open: { startedAt: number } | null;
+  /**
+   * The meter's last gaps between settled readings, ms (at most silentGapsKept): its reporting
+   * interval is learned from their median. Absent in checkpoints of earlier releases.
+   */
+  gaps?: number[];
 }
 
 export interface BillPeriod {

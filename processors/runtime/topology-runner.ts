@@ -302,11 +302,13 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
     try {
       for (const { emitted } of work.events) for (const row of emitted.rows) await writeTableRow(writer, row);
       for (const { processor, partition, late } of work.late) {
-        await writer.row(questdbTables.lateReadings.name, late.reading.ts, (w) =>
+        // Keyed by arrival (late-readings.ts): evidence is kept 30 days from when it came.
+        await writer.row(questdbTables.lateReadings.name, late.reading.receivedAt, (w) =>
           w
             .symbol('meter_id', late.reading.meterId)
             .symbol('processor', processor)
             .stringColumn('detail', late.detail)
+            .timestampColumn('reading_ts', late.reading.ts, 'ms')
             .timestampColumn('watermark', Math.max(0, late.watermark), 'ms')
             .intColumn('kafka_partition', partition)
             .intColumn('kafka_offset', late.offset < 0 ? late.offset : recordOffsetOf(late.offset)),

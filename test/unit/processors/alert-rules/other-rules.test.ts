@@ -47,6 +47,40 @@ describe('silent meter (10 × 60 s = 600 s by default)', () => {
   });
 });
 
+describe('silent meter: the reporting interval is learned from the meter itself', () => {
+  const silentOnly = parseAlertRulesConfig({ rules: [defaultAlertRules[2]] });
+  const hourly = (hours: number[]) => hours.map((h) => reading('w1', m(h * 60), 1, 'water'));
+
+  it('a meter reporting hourly is not silent between its readings; silent after 10 of its hours', () => {
+    // Hand-worked: gaps of 60 min from the 5th reading on (4 gaps learned) → interval 60 min, timeout 600 min.
+    // With the 60 s floor alone the first 4 gaps (60 min > 10 min) each open and close a silence.
+    const { state, events } = drive(hourly([0, 1, 2, 3, 4, 5, 6, 7]), silentOnly);
+    expect(summary(events).filter(([, s]) => s === 'open').map(([, , from]) => from)).toEqual([0, 60, 120, 180]);
+    expect(advanceRuleWatermark(state, m(7 * 60 + 600), silentOnly)).toEqual([]);
+    const opened = advanceRuleWatermark(state, m(7 * 60 + 600) + 1, silentOnly);
+    expect(summary(opened)).toEqual([['silent-meter', 'open', 420, 1020]]);
+    expect(opened[0]!.evidence).toMatchObject({ timeoutSeconds: 36_000, reportingIntervalSeconds: 3600, configuredIntervalSeconds: 60, multiple: 10 });
+  });
+
+  it('one long silence does not stretch the learned interval (median of the last 8 gaps)', () => {
+    // Hourly for 9 readings, a 30-hour silence, then hourly again: the next 11-hour gap is still silence.
+    const hours = [0, 1, 2, 3, 4, 5, 6, 7, 8, 38, 39, 50];
+    const opens = summary(drive(hourly(hours), silentOnly).events).filter(([, s]) => s === 'open').map(([, , from, at]) => [from, at]);
+    expect(opens.slice(-2)).toEqual([
+      [8 * 60, 18 * 60],
+      [39 * 60, 49 * 60],
+    ]);
+  });
+
+  it('never learns an interval below the configured floor', () => {
+    // Readings every 10 s: the floor (60 s) holds, so a 9-minute gap is not silence and an 11-minute one is.
+    const fast = Array.from({ length: 20 }, (_, i) => reading('w1', T0 + i * 10_000, 1, 'water'));
+    const last = T0 + 19 * 10_000;
+    const events = drive([...fast, reading('w1', last + 9 * 60_000, 1, 'water'), reading('w1', last + 20 * 60_000 + 1, 1, 'water')], silentOnly).events;
+    expect(events.filter((e) => e.state === 'open').map((e) => (e.at - last) / 60_000)).toEqual([9 + 10]);
+  });
+});
+
 describe('above the group average by a factor', () => {
   // Fleet average over the day 100 L from 4 meters; factor 2 → above 200 L alerts.
   const day = 24 * 3_600_000;
