@@ -25,6 +25,8 @@ interface MeterBilling {
   finalDue: [number, number] | null;
   /** The bill-variation rule's memory (previous finals, open alert). */
   rules: MeterRuleState;
+  /** Latest receive time of the meter's billed readings (absent in checkpoints of earlier releases). */
+  receivedUpTo?: number;
 }
 
 export interface BillingProcessorOptions {
@@ -116,6 +118,10 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
     }
     return state.finalDue[1];
   };
+  const periodEndedBeforeArrival = (state: MeterBilling): boolean => {
+    const due = finalDue(state);
+    return due !== null && state.receivedUpTo !== undefined && due - engine.options.graceMs <= state.receivedUpTo;
+  };
   return {
     name: 'billing',
     keysOf: (r: Reading) => (r.register !== null && options.kinds.includes(r.kind) ? [r.meterId] : []),
@@ -143,6 +149,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       }
       if (outcome !== 'added' && outcome !== 'superseded') return;
       if (closedBefore !== null && state.billing.closed.length > 0 && reading.ts < closedBefore) state.adjustmentDue = true;
+      state.receivedUpTo = Math.max(state.receivedUpTo ?? -Infinity, reading.receivedAt);
       state.provisionalDue ??= Math.floor(reading.ts / options.provisionalIntervalMs) * options.provisionalIntervalMs + options.provisionalIntervalMs;
     },
     advance(_key, state, ctx) {
@@ -155,8 +162,14 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       }
       state.adjustmentDue = false;
       if (state.provisionalDue !== null && ctx.watermark >= state.provisionalDue) {
-        const bill = engine.provisionalBill(state.billing, ctx.watermark);
-        if (bill && emitInvoice(state, bill, ctx)) registerAnomalies(state, bill, ctx);
+        // A period that had ended before the meter's readings of it arrived (history: an import,
+        // a replay, a meter back from a long outage) gets its final bill once the watermark passes
+        // its end; a provisional bill of it, every hour of event time, would be stale as it is
+        // written, and re-analysing the register for it cost most of billing's time on history.
+        if (!periodEndedBeforeArrival(state)) {
+          const bill = engine.provisionalBill(state.billing, ctx.watermark);
+          if (bill && emitInvoice(state, bill, ctx)) registerAnomalies(state, bill, ctx);
+        }
         state.provisionalDue = null;
       }
     },

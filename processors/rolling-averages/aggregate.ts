@@ -10,16 +10,12 @@ export function addValue(agg: Aggregate | undefined, value: number): Aggregate {
   return agg;
 }
 
-export function mergeAggregates(aggs: Iterable<Aggregate>): Aggregate | null {
-  let out: Aggregate | null = null;
-  for (const a of aggs) {
-    if (!out) out = [...a];
-    else {
-      out[0] += a[0];
-      out[1] += a[1];
-      out[2] = Math.min(out[2], a[2]);
-      out[3] = Math.max(out[3], a[3]);
-    }
-  }
-  return out;
+/** `into` with `a` added (a copy of `a` when `into` is null); `a` is never changed. */
+export function mergeAggregate(into: Aggregate | null, a: Aggregate): Aggregate {
+  if (!into) return [a[0], a[1], a[2], a[3]];
+  into[0] += a[0];
+  into[1] += a[1];
+  if (a[2] < into[2]) into[2] = a[2];
+  if (a[3] > into[3]) into[3] = a[3];
+  return into;
 }

@@ -1,7 +1,7 @@
 import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
 import { startOfLocalDay } from '../../core/time/local-time';
-import { addValue, mergeAggregates, type Aggregate } from './aggregate';
+import { addValue, mergeAggregate, type Aggregate } from './aggregate';
 import type { SlidingWindowSpec, TumblingWindowSpec } from './window-specs';
 
 export interface RollingAveragesOptions {
@@ -24,6 +24,12 @@ export interface RollingAveragesOptions {
 interface Buckets {
   buckets: Record<string, Aggregate>;
   closedEnd: number | null;
+  /**
+   * The earliest bucket start, kept as buckets come and go (asked after every reading; scanning
+   * the keys for it was the processor's largest cost on history). null: no bucket. Absent in
+   * checkpoints of earlier releases: then scanned once.
+   */
+  first?: number | null;
 }
 
 interface MeterState {
@@ -68,7 +74,7 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
   };
 
   const slidingEnd = (spec: SlidingWindowSpec, b: Buckets): number | null => {
-    const first = earliestStart(b.buckets);
+    const first = earliestStart(b);
     if (first === null) return null;
     const firstPossible = first + spec.hopMs;
     return b.closedEnd === null ? firstPossible : Math.max(b.closedEnd + spec.hopMs, firstPossible);
@@ -85,11 +91,11 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
     if (rate === null) return;
     const lateFor: string[] = [];
     for (const spec of options.sliding) {
-      const b = (state.sliding[spec.name] ??= { buckets: {}, closedEnd: null });
+      const b = (state.sliding[spec.name] ??= { buckets: {}, closedEnd: null, first: null });
       const start = Math.floor(r.ts / spec.hopMs) * spec.hopMs;
       if (b.closedEnd !== null && start + spec.hopMs <= b.closedEnd) lateFor.push(spec.name);
       // Still counted if a window not yet emitted contains it.
-      if (b.closedEnd === null || start + spec.sizeMs > b.closedEnd) b.buckets[start] = addValue(b.buckets[start], rate);
+      if (b.closedEnd === null || start + spec.sizeMs > b.closedEnd) addToBucket(b, start, rate);
     }
     if (lateFor.length > 0) ctx.late(r, `rolling windows ${lateFor.join(', ')} already emitted`);
   };
@@ -98,10 +104,10 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
     if (r.value === null) return; // groups aggregate reported instantaneous values only
     const lateFor: string[] = [];
     for (const spec of options.tumbling) {
-      const b = (state.tumbling[spec.name] ??= { buckets: {}, closedEnd: null });
+      const b = (state.tumbling[spec.name] ??= { buckets: {}, closedEnd: null, first: null });
       const start = tumblingStart(spec, r.ts);
       if (b.closedEnd !== null && start < b.closedEnd) lateFor.push(spec.name);
-      else b.buckets[start] = addValue(b.buckets[start], r.value);
+      else addToBucket(b, start, r.value);
     }
     if (lateFor.length > 0) ctx.late(r, `rollup buckets ${lateFor.join(', ')} already emitted`);
   };
@@ -112,13 +118,22 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
       if (!b) continue;
       for (let end = slidingEnd(spec, b); end !== null && end <= ctx.watermark; end = slidingEnd(spec, b)) {
         const from = end - spec.sizeMs;
-        const agg = mergeAggregates(Object.entries(b.buckets).flatMap(([s, a]) => (Number(s) >= from && Number(s) < end ? [a] : [])));
+        // Later windows start at end + hop - size or later: older buckets are done after this one.
+        const keepFrom = end + spec.hopMs - spec.sizeMs;
+        // One pass over the (few) buckets, no intermediate arrays: this runs for every window of every meter.
+        let agg: Aggregate | null = null;
+        let first = Infinity;
+        for (const key in b.buckets) {
+          const start = Number(key);
+          if (start >= from && start < end) agg = mergeAggregate(agg, b.buckets[key]!);
+          if (start < keepFrom) delete b.buckets[key];
+          else if (start < first) first = start;
+        }
+        b.first = first === Infinity ? null : first;
         if (agg) {
           ctx.emit({ stream: 'window-results', result: { kind: 'rolling-average', value: { meterId, sector: state.sector, windowSize: spec.name, windowStart: from, windowEnd: end, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] } } });
         }
         b.closedEnd = end;
-        // Later windows start at end + hop - size or later: older buckets are done.
-        for (const s of Object.keys(b.buckets)) if (Number(s) < end + spec.hopMs - spec.sizeMs) delete b.buckets[s];
       }
     }
   };
@@ -133,6 +148,7 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
         const agg = b.buckets[s]!;
         ctx.emit({ stream: 'window-results', result: { kind: 'rollup', value: { scope, scopeId, bucket: spec.name, bucketStart: s, bucketEnd: end, partition: ctx.partition, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] } } });
         delete b.buckets[s];
+        b.first = undefined; // rescanned when next asked
         b.closedEnd = Math.max(b.closedEnd ?? end, end);
       }
     }
@@ -158,7 +174,8 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
         }
       } else {
         for (const spec of options.tumbling) {
-          const first = earliestStart(state.tumbling[spec.name]?.buckets ?? {});
+          const b = state.tumbling[spec.name];
+          const first = b ? earliestStart(b) : null;
           if (first !== null) next = Math.min(next, tumblingEnd(spec, first));
         }
       }
@@ -167,12 +184,20 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
   };
 }
 
-/** The earliest bucket start, without building an array of the keys (asked after every reading). */
-function earliestStart(buckets: Record<string, unknown>): number | null {
+/** Adds a value to the bucket starting at `start`, keeping `first` exact. */
+function addToBucket(b: Buckets, start: number, value: number): void {
+  b.buckets[start] = addValue(b.buckets[start], value);
+  if (b.first !== undefined && (b.first === null || start < b.first)) b.first = start;
+}
+
+/** The earliest bucket start: kept in `first`, scanned (once) when unknown. */
+function earliestStart(b: Buckets): number | null {
+  if (b.first !== undefined) return b.first;
   let earliest = Infinity;
-  for (const start in buckets) {
+  for (const start in b.buckets) {
     const n = Number(start);
     if (n < earliest) earliest = n;
   }
-  return earliest === Infinity ? null : earliest;
+  b.first = earliest === Infinity ? null : earliest;
+  return b.first;
 }

@@ -32,6 +32,23 @@ describe('billing processor (SABESP 2017, UTC months, 3 days of grace)', () => {
     expect(aprilFinal.map((r) => r.values.total)).toEqual(['109.15']);
   });
 
+  it('history (readings that arrive after their period ended) gets the same final bills and no provisional ones', () => {
+    // The same readings received in December 2026, as an import of that history would stamp them.
+    const arrived = (r: Reading, i: number): Reading => ({ ...r, receivedAt: Date.UTC(2026, 11, 1) + i });
+    const live = createTestDriver(processor, { allowedLatenessMs: 0 });
+    live.pipe(...march, ...april, tick);
+    const history = createTestDriver(processor, { allowedLatenessMs: 0 });
+    history.pipe(...[...march, ...april, tick].map(arrived));
+    const invoices = (d: ReturnType<typeof createTestDriver>, status: string) => d.rows.filter((r) => r.table === 'invoices' && r.symbols.status === status);
+    expect(invoices(history, 'provisional')).toEqual([]);
+    expect(invoices(live, 'provisional').length).toBeGreaterThan(0);
+    expect(invoices(history, 'final').map((r) => [r.symbols.invoice_id, r.values.total])).toEqual([
+      ['wm-1/2026-03-01', '24.96'],
+      ['wm-1/2026-04-01', '109.15'],
+    ]);
+    expect(invoices(history, 'final').map((r) => r.values)).toEqual(invoices(live, 'final').map((r) => r.values));
+  });
+
   it('raises a bill-variation alert when a final bill is 30 % or more above the previous one', () => {
     const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
     driver.pipe(...march, ...april, tick);

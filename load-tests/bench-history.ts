@@ -1,0 +1,101 @@
+import * as path from 'node:path';
+import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
+import type { Reading } from '../core/contracts';
+import { describeError } from '../core/errors';
+import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
+import { openFileLines } from '../history-import/file-lines';
+import { createHistoryPlan } from '../history-import/history-plan';
+import { resolveImportMapping } from '../history-import/import-mapping';
+import { createRowReader } from '../history-import/row-reader';
+import { createAlertsProcessor } from '../processors/alerts/alerts-processor';
+import { parseAlertRulesConfig } from '../processors/alert-rules/rule-config';
+import { createBillingProcessor } from '../processors/billing/billing-processor';
+import { createBillingEngine } from '../processors/billing/billing-state';
+import { parseLeakConfig } from '../processors/leak-detection/leak-config';
+import { createRollingAverages } from '../processors/rolling-averages/rolling-averages';
+import { parseSlidingWindows, parseTumblingWindows } from '../processors/rolling-averages/window-specs';
+import type { KeyedProcessor } from '../processors/runtime/keyed-processor';
+import { createPartitionTask } from '../processors/runtime/partition-task';
+
+const flags: FlagSpec[] = [
+  { name: 'file', kind: 'string', default: path.join('test', 'fixtures', 'daiad', 'swm_trialA_6meters.csv.gz'), description: 'history to replay (CSV, plain or gzip), read with the import' },
+  { name: 'preset', kind: 'string', default: 'daiad', description: 'import preset of the file' },
+  { name: 'order', kind: 'string', default: 'meter', oneOf: ['meter', 'time'], description: "meter: meter after meter, each in time order (the import's order); time: all meters interleaved in time" },
+  { name: 'windows', kind: 'string', default: '15m/5m,1h/15m,24h/1h', description: 'rolling windows (MF_ROLLING_WINDOWS)' },
+  { name: 'buckets', kind: 'string', default: '1m,1h,1d', description: 'rollup buckets (MF_ROLLUP_BUCKETS)' },
+  { name: 'time-zone', kind: 'string', default: 'Europe/Madrid', description: 'billing and rollup time zone' },
+  { name: 'help', kind: 'bool', description: 'show this help' },
+];
+
+const usage = `
+History benchmark: a year of real meter history (the DAIAD fixture by default, read with the
+import's own reader) through the three processors in this process, one partition task each as
+the runner holds them, no Kafka or QuestDB. Prints per processor the CPU time per reading, the
+readings per second it alone would sustain, and how many results (and table rows) each reading
+makes: the results are what the runner then writes to QuestDB and Kafka. Not a test: it measures.
+
+Usage: npm run bench:history -- [flags]
+
+${describeFlags(flags)}`;
+
+async function loadHistory(file: string, preset: string): Promise<Reading[][]> {
+  const mapping = resolveImportMapping({ preset });
+  const reader = createRowReader(mapping);
+  const plan = createHistoryPlan(mapping);
+  const lines = await openFileLines(file);
+  for await (const line of lines.lines) {
+    if (line.number === 1 && mapping.header) reader.readHeader(line.text);
+    else {
+      const outcome = reader.read(line.text);
+      if ('row' in outcome) plan.add(outcome.row, { file, line: line.number });
+    }
+  }
+  const { meters } = plan.build(Date.now(), { maxFutureMs: 600_000 });
+  return [...meters.values()].map((planned) => planned.map((p) => p.reading));
+}
+
+async function main(): Promise<void> {
+  const args = parseFlags(process.argv.slice(2), flags);
+  if (args.help) {
+    process.stdout.write(`${usage.trim()}\n`);
+    return;
+  }
+  const perMeter = await loadHistory(String(args.file), String(args.preset));
+  const receivedAt = Date.now();
+  // Receive times grow by 1 ms per reading, as an import at ~1,000 readings/ms would stamp them.
+  const readings = (args.order === 'meter' ? perMeter.flat() : perMeter.flat().sort((a, b) => a.ts - b.ts)).map((r, i) => ({ ...r, receivedAt: receivedAt + Math.floor(i / 1000) }));
+  const zone = String(args['time-zone']);
+  const rules = parseAlertRulesConfig({});
+  const processors: KeyedProcessor<unknown>[] = [
+    createRollingAverages({ sliding: parseSlidingWindows(String(args.windows)), tumbling: parseTumblingWindows(String(args.buckets)), timeZone: zone }) as KeyedProcessor<unknown>,
+    createAlertsProcessor({ leak: parseLeakConfig({}), rules }) as KeyedProcessor<unknown>,
+    createBillingProcessor({ engine: createBillingEngine(defaultBillingConfig), kinds: ['water', 'electricity', 'gas'], timeZone: zone, provisionalIntervalMs: 3_600_000, rules }) as KeyedProcessor<unknown>,
+  ];
+  process.stdout.write(`${readings.length.toLocaleString('en-US')} readings of ${perMeter.length} meters (${String(args.file)}), order: ${String(args.order)}; windows ${String(args.windows)}, buckets ${String(args.buckets)}\n\n`);
+  process.stdout.write('| processor | µs per reading | readings/s alone | results per reading | rows per reading | late |\n|---|---:|---:|---:|---:|---:|\n');
+  let totalUs = 0;
+  for (const processor of processors) {
+    const task = createPartitionTask(processor, { partition: 0, allowedLatenessMs: 120_000 });
+    let results = 0;
+    let rows = 0;
+    let late = 0;
+    const started = process.cpuUsage();
+    // Records of 1,000 readings, as the import sends them.
+    for (let i = 0; i < readings.length; i += 1000) {
+      const out = task.process(readings.slice(i, i + 1000).map((reading, k) => ({ offset: i + k, reading })));
+      results += out.events.length;
+      for (const e of out.events) rows += e.rows.length;
+      late += out.late.length;
+    }
+    const used = process.cpuUsage(started);
+    const us = (used.user + used.system) / readings.length;
+    totalUs += us;
+    process.stdout.write(`| ${processor.name} | ${us.toFixed(1)} | ${Math.round(1e6 / us).toLocaleString('en-US')} | ${(results / readings.length).toFixed(2)} | ${(rows / readings.length).toFixed(2)} | ${late} |\n`);
+  }
+  process.stdout.write(`| all three | ${totalUs.toFixed(1)} | ${Math.round(1e6 / totalUs).toLocaleString('en-US')} | | | |\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:history failed: ${describeError(error)}\n`);
+  process.exit(1);
+});
