@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger';
 import { createQuestdbPool, type QuestdbPgOptions } from '../core/questdb/questdb-sql';
 import { openFileLines } from './file-lines';
 import { createHistoryPlan, type PlannedReading, type RefusedRow } from './history-plan';
-import { sendHistory, sendRefused } from './history-sender';
+import { sendHistory, sendRefused, sendSequence, type SendOrder } from './history-sender';
 import type { ResolvedMapping } from './import-mapping';
 import type { ImportProgress } from './import-progress';
 import { createRowReader } from './row-reader';
@@ -18,6 +18,8 @@ export interface HistoryImportOptions {
   dryRun: boolean;
   /** Readings per second sent at most (0: no limit). */
   ratePerSecond: number;
+  /** @default 'time' (history-sender.ts SendOrder) */
+  order?: SendOrder;
   /** After sending, wait this long at most for QuestDB to hold every imported reading (0: do not wait). */
   waitStoredMs: number;
   kafka: { brokers: string[]; topics: KafkaTopics };
@@ -159,7 +161,7 @@ async function send(toSend: Map<string, PlannedReading[]>, total: number, refuse
   const producer = await kafka.createProducer();
   try {
     options.progress.update('sending', 0, total, 'readings');
-    await sendHistory(toSend, {
+    await sendHistory(sendSequence(toSend, options.order ?? 'time'), {
       producer,
       readingsTopic: topics.readings.name,
       deadLettersTopic: topics.deadLetters.name,

@@ -1,4 +1,4 @@
-import { createDeadLetter, deadLetterKey } from '../core/contracts';
+import { createDeadLetter, deadLetterKey, type Reading } from '../core/contracts';
 import { defaultPartitionOf, type OutgoingRecord, type RawProducer } from '../core/kafka';
 import { encodeReading, encodeReadingsRecord, maxReadingsPerRecord, maxReadingsRecordBytes, readingsRecordBytes, type EncodedReading } from '../core/streams/readings';
 import type { PlannedReading, RefusedRow } from './history-plan';
@@ -20,13 +20,27 @@ export interface HistorySenderOptions {
 }
 
 /**
- * Sends an import's readings on the readings topic in the bridge's record format (records of up
- * to maxReadingsPerRecord readings of one partition, core/streams/readings.ts), meter after
- * meter, each meter's readings in event-time order. One request is in flight at a time, so a
- * partition's records arrive in the order they were made and every meter's order holds. The
- * rate limit paces whole requests against the clock.
+ * The order an import sends in: every meter's readings in event-time order either way.
+ * 'time': all meters interleaved by event time (sector and fleet rollups, which aggregate
+ * several meters, then see their readings in order too); 'meter': meter after meter.
  */
-export async function sendHistory(meters: Map<string, PlannedReading[]>, options: HistorySenderOptions): Promise<number> {
+export type SendOrder = 'time' | 'meter';
+
+export function sendSequence(meters: Map<string, PlannedReading[]>, order: SendOrder): Reading[] {
+  const perMeter = [...meters.values()].map((planned) => planned.map((p) => p.reading));
+  if (order === 'meter') return perMeter.flat();
+  // A stable sort of the meter-by-meter sequence keeps each meter's own order on equal instants.
+  return perMeter.flat().sort((a, b) => a.ts - b.ts);
+}
+
+/**
+ * Sends an import's readings on the readings topic in the bridge's record format (records of up
+ * to maxReadingsPerRecord readings of one partition, core/streams/readings.ts), in the order
+ * given (sendSequence). One request is in flight at a time, so a partition's records arrive in
+ * the order they were made and every meter's order holds. The rate limit paces whole requests
+ * against the clock.
+ */
+export async function sendHistory(readings: readonly Reading[], options: HistorySenderOptions): Promise<number> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const perRequest = options.recordsPerRequest ?? 8;
@@ -61,19 +75,17 @@ export async function sendHistory(meters: Map<string, PlannedReading[]>, options
     if (request.length >= perRequest) await send();
   };
 
-  for (const [meterId, planned] of meters) {
-    const partition = defaultPartitionOf(meterId, options.partitions);
-    for (const { reading } of planned) {
-      const encoded = encodeReading(reading);
-      let record = pending.get(partition);
-      if (record && (record.readings.length >= maxReadingsPerRecord || readingsRecordBytes(record.bytes + encoded.bytes, record.readings.length + 1) > maxReadingsRecordBytes)) {
-        await close(partition);
-        record = undefined;
-      }
-      if (!record) pending.set(partition, (record = { key: meterId, readings: [], bytes: 0 }));
-      record.readings.push(encoded);
-      record.bytes += encoded.bytes;
+  for (const reading of readings) {
+    const partition = defaultPartitionOf(reading.meterId, options.partitions);
+    const encoded = encodeReading(reading);
+    let record = pending.get(partition);
+    if (record && (record.readings.length >= maxReadingsPerRecord || readingsRecordBytes(record.bytes + encoded.bytes, record.readings.length + 1) > maxReadingsRecordBytes)) {
+      await close(partition);
+      record = undefined;
     }
+    if (!record) pending.set(partition, (record = { key: reading.meterId, readings: [], bytes: 0 }));
+    record.readings.push(encoded);
+    record.bytes += encoded.bytes;
   }
   for (const partition of [...pending.keys()]) await close(partition);
   await send();

@@ -20,7 +20,7 @@ import { createPartitionTask } from '../processors/runtime/partition-task';
 const flags: FlagSpec[] = [
   { name: 'file', kind: 'string', default: path.join('test', 'fixtures', 'daiad', 'swm_trialA_6meters.csv.gz'), description: 'history to replay (CSV, plain or gzip), read with the import' },
   { name: 'preset', kind: 'string', default: 'daiad', description: 'import preset of the file' },
-  { name: 'order', kind: 'string', default: 'meter', oneOf: ['meter', 'time'], description: "meter: meter after meter, each in time order (the import's order); time: all meters interleaved in time" },
+  { name: 'order', kind: 'string', default: 'meter', oneOf: ['meter', 'time'], description: "meter: meter after meter, each in time order (npm run import -- --order meter); time: all meters interleaved in time (the import's default)" },
   { name: 'windows', kind: 'string', default: '15m/5m,1h/15m,24h/1h', description: 'rolling windows (MF_ROLLING_WINDOWS)' },
   { name: 'buckets', kind: 'string', default: '1m,1h,1d', description: 'rollup buckets (MF_ROLLUP_BUCKETS)' },
   { name: 'time-zone', kind: 'string', default: 'Europe/Madrid', description: 'billing and rollup time zone' },

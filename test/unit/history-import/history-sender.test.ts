@@ -1,7 +1,7 @@
 import type { Reading } from '../../../core/contracts';
 import { defaultPartitionOf, type OutgoingRecord, type RawProducer } from '../../../core/kafka';
 import { decodeReadingsRecord } from '../../../core/streams/readings';
-import { sendHistory } from '../../../history-import/history-sender';
+import { sendHistory, sendSequence } from '../../../history-import/history-sender';
 import type { PlannedReading } from '../../../history-import/history-plan';
 
 // The sender's grouping, against a producer that records requests (the real Kafka path is
@@ -21,7 +21,7 @@ describe('sendHistory', () => {
     const producer = recordingProducer();
     const meters = new Map<string, PlannedReading[]>();
     for (let m = 0; m < 20; m += 1) meters.set(`m-${m}`, Array.from({ length: 1500 }, (_, i) => reading(`m-${m}`, i)));
-    const sent = await sendHistory(meters, { producer, readingsTopic: 'r', deadLettersTopic: 'd', partitions: 6, ratePerSecond: 0 });
+    const sent = await sendHistory(sendSequence(meters, 'meter'), { producer, readingsTopic: 'r', deadLettersTopic: 'd', partitions: 6, ratePerSecond: 0 });
     expect(sent).toBe(30_000);
     const seen = new Map<string, number[]>();
     for (const request of producer.requests) {
@@ -40,12 +40,21 @@ describe('sendHistory', () => {
     for (const [, ts] of seen) expect(ts).toEqual(Array.from({ length: 1500 }, (_, i) => i));
   });
 
+  it('time order interleaves meters by event time and keeps each meter\'s own order', () => {
+    const meters = new Map([
+      ['a', [reading('a', 1), reading('a', 5), reading('a', 6)]],
+      ['b', [reading('b', 2), reading('b', 5)]],
+    ]);
+    expect(sendSequence(meters, 'time').map((r) => `${r.meterId}${r.ts}`)).toEqual(['a1', 'b2', 'a5', 'b5', 'a6']);
+    expect(sendSequence(meters, 'meter').map((r) => `${r.meterId}${r.ts}`)).toEqual(['a1', 'a5', 'a6', 'b2', 'b5']);
+  });
+
   it('paces requests to the rate limit', async () => {
     const producer = recordingProducer();
     let clock = 0;
     const waits: number[] = [];
     const meters = new Map([['m', Array.from({ length: 4000 }, (_, i) => reading('m', i))]]);
-    await sendHistory(meters, { producer, readingsTopic: 'r', deadLettersTopic: 'd', partitions: 1, ratePerSecond: 1000, recordsPerRequest: 1, now: () => clock, sleep: async (ms) => void (waits.push(ms), (clock += ms)) });
+    await sendHistory(sendSequence(meters, 'time'), { producer, readingsTopic: 'r', deadLettersTopic: 'd', partitions: 1, ratePerSecond: 1000, recordsPerRequest: 1, now: () => clock, sleep: async (ms) => void (waits.push(ms), (clock += ms)) });
     // 4 records of 1,000 readings at 1,000 readings/s: each request waits until its second is over.
     expect(waits).toEqual([1000, 1000, 1000, 1000]);
   });
