@@ -77,7 +77,10 @@ export async function sendHistory(readings: readonly Reading[], options: History
 
   for (const reading of readings) {
     const partition = defaultPartitionOf(reading.meterId, options.partitions);
-    const encoded = encodeReading(reading);
+    // Stamped as received now, as the bridge stamps a live reading: while a meter's history is
+    // being sent its key keeps up with the partition's receive clock (live meters beside the
+    // import move it), so it does not go idle in mid-history (docs/processors.md).
+    const encoded = encodeReading({ ...reading, receivedAt: now() });
     let record = pending.get(partition);
     if (record && (record.readings.length >= maxReadingsPerRecord || readingsRecordBytes(record.bytes + encoded.bytes, record.readings.length + 1) > maxReadingsRecordBytes)) {
       await close(partition);
