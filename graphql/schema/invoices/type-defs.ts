@@ -74,7 +74,12 @@ export const invoicesTypeDefs = `
     dueDate: String
     "ISO 4217 currency."
     currency: String
-    "Consumption in the period, in consumptionUnit."
+    """
+    In consumptionUnit. Provisional and final invoices: the consumption in the period. An
+    adjustment: the change it bills, i.e. the period's consumption as now known minus what its
+    final and earlier adjustments billed (negative when it credits); the period's consumption
+    is the sum over its final invoice and its adjustments.
+    """
     consumption: Float
     "Unit of consumption (the register's)."
     consumptionUnit: String
