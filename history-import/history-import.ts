@@ -63,8 +63,9 @@ export interface ImportSummary {
 /**
  * One import run (docs/import.md): read every file into a per-meter plan, validate it as live
  * data is validated (no age limit), compare it with the readings table, then send what is new
- * on the readings topic, meter after meter in event-time order, and a dead letter per refused
- * row. Nothing reaches Kafka in a dry run.
+ * on the readings topic, each meter's readings in event-time order (all meters interleaved by
+ * time unless `order` says meter by meter), and a dead letter per refused row. Nothing reaches
+ * Kafka in a dry run.
  */
 export async function runHistoryImport(options: HistoryImportOptions): Promise<ImportSummary> {
   const now = options.now ?? Date.now;
@@ -86,13 +87,12 @@ export async function runHistoryImport(options: HistoryImportOptions): Promise<I
   try {
     let toSend: Map<string, PlannedReading[]> = meters;
     let alreadyStored = 0;
-    let storedBefore = new Map<string, number>();
     let newRefusals = refused;
     if (pool) {
       options.progress.update('comparing with stored readings', 0, meters.size, 'meters');
       const comparison = await compareWithStored(pool, meters);
       options.progress.update('comparing with stored readings', meters.size, meters.size, 'meters');
-      ({ toSend, alreadyStored, storedBefore } = comparison);
+      ({ toSend, alreadyStored } = comparison);
       refused.push(...comparison.differs);
       const recorded = await deadLetteredSources(pool, options.files);
       newRefusals = refused.filter((r) => !recorded.has(importSource(r.source.file, r.source.line)));
@@ -101,8 +101,11 @@ export async function runHistoryImport(options: HistoryImportOptions): Promise<I
     for (const planned of toSend.values()) imported += planned.length;
     let stored: number | null = null;
     if (!options.dryRun) {
+      // What each meter holds in the import's span before sending: the wait counts what arrives beyond it.
+      const waiting = pool && options.waitStoredMs > 0 && imported > 0;
+      const before = waiting ? await storedCounts(pool, from, to) : new Map<string, number>();
       await send(toSend, imported, newRefusals, receivedAt, options);
-      if (pool && options.waitStoredMs > 0 && imported > 0) stored = await waitUntilStored(pool, meters, toSend, storedBefore, options);
+      if (waiting) stored = await waitUntilStored(pool, { from, to }, toSend, before, options);
     }
     options.progress.end();
     const counts = plan.counts();
@@ -178,19 +181,18 @@ async function send(toSend: Map<string, PlannedReading[]>, total: number, refuse
 /** Polls QuestDB until every meter holds what it held before plus what was sent for it, or the wait is over. */
 async function waitUntilStored(
   pool: ReturnType<typeof createQuestdbPool>,
-  meters: Map<string, PlannedReading[]>,
+  span: { from: number; to: number },
   sent: Map<string, PlannedReading[]>,
   before: Map<string, number>,
   options: HistoryImportOptions,
 ): Promise<number> {
   const now = options.now ?? Date.now;
   const deadline = now() + options.waitStoredMs;
-  const expected = new Map([...sent].map(([meterId, planned]) => [meterId, (before.get(meterId) ?? 0) + planned.length]));
   const total = [...sent.values()].reduce((n, p) => n + p.length, 0);
   for (;;) {
-    const counts = await storedCounts(pool, new Map([...meters].filter(([meterId]) => expected.has(meterId))));
+    const counts = await storedCounts(pool, span.from, span.to);
     let arrived = 0;
-    for (const [meterId, want] of expected) arrived += Math.max(0, Math.min(want, counts.get(meterId) ?? 0) - (before.get(meterId) ?? 0));
+    for (const [meterId, planned] of sent) arrived += Math.max(0, Math.min(planned.length, (counts.get(meterId) ?? 0) - (before.get(meterId) ?? 0)));
     options.progress.update('waiting for QuestDB', arrived, total, 'readings');
     if (arrived >= total || now() >= deadline) return arrived;
     await new Promise((r) => setTimeout(r, 1000));

@@ -118,9 +118,12 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
     }
     return state.finalDue[1];
   };
-  const periodEndedBeforeArrival = (state: MeterBilling): boolean => {
+  const finalDueBeforeArrival = (state: MeterBilling): boolean => {
     const due = finalDue(state);
-    return due !== null && state.receivedUpTo !== undefined && due - engine.options.graceMs <= state.receivedUpTo;
+    // Past its final bill's due time (end + grace) on the receive clock: live meters never are
+    // while the period is open (receive time ≈ event time), so a late-month provisional bill
+    // during the grace days is still written.
+    return due !== null && state.receivedUpTo !== undefined && due <= state.receivedUpTo;
   };
   return {
     name: 'billing',
@@ -162,11 +165,12 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       }
       state.adjustmentDue = false;
       if (state.provisionalDue !== null && ctx.watermark >= state.provisionalDue) {
-        // A period that had ended before the meter's readings of it arrived (history: an import,
-        // a replay, a meter back from a long outage) gets its final bill once the watermark passes
-        // its end; a provisional bill of it, every hour of event time, would be stale as it is
-        // written, and re-analysing the register for it cost most of billing's time on history.
-        if (!periodEndedBeforeArrival(state)) {
+        // A period whose final bill was already due (end + grace) when the meter's readings of it
+        // arrived (history: an import, a replay, a meter back from a long outage) gets that final
+        // bill once the watermark passes; a provisional bill of it, every hour of event time, would
+        // be stale as it is written, and re-analysing the register for it cost most of billing's
+        // time on history.
+        if (!finalDueBeforeArrival(state)) {
           const bill = engine.provisionalBill(state.billing, ctx.watermark);
           if (bill && emitInvoice(state, bill, ctx)) registerAnomalies(state, bill, ctx);
         }

@@ -32,7 +32,7 @@ describe('billing processor (SABESP 2017, UTC months, 3 days of grace)', () => {
     expect(aprilFinal.map((r) => r.values.total)).toEqual(['109.15']);
   });
 
-  it('history (readings that arrive after their period ended) gets the same final bills and no provisional ones', () => {
+  it('history (readings that arrive after their period\'s final bill was due) gets the same final bills and no provisional ones', () => {
     // The same readings received in December 2026, as an import of that history would stamp them.
     const arrived = (r: Reading, i: number): Reading => ({ ...r, receivedAt: Date.UTC(2026, 11, 1) + i });
     const live = createTestDriver(processor, { allowedLatenessMs: 0 });
@@ -47,6 +47,17 @@ describe('billing processor (SABESP 2017, UTC months, 3 days of grace)', () => {
       ['wm-1/2026-04-01', '109.15'],
     ]);
     expect(invoices(history, 'final').map((r) => r.values)).toEqual(invoices(live, 'final').map((r) => r.values));
+  });
+
+  it('live readings across a month end still get the closing month\'s provisional bill during its grace days', () => {
+    // A meter that starts reporting at 31 March 23:15, every 15 min until 1 April 03:00, received
+    // as measured: March's first provisional bill is due at 1 April 00:00, when readings of April
+    // have arrived; March stays open until 1 April + 3 days, so that bill is still written.
+    const start = Date.UTC(2026, 2, 31, 23, 15);
+    const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
+    driver.pipe(...Array.from({ length: 16 }, (_, i) => reading(start + i * 900_000, 100_000 + i * 10)));
+    const provisional = driver.rows.filter((r) => r.table === 'invoices' && r.symbols.status === 'provisional');
+    expect(provisional.map((r) => r.symbols.invoice_id)).toContain('wm-1/2026-03-01');
   });
 
   it('raises a bill-variation alert when a final bill is 30 % or more above the previous one', () => {
