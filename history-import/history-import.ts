@@ -1,14 +1,13 @@
 import * as path from 'node:path';
-import { truncateText, type KafkaTopics, type ReadingRanges, type RejectionReason } from '../core/contracts';
+import type { KafkaTopics, ReadingRanges, RejectionReason } from '../core/contracts';
 import { createKafkaClient } from '../core/kafka';
 import type { Logger } from '../core/logger';
 import { createQuestdbPool, type QuestdbPgOptions } from '../core/questdb/questdb-sql';
-import { openFileLines } from './file-lines';
 import { createHistoryPlan, type PlannedReading, type RefusedRow } from './history-plan';
 import { sendHistory, sendRefused, sendSequence, type SendOrder } from './history-sender';
 import type { ResolvedMapping } from './import-mapping';
 import type { ImportProgress } from './import-progress';
-import { createRowReader } from './row-reader';
+import { readHistoryFile } from './read-history-file';
 import { compareWithStored, deadLetteredSources, importSource, storedCounts } from './stored-readings';
 
 export interface HistoryImportOptions {
@@ -71,7 +70,10 @@ export async function runHistoryImport(options: HistoryImportOptions): Promise<I
   const now = options.now ?? Date.now;
   const started = now();
   const plan = createHistoryPlan(options.mapping);
-  for (const file of options.files) await readFile(file, options, plan);
+  for (const file of options.files) {
+    const step = `reading ${path.basename(file)}`;
+    await readHistoryFile(file, options.mapping, plan, (read, size) => options.progress.update(step, read, size, 'bytes'));
+  }
   const receivedAt = now();
   const { meters, refused } = plan.build(receivedAt, options.limits);
   let readings = 0;
@@ -131,29 +133,6 @@ export async function runHistoryImport(options: HistoryImportOptions): Promise<I
   } finally {
     await pool?.end();
   }
-}
-
-async function readFile(file: string, options: HistoryImportOptions, plan: ReturnType<typeof createHistoryPlan>): Promise<void> {
-  const name = path.basename(file);
-  const lines = await openFileLines(file);
-  const reader = createRowReader(options.mapping);
-  options.progress.update(`reading ${name}`, 0, lines.size, 'bytes');
-  let sinceProgress = 0;
-  for await (const line of lines.lines) {
-    if (line.number === 1 && options.mapping.header) {
-      reader.readHeader(line.text);
-      continue;
-    }
-    const outcome = reader.read(line.text);
-    const source = { file: name, line: line.number };
-    if ('row' in outcome) plan.add(outcome.row, source);
-    else if ('problem' in outcome) plan.refuse({ source, reason: 'UNREADABLE_ROW', detail: outcome.problem, payload: truncateText(line.text, 4096), meterId: null } satisfies RefusedRow);
-    if (++sinceProgress === 10_000) {
-      sinceProgress = 0;
-      options.progress.update(`reading ${name}`, lines.bytesRead(), lines.size, 'bytes');
-    }
-  }
-  options.progress.update(`reading ${name}`, lines.size, lines.size, 'bytes');
 }
 
 async function send(toSend: Map<string, PlannedReading[]>, total: number, refused: RefusedRow[], receivedAt: number, options: HistoryImportOptions): Promise<void> {

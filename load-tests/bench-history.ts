@@ -3,10 +3,9 @@ import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
 import type { Reading } from '../core/contracts';
 import { describeError } from '../core/errors';
 import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
-import { openFileLines } from '../history-import/file-lines';
 import { createHistoryPlan } from '../history-import/history-plan';
 import { resolveImportMapping } from '../history-import/import-mapping';
-import { createRowReader } from '../history-import/row-reader';
+import { readHistoryFile } from '../history-import/read-history-file';
 import { createAlertsProcessor } from '../processors/alerts/alerts-processor';
 import { parseAlertRulesConfig } from '../processors/alert-rules/rule-config';
 import { createBillingProcessor } from '../processors/billing/billing-processor';
@@ -40,16 +39,8 @@ ${describeFlags(flags)}`;
 
 async function loadHistory(file: string, preset: string): Promise<Reading[][]> {
   const mapping = resolveImportMapping({ preset });
-  const reader = createRowReader(mapping);
   const plan = createHistoryPlan(mapping);
-  const lines = await openFileLines(file);
-  for await (const line of lines.lines) {
-    if (line.number === 1 && mapping.header) reader.readHeader(line.text);
-    else {
-      const outcome = reader.read(line.text);
-      if ('row' in outcome) plan.add(outcome.row, { file, line: line.number });
-    }
-  }
+  await readHistoryFile(file, mapping, plan);
   const { meters } = plan.build(Date.now(), { maxFutureMs: 600_000 });
   return [...meters.values()].map((planned) => planned.map((p) => p.reading));
 }

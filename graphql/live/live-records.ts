@@ -1,27 +1,22 @@
 import type { MeterKind, Reading } from '../../core/contracts';
 import { isMeterflowError } from '../../core/errors';
-import { decodeAlert, type AlertEvent } from '../../core/streams/alerts';
+import { decodeAlert, type AlertEvent, type StoredAlert } from '../../core/streams/alerts';
 import type { StoredReading } from '../../core/streams/readings';
 
 /** A reading as Subscription.meterReadings sends it: the fields of the Reading type, as stored (times as Date). */
 export type LiveReading = Omit<StoredReading, 'kind'> & { kind: MeterKind };
 
-/** An alert transition as Subscription.alerts sends it (the AlertEvent type). */
-export interface LiveAlert {
-  alertId: string;
-  meterId: string;
-  sector: string | null;
-  rule: string;
-  ruleKind: string;
-  severity: string;
-  state: string;
+/**
+ * An alert transition as Subscription.alerts sends it (the AlertEvent type): a stored alert's
+ * fields, except that a live transition always has its start and evidence, and carries the
+ * instant it happened as `at`.
+ */
+export type LiveAlert = Omit<StoredAlert, 'startedAt' | 'evidence' | 'updatedAt'> & {
   startedAt: Date;
-  endedAt: Date | null;
-  estimatedLossL: number | null;
   /** The rule's numbers, as a JSON object string. */
   evidence: string;
   at: Date;
-}
+};
 
 const orNull = <T>(value: T | null | undefined): T | null => (value === undefined || value === '' ? null : value);
 

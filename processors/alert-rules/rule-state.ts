@@ -36,6 +36,8 @@ export interface SilentState {
    * interval is learned from their median. Absent in checkpoints of earlier releases.
    */
   gaps?: number[];
+  /** The median of `gaps`, recomputed when a gap is learned (the rule asks for it after every reading). */
+  learnedMs?: number;
 }
 
 export interface BillPeriod {

@@ -25,13 +25,15 @@ export function silentTimeoutMs(rule: SilentMeterRule, st?: SilentState): number
 
 /** The interval the rule reckons with for this meter: the configured floor, or the learned median gap when larger. */
 export function reportingIntervalMs(rule: SilentMeterRule, st?: SilentState): number {
-  const floor = rule.reportingIntervalSeconds * 1000;
-  const gaps = st?.gaps;
-  if (!gaps || gaps.length < silentGapsToLearn) return floor;
+  return Math.max(rule.reportingIntervalSeconds * 1000, st?.learnedMs ?? 0);
+}
+
+/** The median gap once silentGapsToLearn are known; undefined before. */
+function medianGap(gaps: readonly number[]): number | undefined {
+  if (gaps.length < silentGapsToLearn) return undefined;
   const sorted = [...gaps].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return Math.max(floor, median);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Settled time has reached `upTo` and the last settled reading was at `lastTs`. */
@@ -60,6 +62,8 @@ export function silentReading(st: SilentState, rule: SilentMeterRule, lastTs: nu
     const gaps = (st.gaps ??= []);
     gaps.push(ts - lastTs);
     if (gaps.length > silentGapsKept) gaps.shift();
+    const learned = medianGap(gaps);
+    if (learned !== undefined) st.learnedMs = learned;
   }
   if (!st.open) return;
   ctx.events.push({

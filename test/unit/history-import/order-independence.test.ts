@@ -1,10 +1,9 @@
 import * as path from 'node:path';
 import type { Reading } from '../../../core/contracts';
 import { defaultBillingConfig } from '../../../core/tariffs/default-billing-config';
-import { openFileLines } from '../../../history-import/file-lines';
 import { createHistoryPlan } from '../../../history-import/history-plan';
 import { resolveImportMapping } from '../../../history-import/import-mapping';
-import { createRowReader } from '../../../history-import/row-reader';
+import { readHistoryFile } from '../../../history-import/read-history-file';
 import { createAlertsProcessor } from '../../../processors/alerts/alerts-processor';
 import { parseAlertRulesConfig } from '../../../processors/alert-rules/rule-config';
 import { createBillingProcessor } from '../../../processors/billing/billing-processor';
@@ -27,17 +26,11 @@ const receivedAt = Date.UTC(2026, 11, 1);
 
 async function perMeterHistory(): Promise<Reading[][]> {
   const mapping = resolveImportMapping({ preset: 'daiad' });
-  const reader = createRowReader(mapping);
   const plan = createHistoryPlan(mapping);
-  const lines = await openFileLines(fixture);
-  for await (const line of lines.lines) {
-    if (line.number === 1) reader.readHeader(line.text);
-    else {
-      const outcome = reader.read(line.text);
-      if ('row' in outcome && outcome.row.ts < until) plan.add(outcome.row, { file: 'f', line: line.number });
-    }
-  }
-  return [...plan.build(receivedAt, { maxFutureMs: 600_000 }).meters.values()].map((planned) => planned.map((p) => p.reading));
+  await readHistoryFile(fixture, mapping, plan);
+  const { meters } = plan.build(receivedAt, { maxFutureMs: 600_000 });
+  // Two months: enough for final bills, fast enough for a unit test.
+  return [...meters.values()].map((planned) => planned.map((p) => p.reading).filter((r) => r.ts < until));
 }
 
 function resultsPerMeter(readings: Reading[]): Map<string, string[]> {
