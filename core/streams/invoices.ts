@@ -31,6 +31,12 @@ export interface InvoiceRow {
   line_count: number;
   gaps: number;
   unexplained_decreases: number;
+  /** 'read', or 'no-read' when the meter reported nothing in the period. */
+  read_status: string;
+  /** Consumption over gaps begun in earlier periods, billed here (docs/billing.md, "Gaps"). */
+  carried_consumption: number;
+  /** Register jumps beyond the meter's maximum flow, held for review and not billed. */
+  held_jumps: number;
 }
 
 export interface InvoiceLineRow {
@@ -78,10 +84,22 @@ export const invoicesTable = defineTable({
     line_count: 'LONG',
     gaps: 'LONG',
     unexplained_decreases: 'LONG',
+    // Last, so a table an earlier release created upgrades to the same column order.
+    read_status: 'SYMBOL CAPACITY 8 CACHE',
+    carried_consumption: 'DOUBLE',
+    held_jumps: 'LONG',
   },
   timestamp: 'ts',
   partitionBy: 'DAY',
   dedupKeys: ['ts', 'invoice_id'],
+  upgrades: {
+    statements: [
+      'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS read_status SYMBOL CAPACITY 8 CACHE',
+      'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS carried_consumption DOUBLE',
+      'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS held_jumps LONG',
+    ],
+    upToDate: `SELECT 1 FROM table_columns('invoices') WHERE "column" = 'held_jumps'`,
+  },
 });
 
 export const invoiceLinesTable = defineTable({
@@ -115,7 +133,7 @@ export function invoiceToRows(i: InvoiceRow, lineRows: InvoiceLineRow[]): TableR
   const head = {
     table: invoicesTable.name,
     ts: i.ts,
-    symbols: { invoice_id: i.invoice_id, meter_id: i.meter_id, status: i.status, currency: i.currency, consumption_unit: i.consumption_unit, ...(i.sector ? { sector: i.sector } : {}) },
+    symbols: { invoice_id: i.invoice_id, meter_id: i.meter_id, status: i.status, currency: i.currency, consumption_unit: i.consumption_unit, read_status: i.read_status, ...(i.sector ? { sector: i.sector } : {}) },
     values: {
       adjusts: i.adjusts,
       revision: i.revision,
@@ -131,8 +149,10 @@ export function invoiceToRows(i: InvoiceRow, lineRows: InvoiceLineRow[]): TableR
       line_count: i.line_count,
       gaps: i.gaps,
       unexplained_decreases: i.unexplained_decreases,
+      carried_consumption: i.carried_consumption,
+      held_jumps: i.held_jumps,
     },
-    types: { revision: 'long', period_end: 'timestamp', period_days: 'long', billable_days: 'long', issued_at: 'timestamp', total_cents: 'long', line_count: 'long', gaps: 'long', unexplained_decreases: 'long' },
+    types: { revision: 'long', period_end: 'timestamp', period_days: 'long', billable_days: 'long', issued_at: 'timestamp', total_cents: 'long', line_count: 'long', gaps: 'long', unexplained_decreases: 'long', held_jumps: 'long' },
   } satisfies TableRowOf<typeof invoicesTable>;
   const lines = lineRows.map(lineRow);
   return [head, ...lines];

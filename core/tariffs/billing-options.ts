@@ -34,6 +34,14 @@ export const billingOptionsSchema = z
     dueDays: z.number().int().nonnegative().max(365).default(10),
     /** A stretch without readings longer than this is reported as a gap. @default 6 h */
     maxGapMs: z.number().int().positive().default(6 * hour),
+    /**
+     * Consumption over a gap longer than this that began in an earlier period is billed in the
+     * period of the reading that ends it (docs/billing.md, "Gaps"); shorter gaps are spread
+     * evenly over their span (a month-long read interval is prorated; a meter silent for longer
+     * than a month gets its next periods' bills marked no-read, and the consumption when it
+     * reports again). @default 31 days
+     */
+    carryGapMs: z.number().int().positive().default(31 * day),
     /** A decrease is a wrap only if the forward distance is at most this fraction of the modulus. @default 0.5 */
     maxWrapFraction: z.number().gt(0).lte(1).default(0.5),
     /** Closed periods kept for adjustments; readings older than the oldest are refused. @default 3 */
@@ -51,6 +59,21 @@ export const billingOptionsSchema = z
      * one meter in one period)
      */
     maxInvoiceCents: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(1e10),
+    /**
+     * Default physical maximum flow of a meter, per dimension of its register unit: an increase
+     * beyond it over the elapsed time (at least an hour) is held for review, not billed. A meter
+     * profile's maxFlowPerHour overrides it. @default 10 m³/h (a DN25 water meter's overload
+     * flow; a household's DN15 is 3.125) and 100 kWh/h (100 kW: above any household supply)
+     */
+    maxFlow: z
+      .object({
+        /** m³ per hour. */
+        volume: z.number().positive().default(10),
+        /** kWh per hour. */
+        energy: z.number().positive().default(100),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -62,10 +85,12 @@ export interface BillingOptions {
   graceMs: number;
   dueDays: number;
   maxGapMs: number;
+  carryGapMs: number;
   maxWrapFraction: number;
   retainClosedPeriods: number;
   maxRegister: number;
   maxInvoiceCents: number;
+  maxFlow: { volume: number; energy: number };
 }
 
 export function parseBillingOptions(input: unknown): BillingOptions {
@@ -95,6 +120,11 @@ export const meterProfileSchema = z
     registerUnit: z.string().refine((u) => knownUnits().includes(u), (u) => ({ message: `"${u}" is not a known register unit (${knownUnits().join(', ')})` })),
     /** Register modulus (e.g. 1000000 for a 6-digit litre register); null = never wraps. @default null */
     registerModulus: z.number().finite().positive().nullable().default(null),
+    /**
+     * Physical maximum flow in register units per hour (a larger increase over the elapsed time
+     * is a jump, held for review); null = never held; absent = the engine's maxFlow for the unit.
+     */
+    maxFlowPerHour: z.number().finite().positive().nullable().optional(),
     /** Start of service (move-in), epoch ms; periods are prorated from its local day. @default null */
     serviceStart: z.number().int().nullable().default(null),
     /** End of service (move-out), epoch ms, exclusive. @default null */

@@ -25,3 +25,8 @@ export function unitFactor(from: string, to: string): number | null {
 export function knownUnits(): string[] {
   return Object.keys(toBase);
 }
+
+/** The dimension a unit measures, or null when the unit is unknown. */
+export function unitDimension(unit: string): 'volume' | 'energy' | null {
+  return toBase[unit]?.dimension ?? null;
+}

@@ -18,11 +18,12 @@ import type { Reading } from '../../core/streams/readings';
 import { billingPeriodAt, nextBillingPeriod, type BillingCycle, type BillingPeriod } from './billing-period';
 import { invalidBilling } from '../../core/tariffs/billing-errors';
 import { parseBillingOptions, parseMeterProfile, type BillingOptions, type BillingOptionsInput, type MeterProfile, type MeterProfileInput } from '../../core/tariffs/billing-options';
-import { adjustmentLines, dueDate, totalCents, type Invoice, type InvoiceLine, type InvoiceStatus } from './invoice';
+import { adjustmentLines, dueDate, totalCents, type CarriedGap, type Invoice, type InvoiceLine, type InvoiceStatus } from './invoice';
 import { addDays, localDate } from '../../core/time/local-days';
 import { roundQuantity } from '../../core/units/money';
 import { priceUsage } from './price-consumption';
 import {
+  acceptReading as acceptRegisterReading,
   addRegisterValue,
   addReplacement,
   analyseRegister,
@@ -31,13 +32,15 @@ import {
   pruneRegister,
   registerPointAt,
   compactRegister,
+  firstPointFrom,
   type AddOutcome,
+  type ConsumptionSegment,
   type RegisterAnalysis,
   type RegisterOptions,
   type RegisterState,
 } from './register-consumption';
 import { tariffIdOn, tariffShares } from '../../core/tariffs/tariff-assignment';
-import { unitFactor } from '../../core/units/units';
+import { unitDimension, unitFactor } from '../../core/units/units';
 import { scaleUsage, usageBetween } from './usage-profile';
 
 /**
@@ -110,13 +113,63 @@ export interface BillingEngine {
   provisionalBill(state: MeterBillingState, nowMs: number): Invoice | null;
   /** The closed (finally invoiced) period holding `ts`, if it is still retained. */
   closedPeriodAt(state: MeterBillingState, ts: number): ClosedPeriod | null;
+  /**
+   * An admin reviewed the reading at `ts` (a jump held for review) and accepted it: it is billed
+   * from the next advance on (as an adjustment when its period is closed).
+   */
+  acceptReading(state: MeterBillingState, ts: number): AddOutcome;
 }
 
 export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
   const options = parseBillingOptions(input);
 
   const cycleOf = (state: MeterBillingState): BillingCycle => ({ zone: state.profile.zone, cycleDay: state.profile.cycleDay });
-  const registerOptions = (state: MeterBillingState): RegisterOptions => ({ modulus: state.profile.registerModulus, maxWrapFraction: options.maxWrapFraction });
+  const registerOptions = (state: MeterBillingState): RegisterOptions => ({ modulus: state.profile.registerModulus, maxWrapFraction: options.maxWrapFraction, maxFlowPerHour: maxFlowOf(state) });
+
+  /** The meter's maximum flow in register units per hour: its profile's, else the engine's for its unit. */
+  function maxFlowOf(state: MeterBillingState): number | null {
+    if (state.profile.maxFlowPerHour !== undefined) return state.profile.maxFlowPerHour;
+    const dimension = unitDimension(state.register.unit);
+    if (dimension === null) return null;
+    return options.maxFlow[dimension] / unitFactor(state.register.unit, dimension === 'volume' ? 'm3' : 'kWh')!;
+  }
+
+  /**
+   * The gap rule (docs/billing.md, "Gaps"): consumption measured over a long gap (a segment
+   * longer than carryGapMs, or one from before the retained history) that began in an earlier
+   * period is billed in the period the gap ends in (the reading that ends it, or the period
+   * before when that reading is exactly at a period start), spread over that period only, and
+   * listed there as carried. When it was used is not known, and the periods
+   * before had their final bills long ago (or, after an outage of months, were forgotten): this
+   * way it lands on exactly one invoice, whatever the gap's length. Depends only on the two
+   * readings' instants, so not on arrival order.
+   */
+  const attributionCache = new WeakMap<RegisterAnalysis, { segments: ConsumptionSegment[]; carried: { periodStart: number; gap: CarriedGap }[] }>();
+  function attributeGaps(state: MeterBillingState, analysis: RegisterAnalysis) {
+    const cached = attributionCache.get(analysis);
+    if (cached) return cached;
+    const segments: ConsumptionSegment[] = [];
+    const carried: { periodStart: number; gap: CarriedGap }[] = [];
+    for (const s of analysis.segments) {
+      const floor = state.register.floorTs;
+      if (s.to - s.from <= options.carryGapMs && (floor === null || s.from >= floor)) {
+        segments.push(s);
+        continue;
+      }
+      // The reading ends (from, to]: its last instant is to − 1 ms, so a read at exactly a period
+      // start (a monthly read on the cycle day) closes the period before it.
+      const periodStart = billingPeriodAt(s.to - 1, cycleOf(state)).start;
+      if (periodStart <= s.from) {
+        segments.push(s);
+        continue;
+      }
+      segments.push({ ...s, from: periodStart });
+      carried.push({ periodStart, gap: { from: s.from, to: s.to, quantity: roundQuantity(s.quantity) } });
+    }
+    const result = { segments, carried };
+    attributionCache.set(analysis, result);
+    return result;
+  }
 
   /**
    * The tariffs a meter can reach must price its register unit: its own schedule's, its
@@ -204,7 +257,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     const dates = billableDates(state, period);
     const shares = tariffShares(options.assignment, profile.meterId, profile.sector, dates);
     const hourly = shares.some((s) => options.tariffs.get(s.tariffId)!.tou !== undefined);
-    const usage = usageBetween(analysis.segments, period.start, period.end, profile.zone, { hourly });
+    const usage = usageBetween(attributeGaps(state, analysis).segments, period.start, period.end, profile.zone, { hourly });
     const lines: InvoiceLine[] = [];
     let currency: string | null = null;
     for (const share of shares) {
@@ -250,7 +303,15 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       totalCents: totalCents(fields.lines),
       decreases: analysis.decreases.filter((d) => d.ts >= period.start && d.ts < period.end),
       gaps: gapsWithin(state.register, period.start, fields.horizon, options.maxGapMs),
+      readStatus: hasReadingIn(state, period) ? 'read' : 'no-read',
+      carried: attributeGaps(state, analysis).carried.filter((c) => c.periodStart === period.start).map((c) => c.gap),
     };
+  }
+
+  /** Whether the meter reported a register value in the period. */
+  function hasReadingIn(state: MeterBillingState, period: BillingPeriod): boolean {
+    const point = firstPointFrom(state.register, period.start);
+    return point !== null && point.ts < period.end;
   }
 
   function closeDate(state: MeterBillingState, period: BillingPeriod): string {
@@ -345,5 +406,9 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     });
   }
 
-  return { options, createMeterState, applyReading, declareReplacement, advanceWatermark, provisionalBill, closedPeriodAt };
+  function acceptReading(state: MeterBillingState, ts: number): AddOutcome {
+    return acceptRegisterReading(state.register, ts);
+  }
+
+  return { options, createMeterState, applyReading, declareReplacement, advanceWatermark, provisionalBill, closedPeriodAt, acceptReading };
 }

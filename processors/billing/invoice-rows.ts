@@ -5,7 +5,7 @@
  * invoice id, so the final row replaces the provisional one; an adjustment has its own id and
  * adds rows, so a final row is never rewritten.
  */
-import { formatCents } from '../../core/units/money';
+import { formatCents, roundQuantity } from '../../core/units/money';
 import type { InvoiceLineRow, InvoiceRow } from '../../core/streams/invoices';
 import type { Invoice } from './invoice';
 
@@ -32,6 +32,9 @@ export function invoiceRow(inv: Invoice): InvoiceRow {
     line_count: inv.lines.length,
     gaps: inv.gaps.length,
     unexplained_decreases: inv.decreases.filter((d) => d.kind === 'unexplained').length,
+    read_status: inv.readStatus,
+    carried_consumption: roundQuantity(inv.carried.reduce((sum, c) => sum + c.quantity, 0)),
+    held_jumps: inv.decreases.filter((d) => d.kind === 'jump').length,
   };
 }
 

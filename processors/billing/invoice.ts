@@ -10,6 +10,9 @@
 import { addDays } from '../../core/time/local-days';
 import type { ReadingGap, RegisterDecrease } from './register-consumption';
 
+/** `no-read`: the meter reported no register value in the period (an outage, a dead radio): its bill is no silent zero. */
+export type ReadStatus = 'read' | 'no-read';
+
 export type InvoiceStatus = 'provisional' | 'final' | 'adjusted';
 export type ChargeKind = 'fixed' | 'tier' | 'tou';
 export type InvoiceLineKind = ChargeKind | 'adjustment';
@@ -62,6 +65,19 @@ export interface Invoice {
   decreases: RegisterDecrease[];
   /** Stretches without readings longer than the configured limit. */
   gaps: ReadingGap[];
+  readStatus: ReadStatus;
+  /** Consumption over gaps that began in an earlier period, billed in this one (docs/billing.md, "Gaps"). */
+  carried: CarriedGap[];
+}
+
+/** Consumption measured over a gap that began in an earlier period, billed in the period of the reading that ends it. */
+export interface CarriedGap {
+  /** The reading before the gap. */
+  from: number;
+  /** The reading after it, in the invoice's period. */
+  to: number;
+  /** All of the gap's consumption, in the register's unit. */
+  quantity: number;
 }
 
 export function totalCents(lines: readonly InvoiceLine[]): number {

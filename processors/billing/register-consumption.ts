@@ -12,7 +12,10 @@
  * - a value below the baseline is a wrap when a modulus is configured and the forward distance
  *   `modulus − baseline + value` is at most `maxWrapFraction × modulus`;
  * - any other decrease is unexplained: flagged, excluded, and the baseline is held, so a single
- *   low glitch bills nothing and the meter is billed again only above the last accepted value.
+ *   low glitch bills nothing and the meter is billed again only above the last accepted value;
+ * - an increase beyond the meter's physical maximum flow over the elapsed time is a *jump*:
+ *   flagged and held, not billed (see walk for how an outlier, a second register interleaved
+ *   in the export and a level shift are told apart), unless an admin accepted that reading.
  * Consumption is never negative.
  */
 
@@ -50,6 +53,11 @@ export interface RegisterState {
   changedFrom: number | null;
   /** History before this instant has been compacted (compactRegister); absent = never. */
   compactedBefore?: number;
+  /**
+   * Instants whose reading an admin accepted after review (acceptReading): never held as a
+   * jump. Sorted; absent = none (checkpoints of earlier releases).
+   */
+  accepted?: number[];
 }
 
 export interface RegisterOptions {
@@ -57,7 +65,18 @@ export interface RegisterOptions {
   modulus: number | null;
   /** Largest forward distance, as a fraction of the modulus, still read as a wrap. @default 0.5 */
   maxWrapFraction: number;
+  /**
+   * The meter's physical maximum flow, in register units per hour: an increase larger than
+   * this over the elapsed time (at least one hour) is a jump, held for review. null = no check.
+   */
+  maxFlowPerHour: number | null;
 }
+
+/**
+ * Shortest span the maximum flow is applied over: readings seconds apart step by the
+ * register's resolution, which over seconds would read as an absurd flow.
+ */
+export const jumpMinSpanMs = 3_600_000;
 
 export type ConsumptionKind = 'increase' | 'wrap' | 'replacement';
 
@@ -69,21 +88,27 @@ export interface ConsumptionSegment {
   kind: ConsumptionKind;
 }
 
+/** A step of the register that is not plain consumption: a decrease, a replacement or a jump. */
 export interface RegisterDecrease {
-  /** Event time of the reading (or replacement) where the register went down. */
+  /** Event time of the reading (or replacement) where the register went down (or jumped). */
   ts: number;
   /** Baseline before. */
   from: number;
   /** Value after. */
   to: number;
-  kind: 'wrap' | 'replacement' | 'unexplained';
-  /** What was billed for the step (wrap: the forward distance; unexplained: 0). */
+  /** `jump`: an implausible increase (beyond the maximum flow), held for review, not billed. */
+  kind: 'wrap' | 'replacement' | 'unexplained' | 'jump';
+  /** What was billed for the step (wrap: the forward distance; unexplained and jump: 0). */
   quantity: number;
 }
 
 export interface RegisterAnalysis {
   segments: ConsumptionSegment[];
   decreases: RegisterDecrease[];
+  /** Instants of readings excluded as a jump or as part of the series a jump started (held). */
+  held: number[];
+  /** Register advance not billed because it was held as a jump (level shifts: the step itself). */
+  heldQuantity: number;
 }
 
 export type AddOutcome = 'added' | 'duplicate' | 'superseded' | 'too-late';
@@ -115,6 +140,11 @@ function markChanged(state: RegisterState, ts: number): void {
 export function registerPointAt(state: RegisterState, ts: number): RegisterPoint | null {
   const point = state.points[lowerBound(state.points, ts)];
   return point && point.ts === ts ? point : null;
+}
+
+/** The first retained point at or after `ts`, if any. */
+export function firstPointFrom(state: RegisterState, ts: number): RegisterPoint | null {
+  return state.points[lowerBound(state.points, ts)] ?? null;
 }
 
 /** Adds one register value (already in the state's unit). Updates the state in place. */
@@ -152,19 +182,52 @@ export function addReplacement(state: RegisterState, replacement: MeterReplaceme
   return 'added';
 }
 
+/**
+ * An admin reviewed the reading at `ts` and accepted it: it is billed even if it is a jump.
+ * 'duplicate' when already accepted.
+ */
+export function acceptReading(state: RegisterState, ts: number): AddOutcome {
+  if (state.floorTs !== null && ts < state.floorTs) return 'too-late';
+  const accepted = (state.accepted ??= []);
+  if (accepted.includes(ts)) return 'duplicate';
+  const i = accepted.findIndex((t) => t > ts);
+  accepted.splice(i === -1 ? accepted.length : i, 0, ts);
+  markChanged(state, ts);
+  return 'added';
+}
+
 interface Walk {
   analysis: RegisterAnalysis;
   baseline: number | null;
   baselineTs: number | null;
 }
 
+/**
+ * A series of readings that started with a jump: its last value, and whether a reading
+ * continuing the baseline's series came since (then it is another register interleaved, or
+ * an outlier, and stays held; else a reading continuing it confirms a level shift).
+ */
+interface HeldSeries {
+  value: number;
+  ts: number;
+  baselineSeen: boolean;
+}
+
 function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity): Walk {
   const segments: ConsumptionSegment[] = [];
   const decreases: RegisterDecrease[] = [];
+  const heldTs: number[] = [];
+  let heldQuantity = 0;
   let baseline: number | null = null;
   let baselineTs: number | null = null;
+  let series: HeldSeries | null = null;
   let r = 0;
-  const { modulus, maxWrapFraction } = options;
+  let a = 0;
+  const accepted = state.accepted ?? [];
+  const { modulus, maxWrapFraction, maxFlowPerHour } = options;
+  // Within the maximum flow from (b, bTs): never true without a maximum.
+  const plausible = (value: number, ts: number, b: number, bTs: number) =>
+    maxFlowPerHour === null || value - b <= (maxFlowPerHour * Math.max(ts - bTs, jumpMinSpanMs)) / 3_600_000;
   for (const point of state.points) {
     if (point.ts >= untilTs) break;
     if (baseline === null || baselineTs === null) {
@@ -182,12 +245,42 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
       decreases.push({ ts: rep.ts, from: baseline, to: rep.newInitial, kind: 'replacement', quantity: tail });
       baseline = rep.newInitial;
       baselineTs = rep.ts;
+      series = null;
     }
     const value = point.value;
-    if (value >= baseline) {
+    while (a < accepted.length && accepted[a]! < point.ts) a++;
+    const isAccepted = accepted[a] === point.ts;
+    if (value >= baseline && (isAccepted || plausible(value, point.ts, baseline, baselineTs))) {
       if (value > baseline) segments.push({ from: baselineTs, to: point.ts, quantity: value - baseline, kind: 'increase' });
       baseline = value;
       baselineTs = point.ts;
+      if (series) series.baselineSeen = true;
+      continue;
+    }
+    if (value > baseline) {
+      // A jump, or the continuation of the series an earlier jump started.
+      heldTs.push(point.ts);
+      if (series && value >= series.value && plausible(value, point.ts, series.value, series.ts)) {
+        if (series.baselineSeen) {
+          // The baseline's series went on in between: a second register interleaved (or a
+          // repeated outlier). Held, never billed; the baseline's series is the meter's.
+          series.value = value;
+          series.ts = point.ts;
+          continue;
+        }
+        // Nothing of the old series since the jump: the register shifted level (a swap nobody
+        // declared, a reprogrammed counter). The step stays held; consumption from the first
+        // reading of the new level on is billed.
+        heldQuantity += series.value - baseline;
+        if (value > series.value) segments.push({ from: series.ts, to: point.ts, quantity: value - series.value, kind: 'increase' });
+        heldTs.pop();
+        baseline = value;
+        baselineTs = point.ts;
+        series = null;
+        continue;
+      }
+      decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'jump', quantity: 0 });
+      series = { value, ts: point.ts, baselineSeen: false };
       continue;
     }
     const forward = modulus === null ? Infinity : modulus - baseline + value;
@@ -196,11 +289,12 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
       decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'wrap', quantity: forward });
       baseline = value;
       baselineTs = point.ts;
+      series = null;
       continue;
     }
     decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'unexplained', quantity: 0 });
   }
-  return { analysis: { segments, decreases }, baseline, baselineTs };
+  return { analysis: { segments, decreases, held: heldTs, heldQuantity }, baseline, baselineTs };
 }
 
 /** Consumption segments and classified decreases, from the whole retained history. */
@@ -245,8 +339,9 @@ export function compactRegister(state: RegisterState, options: RegisterOptions, 
   const from = state.compactedBefore ?? -Infinity;
   if (beforeTs <= from) return 0;
   // Instants where something other than an increase happened: never dropped, never bridged.
-  const anomalies = walk(state, options, beforeTs).analysis.decreases.map((d) => d.ts);
-  const anomalyIn = (a: number, b: number) => anomalies.some((t) => t >= a && t <= b);
+  const walked = walk(state, options, beforeTs).analysis;
+  const anomalies = [...walked.decreases.map((d) => d.ts), ...walked.held].sort((x, y) => x - y).map((ts) => ({ ts }));
+  const anomalyIn = (a: number, b: number) => (anomalies[lowerBound(anomalies, a)]?.ts ?? Infinity) <= b;
   const kept: RegisterPoint[] = [];
   let dropped = 0;
   let i = 0;

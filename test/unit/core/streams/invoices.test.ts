@@ -32,6 +32,9 @@ const head: InvoiceRow = {
   line_count: 1,
   gaps: 0,
   unexplained_decreases: 0,
+  read_status: 'read',
+  carried_consumption: 0,
+  held_jumps: 0,
 };
 const line: InvoiceLineRow = { ts: 1_000, invoice_id: 'inv-1', line_key: 'tier|sabesp|2|', line_no: 1, status: 'final', issued_at: 2_500, kind: 'tier', adjusts: null, tariff_id: 'sabesp', tier: 2, tou_period: null, quantity: 2.5, unit: 'm3', rate: 3.78, amount_cents: 945, description: '11–20 m³' };
 
@@ -40,9 +43,9 @@ describe('invoices tables', () => {
     const [row] = invoiceToRows(head, []);
     expect(row!.table).toBe('invoices');
     expect(row!.ts).toBe(1_000);
-    expect(row!.symbols).toEqual({ invoice_id: 'inv-1', meter_id: 'meter-7', status: 'final', currency: 'BRL', consumption_unit: 'm3' });
+    expect(row!.symbols).toEqual({ invoice_id: 'inv-1', meter_id: 'meter-7', status: 'final', currency: 'BRL', consumption_unit: 'm3', read_status: 'read' });
     expect(row!.values).toMatchObject({ adjusts: null, total_cents: 12803, total: '128.03', period_end: 2_000 });
-    expect(row!.types).toMatchObject({ total_cents: 'long', period_end: 'timestamp', issued_at: 'timestamp' });
+    expect(row!.types).toMatchObject({ total_cents: 'long', period_end: 'timestamp', issued_at: 'timestamp', held_jumps: 'long' });
   });
 
   it('writes one line row per line, leaving absent symbols out', () => {

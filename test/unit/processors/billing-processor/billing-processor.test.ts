@@ -120,9 +120,23 @@ describe('billing processor: registers out of range', () => {
     expect(invoices(driver).find((r) => r.symbols.status === 'final')?.values.total).toBe('24.96');
   });
 
-  it('a plausible register with an absurd jump bills nothing absurd: the invoice is flagged, not written', () => {
-    // 1e12 L (the plausibility ceiling) on 20 March: 1e9 m³ × R$10.40 ≈ R$1e10 = 1e12 cents, over the 1e10 limit.
+  it('a register jumping beyond the maximum flow is held for review with a jump alert, and bills nothing of the step', () => {
+    // 1e12 L on 20 March 12:00, 12 h after 100,000 + 19 × 10,000/31 L: far beyond 10 m³/h × 12 h.
     const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
+    driver.pipe(...march.slice(0, 20), reading(Date.UTC(2026, 2, 20, 12), 1e12), reading(Date.UTC(2026, 3, 10), 1e12 + 1000));
+    expect(driver.refused).toEqual([]);
+    const finals = driver.rows.filter((r) => r.table === 'invoices' && r.symbols.status === 'final');
+    // March bills what the meter used up to 20 March (19 × 10,000/31 L = 6.129 m³ < 10 m³: the flat first tier, 24.96).
+    expect(finals.map((r) => [r.symbols.invoice_id, r.values.total, r.values.held_jumps])).toEqual([['wm-1/2026-03-01', '24.96', 1]]);
+    const jumps = driver.rows.filter((r) => r.table === 'alerts' && r.symbols.rule === 'register-anomaly').map((r) => JSON.parse(r.values.evidence as string) as { anomaly: string; to: number });
+    expect(jumps.length).toBeGreaterThan(0);
+    expect(jumps.every((j) => j.anomaly === 'jump' && j.to === 1e12)).toBe(true);
+  });
+
+  it('an invoice beyond the amount limit is flagged, not written (a meter allowed such a flow)', () => {
+    // 1e12 L (the plausibility ceiling) on 20 March: 1e9 m³ × R$10.40 ≈ R$1e10 = 1e12 cents, over the 1e10 limit.
+    const unbounded = createBillingProcessor({ engine: createBillingEngine({ ...defaultBillingConfig, maxFlow: { volume: 1e12 } }), kinds: ['water'], timeZone: 'UTC', provisionalIntervalMs: day, rules: parseAlertRulesConfig({}) });
+    const driver = createTestDriver(unbounded, { allowedLatenessMs: 0 });
     driver.pipe(...march.slice(0, 20), reading(Date.UTC(2026, 2, 20, 12), 1e12), reading(Date.UTC(2026, 3, 10), 1e12 + 1000));
     expect(driver.refused).toEqual([]);
     const invoices = driver.rows.filter((r) => r.table === 'invoices');

@@ -24,13 +24,17 @@ const invoice: Invoice = {
     { kind: 'adjustment', adjusts: 'tou', tariffId: 't', tier: 1, period: 'peak', quantity: 0.5, unit: 'kWh', rate: 0.3, amountCents: 15, description: 'y' },
   ],
   totalCents: -929,
-  decreases: [{ ts: 1, from: 2, to: 1, kind: 'unexplained', quantity: 0 }, { ts: 3, from: 999, to: 1, kind: 'wrap', quantity: 2 }],
+  decreases: [{ ts: 1, from: 2, to: 1, kind: 'unexplained', quantity: 0 }, { ts: 3, from: 999, to: 1, kind: 'wrap', quantity: 2 }, { ts: 4, from: 1, to: 250_000, kind: 'jump', quantity: 0 }],
   gaps: [],
+  readStatus: 'no-read',
+  carried: [{ from: 0, to: 5, quantity: 1.0004 }, { from: 6, to: 9, quantity: 2 }],
 };
 
 describe('invoice rows for QuestDB', () => {
   it('flattens the invoice, keyed by period start and invoice id, with an exact decimal total', () => {
     expect(invoiceRow(invoice)).toMatchObject({ ts: invoice.periodStart, invoice_id: 'w-1/2017-06-01/adj-1', status: 'adjusted', total_cents: -929, total: '-9.29', line_count: 2, gaps: 0, unexplained_decreases: 1 });
+    // 1.0004 + 2 = 3.0004, to 3 decimals as every quantity column.
+    expect(invoiceRow(invoice)).toMatchObject({ read_status: 'no-read', carried_consumption: 3, held_jumps: 1 });
   });
 
   it('gives each line a stable key and its invoice status', () => {

@@ -8,7 +8,7 @@ import { defaultBillingConfig } from '../../../../core/tariffs/default-billing-c
 const min = 60_000;
 const day = 86_400_000;
 const slot = 15 * min;
-const wrap1M: RegisterOptions = { modulus: 1_000_000, maxWrapFraction: 0.5 };
+const wrap1M: RegisterOptions = { modulus: 1_000_000, maxWrapFraction: 0.5, maxFlowPerHour: null };
 const T0 = Date.UTC(2026, 2, 1);
 
 /** A meter reporting every 20 s for 3 days: steady use, a glitch low reading, a wrap, a replacement. */

@@ -9,8 +9,8 @@ import {
 } from '../../../../processors/billing/register-consumption';
 
 const h = 3_600_000;
-const noWrap: RegisterOptions = { modulus: null, maxWrapFraction: 0.5 };
-const wrap1M: RegisterOptions = { modulus: 1_000_000, maxWrapFraction: 0.5 };
+const noWrap: RegisterOptions = { modulus: null, maxWrapFraction: 0.5, maxFlowPerHour: null };
+const wrap1M: RegisterOptions = { modulus: 1_000_000, maxWrapFraction: 0.5, maxFlowPerHour: null };
 
 function stateOf(points: Array<[number, number]>) {
   const s = createRegisterState('L');
