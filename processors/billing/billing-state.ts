@@ -308,10 +308,13 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     };
   }
 
-  /** Whether the meter reported a register value in the period. */
+  /**
+   * Whether a register value measures some of the period: a reading at ts ends the span
+   * (previous, ts], so one in (start, end] does (a read at exactly the start closes the period before).
+   */
   function hasReadingIn(state: MeterBillingState, period: BillingPeriod): boolean {
-    const point = firstPointFrom(state.register, period.start);
-    return point !== null && point.ts < period.end;
+    const point = firstPointFrom(state.register, period.start + 1);
+    return point !== null && point.ts <= period.end;
   }
 
   function closeDate(state: MeterBillingState, period: BillingPeriod): string {

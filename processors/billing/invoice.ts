@@ -10,7 +10,10 @@
 import { addDays } from '../../core/time/local-days';
 import type { ReadingGap, RegisterDecrease } from './register-consumption';
 
-/** `no-read`: the meter reported no register value in the period (an outage, a dead radio): its bill is no silent zero. */
+/**
+ * `no-read`: no register value measures any of the period (none in (start, end]: an outage, a
+ * dead radio), so the bill is marked instead of being a silent zero.
+ */
 export type ReadStatus = 'read' | 'no-read';
 
 export type InvoiceStatus = 'provisional' | 'final' | 'adjusted';
