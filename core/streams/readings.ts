@@ -51,7 +51,16 @@ export interface Reading {
   sector: string | null;
   /** When the bridge received the MQTT message, epoch milliseconds. */
   receivedAt: number;
+  /**
+   * Absent for what a device sent. `manual`: a register read (or a reading confirmed) by an
+   * admin through the API; `estimated`: an estimate an admin recorded. Devices cannot set it:
+   * the wire schema has no such field.
+   */
+  source?: ReadingSource;
 }
+
+export const readingSources = ['manual', 'estimated'] as const;
+export type ReadingSource = (typeof readingSources)[number];
 
 /**
  * How validated readings travel on the readings topic. The bridge writes
@@ -109,8 +118,10 @@ export function encodeReading(reading: Reading): EncodedReading {
 const plainText = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 const isPlain = (v: string | null) => v === null || (typeof v === 'string' && plainText.test(v));
 const isFiniteOrNull = (v: number | null) => v === null || Number.isFinite(v);
-// Fields absent (a Reading built by hand) fail these checks too, and take JSON.stringify's path.
+// Fields absent (a Reading built by hand) fail these checks too, and take JSON.stringify's path,
+// as does a manual or estimated reading (rare: its source field is not in the template).
 const plainlyWritable = (r: Reading) =>
+  r.source === undefined &&
   isPlain(r.meterId) && isPlain(r.kind) && isPlain(r.valueUnit) && isPlain(r.registerUnit) && isPlain(r.sector) &&
   Number.isFinite(r.ts) && Number.isFinite(r.receivedAt) && isFiniteOrNull(r.value) && isFiniteOrNull(r.register) && isFiniteOrNull(r.seq);
 const text = (v: string | null) => (v === null ? 'null' : `"${v}"`);
@@ -198,6 +209,7 @@ export function recordOffsetOf(position: number): number {
 }
 
 const kinds = new Set<string>(meterKinds);
+const sources = new Set<string>(readingSources);
 const isSafeLong = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isAbsent = (v: unknown) => v === null || v === undefined;
@@ -238,12 +250,13 @@ export function readingProblem(body: unknown): ReadingProblem | null {
   if (!isAbsent(r.registerUnit) && typeof r.registerUnit !== 'string') return shape('"registerUnit" must be a string or null');
   if (!isAbsent(r.receivedAt) && typeof r.receivedAt !== 'number') return shape('"receivedAt" must be a number or null');
   if (!isAbsent(r.receivedAt) && !isTimestamp(r.receivedAt as number)) return column('"receivedAt" must be integer epoch ms QuestDB can store');
+  if (!isAbsent(r.source) && !sources.has(r.source as string)) return shape(`"source" must be one of ${readingSources.join(', ')} or absent`);
   return null;
 }
 
 /** A checked item as a Reading: absent optional fields become null (units ''); a missing receive time is the event time. */
 function normalise(r: Record<string, unknown>): Reading {
-  return {
+  const reading: Reading = {
     meterId: r.meterId as string,
     kind: r.kind as Reading['kind'],
     ts: r.ts as number,
@@ -255,6 +268,9 @@ function normalise(r: Record<string, unknown>): Reading {
     sector: (r.sector as string | undefined) ?? null,
     receivedAt: (r.receivedAt as number | undefined | null) ?? (r.ts as number),
   };
+  // Only when set: a device's reading keeps its shape (and its bytes when re-encoded).
+  if (typeof r.source === 'string') reading.source = r.source as ReadingSource;
+  return reading;
 }
 
 /** The readings topic: records of the format above, keyed so each meter stays on its partition. */
@@ -277,14 +293,20 @@ export const readingsTable = defineTable({
     register_unit: 'SYMBOL CAPACITY 32 CACHE',
     seq: 'LONG',
     received_at: 'TIMESTAMP',
+    // Last, so a table an earlier release created upgrades to the same column order. NULL = a device's reading.
+    source: 'SYMBOL CAPACITY 4 CACHE',
   },
   timestamp: 'ts',
   partitionBy: 'DAY',
   dedupKeys: ['ts', 'meter_id'],
+  upgrades: {
+    statements: ['ALTER TABLE readings ADD COLUMN IF NOT EXISTS source SYMBOL CAPACITY 4 CACHE'],
+    upToDate: `SELECT 1 FROM table_columns('readings') WHERE "column" = 'source'`,
+  },
 });
 
 /** The columns a stored reading is read back with: `SELECT ${storedReadingColumns} FROM readings …`. */
-export const storedReadingColumns = sqlColumns(readingsTable, ['ts', 'meter_id', 'kind', 'value', 'value_unit', 'register', 'register_unit', 'seq', 'sector', 'received_at']);
+export const storedReadingColumns = sqlColumns(readingsTable, ['ts', 'meter_id', 'kind', 'value', 'value_unit', 'register', 'register_unit', 'seq', 'sector', 'received_at', 'source']);
 
 /** A row of storedReadingColumns as the PG wire returns it: timestamps as Date, a LONG as a string or a number. */
 export type StoredReadingRow = StoredRow<
@@ -300,6 +322,7 @@ export type StoredReadingRow = StoredRow<
     seq: string | number | null;
     sector: string | null;
     received_at: Date | null;
+    source: string | null;
   }
 >;
 
@@ -315,6 +338,8 @@ export interface StoredReading {
   seq: number | null;
   sector: string | null;
   receivedAt: Date | null;
+  /** null for a device's reading; else who stated it (manual, estimated). */
+  source: string | null;
 }
 
 export function storedReadingFromRow(row: StoredReadingRow): StoredReading {
@@ -329,5 +354,6 @@ export function storedReadingFromRow(row: StoredReadingRow): StoredReading {
     seq: row.seq === null ? null : Number(row.seq),
     sector: row.sector,
     receivedAt: row.received_at,
+    source: row.source ?? null,
   };
 }

@@ -33,6 +33,7 @@ export function toLiveReading(r: Reading): LiveReading {
     seq: r.seq,
     sector: orNull(r.sector),
     receivedAt: new Date(r.receivedAt),
+    source: r.source ?? null,
   };
 }
 

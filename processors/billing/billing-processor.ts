@@ -146,7 +146,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
         refuse(state, reading.ts, reading.ts, { reason: 'implausible-register', register: Number.isFinite(reading.register) ? reading.register : String(reading.register), unit: reading.registerUnit, max: engine.options.maxRegister }, ctx);
       }
       if (outcome === 'rewrite-refused') {
-        const period = engine.closedPeriodAt(state.billing, reading.ts)!;
+        const period = engine.closedPeriodAt(state.billing, reading.ts - 1)!;
         ctx.late(reading, `billing: rewrites ${new Date(reading.ts).toISOString()} of final period ${period.label} (${held} ${state.billing.register.unit} → ${reading.register} ${reading.registerUnit}): refused, invoice ${period.invoiceId} stands`);
         refuse(state, reading.ts, reading.ts, { reason: 'rewrite-of-final-period', invoiceId: period.invoiceId, from: held, fromUnit: state.billing.register.unit, to: reading.register, unit: reading.registerUnit }, ctx);
       }

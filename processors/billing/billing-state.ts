@@ -18,12 +18,11 @@ import type { Reading } from '../../core/streams/readings';
 import { billingPeriodAt, nextBillingPeriod, type BillingCycle, type BillingPeriod } from './billing-period';
 import { invalidBilling } from '../../core/tariffs/billing-errors';
 import { parseBillingOptions, parseMeterProfile, type BillingOptions, type BillingOptionsInput, type MeterProfile, type MeterProfileInput } from '../../core/tariffs/billing-options';
-import { adjustmentLines, dueDate, totalCents, type CarriedGap, type Invoice, type InvoiceLine, type InvoiceStatus } from './invoice';
+import { adjustmentLines, dueDate, totalCents, type CarriedGap, type Invoice, type ReadStatus, type InvoiceLine, type InvoiceStatus } from './invoice';
 import { addDays, localDate } from '../../core/time/local-days';
 import { roundQuantity } from '../../core/units/money';
 import { priceUsage } from './price-consumption';
 import {
-  acceptReading as acceptRegisterReading,
   addRegisterValue,
   addReplacement,
   analyseRegister,
@@ -32,7 +31,7 @@ import {
   pruneRegister,
   registerPointAt,
   compactRegister,
-  firstPointFrom,
+  pointsBetween,
   type AddOutcome,
   type ConsumptionSegment,
   type RegisterAnalysis,
@@ -82,7 +81,7 @@ export interface MeterBillingState {
 }
 
 /** The reading fields billing reads. */
-export type BillingReading = Pick<Reading, 'meterId' | 'ts' | 'register' | 'registerUnit' | 'receivedAt'> & { sector?: string | null };
+export type BillingReading = Pick<Reading, 'meterId' | 'ts' | 'register' | 'registerUnit' | 'receivedAt' | 'source'> & { sector?: string | null };
 
 export interface ReplacementInput {
   meterId: string;
@@ -113,11 +112,6 @@ export interface BillingEngine {
   provisionalBill(state: MeterBillingState, nowMs: number): Invoice | null;
   /** The closed (finally invoiced) period holding `ts`, if it is still retained. */
   closedPeriodAt(state: MeterBillingState, ts: number): ClosedPeriod | null;
-  /**
-   * An admin reviewed the reading at `ts` (a jump held for review) and accepted it: it is billed
-   * from the next advance on (as an adjustment when its period is closed).
-   */
-  acceptReading(state: MeterBillingState, ts: number): AddOutcome;
 }
 
 export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
@@ -213,9 +207,12 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     if (factor === null) return 'unit-mismatch';
     const value = reading.register * factor;
     if (!Number.isFinite(value) || value < 0 || value > options.maxRegister) return 'implausible';
+    // A device's different value for a finally billed instant is refused; an admin's (a
+    // correction through recordMeterRead) is taken, and billed as an adjustment.
     const held = registerPointAt(state.register, reading.ts);
-    if (held && held.value !== value && closedPeriodAt(state, reading.ts)) return 'rewrite-refused';
-    const outcome = addRegisterValue(state.register, reading.ts, value, reading.receivedAt);
+    // The value at ts measures (previous, ts]: a read at exactly a period start belongs to the bill before.
+    if (held && held.value !== value && reading.source === undefined && closedPeriodAt(state, reading.ts - 1)) return 'rewrite-refused';
+    const outcome = addRegisterValue(state.register, reading.ts, value, reading.receivedAt, reading.source);
     if (outcome === 'added' || outcome === 'superseded') noteInstant(state, reading.ts);
     if (state.profile.sector === null && reading.sector) state.profile.sector = reading.sector;
     return outcome;
@@ -303,18 +300,20 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       totalCents: totalCents(fields.lines),
       decreases: analysis.decreases.filter((d) => d.ts >= period.start && d.ts < period.end),
       gaps: gapsWithin(state.register, period.start, fields.horizon, options.maxGapMs),
-      readStatus: hasReadingIn(state, period) ? 'read' : 'no-read',
+      readStatus: readStatusOf(state, period),
       carried: attributeGaps(state, analysis).carried.filter((c) => c.periodStart === period.start).map((c) => c.gap),
     };
   }
 
   /**
-   * Whether a register value measures some of the period: a reading at ts ends the span
-   * (previous, ts], so one in (start, end] does (a read at exactly the start closes the period before).
+   * Whether register values measure some of the period — a reading at ts ends the span
+   * (previous, ts], so those in (start, end] do (a read at exactly the start closes the period
+   * before) — and whether one of them is an estimate.
    */
-  function hasReadingIn(state: MeterBillingState, period: BillingPeriod): boolean {
-    const point = firstPointFrom(state.register, period.start + 1);
-    return point !== null && point.ts <= period.end;
+  function readStatusOf(state: MeterBillingState, period: BillingPeriod): ReadStatus {
+    const measuring = pointsBetween(state.register, period.start + 1, period.end + 1);
+    if (measuring.length === 0) return 'no-read';
+    return measuring.some((p) => p.source === 'estimated') ? 'estimated' : 'read';
   }
 
   function closeDate(state: MeterBillingState, period: BillingPeriod): string {
@@ -409,9 +408,5 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     });
   }
 
-  function acceptReading(state: MeterBillingState, ts: number): AddOutcome {
-    return acceptRegisterReading(state.register, ts);
-  }
-
-  return { options, createMeterState, applyReading, declareReplacement, advanceWatermark, provisionalBill, closedPeriodAt, acceptReading };
+  return { options, createMeterState, applyReading, declareReplacement, advanceWatermark, provisionalBill, closedPeriodAt };
 }

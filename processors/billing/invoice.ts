@@ -12,9 +12,10 @@ import type { ReadingGap, RegisterDecrease } from './register-consumption';
 
 /**
  * `no-read`: no register value measures any of the period (none in (start, end]: an outage, a
- * dead radio), so the bill is marked instead of being a silent zero.
+ * dead radio), so the bill is marked instead of being a silent zero; `estimated`: one of those
+ * values is an estimate an admin recorded (recordMeterRead with estimated: true).
  */
-export type ReadStatus = 'read' | 'no-read';
+export type ReadStatus = 'read' | 'estimated' | 'no-read';
 
 export type InvoiceStatus = 'provisional' | 'final' | 'adjusted';
 export type ChargeKind = 'fixed' | 'tier' | 'tou';

@@ -15,7 +15,7 @@
  *   low glitch bills nothing and the meter is billed again only above the last accepted value;
  * - an increase beyond the meter's physical maximum flow over the elapsed time is a *jump*:
  *   flagged and held, not billed (see walk for how an outlier, a second register interleaved
- *   in the export and a level shift are told apart), unless an admin accepted that reading.
+ *   in the export and a level shift are told apart), unless an admin read or confirmed it.
  * Consumption is never negative.
  */
 
@@ -26,6 +26,8 @@ export interface RegisterPoint {
   value: number;
   /** Arrival time; decides between two different values for the same instant (later wins). */
   receivedAt: number;
+  /** Absent for a device's value; an admin's read (manual) or estimate: never held as a jump, and it wins its instant. */
+  source?: 'manual' | 'estimated';
 }
 
 /** A meter swap, declared by an operator or a work-order system. */
@@ -53,11 +55,6 @@ export interface RegisterState {
   changedFrom: number | null;
   /** History before this instant has been compacted (compactRegister); absent = never. */
   compactedBefore?: number;
-  /**
-   * Instants whose reading an admin accepted after review (acceptReading): never held as a
-   * jump. Sorted; absent = none (checkpoints of earlier releases).
-   */
-  accepted?: number[];
 }
 
 export interface RegisterOptions {
@@ -142,27 +139,35 @@ export function registerPointAt(state: RegisterState, ts: number): RegisterPoint
   return point && point.ts === ts ? point : null;
 }
 
-/** The first retained point at or after `ts`, if any. */
-export function firstPointFrom(state: RegisterState, ts: number): RegisterPoint | null {
-  return state.points[lowerBound(state.points, ts)] ?? null;
+/** The retained points with ts in [from, to). */
+export function pointsBetween(state: RegisterState, from: number, to: number): RegisterPoint[] {
+  return state.points.slice(lowerBound(state.points, from), lowerBound(state.points, to));
 }
 
-/** Adds one register value (already in the state's unit). Updates the state in place. */
-export function addRegisterValue(state: RegisterState, ts: number, value: number, receivedAt: number): AddOutcome {
+/**
+ * Adds one register value (already in the state's unit). Updates the state in place.
+ *
+ * Two statements about one instant: an admin's (manual, estimated) beats a device's whatever
+ * the order they arrive in (a correction stands even when the device's value is replayed
+ * after it); between equals the later arrival wins (as the QuestDB upsert does), then the
+ * larger value, so the outcome is order-independent. The same value from an admin marks the
+ * device's point as confirmed.
+ */
+export function addRegisterValue(state: RegisterState, ts: number, value: number, receivedAt: number, source?: RegisterPoint['source']): AddOutcome {
   if (state.floorTs !== null && ts < state.floorTs) return 'too-late';
   const i = lowerBound(state.points, ts);
   const existing = state.points[i];
+  const point: RegisterPoint = source === undefined ? { ts, value, receivedAt } : { ts, value, receivedAt, source };
   if (existing && existing.ts === ts) {
-    if (existing.value === value) return 'duplicate';
-    // Same instant, different value: the later arrival wins (as the QuestDB upsert does);
-    // equal arrival times fall back to the larger value, so the outcome is order-independent.
-    const wins = receivedAt > existing.receivedAt || (receivedAt === existing.receivedAt && value > existing.value);
-    if (!wins) return 'duplicate';
-    state.points[i] = { ts, value, receivedAt };
+    const rank = (s: RegisterPoint['source']) => (s === undefined ? 0 : 1);
+    const byRank = rank(source) - rank(existing.source);
+    const wins = byRank > 0 || (byRank === 0 && (receivedAt > existing.receivedAt || (receivedAt === existing.receivedAt && value > existing.value)));
+    if (!wins || (existing.value === value && existing.source === source)) return 'duplicate';
+    state.points[i] = point;
     markChanged(state, ts);
     return 'superseded';
   }
-  state.points.splice(i, 0, { ts, value, receivedAt });
+  state.points.splice(i, 0, point);
   markChanged(state, ts);
   return 'added';
 }
@@ -179,20 +184,6 @@ export function addReplacement(state: RegisterState, replacement: MeterReplaceme
   }
   state.replacements.splice(i, 0, { ...replacement });
   markChanged(state, replacement.ts);
-  return 'added';
-}
-
-/**
- * An admin reviewed the reading at `ts` and accepted it: it is billed even if it is a jump.
- * 'duplicate' when already accepted.
- */
-export function acceptReading(state: RegisterState, ts: number): AddOutcome {
-  if (state.floorTs !== null && ts < state.floorTs) return 'too-late';
-  const accepted = (state.accepted ??= []);
-  if (accepted.includes(ts)) return 'duplicate';
-  const i = accepted.findIndex((t) => t > ts);
-  accepted.splice(i === -1 ? accepted.length : i, 0, ts);
-  markChanged(state, ts);
   return 'added';
 }
 
@@ -222,8 +213,6 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
   let baselineTs: number | null = null;
   let series: HeldSeries | null = null;
   let r = 0;
-  let a = 0;
-  const accepted = state.accepted ?? [];
   const { modulus, maxWrapFraction, maxFlowPerHour } = options;
   // Within the maximum flow from (b, bTs): never true without a maximum.
   const plausible = (value: number, ts: number, b: number, bTs: number) =>
@@ -248,9 +237,8 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
       series = null;
     }
     const value = point.value;
-    while (a < accepted.length && accepted[a]! < point.ts) a++;
-    const isAccepted = accepted[a] === point.ts;
-    if (value >= baseline && (isAccepted || plausible(value, point.ts, baseline, baselineTs))) {
+    // An admin's read (or confirmation) of this instant is never held.
+    if (value >= baseline && (point.source !== undefined || plausible(value, point.ts, baseline, baselineTs))) {
       if (value > baseline) segments.push({ from: baselineTs, to: point.ts, quantity: value - baseline, kind: 'increase' });
       baseline = value;
       baselineTs = point.ts;
@@ -340,7 +328,9 @@ export function compactRegister(state: RegisterState, options: RegisterOptions, 
   if (beforeTs <= from) return 0;
   // Instants where something other than an increase happened: never dropped, never bridged.
   const walked = walk(state, options, beforeTs).analysis;
-  const anomalies = [...walked.decreases.map((d) => d.ts), ...walked.held].sort((x, y) => x - y).map((ts) => ({ ts }));
+  // An admin's values too: they mark their period's bill (estimated) and win their instant.
+  const stated = state.points.filter((p) => p.source !== undefined && p.ts < beforeTs).map((p) => p.ts);
+  const anomalies = [...walked.decreases.map((d) => d.ts), ...walked.held, ...stated].sort((x, y) => x - y).map((ts) => ({ ts }));
   const anomalyIn = (a: number, b: number) => (anomalies[lowerBound(anomalies, a)]?.ts ?? Infinity) <= b;
   const kept: RegisterPoint[] = [];
   let dropped = 0;

@@ -9,6 +9,7 @@ export function writeReadingRow(writer: IlpWriter, r: Reading, origin?: RowOrigi
     if (r.sector !== null) row.symbol('sector', r.sector);
     if (r.valueUnit) row.symbol('value_unit', r.valueUnit);
     if (r.registerUnit) row.symbol('register_unit', r.registerUnit);
+    if (r.source) row.symbol('source', r.source);
     if (r.value !== null) row.floatColumn('value', r.value);
     if (r.register !== null) row.floatColumn('register', r.register);
     if (r.seq !== null) row.intColumn('seq', r.seq);

@@ -20,8 +20,17 @@ export const readingsTypeDefs = `
     seq: Float
     "Sector (fog node / district) the meter belongs to, if known."
     sector: String
-    "When the bridge received the message."
+    "When the bridge received the message (for a manual or estimated read: when the admin recorded it)."
     receivedAt: DateTime
+    "Who stated it: DEVICE (the meter), MANUAL (read or confirmed by an admin: recordMeterRead, acceptMeterRead) or ESTIMATED (an estimate an admin recorded)."
+    source: ReadingSource!
+  }
+
+  "Who stated a reading."
+  enum ReadingSource {
+    DEVICE
+    MANUAL
+    ESTIMATED
   }
 
   "Bucket sizes of series and rollups, aligned to the calendar (DAY_1 to local midnight of the time zone asked for)."

@@ -93,17 +93,38 @@ describe('readings record codec', () => {
   });
 });
 
+describe('manual and estimated readings (source)', () => {
+  it('carries an admin\'s source through a record, and a device reading has none', () => {
+    const readings = [reading(1, { source: 'manual' }), reading(2), reading(3, { source: 'estimated' })];
+    const json = encodeReadingsRecord(readings.map(encodeReading));
+    expect(JSON.parse(json)).toEqual({ v: 1, readings: JSON.parse(JSON.stringify(readings)) });
+    const decoded = decodeReadingsRecord(json);
+    expect(decoded.ok && decoded.readings.map((r) => r.reading)).toEqual(readings);
+    expect(decoded.ok && 'source' in decoded.readings[1]!.reading).toBe(false);
+  });
+
+  it('refuses a source other than manual or estimated, alone in its record', () => {
+    const value = JSON.stringify({ v: 1, readings: [reading(1), { ...reading(2), source: 'device' }, { ...reading(3), source: 7 }] });
+    const decoded = decodeReadingsRecord(value);
+    expect(decoded.ok && decoded.readings.map((r) => r.index)).toEqual([0]);
+    expect(decoded.ok && decoded.unreadable.map((u) => [u.index, u.kind, u.detail])).toEqual([
+      [1, 'shape', '"source" must be one of manual, estimated or absent'],
+      [2, 'shape', '"source" must be one of manual, estimated or absent'],
+    ]);
+  });
+});
+
 describe('stored readings', () => {
   it('reads back every column the sink writes, in table order', () => {
-    expect(storedReadingColumns).toBe('ts, meter_id, kind, value, value_unit, register, register_unit, seq, sector, received_at');
+    expect(storedReadingColumns).toBe('ts, meter_id, kind, value, value_unit, register, register_unit, seq, sector, received_at, source');
   });
 
   it('a row becomes the Reading fields with Date times; a LONG seq sent as a string is a number; NULLs stay null', () => {
     const ts = new Date(1_700_000_000_000);
     const receivedAt = new Date(1_700_000_000_400);
     expect(
-      storedReadingFromRow({ ts, meter_id: 'm-1', kind: 'water', value: 1.5, value_unit: 'L/min', register: null, register_unit: null, seq: '42', sector: null, received_at: receivedAt }),
-    ).toEqual({ meterId: 'm-1', kind: 'water', ts, value: 1.5, valueUnit: 'L/min', register: null, registerUnit: null, seq: 42, sector: null, receivedAt });
-    expect(storedReadingFromRow({ ts, meter_id: 'm-1', kind: 'gas', value: null, value_unit: null, register: 3, register_unit: 'm3', seq: null, sector: 's', received_at: null }).seq).toBeNull();
+      storedReadingFromRow({ ts, meter_id: 'm-1', kind: 'water', value: 1.5, value_unit: 'L/min', register: null, register_unit: null, seq: '42', sector: null, received_at: receivedAt, source: null }),
+    ).toEqual({ meterId: 'm-1', kind: 'water', ts, value: 1.5, valueUnit: 'L/min', register: null, registerUnit: null, seq: 42, sector: null, receivedAt, source: null });
+    expect(storedReadingFromRow({ ts, meter_id: 'm-1', kind: 'gas', value: null, value_unit: null, register: 3, register_unit: 'm3', seq: null, sector: 's', received_at: null, source: 'manual' })).toMatchObject({ seq: null, source: 'manual' });
   });
 });

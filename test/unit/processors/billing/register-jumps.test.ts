@@ -1,4 +1,4 @@
-import { acceptReading, addRegisterValue, analyseRegister, compactRegister, createRegisterState, type RegisterOptions, type RegisterState } from '../../../../processors/billing/register-consumption';
+import { addRegisterValue, analyseRegister, compactRegister, createRegisterState, type RegisterOptions, type RegisterState } from '../../../../processors/billing/register-consumption';
 
 // Jumps: an increase beyond the meter's maximum flow over the elapsed time (at least an hour)
 // is held for review and not billed (docs/billing.md, "Jumps held for review"). Maximum here:
@@ -46,23 +46,41 @@ describe('register jumps (maximum flow 10,000 L/h)', () => {
     expect(billed(state) + analysis.heldQuantity).toBe(249_300 - 1000);
   });
 
-  it('bills a jump an admin accepted, from then on and for any arrival order', () => {
+  it('bills a jump an admin confirmed (the same value, read manually), whatever the arrival order', () => {
     const points: Array<[number, number]> = [[0, 1000], [1 * hour, 1100], [2 * hour, 249_100], [3 * hour, 249_200]];
     const state = registerOf(points);
     state.changedFrom = null; // as the billing engine leaves it after an advance
-    expect(acceptReading(state, 2 * hour)).toBe('added');
-    expect(acceptReading(state, 2 * hour)).toBe('duplicate');
-    // The derived consumption changed from the reading before the accepted one.
+    // acceptMeterRead re-sends the stored value as a manual read: it marks the point, nothing else.
+    expect(addRegisterValue(state, 2 * hour, 249_100, 100, 'manual')).toBe('superseded');
+    expect(addRegisterValue(state, 2 * hour, 249_100, 101, 'manual')).toBe('duplicate');
+    // The device's value replayed after it changes nothing: the admin's statement wins its instant.
+    expect(addRegisterValue(state, 2 * hour, 249_100, 102)).toBe('duplicate');
+    expect(state.points[2]).toMatchObject({ value: 249_100, source: 'manual' });
+    // The derived consumption changed from the reading before the confirmed one.
     expect(state.changedFrom).toBe(1 * hour);
     const analysis = analyseRegister(state, options);
     expect(billed(state)).toBe(249_200 - 1000);
     expect(analysis.decreases).toEqual([]);
     expect(analysis.heldQuantity).toBe(0);
-    // Accepted before the readings arrive: the same.
+    // Confirmed before the device's readings arrive: the same.
     const early = createRegisterState('L');
-    acceptReading(early, 2 * hour);
+    addRegisterValue(early, 2 * hour, 249_100, 100, 'manual');
     [...points].reverse().forEach(([ts, value], i) => addRegisterValue(early, ts, value, i));
     expect(analyseRegister(early, options)).toEqual(analysis);
+  });
+
+  it('takes an admin correction over the device value of its instant, in either order', () => {
+    // The device said 500,000 at 2 h (an outlier); the admin read 1,250 there.
+    const corrected = registerOf([[0, 1000], [1 * hour, 1100], [2 * hour, 500_000], [3 * hour, 1300]]);
+    expect(addRegisterValue(corrected, 2 * hour, 1250, 0, 'manual')).toBe('superseded');
+    const first = createRegisterState('L');
+    addRegisterValue(first, 2 * hour, 1250, 0, 'manual');
+    for (const [ts, value] of [[0, 1000], [1 * hour, 1100], [2 * hour, 500_000], [3 * hour, 1300]] as const) addRegisterValue(first, ts, value, 50);
+    for (const state of [corrected, first]) {
+      // 100 + 150 + 50 = 300 L, nothing held.
+      expect(billed(state)).toBe(300);
+      expect(analyseRegister(state, options).decreases).toEqual([]);
+    }
   });
 
   it('measures the flow over at least an hour, so readings seconds apart are not jumps', () => {
