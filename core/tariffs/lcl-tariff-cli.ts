@@ -54,6 +54,8 @@ function parseRates(text: string): Record<string, number> {
 function main(argv: string[]): number {
   const { flagArgs, files } = splitArgs(argv);
   let parsed: ReturnType<typeof parseFlags>;
+  let rates: Record<string, number>;
+  let stdRate: number;
   try {
     parsed = parseFlags(flagArgs, flags);
     if (parsed.help) {
@@ -61,6 +63,8 @@ function main(argv: string[]): number {
       return 0;
     }
     if (files.length !== 1) throw new MeterflowError('CONFIG_INVALID', `name exactly one schedule file (see --help); got ${files.length}`);
+    rates = parseRates(parsed.rates as string);
+    stdRate = parseRate('std-rate', parsed['std-rate'] as string);
   } catch (error) {
     process.stderr.write(`tariff:lcl: ${describeError(error)}\n`);
     return 2;
@@ -68,8 +72,8 @@ function main(argv: string[]): number {
   try {
     const file = files[0]!;
     const schedule = lclScheduleToCalendar(readFileSync(file, 'utf8'), { defaultBand: parsed['default-band'] as string, source: basename(file) });
-    const dtou = lclDtouTariff(schedule, { id: parsed.id as string, rates: parseRates(parsed.rates as string) });
-    const std = lclStdTariff({ id: parsed['std-id'] as string, rate: parseRate('std-rate', parsed['std-rate'] as string) });
+    const dtou = lclDtouTariff(schedule, { id: parsed.id as string, rates });
+    const std = lclStdTariff({ id: parsed['std-id'] as string, rate: stdRate });
     const meters = typeof parsed.meters === 'string' ? parsed.meters.split(',').map((m) => m.trim()).filter(Boolean) : [];
     const config = lclBillingConfig(dtou, std, meters);
     // Validated as the processors will validate it, so a bad price or band fails here, naming the field.
