@@ -9,7 +9,8 @@
  *   order; entry i holds from its `from` up to the next entry's `from` (the last one up to
  *   `calendarEnd`). Instants are ISO 8601 with their offset (`2013-03-31T01:00:00Z`,
  *   `2013-07-01T17:00:00+01:00`), so a change is one instant for every meter whatever its
- *   zone, and a time in the repeated hour of a DST fall-back is not ambiguous.
+ *   zone, and a time in the repeated hour of a DST fall-back is not ambiguous. Each falls on a
+ *   quarter hour (below).
  * - `defaultBand`: the band before the first entry and from `calendarEnd` on.
  *
  * Validated once with the tariff (tariff.ts); errors name the field, e.g.
@@ -20,7 +21,18 @@ import { parseEventTime } from '../contracts/timestamp';
 import { blocksSchema } from './tariff-blocks';
 
 const instantMessage = 'must be an ISO 8601 instant with its offset, e.g. 2013-01-01T00:00:00Z or 2013-07-01T17:00:00+01:00';
-const instant = z.string().refine((s) => parseEventTime(s) !== null, { message: instantMessage });
+const quarterHourMs = 15 * 60_000;
+/**
+ * Changes fall on a quarter hour (:00, :15, :30, :45 of every zone, all offsets being multiples
+ * of 15 min). Why: billing compacts settled register history to at most 2 points per 15-min slot
+ * (or a divisor of it; register-consumption.ts compactRegister), which keeps every slot's total
+ * but not where in the slot it was used; a band boundary inside a slot could then move usage
+ * from one band to the other depending on when the bill was computed.
+ */
+const instant = z
+  .string()
+  .refine((s) => parseEventTime(s) !== null, { message: instantMessage })
+  .refine((s) => (parseEventTime(s) ?? 0) % quarterHourMs === 0, { message: 'must fall on a quarter hour (:00, :15, :30 or :45, no seconds): billing keeps settled history in 15-minute slots' });
 
 /**
  * Entries a calendar may hold: 28 years of a band change every half hour. Far above any real

@@ -61,6 +61,15 @@ describe('dated time-of-use tariff validation', () => {
     expect(messageOf(tariff({ calendarEnd: 'soon' }))).toMatch(/datedTou\.calendarEnd: must be an ISO 8601 instant/);
   });
 
+  it('refuses a change off the quarter hour (billing compacts settled history to 15-minute slots)', () => {
+    expect(messageOf(tariff({ calendar: [{ from: '2013-01-07T17:05:00Z', band: 'High' }] }))).toBe(
+      'tariff "dtou".datedTou.calendar[0].from: must fall on a quarter hour (:00, :15, :30 or :45, no seconds): billing keeps settled history in 15-minute slots',
+    );
+    expect(messageOf(tariff({ calendarEnd: '2013-01-08T05:00:30Z' }))).toMatch(/datedTou\.calendarEnd: must fall on a quarter hour/);
+    // Nepal's +05:45: 17:45 local is 12:00Z, a quarter hour.
+    expect(parseTariff(tariff({ calendar: [{ from: '2013-01-07T17:45:00+05:45', band: 'High' }] })).datedTou!.calendar).toHaveLength(1);
+  });
+
   it('names unknown bands, a repeated band name and an end that is not after the last change', () => {
     expect(messageOf(tariff({ defaultBand: 'Off-peak' }))).toBe('tariff "dtou".datedTou.defaultBand: band "Off-peak" does not exist (bands: High, Low, Normal)');
     expect(messageOf(tariff({ calendar: [{ from: '2013-01-07T17:00:00Z', band: 'Peak' }] }))).toMatch(/datedTou\.calendar\[0\]\.band: band "Peak" does not exist/);

@@ -110,6 +110,35 @@ describe('billing a dated time-of-use tariff (engine, Europe/London)', () => {
     expect(bandLines(december!)).toEqual([['tou', 'Normal', 200, 2352]]);
   });
 
+  it('keeps each band exact after settled history is compacted to 15-minute slots (changes on quarter hours)', () => {
+    // High 17:15-17:30 only. Readings every 5 min, 17:00-18:00: nothing until 17:10, 0.6 kWh in
+    // 17:10-17:15 (Normal), 0.3 kWh in 17:15-17:20 (High), nothing after.
+    const tariff = dtou(
+      [
+        { from: '2013-01-07T17:15:00Z', band: 'High' },
+        { from: '2013-01-07T17:30:00Z', band: 'Normal' },
+      ],
+      '2013-01-08T00:00:00Z',
+    );
+    const engine = createBillingEngine({ tariffs: [tariff], assignment: { default: 'lcl-dtou' } });
+    const state = engine.createMeterState({ meterId: 'e-1', zone: LONDON, registerUnit: 'kWh' });
+    const register = [100, 100, 100, 100.6, 100.9, 100.9, 100.9, 100.9, 100.9, 100.9, 100.9, 100.9, 100.9];
+    engine.applyReading(state, kwh('2013-01-01T00:00:00Z', 100));
+    register.forEach((r, k) => engine.applyReading(state, { ...kwh('2013-01-07T17:00:00Z', r), ts: t('2013-01-07T17:00:00Z') + k * 300_000 }));
+    engine.applyReading(state, kwh('2013-02-01T00:00:00Z', 100.9));
+    const before = state.register.points.length;
+    engine.advanceWatermark(state, t('2013-01-08T00:00:00Z'));
+    // Compacted: within each slot only the first and last point stay (17:00 and 17:10; 17:15 and 17:25; …).
+    expect(state.register.points.length).toBeLessThan(before);
+    const [january] = engine.advanceWatermark(state, t('2013-02-04T00:00:00Z'));
+    // The 17:15-17:25 step (0.3) now spreads over 17:15-17:25, still all High; 17:10-17:15 is Normal.
+    // High 0.3 × 0.672 = 0.2016 → 20p; Normal 0.6 × 0.1176 = 0.07056 → 7p.
+    expect(bandLines(january!)).toEqual([
+      ['tou', 'High', 0.3, 20],
+      ['tou', 'Normal', 0.6, 7],
+    ]);
+  });
+
   it('converts the register unit before pricing bands (a Wh register)', () => {
     const tariff = dtou([{ from: '2013-01-07T17:00:00Z', band: 'High' }], '2013-01-07T20:00:00Z');
     const engine = createBillingEngine({ tariffs: [tariff], assignment: { default: 'lcl-dtou' } });
