@@ -20,6 +20,7 @@ export const errorCodes = {
   PROCESSOR_STATE_NOT_SETTLED: 'QuestDB has not applied every committed state checkpoint; a restore fails and is retried rather than read an older state',
   PROCESSOR_REBALANCED: 'Partitions moved since the last checkpoint; the processor re-reads from its last commit (expected, retried)',
   BILLING_CONFIG_INVALID: 'A tariff, tariff assignment or billing option is invalid; the message names the field',
+  TARIFF_SCHEDULE_INVALID: 'A time-of-use schedule file given to a tariff converter is malformed (header, time, band, order); the message names the line',
   ALERT_CONFIG_INVALID: 'A leak-detection or alert-rule setting is invalid; the message names the field',
   WEBHOOK_DELIVERY_FAILED: 'A webhook endpoint did not accept an alert after all retries',
   LOAD_TEST_INVALID: 'A load-test scenario file or its options are invalid (k6-shaped options, durations, thresholds); the message names the field',

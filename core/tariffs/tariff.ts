@@ -1,43 +1,16 @@
 /**
  * Tariffs: a fixed charge, and the energy/volume charge either as inclining block tiers on
- * the whole consumption or as time-of-use periods (each with its own tiers, usually one).
+ * the whole consumption, as time-of-use periods of a fixed weekday/weekend × month × hour
+ * schedule, or as the bands of a dated calendar (dated-tou.ts); each period or band has its own
+ * tiers, usually one.
  * Validated once (parseTariff); errors name the field, e.g. `tariff "x": blocks[1].upTo: …`.
  */
 import { z } from 'zod';
 import { billingConfigError } from './billing-errors';
+import { amount, blocksSchema } from './tariff-blocks';
+import { datedTouSchema } from './dated-tou';
 
-const amount = () => z.number().finite().nonnegative();
-
-/**
- * One block of an inclining block tariff. Block i covers consumption above the previous
- * block's `upTo` up to its own; the last block has `upTo: null` (no upper bound).
- * Either a `rate` per unit, or a `flatAmount` for the whole block (SABESP's 0-10 m³ R$24,15:
- * a minimum charge, billed even at zero use when it is the first block; a later flat block is
- * billed as soon as consumption enters it).
- */
-export const blockSchema = z
-  .object({
-    upTo: z.number().finite().positive().nullable(),
-    rate: amount().optional(),
-    flatAmount: amount().optional(),
-  })
-  .strict()
-  .refine((b) => (b.rate === undefined) !== (b.flatAmount === undefined), { message: 'give either rate or flatAmount, not both or neither' });
-
-export const blocksSchema = z
-  .array(blockSchema)
-  .min(1)
-  .superRefine((blocks, ctx) => {
-    blocks.forEach((b, i) => {
-      const last = i === blocks.length - 1;
-      if (last && b.upTo !== null) ctx.addIssue({ code: 'custom', path: [i, 'upTo'], message: 'the last block must have upTo: null (no upper bound)' });
-      if (!last && b.upTo === null) ctx.addIssue({ code: 'custom', path: [i, 'upTo'], message: 'only the last block may have upTo: null' });
-      const prev = blocks[i - 1];
-      if (prev && prev.upTo !== null && b.upTo !== null && b.upTo <= prev.upTo) {
-        ctx.addIssue({ code: 'custom', path: [i, 'upTo'], message: `must be greater than the previous block's upTo (${prev.upTo})` });
-      }
-    });
-  });
+export { blockSchema, blocksSchema, type TariffBlock } from './tariff-blocks';
 
 /** 12 rows (January…December) of 24 period indices (hour 0…23), as in URDB. */
 const scheduleSchema = z.array(z.array(z.number().int().nonnegative()).length(24)).length(12);
@@ -79,12 +52,14 @@ export const tariffSchema = z
     tierReferenceDays: z.number().finite().positive().nullable().default(30),
     blocks: blocksSchema.optional(),
     tou: touSchema.optional(),
+    /** Bands priced by a calendar of dated changes (dated-tou.ts). */
+    datedTou: datedTouSchema.optional(),
   })
   .strict()
-  .refine((t) => (t.blocks === undefined) !== (t.tou === undefined), { message: 'give either blocks or tou, not both or neither', path: ['blocks'] });
+  .refine((t) => [t.blocks, t.tou, t.datedTou].filter((c) => c !== undefined).length === 1, { message: 'give either blocks or tou or datedTou: exactly one of them', path: ['blocks'] });
 
-export type TariffBlock = z.output<typeof blockSchema>;
 export type TouSchedule = z.output<typeof touSchema>;
+export type { DatedTou } from './dated-tou';
 export type Tariff = z.output<typeof tariffSchema>;
 export type TariffInput = z.input<typeof tariffSchema>;
 

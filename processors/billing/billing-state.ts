@@ -41,6 +41,7 @@ import {
 import { tariffIdOn, tariffShares } from '../../core/tariffs/tariff-assignment';
 import { unitDimension, unitFactor } from '../../core/units/units';
 import { scaleUsage, usageBetween } from './usage-profile';
+import { usageByBand } from './band-usage';
 
 /**
  * Compaction slot: 15 min, as every zone's hours start on a multiple of it; a divisor of it when
@@ -263,7 +264,8 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       if (factor === null) throw invalidBilling(`tariffs "${tariff.id}".unit`, `"${tariff.unit}" cannot be converted from "${state.register.unit}" (meter ${profile.meterId})`);
       if (currency !== null && tariff.currency !== currency) throw invalidBilling(`tariffs "${tariff.id}".currency`, `${tariff.currency} differs from ${currency} within one period of meter ${profile.meterId}`);
       currency = tariff.currency;
-      lines.push(...priceUsage({ tariff, usage: scaleUsage(usage, factor), days: share.days, billableDays: dates.length, periodDays: period.days }));
+      const bandUsage = tariff.datedTou && usageByBand(analysis.segments, period.start, period.end, tariff.datedTou).map((q) => q * factor);
+      lines.push(...priceUsage({ tariff, usage: scaleUsage(usage, factor), bandUsage, days: share.days, billableDays: dates.length, periodDays: period.days }));
     }
     currency ??= options.tariffs.get(tariffIdOn(options.assignment, profile.meterId, profile.sector, period.label))!.currency;
     return { lines, consumption: roundQuantity(usage.total), currency, billableDays: dates.length };

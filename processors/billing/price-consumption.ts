@@ -5,7 +5,9 @@
  *   the period (days in service), `periodDays` the period's calendar length.
  * - Usage split (a tariff change mid-period): this tariff's share of the consumption is the
  *   period's consumption × days / billableDays (a rate change mid-period splits usage by daily average) — for TOU, each
- *   TOU period's consumption is split the same way.
+ *   TOU period's consumption is split the same way, and for dated TOU each band's.
+ * - Dated TOU: one set of block lines per band with usage (kind `tou`, `period` = the band's
+ *   name), from `bandUsage` (band-usage.ts), exactly as a TOU period's.
  * - Fixed charge: × days / periodDays (a whole period pays it once, whatever its length).
  * - Blocks: each `upTo` and each flat amount × days / referenceDays (tierReferenceDays, or
  *   periodDays when it is null), so a 15-day move-in gets half-size blocks of a 30-day tariff.
@@ -21,6 +23,11 @@ export interface PricingInput {
   tariff: Tariff;
   /** The whole period's consumption, already in `tariff.unit`. */
   usage: UsageProfile;
+  /**
+   * For a dated TOU tariff (`tariff.datedTou`): the whole period's consumption by band (index
+   * into `datedTou.bands`, band-usage.ts), in `tariff.unit`. Unused by other tariffs.
+   */
+  bandUsage?: readonly number[];
   days: number;
   billableDays: number;
   periodDays: number;
@@ -53,6 +60,17 @@ function priceBlocks(
     }
     lower = upper;
   }
+  return lines;
+}
+
+/** Lines of TOU periods or dated bands: each one's usage × share priced with its own blocks; nothing for an unused one without a flat block. */
+function priceTouPeriods(periods: ReadonlyArray<{ name: string; blocks: readonly TariffBlock[] }>, usage: readonly number[], share: number, tierFactor: number, tariff: Tariff): InvoiceLine[] {
+  const lines: InvoiceLine[] = [];
+  periods.forEach((period, k) => {
+    const used = roundQuantity(usage[k]! * share);
+    if (used === 0 && !period.blocks.some((b) => b.flatAmount !== undefined)) return;
+    lines.push(...priceBlocks(period.blocks, used, tierFactor, { kind: 'tou', tariffId: tariff.id, unit: tariff.unit, period: period.name }));
+  });
   return lines;
 }
 
@@ -90,11 +108,12 @@ export function priceUsage(input: PricingInput): InvoiceLine[] {
         byPeriod[weekendSchedule[m - 1]![h]!]! += usage.byHour[hourSlot(m, true, h)]!;
       }
     }
-    periods.forEach((period, k) => {
-      const used = roundQuantity(byPeriod[k]! * share);
-      if (used === 0 && !period.blocks.some((b) => b.flatAmount !== undefined)) return;
-      lines.push(...priceBlocks(period.blocks, used, tierFactor, { kind: 'tou', tariffId: tariff.id, unit: tariff.unit, period: period.name }));
-    });
+    lines.push(...priceTouPeriods(periods, byPeriod, share, tierFactor, tariff));
+  }
+  if (tariff.datedTou) {
+    const bands = tariff.datedTou.bands;
+    if (input.bandUsage?.length !== bands.length) throw new Error(`priceUsage: tariff "${tariff.id}" is dated TOU and needs bandUsage for its ${bands.length} bands`);
+    lines.push(...priceTouPeriods(bands, input.bandUsage, share, tierFactor, tariff));
   }
   return lines;
 }
