@@ -18,7 +18,7 @@ import { waitFor } from './support/wait-for';
 // Every month the file covers whole is compared, line by line and to the penny, with a
 // computation done here from the two CSV files alone. A second copy of the household, on the
 // flat Std tariff, is billed for comparison.
-const datasets = process.env.MF_LCL_DATASET_DIR ?? path.resolve(__dirname, '../../../shared/datasets/lcl');
+const datasets = process.env.MF_LCL_DATASET_DIR ?? path.resolve(__dirname, '../fixtures/lcl');
 const householdFile = path.join(datasets, 'MAC003718_halfhourly.csv');
 const scheduleFile = path.join(datasets, 'dToU_schedule_2013.csv');
 
