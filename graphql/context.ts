@@ -3,6 +3,7 @@ import type { QuestdbPool } from '../core/questdb/questdb-sql';
 import type { Principal } from './auth/principal';
 import type { CommandService } from './commands/command-service';
 import type { LiveFeed } from './live/live-feed';
+import type { ManualReadSender } from './meter-reads/manual-read-sender';
 import type { MeterDirectory } from './meters/meter-directory';
 import type { MutationSupport } from './mutations/mutation-support';
 import type { RecentWriteCaches } from './mutations/recent-write-caches';
@@ -25,6 +26,8 @@ export interface GraphqlServices {
   commands: CommandService;
   live: LiveFeed;
   mutations: MutationSupport;
+  /** Puts admins' register reads on the readings topic (recordMeterRead, acceptMeterRead). */
+  manualReads: ManualReadSender;
   /** What this server wrote that QuestDB may not show yet (read-your-writes), bounded. */
   recentWrites: RecentWriteCaches;
   /** Tariffs of the billing configuration (MF_BILLING_CONFIG_FILE): what assignTariff may name. */

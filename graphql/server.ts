@@ -9,6 +9,7 @@ import { createCommandService } from './commands/create-command-service';
 import type { GraphqlServices } from './context';
 import type { GraphqlOptions } from './graphql-options';
 import { createLiveFeed } from './live/create-live-feed';
+import { createManualReadSender } from './meter-reads/manual-read-sender';
 import { createMeterDirectory } from './meters/meter-directory';
 import { createMutationSupport } from './mutations/create-mutation-support';
 import { createRecentWriteCaches } from './mutations/recent-write-caches';
@@ -48,6 +49,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
   const instanceId = `graphql-${randomUUID().slice(0, 8)}`;
   const live = await createLiveFeed({ kafka: options.kafka, instanceId, logger: log.child('live') });
   const commands = await createCommandService({ kafka: options.kafka, questdb, live, logger: log.child('commands') });
+  const manualReads = await createManualReadSender({ kafka: options.kafka, logger: log.child('manual-reads') });
   const mutations = await createMutationSupport({ questdb, questdbHttpUrl: options.questdb.httpUrl, idempotencyTtlS: options.idempotencyTtlS, logger: log.child('mutations') });
   const services: GraphqlServices = {
     questdb,
@@ -56,6 +58,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     commands,
     live,
     mutations,
+    manualReads,
     recentWrites: createRecentWriteCaches(),
     tariffs: options.tariffs,
     commandSettings: options.commands,
@@ -97,6 +100,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
         server.closeAllConnections();
       });
       await commands.stop();
+      await manualReads.stop();
       await live.stop();
       await mutations.stop();
       await questdb.end();

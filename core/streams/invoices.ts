@@ -173,6 +173,7 @@ const long = (v: string | number | null): number | null => (v === null ? null : 
 /** The columns an invoice is read back with: `SELECT ${storedInvoiceColumns} FROM invoices …`. */
 export const storedInvoiceColumns = sqlColumns(invoicesTable, [
   'ts', 'invoice_id', 'meter_id', 'sector', 'status', 'adjusts', 'revision', 'period_label', 'period_end', 'issued_at', 'due_date', 'currency', 'consumption', 'consumption_unit', 'total_cents', 'total',
+  'read_status', 'carried_consumption', 'held_jumps',
 ]);
 
 /** A row of storedInvoiceColumns as the PG wire returns it: timestamps as Date, a LONG as a string or a number. */
@@ -195,6 +196,9 @@ export type StoredInvoiceRow = StoredRow<
     consumption_unit: string | null;
     total_cents: string | number | null;
     total: string | null;
+    read_status: string | null;
+    carried_consumption: number | null;
+    held_jumps: string | number | null;
   }
 >;
 
@@ -217,6 +221,10 @@ export interface StoredInvoice {
   /** Decimal string of the total, exact. */
   total: string | null;
   totalCents: number;
+  /** read, estimated or no-read; read for rows of releases before it was stored. */
+  readStatus: string;
+  carriedConsumption: number;
+  heldJumps: number;
 }
 
 export function storedInvoiceFromRow(r: StoredInvoiceRow): StoredInvoice {
@@ -237,6 +245,9 @@ export function storedInvoiceFromRow(r: StoredInvoiceRow): StoredInvoice {
     consumptionUnit: r.consumption_unit,
     total: r.total,
     totalCents: long(r.total_cents) ?? 0,
+    readStatus: r.read_status ?? 'read',
+    carriedConsumption: r.carried_consumption ?? 0,
+    heldJumps: long(r.held_jumps) ?? 0,
   };
 }
 

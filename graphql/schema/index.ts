@@ -8,13 +8,14 @@ import { commonModule } from './common';
 import type { GraphqlModule } from './graphql-module';
 import { invoicesModule } from './invoices';
 import { liveModule } from './live';
+import { meterReadsModule } from './meter-reads';
 import { meterRegistryModule } from './meter-registry';
 import { metersModule } from './meters';
 import { paymentsModule } from './payments';
 import { readingsModule } from './readings';
 
 /** Every module of the schema; each adds its types and root fields. */
-export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, alertActionsModule, paymentsModule];
+export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule];
 
 export function createMeterflowSchema() {
   return createSchema<GraphqlContext>({

@@ -237,36 +237,41 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
       series = null;
     }
     const value = point.value;
+    // A reading continuing the series a jump started (at or above its last value, within the
+    // maximum flow from it) belongs to that series, even when enough time has passed for it to
+    // look plausible from the baseline too: what it continues is the step, not the baseline.
+    const continuesSeries = series !== null && point.source === undefined && value >= series.value && plausible(value, point.ts, series.value, series.ts);
     // An admin's read (or confirmation) of this instant is never held.
-    if (value >= baseline && (point.source !== undefined || plausible(value, point.ts, baseline, baselineTs))) {
+    if (value >= baseline && !continuesSeries && (point.source !== undefined || plausible(value, point.ts, baseline, baselineTs))) {
       if (value > baseline) segments.push({ from: baselineTs, to: point.ts, quantity: value - baseline, kind: 'increase' });
       baseline = value;
       baselineTs = point.ts;
       if (series) series.baselineSeen = true;
       continue;
     }
-    if (value > baseline) {
-      // A jump, or the continuation of the series an earlier jump started.
+    if (continuesSeries && series) {
       heldTs.push(point.ts);
-      if (series && value >= series.value && plausible(value, point.ts, series.value, series.ts)) {
-        if (series.baselineSeen) {
-          // The baseline's series went on in between: a second register interleaved (or a
-          // repeated outlier). Held, never billed; the baseline's series is the meter's.
-          series.value = value;
-          series.ts = point.ts;
-          continue;
-        }
-        // Nothing of the old series since the jump: the register shifted level (a swap nobody
-        // declared, a reprogrammed counter). The step stays held; consumption from the first
-        // reading of the new level on is billed.
-        heldQuantity += series.value - baseline;
-        if (value > series.value) segments.push({ from: series.ts, to: point.ts, quantity: value - series.value, kind: 'increase' });
-        heldTs.pop();
-        baseline = value;
-        baselineTs = point.ts;
-        series = null;
+      if (series.baselineSeen) {
+        // The baseline's series went on in between: a second register interleaved (or a
+        // repeated outlier). Held, never billed; the baseline's series is the meter's.
+        series.value = value;
+        series.ts = point.ts;
         continue;
       }
+      // Nothing of the old series since the jump: the register shifted level (a swap nobody
+      // declared, a reprogrammed counter). The step stays held; consumption from the first
+      // reading of the new level on is billed.
+      heldQuantity += series.value - baseline;
+      if (value > series.value) segments.push({ from: series.ts, to: point.ts, quantity: value - series.value, kind: 'increase' });
+      heldTs.pop();
+      baseline = value;
+      baselineTs = point.ts;
+      series = null;
+      continue;
+    }
+    if (value > baseline) {
+      // A jump: held, and the start of a series later readings may continue.
+      heldTs.push(point.ts);
       decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'jump', quantity: 0 });
       series = { value, ts: point.ts, baselineSeen: false };
       continue;

@@ -6,10 +6,12 @@ export interface DuplicateFilter {
 }
 
 /**
- * Remembers the identities (meter, ts, value, register) of a partition's latest readings, so
- * that an exact copy under a new offset is recognised: MQTT redelivery after a bridge crash
- * (Kafka had the message, the PUBACK was lost, the broker delivers it again). A rewrite with
- * other numbers is a new reading. Not checkpointed: redeliveries come within seconds.
+ * Remembers the identities (meter, ts, value, register, source) of a partition's latest
+ * readings, so that an exact copy under a new offset is recognised: MQTT redelivery after a
+ * bridge crash (Kafka had the message, the PUBACK was lost, the broker delivers it again). A
+ * rewrite with other numbers is a new reading, and so is an admin's confirmation of a device's
+ * value (same numbers, source manual: acceptMeterRead). Not checkpointed: redeliveries come
+ * within seconds.
  */
 export function createDuplicateFilter(window: number): DuplicateFilter {
   const recent = new Set<string>();
@@ -19,7 +21,7 @@ export function createDuplicateFilter(window: number): DuplicateFilter {
   let next = 0;
   return {
     seen(r) {
-      const identity = `${r.meterId}|${r.ts}|${r.value}|${r.register}`;
+      const identity = r.source === undefined ? `${r.meterId}|${r.ts}|${r.value}|${r.register}` : `${r.meterId}|${r.ts}|${r.value}|${r.register}|${r.source}`;
       if (recent.has(identity)) return true;
       const evicted = ring[next];
       if (evicted !== undefined) recent.delete(evicted);

@@ -44,5 +44,6 @@ export const invoicesResolvers = {
   Invoice: {
     meter: (i: InvoiceView, _: unknown, context: GraphqlContext) => context.meters.get(i.meterId),
     lines: (i: InvoiceView) => i.lines.map((l) => ({ ...l, kind: l.kind.toUpperCase(), adjusts: l.adjusts?.toUpperCase() ?? null })),
+    readStatus: (i: InvoiceView) => i.readStatus.toUpperCase().replace('-', '_'),
   },
 };

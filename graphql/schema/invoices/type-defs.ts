@@ -48,6 +48,13 @@ export const invoicesTypeDefs = `
     description: String
   }
 
+  "Whether register reads measure an invoice's period."
+  enum ReadStatus {
+    READ
+    ESTIMATED
+    NO_READ
+  }
+
   "A bill of one meter for one billing period (the latest revision of its row)."
   type Invoice {
     "<meterId>/<period label>, adjustments <meterId>/<period label>/adj-<n>."
@@ -83,6 +90,12 @@ export const invoicesTypeDefs = `
     consumption: Float
     "Unit of consumption (the register's)."
     consumptionUnit: String
+    "Whether register reads measure the period: READ, ESTIMATED (an estimate among them) or NO_READ (none: the meter was silent; its consumption is billed when it reports again)."
+    readStatus: ReadStatus!
+    "Consumption over a gap of more than a month that began in an earlier period, billed in this one (included in consumption)."
+    carriedConsumption: Float!
+    "Register jumps beyond the meter's maximum flow in the period, held for review and not billed (acceptMeterRead bills one)."
+    heldJumps: Int!
     "Total as stored: a decimal string, e.g. 133.22."
     total: String
     "Total in cents (the sum of the lines)."

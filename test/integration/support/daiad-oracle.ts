@@ -81,10 +81,10 @@ export interface DaiadBilling {
  * later row of the file wins an instant):
  * - a value at or above the last accepted one, within 10 m³/h over the elapsed time (at least
  *   an hour), adds the difference;
- * - a higher value beyond that is a jump, held: a reading continuing the old series after it
- *   makes it an outlier or a second register (its series held); a reading continuing the jump's
- *   value with none of the old series in between makes it a level shift (the step held, billing
- *   goes on from the new level);
+ * - a higher value beyond that is a jump, held; a reading at or above the jump's series' last
+ *   value, within 10 m³/h of it, continues that series (checked first): held too when a reading
+ *   of the old series came in between (an outlier, a second register), else a level shift (the
+ *   step held, billing goes on from the new level);
  * - a lower value is an unexplained decrease, excluded; the last accepted value holds.
  * Each step is spread evenly over (previous accepted instant, its instant], cut at local month
  * starts; a step longer than 31 days that began before the month its last instant is in is
@@ -120,25 +120,25 @@ export function daiadBilling(rows: DaiadRow[], lastMonth?: string): DaiadBilling
   let heldSteps = 0;
   const jumps: number[] = [];
   for (const r of sorted.slice(1)) {
-    if (r.register >= base.register && within(r.register, r.ts, base.register, base.ts)) {
+    // Continuing the jump's series (at or above its last value, within the flow from it) comes first.
+    const continues = series !== null && r.register >= series.row.register && within(r.register, r.ts, series.row.register, series.row.ts);
+    if (continues && series) {
+      if (series.oldSeriesSince) series.row = r;
+      else {
+        heldSteps += series.row.register - base.register;
+        if (r.register > series.row.register) spread(series.row.ts, r.ts, r.register - series.row.register);
+        billed += r.register - series.row.register;
+        base = r;
+        series = null;
+      }
+    } else if (r.register >= base.register && within(r.register, r.ts, base.register, base.ts)) {
       if (r.register > base.register) spread(base.ts, r.ts, r.register - base.register);
       billed += r.register - base.register;
       base = r;
       if (series) series.oldSeriesSince = true;
     } else if (r.register > base.register) {
-      if (series && r.register >= series.row.register && within(r.register, r.ts, series.row.register, series.row.ts)) {
-        if (series.oldSeriesSince) series.row = r;
-        else {
-          heldSteps += series.row.register - base.register;
-          if (r.register > series.row.register) spread(series.row.ts, r.ts, r.register - series.row.register);
-          billed += r.register - series.row.register;
-          base = r;
-          series = null;
-        }
-      } else {
-        jumps.push(r.ts);
-        series = { row: r, oldSeriesSince: false };
-      }
+      jumps.push(r.ts);
+      series = { row: r, oldSeriesSince: false };
     }
   }
   return { months, billed, firstRegister: sorted[0]!.register, lastAccepted: base.register, heldSteps, jumps };

@@ -74,12 +74,16 @@ describe('stored invoices', () => {
     const row = {
       ts, invoice_id: 'inv-1', meter_id: 'm-1', sector: null, status: 'final', adjusts: null, revision: '2', period_label: '2026-01', period_end: issued, issued_at: issued,
       due_date: '2026-02-17', currency: 'EUR', consumption: 12.5, consumption_unit: 'm3', total_cents: '12803', total: '128.03',
+      read_status: 'no-read', carried_consumption: 4.5, held_jumps: '1',
     };
     expect(storedInvoiceFromRow(row)).toEqual({
       invoiceId: 'inv-1', meterId: 'm-1', sector: null, status: 'final', adjusts: null, revision: 2, periodLabel: '2026-01', periodStart: ts, periodEnd: issued, issuedAt: issued,
       dueDate: '2026-02-17', currency: 'EUR', consumption: 12.5, consumptionUnit: 'm3', total: '128.03', totalCents: 12803,
+      readStatus: 'no-read', carriedConsumption: 4.5, heldJumps: 1,
     });
     expect(storedInvoiceFromRow({ ...row, revision: null, total_cents: null })).toMatchObject({ revision: 0, totalCents: 0 });
+    // Rows billing wrote before these columns existed read as a plain read bill.
+    expect(storedInvoiceFromRow({ ...row, read_status: null, carried_consumption: null, held_jumps: null })).toMatchObject({ readStatus: 'read', carriedConsumption: 0, heldJumps: 0 });
     expect(storedInvoiceColumns.split(', ')).toContain('total_cents');
   });
 

@@ -11,6 +11,14 @@ describe('duplicate filter (MQTT redelivery after a bridge crash)', () => {
     expect([reading('n', 1000, 5, 10), reading('m', 2000, 5, 10), reading('m', 1000, 6, 10), reading('m', 1000, 5, 11), reading('m', 1000, null, 10)].map((r) => filter.seen(r))).toEqual([false, false, false, false, false]);
   });
 
+  it('an admin\'s confirmation of a device value (same numbers, source manual) is a reading of its own; its own redelivery is not', () => {
+    const filter = createDuplicateFilter(100);
+    expect(filter.seen(reading('m', 1000, null, 400_000))).toBe(false);
+    expect(filter.seen({ ...reading('m', 1000, null, 400_000), source: 'manual' })).toBe(false);
+    expect(filter.seen({ ...reading('m', 1000, null, 400_000), source: 'manual', receivedAt: 5 })).toBe(true);
+    expect(filter.seen({ ...reading('m', 1000, null, 400_000), source: 'estimated' })).toBe(false);
+  });
+
   it('remembers exactly the last `window` distinct readings, oldest forgotten first', () => {
     const filter = createDuplicateFilter(3);
     for (const ts of [1, 2, 3]) filter.seen(reading('m', ts, 1));
