@@ -2,7 +2,7 @@ import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
 import { startOfLocalDay } from '../../core/time/local-time';
 import { addValue, mergeAggregate, type Aggregate } from './aggregate';
-import type { SlidingWindowSpec, TumblingWindowSpec } from './window-specs';
+import { longestWindow, type SlidingWindowSpec, type TumblingWindowSpec } from './window-specs';
 
 export interface RollingAveragesOptions {
   /** Per meter, sliding (hopping) windows of the instantaneous rate. */
@@ -30,6 +30,13 @@ interface Buckets {
    * checkpoints of earlier releases: then scanned once.
    */
   first?: number | null;
+  /**
+   * Sliding windows: whether the next window to close differs from the last one closed even if
+   * no reading enters it, because a reading leaves it (a bucket dropped when that window closed
+   * held one) or a late reading was added to a bucket of the closed window. Absent in
+   * checkpoints of earlier releases: taken as true (the next window is written).
+   */
+  changed?: boolean;
 }
 
 interface MeterState {
@@ -54,7 +61,13 @@ const fleetKey = 'fleet';
 /**
  * Rolling averages of the instantaneous rate (flow L/min, power kW, °C…):
  * - per meter, sliding windows (default 15 min every 5 min, 1 h every 15 min, 24 h every
- *   hour), held as hop-sized buckets, emitted when the watermark passes a window's end;
+ *   hour), held as hop-sized buckets, emitted when the watermark passes a window's end if it
+ *   holds a reading and its readings are not those of the window one hop earlier (a reading
+ *   entered or left it since). A window that repeats the previous one is not emitted: on an
+ *   hourly meter a 15-min window every 5 min would repeat each reading 3 times, and those
+ *   repeats were most of the processors' output on history. The longest window is the
+ *   exception, emitted at every end that holds a reading: group comparison compares every
+ *   meter of a group at each of its ends (docs/processors.md, "Which windows are written");
  * - per sector and for the fleet, tumbling buckets (1 min, 1 h, 1 local day), emitted when
  *   the watermark passes their end. These are partial per input partition (meters of one
  *   sector spread over partitions); the `rollups` table keeps the partition in its key and
@@ -84,6 +97,9 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
   const tumblingEnd = (spec: TumblingWindowSpec, start: number) =>
     spec.size === 'local-day' ? startOfLocalDay(start + 36 * 3_600_000, options.timeZone) : start + spec.size;
 
+  /** Written at every end that holds a reading; the other sliding windows only when they changed. */
+  const everyEnd = longestWindow(options.sliding);
+
   const applyMeter = (state: MeterState, r: Reading, ctx: ProcessorContext) => {
     if (r.sector !== null) state.sector = r.sector;
     const rate = rateOf(state, r);
@@ -91,11 +107,16 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
     if (rate === null) return;
     const lateFor: string[] = [];
     for (const spec of options.sliding) {
-      const b = (state.sliding[spec.name] ??= { buckets: {}, closedEnd: null, first: null });
+      const b = (state.sliding[spec.name] ??= { buckets: {}, closedEnd: null, first: null, changed: false });
       const start = Math.floor(r.ts / spec.hopMs) * spec.hopMs;
-      if (b.closedEnd !== null && start + spec.hopMs <= b.closedEnd) lateFor.push(spec.name);
+      const late = b.closedEnd !== null && start + spec.hopMs <= b.closedEnd;
+      if (late) lateFor.push(spec.name);
       // Still counted if a window not yet emitted contains it.
-      if (b.closedEnd === null || start + spec.sizeMs > b.closedEnd) addToBucket(b, start, rate);
+      if (b.closedEnd === null || start + spec.sizeMs > b.closedEnd) {
+        addToBucket(b, start, rate);
+        // The next window then differs from the closed one, which did not count it.
+        if (late) b.changed = true;
+      }
     }
     if (lateFor.length > 0) ctx.late(r, `rolling windows ${lateFor.join(', ')} already emitted`);
   };
@@ -118,19 +139,31 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
       if (!b) continue;
       for (let end = slidingEnd(spec, b); end !== null && end <= ctx.watermark; end = slidingEnd(spec, b)) {
         const from = end - spec.sizeMs;
+        const newest = end - spec.hopMs;
         // Later windows start at end + hop - size or later: older buckets are done after this one.
         const keepFrom = end + spec.hopMs - spec.sizeMs;
         // One pass over the (few) buckets, no intermediate arrays: this runs for every window of every meter.
         let agg: Aggregate | null = null;
         let first = Infinity;
+        let entered = false;
+        let leaves = false;
         for (const key in b.buckets) {
           const start = Number(key);
-          if (start >= from && start < end) agg = mergeAggregate(agg, b.buckets[key]!);
-          if (start < keepFrom) delete b.buckets[key];
-          else if (start < first) first = start;
+          if (start >= from && start < end) {
+            agg = mergeAggregate(agg, b.buckets[key]!);
+            if (start >= newest) entered = true;
+          }
+          if (start < keepFrom) {
+            delete b.buckets[key];
+            leaves = true; // a bucket exists only with a reading, which the next window no longer holds
+          } else if (start < first) first = start;
         }
         b.first = first === Infinity ? null : first;
-        if (agg) {
+        // Not the readings of the window one hop earlier: one entered, one left, or that window was
+        // not closed (it held none: windows with readings close one hop after another).
+        const changed = entered || b.changed !== false || b.closedEnd !== newest;
+        b.changed = leaves;
+        if (agg && (changed || spec === everyEnd)) {
           ctx.emit({ stream: 'window-results', result: { kind: 'rolling-average', value: { meterId, sector: state.sector, windowSize: spec.name, windowStart: from, windowEnd: end, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] } } });
         }
         b.closedEnd = end;
