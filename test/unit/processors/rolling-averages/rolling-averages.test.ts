@@ -169,9 +169,10 @@ describe('which sliding windows are written: those whose readings changed, and t
     expect(written(driver.rows, '15m').map((w) => w.end)).toEqual(Array.from({ length: 23 }, (_, i) => 5 + i * 5));
   });
 
-  it('restored from a checkpoint of an earlier release (no `changed`), the first window closed is written, with the figures it repeats', () => {
+  it('restored from a checkpoint of an earlier release (buckets as an object, no `changed`), it goes on as the clean run, writing the first window it closes', () => {
+    const withRollups = createRollingAverages({ sliding: parseSlidingWindows('15m/5m,1h/15m,3h/1h'), tumbling: parseTumblingWindows('1m,1h'), timeZone: 'UTC' });
     const series3 = [reading('m1', 7, 3), reading('m1', 17, 5), reading('m1', 40, 0)];
-    const clean = createTestDriver(p, { allowedLatenessMs: 5 * min });
+    const clean = createTestDriver(withRollups, { allowedLatenessMs: 5 * min });
     clean.pipe(...series3);
     // Watermark 35: 10 {7} written; 15 = [0, 15) repeats it; 20 {7, 17} and 25 {17} changed; 30 repeats 25.
     expect(written(clean.rows, '15m')).toEqual([
@@ -179,17 +180,29 @@ describe('which sliding windows are written: those whose readings changed, and t
       { end: 20, count: 2, sum: 8, min: 3, max: 5 },
       { end: 25, count: 1, sum: 5, min: 5, max: 5 },
     ]);
-    const first = createTestDriver(p, { allowedLatenessMs: 5 * min });
+    const first = createTestDriver(withRollups, { allowedLatenessMs: 5 * min });
     first.pipe(...series3.slice(0, 2)); // watermark 12: window 10 closed, 15 not yet
+    // The earlier release's state: start (string key) → [count, sum, min, max], the earliest start in `first`, no `changed`.
+    type Now = { buckets: [number, number, number, number, number][]; closedEnd: number | null; changed?: boolean };
+    const legacy = (b: Now) => ({ closedEnd: b.closedEnd, first: b.buckets[0]?.[0] ?? null, buckets: Object.fromEntries(b.buckets.map(([start, ...agg]) => [String(start), agg])) });
     const entries = first.task.takeDirty().map(({ key, entry }) => {
-      const old = JSON.parse(JSON.stringify(entry)) as KeyState<{ sliding?: Record<string, { changed?: boolean }> }>;
-      for (const b of Object.values(old.state.sliding ?? {})) delete b.changed; // sector and fleet keys have none
-      return { key, entry: old };
+      const now = JSON.parse(JSON.stringify(entry)) as KeyState<{ sliding?: Record<string, Now>; tumbling?: Record<string, Now> }>;
+      const state = now.state as Record<string, unknown>;
+      for (const kind of ['sliding', 'tumbling'] as const) {
+        const windows = now.state[kind];
+        if (windows) state[kind] = Object.fromEntries(Object.entries(windows).map(([name, b]) => [name, legacy(b)]));
+      }
+      return { key, entry: now as KeyState<unknown> };
     });
-    const task = createPartitionTask(p as KeyedProcessor<unknown>, { partition: 0, allowedLatenessMs: 5 * min, restored: { entries } });
+    expect(JSON.stringify(entries)).toContain('"first":'); // really the old shape
+    const task = createPartitionTask(withRollups as KeyedProcessor<unknown>, { partition: 0, allowedLatenessMs: 5 * min, restored: { entries } });
     const rows = task.process([{ offset: 2, reading: series3[2]! }]).events.flatMap((e) => e.rows);
     // Not knowing whether 15 repeats 10, the restored task writes it (figures as 10's); then as the clean run.
     expect(written(rows, '15m')).toEqual([{ end: 15, count: 1, sum: 3, min: 3, max: 3 }, ...written(clean.rows, '15m').slice(1)]);
+    for (const window of ['1h', '3h']) expect(written(rows, window)).toEqual(written(clean.rows, window).filter((w) => w.end > 12));
+    const rollups = (rs: OutputRow[]) => rs.filter((r) => r.table === 'rollups').map((r) => JSON.stringify([r.ts, r.symbols, r.values]));
+    expect(rollups(rows)).toEqual(rollups(clean.rows).slice(rollups(first.rows).length));
+    expect(rollups(rows).length).toBeGreaterThan(0);
   });
 
   it('writes the window after a late reading joined the closed one, even if nothing entered or left (worked by hand)', () => {
