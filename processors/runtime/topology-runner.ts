@@ -1,5 +1,7 @@
 import { decodeReadingsRecord, readingPosition } from '../../core/streams/readings';
 import type { Reading } from '../../core/contracts';
+import type { AlertEvent } from '../../core/streams/alerts';
+import type { WindowResult } from '../../core/streams/window-results';
 import { MeterflowError } from '../../core/errors';
 import { createBatchingProducer, createKafkaClient, type FlushControl, type FlushOutcome, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
@@ -297,7 +299,7 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
       const counted = countOutputs(work);
       for (const { processor, table, n } of counted.rows) m.emitted.inc({ processor, table }, n);
       for (const { processor, n } of counted.late) m.late.inc({ processor }, n);
-      notify(work.events.map((e) => e.emitted.event));
+      notify(work.events);
       m.observeFlush(topologyLabel, Number(process.hrtime.bigint() - started) / 1e9);
       refreshGauges();
       return { commit: due };
@@ -311,11 +313,19 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
   };
 
   /** After the results are durable: each route's listener gets its stream's results of the flush. */
-  const notify = (events: ProcessorEvent[]) => {
-    const alerts = events.flatMap((e) => (e.stream === 'alerts' ? [e.alert] : []));
-    if (alerts.length > 0) topology.routes.alerts.notify?.(alerts);
-    const windows = events.flatMap((e) => (e.stream === 'window-results' ? [e.result] : []));
-    if (windows.length > 0) topology.routes['window-results'].notify?.(windows);
+  const notify = (events: FlushOutputs['events']) => {
+    const { alerts: onAlerts, 'window-results': onWindows } = topology.routes;
+    // Only for a route with a listener: a catch-up flush holds tens of thousands of window results.
+    if (!onAlerts.notify && !onWindows.notify) return;
+    const alerts: AlertEvent[] = [];
+    const windows: WindowResult[] = [];
+    for (const { emitted } of events) {
+      const event = emitted.event;
+      if (event.stream === 'alerts') alerts.push(event.alert);
+      else if (event.stream === 'window-results') windows.push(event.result);
+    }
+    if (alerts.length > 0) onAlerts.notify?.(alerts);
+    if (windows.length > 0) onWindows.notify?.(windows);
   };
 
   const consumer: RawConsumer = await kafka.createConsumer({
