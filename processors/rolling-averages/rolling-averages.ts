@@ -68,7 +68,7 @@ const fleetKey = 'fleet';
  *   sector spread over partitions); the `rollups` table keeps the partition in its key and
  *   readers sum over it (count and sum add up, min of mins, max of maxes).
  * Rows: rolling_averages (ts = window end) and rollups (ts = bucket start). A reading that
- * comes after a window it belongs to was emitted is reported late; it still counts in the
+ * comes after a window it belongs to was closed is reported late; it still counts in the
  * windows that are open.
  */
 export function createRollingAverages(options: RollingAveragesOptions): KeyedProcessor<State> {
@@ -113,7 +113,8 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
         if (late) b.changed = true;
       }
     }
-    if (lateFor.length > 0) ctx.late(r, `rolling windows ${lateFor.join(', ')} already emitted`);
+    // Closed, written or not (a repeat of the window before it is not written).
+    if (lateFor.length > 0) ctx.late(r, `rolling windows ${lateFor.join(', ')} already closed`);
   };
 
   const applyGroup = (state: GroupState, r: Reading, ctx: ProcessorContext) => {

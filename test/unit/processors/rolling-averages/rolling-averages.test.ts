@@ -214,7 +214,7 @@ describe('which sliding windows are written: those whose readings changed, and t
     // hop [10, 15) is empty and no bucket left, yet it is not the readings of the row before it.
     driver.pipe(reading('m1', 7, 6));
     driver.pipe(reading('m1', 31, 0));
-    expect(driver.late.map((l) => l.detail)).toEqual(['rolling windows 15m already emitted']);
+    expect(driver.late.map((l) => l.detail)).toEqual(['rolling windows 15m already closed']);
     // Watermark 26: 15 {2, 6}; 20 = [5, 20) {6, 4} (16 entered); 25 = [10, 25) {4} (7 left).
     expect(written(driver.rows, '15m')).toEqual([
       { end: 5, count: 1, sum: 2, min: 2, max: 2 },
