@@ -53,9 +53,13 @@ function compare(expected: Map<string, Figures>, actual: Map<string, Figures>, w
 /**
  * Per-meter sliding windows of the rolling-averages processor (rolling_averages), for meters
  * whose id starts with `prefix-`. Keys: `meter|window|end`. A window ending at E holds the
- * readings in [E - size, E); ends are whole hops; a window with no reading is not written.
+ * readings in [E - size, E); ends are whole hops; a window with no reading is not written, and
+ * neither is one that holds the readings of the window one hop earlier (none in [E - hop, E),
+ * none in [E - hop - size, E - size)), except for the longest window, written at every end
+ * with a reading (docs/processors.md). `windows`: all the processors' windows, as configured.
  */
 export async function rollingAveragesDiff(questdb: QuestdbPool, prefix: string, windows: readonly SlidingWindow[]): Promise<OutputDiff> {
+  const longest = windows.reduce<SlidingWindow | undefined>((a, w) => (a && a.sizeMs >= w.sizeMs ? a : w), undefined);
   const { rows: raw } = await questdb.query<{ meter_id: string; ts: Date; value: number | null }>(`SELECT meter_id, ts, value FROM readings WHERE ${meterLike}`, [`${prefix}-%`]);
   const expected = new Map<string, Figures>();
   for (const spec of windows) {
@@ -76,7 +80,8 @@ export async function rollingAveragesDiff(questdb: QuestdbPool, prefix: string, 
           const b = perMeter.get(s);
           if (b) w = add(w, b);
         }
-        if (w) expected.set(`${meter}|${spec.name}|${end}`, w);
+        const changed = perMeter.has(end - spec.hopMs) || perMeter.has(end - spec.hopMs - spec.sizeMs);
+        if (w && (changed || spec === longest)) expected.set(`${meter}|${spec.name}|${end}`, w);
       }
     }
   }

@@ -1,8 +1,8 @@
 import type { Reading } from '../../core/contracts';
 import type { KeyedProcessor, ProcessorContext } from '../runtime/keyed-processor';
 import { startOfLocalDay } from '../../core/time/local-time';
-import { addValue, mergeAggregate, type Aggregate } from './aggregate';
-import type { SlidingWindowSpec, TumblingWindowSpec } from './window-specs';
+import { addToBuckets, bucketsFromLegacy, type Bucket, type LegacyBuckets } from './bucket-list';
+import { longestWindow, type SlidingWindowSpec, type TumblingWindowSpec } from './window-specs';
 
 export interface RollingAveragesOptions {
   /** Per meter, sliding (hopping) windows of the instantaneous rate. */
@@ -14,22 +14,24 @@ export interface RollingAveragesOptions {
 }
 
 /**
- * bucket start (ms, as a string key) → aggregate; `closedEnd` = end of the last window emitted.
- * Bound per key and window spec: buckets before `closedEnd + hop − size` are deleted when a
+ * The buckets, in ascending start order; `closedEnd` = end of the last window closed.
+ * Bound per key and window spec: buckets before `closedEnd + hop − size` are dropped when a
  * window closes, readings before `closedEnd` add none, and the key's watermark trails its own
  * progress by the lateness while a reading is at most MF_READING_MAX_FUTURE_MS ahead of it, so
  * at most (size + lateness + max future) / hop + 2 buckets: 26 for 24 h/1 h, 6 for 15 min/5 min
- * (tumbling: (lateness + max future) / size + 2, e.g. 14 one-minute buckets), of 4 numbers each.
+ * (tumbling: (lateness + max future) / size + 2, e.g. 14 one-minute buckets), of 5 numbers each.
  */
 interface Buckets {
-  buckets: Record<string, Aggregate>;
+  /** In a checkpoint of an earlier release, LegacyBuckets (and a `first`), converted when first used. */
+  buckets: Bucket[];
   closedEnd: number | null;
   /**
-   * The earliest bucket start, kept as buckets come and go (asked after every reading; scanning
-   * the keys for it was the processor's largest cost on history). null: no bucket. Absent in
-   * checkpoints of earlier releases: then scanned once.
+   * Sliding windows: whether the next window to close differs from the last one closed even if
+   * no reading enters it, because a reading leaves it (a bucket dropped when that window closed
+   * held one) or a late reading was added to a bucket of the closed window. Absent in
+   * checkpoints of earlier releases: taken as true (the next window is written).
    */
-  first?: number | null;
+  changed?: boolean;
 }
 
 interface MeterState {
@@ -54,13 +56,19 @@ const fleetKey = 'fleet';
 /**
  * Rolling averages of the instantaneous rate (flow L/min, power kW, °C…):
  * - per meter, sliding windows (default 15 min every 5 min, 1 h every 15 min, 24 h every
- *   hour), held as hop-sized buckets, emitted when the watermark passes a window's end;
+ *   hour), held as hop-sized buckets, emitted when the watermark passes a window's end if it
+ *   holds a reading and its readings are not those of the window one hop earlier (a reading
+ *   entered or left it since). A window that repeats the previous one is not emitted: on an
+ *   hourly meter a 15-min window every 5 min would repeat each reading 3 times, and those
+ *   repeats were most of the processors' output on history. The longest window is the
+ *   exception, emitted at every end that holds a reading: group comparison compares every
+ *   meter of a group at each of its ends (docs/processors.md, "Which windows are written");
  * - per sector and for the fleet, tumbling buckets (1 min, 1 h, 1 local day), emitted when
  *   the watermark passes their end. These are partial per input partition (meters of one
  *   sector spread over partitions); the `rollups` table keeps the partition in its key and
  *   readers sum over it (count and sum add up, min of mins, max of maxes).
  * Rows: rolling_averages (ts = window end) and rollups (ts = bucket start). A reading that
- * comes after a window it belongs to was emitted is reported late; it still counts in the
+ * comes after a window it belongs to was closed is reported late; it still counts in the
  * windows that are open.
  */
 export function createRollingAverages(options: RollingAveragesOptions): KeyedProcessor<State> {
@@ -74,15 +82,18 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
   };
 
   const slidingEnd = (spec: SlidingWindowSpec, b: Buckets): number | null => {
-    const first = earliestStart(b);
-    if (first === null) return null;
-    const firstPossible = first + spec.hopMs;
+    const first = listOf(b)[0];
+    if (!first) return null;
+    const firstPossible = first[0] + spec.hopMs;
     return b.closedEnd === null ? firstPossible : Math.max(b.closedEnd + spec.hopMs, firstPossible);
   };
 
   const tumblingStart = (spec: TumblingWindowSpec, ts: number) => (spec.size === 'local-day' ? startOfLocalDay(ts, options.timeZone) : Math.floor(ts / spec.size) * spec.size);
   const tumblingEnd = (spec: TumblingWindowSpec, start: number) =>
     spec.size === 'local-day' ? startOfLocalDay(start + 36 * 3_600_000, options.timeZone) : start + spec.size;
+
+  /** Written at every end that holds a reading; the other sliding windows only when they changed. */
+  const everyEnd = longestWindow(options.sliding);
 
   const applyMeter = (state: MeterState, r: Reading, ctx: ProcessorContext) => {
     if (r.sector !== null) state.sector = r.sector;
@@ -91,23 +102,29 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
     if (rate === null) return;
     const lateFor: string[] = [];
     for (const spec of options.sliding) {
-      const b = (state.sliding[spec.name] ??= { buckets: {}, closedEnd: null, first: null });
+      const b = (state.sliding[spec.name] ??= { buckets: [], closedEnd: null, changed: false });
       const start = Math.floor(r.ts / spec.hopMs) * spec.hopMs;
-      if (b.closedEnd !== null && start + spec.hopMs <= b.closedEnd) lateFor.push(spec.name);
+      const late = b.closedEnd !== null && start + spec.hopMs <= b.closedEnd;
+      if (late) lateFor.push(spec.name);
       // Still counted if a window not yet emitted contains it.
-      if (b.closedEnd === null || start + spec.sizeMs > b.closedEnd) addToBucket(b, start, rate);
+      if (b.closedEnd === null || start + spec.sizeMs > b.closedEnd) {
+        addToBuckets(listOf(b), start, rate);
+        // The next window then differs from the closed one, which did not count it.
+        if (late) b.changed = true;
+      }
     }
-    if (lateFor.length > 0) ctx.late(r, `rolling windows ${lateFor.join(', ')} already emitted`);
+    // Closed, written or not (a repeat of the window before it is not written).
+    if (lateFor.length > 0) ctx.late(r, `rolling windows ${lateFor.join(', ')} already closed`);
   };
 
   const applyGroup = (state: GroupState, r: Reading, ctx: ProcessorContext) => {
     if (r.value === null) return; // groups aggregate reported instantaneous values only
     const lateFor: string[] = [];
     for (const spec of options.tumbling) {
-      const b = (state.tumbling[spec.name] ??= { buckets: {}, closedEnd: null, first: null });
+      const b = (state.tumbling[spec.name] ??= { buckets: [], closedEnd: null });
       const start = tumblingStart(spec, r.ts);
       if (b.closedEnd !== null && start < b.closedEnd) lateFor.push(spec.name);
-      else addToBucket(b, start, r.value);
+      else addToBuckets(listOf(b), start, r.value);
     }
     if (lateFor.length > 0) ctx.late(r, `rollup buckets ${lateFor.join(', ')} already emitted`);
   };
@@ -116,22 +133,40 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
     for (const spec of options.sliding) {
       const b = state.sliding[spec.name];
       if (!b) continue;
+      const list = listOf(b);
       for (let end = slidingEnd(spec, b); end !== null && end <= ctx.watermark; end = slidingEnd(spec, b)) {
         const from = end - spec.sizeMs;
+        const newest = end - spec.hopMs;
         // Later windows start at end + hop - size or later: older buckets are done after this one.
         const keepFrom = end + spec.hopMs - spec.sizeMs;
         // One pass over the (few) buckets, no intermediate arrays: this runs for every window of every meter.
-        let agg: Aggregate | null = null;
-        let first = Infinity;
-        for (const key in b.buckets) {
-          const start = Number(key);
-          if (start >= from && start < end) agg = mergeAggregate(agg, b.buckets[key]!);
-          if (start < keepFrom) delete b.buckets[key];
-          else if (start < first) first = start;
+        let count = 0;
+        let sum = 0;
+        let min = Infinity;
+        let max = -Infinity;
+        let entered = false;
+        let done = 0;
+        for (let i = 0; i < list.length; i += 1) {
+          const bucket = list[i]!;
+          const start = bucket[0];
+          if (start >= end) break;
+          if (start >= from) {
+            count += bucket[1];
+            sum += bucket[2];
+            if (bucket[3] < min) min = bucket[3];
+            if (bucket[4] > max) max = bucket[4];
+            if (start >= newest) entered = true;
+          }
+          if (start < keepFrom) done = i + 1;
         }
-        b.first = first === Infinity ? null : first;
-        if (agg) {
-          ctx.emit({ stream: 'window-results', result: { kind: 'rolling-average', value: { meterId, sector: state.sector, windowSize: spec.name, windowStart: from, windowEnd: end, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] } } });
+        // A bucket exists only with a reading: dropping one means the next window lost a reading.
+        if (done > 0) list.splice(0, done);
+        // Not the readings of the window one hop earlier: one entered, one left, or that window was
+        // not closed (it held none: windows with readings close one hop after another).
+        const changed = entered || b.changed !== false || b.closedEnd !== newest;
+        b.changed = done > 0;
+        if (count > 0 && (changed || spec === everyEnd)) {
+          ctx.emit({ stream: 'window-results', result: { kind: 'rolling-average', value: { meterId, sector: state.sector, windowSize: spec.name, windowStart: from, windowEnd: end, count, sum, mean: sum / count, min, max } } });
         }
         b.closedEnd = end;
       }
@@ -142,13 +177,13 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
     for (const spec of options.tumbling) {
       const b = state.tumbling[spec.name];
       if (!b) continue;
-      for (const s of Object.keys(b.buckets).map(Number).sort((x, y) => x - y)) {
+      const list = listOf(b);
+      while (list.length > 0) {
+        const [s, count, sum, min, max] = list[0]!;
         const end = tumblingEnd(spec, s);
         if (end > ctx.watermark) break;
-        const agg = b.buckets[s]!;
-        ctx.emit({ stream: 'window-results', result: { kind: 'rollup', value: { scope, scopeId, bucket: spec.name, bucketStart: s, bucketEnd: end, partition: ctx.partition, count: agg[0], sum: agg[1], mean: agg[1] / agg[0], min: agg[2], max: agg[3] } } });
-        delete b.buckets[s];
-        b.first = undefined; // rescanned when next asked
+        ctx.emit({ stream: 'window-results', result: { kind: 'rollup', value: { scope, scopeId, bucket: spec.name, bucketStart: s, bucketEnd: end, partition: ctx.partition, count, sum, mean: sum / count, min, max } } });
+        list.shift();
         b.closedEnd = Math.max(b.closedEnd ?? end, end);
       }
     }
@@ -175,8 +210,8 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
       } else {
         for (const spec of options.tumbling) {
           const b = state.tumbling[spec.name];
-          const first = b ? earliestStart(b) : null;
-          if (first !== null) next = Math.min(next, tumblingEnd(spec, first));
+          const first = b ? listOf(b)[0] : undefined;
+          if (first) next = Math.min(next, tumblingEnd(spec, first[0]));
         }
       }
       return next === Infinity ? null : next;
@@ -184,20 +219,10 @@ export function createRollingAverages(options: RollingAveragesOptions): KeyedPro
   };
 }
 
-/** Adds a value to the bucket starting at `start`, keeping `first` exact. */
-function addToBucket(b: Buckets, start: number, value: number): void {
-  b.buckets[start] = addValue(b.buckets[start], value);
-  if (b.first !== undefined && (b.first === null || start < b.first)) b.first = start;
-}
-
-/** The earliest bucket start: kept in `first`, scanned (once) when unknown. */
-function earliestStart(b: Buckets): number | null {
-  if (b.first !== undefined) return b.first;
-  let earliest = Infinity;
-  for (const start in b.buckets) {
-    const n = Number(start);
-    if (n < earliest) earliest = n;
-  }
-  b.first = earliest === Infinity ? null : earliest;
-  return b.first;
+/** A window's buckets; those of a checkpoint of an earlier release are converted once, here. */
+function listOf(b: Buckets): Bucket[] {
+  if (Array.isArray(b.buckets)) return b.buckets;
+  const legacy = b as unknown as { buckets: LegacyBuckets; first?: unknown };
+  delete legacy.first;
+  return (b.buckets = bucketsFromLegacy(legacy.buckets));
 }

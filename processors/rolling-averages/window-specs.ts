@@ -35,6 +35,17 @@ export function parseSlidingWindows(text: string, variable = 'MF_ROLLING_WINDOWS
   });
 }
 
+/**
+ * The longest sliding window, the first listed among equally long ones: the one group comparison
+ * compares every meter of a group on, at each of its window ends (processors.ts picks it the same
+ * way), so the rolling averages write it at every end that holds a reading, changed or not.
+ */
+export function longestWindow(specs: readonly SlidingWindowSpec[]): SlidingWindowSpec | undefined {
+  let longest: SlidingWindowSpec | undefined;
+  for (const spec of specs) if (!longest || spec.sizeMs > longest.sizeMs) longest = spec;
+  return longest;
+}
+
 /** "1m,1h,1d": tumbling bucket sizes; 1d follows local calendar days. */
 export function parseTumblingWindows(text: string, variable = 'MF_ROLLUP_BUCKETS'): TumblingWindowSpec[] {
   return text.split(',').map((item) => {

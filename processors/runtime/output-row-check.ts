@@ -10,7 +10,9 @@ import type { OutputRow } from './keyed-processor';
  */
 export function outputRowProblem(row: OutputRow): string | null {
   if (!Number.isSafeInteger(row.ts) || row.ts < 0 || row.ts > maxTimestampMs) return `ts ${row.ts} is not an instant QuestDB can store`;
-  for (const [name, value] of Object.entries(row.values)) {
+  // for…in, not Object.entries: no array of pairs per row (every result's rows pass here).
+  for (const name in row.values) {
+    const value = row.values[name];
     if (typeof value !== 'number') continue;
     const type = row.types?.[name];
     if (type === 'long' && !Number.isSafeInteger(value)) return `${name} = ${value} is not a safe integer (LONG column)`;

@@ -1,20 +1,20 @@
-import { decodeReadingsRecord, readingPosition, recordOffsetOf } from '../../core/streams/readings';
-import { encodeAlert } from '../../core/streams/alerts';
-import { encodeWindowResult } from '../../core/streams/window-results';
-import { questdbTables, type Reading } from '../../core/contracts';
+import { decodeReadingsRecord, readingPosition } from '../../core/streams/readings';
+import type { Reading } from '../../core/contracts';
+import type { AlertEvent } from '../../core/streams/alerts';
+import type { WindowResult } from '../../core/streams/window-results';
 import { MeterflowError } from '../../core/errors';
 import { createBatchingProducer, createKafkaClient, type FlushControl, type FlushOutcome, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
 import { createIlpWriter, type IlpWriter } from '../../core/questdb/ilp-writer';
 import { createQuestdbPool, type QuestdbPgOptions } from '../../core/questdb/questdb-sql';
-import { writeTableRow } from '../../core/questdb/write-table-row';
 import type { ReadingsTopology } from '../topology';
 import { processorStateOwner } from '../topology';
 import type { KeyedProcessor } from './keyed-processor';
 import { createDuplicateFilter, type DuplicateFilter } from './duplicate-filter';
-import { createPartitionTask, defaultDuplicateWindow, type EmittedEvent, type LateReading, type PartitionTask } from './partition-task';
-import { eventKey, type ProcessorEvent } from './processor-event';
+import { countOutputs, outputRecord, writeOutputRows, type FlushOutputs } from './flush-outputs';
+import { createPartitionTask, defaultDuplicateWindow, type PartitionTask } from './partition-task';
+import type { ProcessorEvent } from './processor-event';
 import { runnerMetrics } from './runner-metrics';
 import { createStateStore, type StateStore } from './state-store';
 
@@ -110,10 +110,8 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
   });
   const producer = createBatchingProducer(await kafka.createProducer(), { maxBatch: 2000, lingerMs: 5, logger: log.child('producer') });
 
-  interface Pending {
+  interface Pending extends FlushOutputs {
     generation: number;
-    events: { processor: string; emitted: EmittedEvent }[];
-    late: { processor: string; partition: number; late: LateReading }[];
     partitions: Set<number>;
   }
   let generation = 0;
@@ -246,15 +244,8 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
 
   /** Publishes each result whose stream has a topic, with that stream's codec. */
   const publish = (event: ProcessorEvent): Promise<unknown> | null => {
-    if (event.stream === 'alerts') {
-      const topic = topology.routes.alerts.topic;
-      return topic ? producer.send({ topic: topic.name, key: eventKey(event), value: encodeAlert(event.alert) }) : null;
-    }
-    if (event.stream === 'window-results') {
-      const topic = topology.routes['window-results'].topic;
-      return topic ? producer.send({ topic: topic.name, key: eventKey(event), value: encodeWindowResult(event.result) }) : null;
-    }
-    return null;
+    const record = outputRecord(topology.routes, event);
+    return record ? producer.send(record) : null;
   };
 
   /** Since when flushes fail without a success in between (a rebalance is not a failure); null when fine. */
@@ -300,27 +291,15 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
     }
     const started = process.hrtime.bigint();
     try {
-      for (const { emitted } of work.events) for (const row of emitted.rows) await writeTableRow(writer, row);
-      for (const { processor, partition, late } of work.late) {
-        // Keyed by arrival (late-readings.ts): evidence is kept 30 days from when it came.
-        await writer.row(questdbTables.lateReadings.name, late.reading.receivedAt, (w) =>
-          w
-            .symbol('meter_id', late.reading.meterId)
-            .symbol('processor', processor)
-            .stringColumn('detail', late.detail)
-            .timestampColumn('reading_ts', late.reading.ts, 'ms')
-            .timestampColumn('watermark', Math.max(0, late.watermark), 'ms')
-            .intColumn('kafka_partition', partition)
-            .intColumn('kafka_offset', late.offset < 0 ? late.offset : recordOffsetOf(late.offset)),
-        );
-      }
+      await writeOutputRows(writer, work);
       await writer.flush();
       await Promise.all(work.events.map(({ emitted }) => publish(emitted.event)));
       for (const partition of work.partitions) unsaved.add(partition);
       if (due) await checkpoint(since, control);
-      for (const { processor, emitted } of work.events) for (const row of emitted.rows) m.emitted.inc({ processor, table: row.table });
-      for (const { processor } of work.late) m.late.inc({ processor });
-      notify(work.events.map((e) => e.emitted.event));
+      const counted = countOutputs(work);
+      for (const { processor, table, n } of counted.rows) m.emitted.inc({ processor, table }, n);
+      for (const { processor, n } of counted.late) m.late.inc({ processor }, n);
+      notify(work.events);
       m.observeFlush(topologyLabel, Number(process.hrtime.bigint() - started) / 1e9);
       refreshGauges();
       return { commit: due };
@@ -334,11 +313,19 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
   };
 
   /** After the results are durable: each route's listener gets its stream's results of the flush. */
-  const notify = (events: ProcessorEvent[]) => {
-    const alerts = events.flatMap((e) => (e.stream === 'alerts' ? [e.alert] : []));
-    if (alerts.length > 0) topology.routes.alerts.notify?.(alerts);
-    const windows = events.flatMap((e) => (e.stream === 'window-results' ? [e.result] : []));
-    if (windows.length > 0) topology.routes['window-results'].notify?.(windows);
+  const notify = (events: FlushOutputs['events']) => {
+    const { alerts: onAlerts, 'window-results': onWindows } = topology.routes;
+    // Only for a route with a listener: a catch-up flush holds tens of thousands of window results.
+    if (!onAlerts.notify && !onWindows.notify) return;
+    const alerts: AlertEvent[] = [];
+    const windows: WindowResult[] = [];
+    for (const { emitted } of events) {
+      const event = emitted.event;
+      if (event.stream === 'alerts') alerts.push(event.alert);
+      else if (event.stream === 'window-results') windows.push(event.result);
+    }
+    if (alerts.length > 0) onAlerts.notify?.(alerts);
+    if (windows.length > 0) onWindows.notify?.(windows);
   };
 
   const consumer: RawConsumer = await kafka.createConsumer({

@@ -1,7 +1,8 @@
 import type { Reading } from '../../../../core/contracts';
 import { createRollingAverages } from '../../../../processors/rolling-averages/rolling-averages';
 import { parseSlidingWindows, parseTumblingWindows } from '../../../../processors/rolling-averages/window-specs';
-import type { OutputRow } from '../../../../processors/runtime/keyed-processor';
+import type { KeyedProcessor, OutputRow } from '../../../../processors/runtime/keyed-processor';
+import { createPartitionTask, type KeyState } from '../../../../processors/runtime/partition-task';
 import { createTestDriver } from '../../../../processors/runtime/test-driver';
 
 const T0 = Date.parse('2026-05-01T00:00:00Z');
@@ -81,6 +82,146 @@ describe('rolling averages (sliding windows per meter)', () => {
     // 100 L at minute 0, 160 L at minute 10 → 6 L/min, counted at minute 10's bucket.
     driver.pipe(reading('r1', 0, null, { register: 100 }), reading('r1', 10, null, { register: 160 }), reading('r1', 30, null, { register: 160 }));
     expect(windows(driver.rows, '15m')[0]).toEqual({ end: 15, count: 1, sum: 6, mean: 6, min: 6, max: 6 });
+  });
+});
+
+describe('which sliding windows are written: those whose readings changed, and the longest at every end', () => {
+  // Independent of the processor: each window end's readings taken straight from the list.
+  interface Figures {
+    count: number;
+    sum: number;
+    min: number;
+    max: number;
+  }
+  const figuresOf = (values: number[]): Figures | null =>
+    values.length === 0 ? null : { count: values.length, sum: values.reduce((a, b) => a + b, 0), min: Math.min(...values), max: Math.max(...values) };
+  const inRange = (rs: Reading[], from: number, to: number) => rs.filter((r) => r.ts >= T0 + from * min && r.ts < T0 + to * min);
+  const written = (rows: OutputRow[], window: string) => windows(rows, window).map(({ end, count, sum, min: lo, max: hi }) => ({ end, count, sum, min: lo, max: hi }));
+  /** Minutes of every window end from the first reading's first window to `lastEnd`. */
+  const endsUpTo = (rs: Reading[], size: number, hop: number, lastEnd: number) => {
+    const first = Math.floor((Math.min(...rs.map((r) => r.ts)) - T0) / (hop * min)) * hop + hop;
+    const ends: number[] = [];
+    for (let end = first; end <= lastEnd; end += hop) ends.push(end);
+    return ends;
+  };
+  const p = createRollingAverages({ sliding: parseSlidingWindows('15m/5m,1h/15m,3h/1h'), tumbling: [], timeZone: 'UTC' });
+  // An hourly meter at irregular minutes with a 5-hour gap, then a dense stretch (every 2 min) with
+  // a 40-min hole, then hourly again: windows repeat on the sparse parts, never on the dense one.
+  const minutes = [7, 68, 125, 190, 250, 560, 619, 680, 682, 684, 686, 688, 690, 692, 694, 734, 736, 738, 740, 800, 861, 1200];
+  const values = minutes.map((m, i) => (i * 7) % 5);
+  const meter = minutes.map((m, i) => reading('h1', m, values[i]!));
+  const lastEnd = 1200; // lateness 0: the last reading's own time is the watermark
+
+  it.each([
+    ['15m', 15, 5],
+    ['1h', 60, 15],
+  ])('%s: a window is written iff it holds a reading and one entered it in its last hop or left it since the previous end', (name, size, hop) => {
+    const driver = createTestDriver(p, { allowedLatenessMs: 0 });
+    driver.pipe(...meter);
+    const expected = endsUpTo(meter, size, hop, lastEnd).flatMap((end) => {
+      const figures = figuresOf(inRange(meter, end - size, end).map((r) => r.value!));
+      const entered = inRange(meter, end - hop, end).length > 0;
+      const left = inRange(meter, end - hop - size, end - size).length > 0;
+      return figures && (entered || left) ? [{ end, ...figures }] : [];
+    });
+    expect(written(driver.rows, name)).toEqual(expected);
+    // Sparse meter: most windows repeat (a 15-min window every 5 min holds an hourly reading 3 times).
+    const nonEmpty = endsUpTo(meter, size, hop, lastEnd).filter((end) => inRange(meter, end - size, end).length > 0);
+    expect(expected.length).toBeLessThan(nonEmpty.length);
+  });
+
+  it.each([
+    ['15m', 15, 5],
+    ['1h', 60, 15],
+  ])('%s: a window end without a row holds no reading or exactly the figures of the latest row before it', (name, size, hop) => {
+    const driver = createTestDriver(p, { allowedLatenessMs: 0 });
+    driver.pipe(...meter);
+    const rows = written(driver.rows, name);
+    let checked = 0;
+    for (const end of endsUpTo(meter, size, hop, lastEnd)) {
+      const figures = figuresOf(inRange(meter, end - size, end).map((r) => r.value!));
+      if (!figures || rows.some((r) => r.end === end)) continue;
+      const latest = rows.filter((r) => r.end < end).at(-1)!;
+      expect({ end, count: latest.count, sum: latest.sum, min: latest.min, max: latest.max }).toEqual({ end, ...figures });
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  it('the longest window is written at every end that holds a reading, changed or not (group comparison reads every end)', () => {
+    // A reading every 4 to 7 hours: each one is in three 3-h windows, two of them repeats.
+    const sparse = [7, 250, 560, 800, 1200].map((m, i) => reading('s1', m, i + 1));
+    const driver = createTestDriver(p, { allowedLatenessMs: 0 });
+    driver.pipe(...sparse);
+    const expected = endsUpTo(sparse, 180, 60, 1200).flatMap((end) => {
+      const figures = figuresOf(inRange(sparse, end - 180, end).map((r) => r.value!));
+      return figures ? [{ end, ...figures }] : [];
+    });
+    expect(written(driver.rows, '3h')).toEqual(expected);
+    expect(expected).toHaveLength(12); // 4 readings before the last × 3 windows each
+  });
+
+  it('a dense meter (a reading every minute) gets every window as before', () => {
+    const dense = Array.from({ length: 120 }, (_, i) => reading('d1', i, (i * 3) % 7));
+    const driver = createTestDriver(p, { allowedLatenessMs: 0 });
+    driver.pipe(...dense);
+    // Windows ending 5 … 115 (the watermark, 119, has not passed 120): all hold readings, all written.
+    expect(written(driver.rows, '15m').map((w) => w.end)).toEqual(Array.from({ length: 23 }, (_, i) => 5 + i * 5));
+  });
+
+  it('restored from a checkpoint of an earlier release (buckets as an object, no `changed`), it goes on as the clean run, writing the first window it closes', () => {
+    const withRollups = createRollingAverages({ sliding: parseSlidingWindows('15m/5m,1h/15m,3h/1h'), tumbling: parseTumblingWindows('1m,1h'), timeZone: 'UTC' });
+    const series3 = [reading('m1', 7, 3), reading('m1', 17, 5), reading('m1', 40, 0)];
+    const clean = createTestDriver(withRollups, { allowedLatenessMs: 5 * min });
+    clean.pipe(...series3);
+    // Watermark 35: 10 {7} written; 15 = [0, 15) repeats it; 20 {7, 17} and 25 {17} changed; 30 repeats 25.
+    expect(written(clean.rows, '15m')).toEqual([
+      { end: 10, count: 1, sum: 3, min: 3, max: 3 },
+      { end: 20, count: 2, sum: 8, min: 3, max: 5 },
+      { end: 25, count: 1, sum: 5, min: 5, max: 5 },
+    ]);
+    const first = createTestDriver(withRollups, { allowedLatenessMs: 5 * min });
+    first.pipe(...series3.slice(0, 2)); // watermark 12: window 10 closed, 15 not yet
+    // The earlier release's state: start (string key) → [count, sum, min, max], the earliest start in `first`, no `changed`.
+    type Now = { buckets: [number, number, number, number, number][]; closedEnd: number | null; changed?: boolean };
+    const legacy = (b: Now) => ({ closedEnd: b.closedEnd, first: b.buckets[0]?.[0] ?? null, buckets: Object.fromEntries(b.buckets.map(([start, ...agg]) => [String(start), agg])) });
+    const entries = first.task.takeDirty().map(({ key, entry }) => {
+      const now = JSON.parse(JSON.stringify(entry)) as KeyState<{ sliding?: Record<string, Now>; tumbling?: Record<string, Now> }>;
+      const state = now.state as Record<string, unknown>;
+      for (const kind of ['sliding', 'tumbling'] as const) {
+        const windows = now.state[kind];
+        if (windows) state[kind] = Object.fromEntries(Object.entries(windows).map(([name, b]) => [name, legacy(b)]));
+      }
+      return { key, entry: now as KeyState<unknown> };
+    });
+    expect(JSON.stringify(entries)).toContain('"first":'); // really the old shape
+    const task = createPartitionTask(withRollups as KeyedProcessor<unknown>, { partition: 0, allowedLatenessMs: 5 * min, restored: { entries } });
+    const rows = task.process([{ offset: 2, reading: series3[2]! }]).events.flatMap((e) => e.rows);
+    // Not knowing whether 15 repeats 10, the restored task writes it (figures as 10's); then as the clean run.
+    expect(written(rows, '15m')).toEqual([{ end: 15, count: 1, sum: 3, min: 3, max: 3 }, ...written(clean.rows, '15m').slice(1)]);
+    for (const window of ['1h', '3h']) expect(written(rows, window)).toEqual(written(clean.rows, window).filter((w) => w.end > 12));
+    const rollups = (rs: OutputRow[]) => rs.filter((r) => r.table === 'rollups').map((r) => JSON.stringify([r.ts, r.symbols, r.values]));
+    expect(rollups(rows)).toEqual(rollups(clean.rows).slice(rollups(first.rows).length));
+    expect(rollups(rows).length).toBeGreaterThan(0);
+  });
+
+  it('writes the window after a late reading joined the closed one, even if nothing entered or left (worked by hand)', () => {
+    const two = createRollingAverages({ sliding: parseSlidingWindows('15m/5m,1h/15m'), tumbling: [], timeZone: 'UTC' });
+    const driver = createTestDriver(two, { allowedLatenessMs: 5 * min });
+    // Watermark 11 after the reading at 16: window 5 {1: 2} written, window 10 repeats it (not written).
+    driver.pipe(reading('m1', 1, 2), reading('m1', 16, 4));
+    // 7 is late for window 10 (closed) but counts in window 15 = [0, 15) = {1: 2, 7: 6}: its newest
+    // hop [10, 15) is empty and no bucket left, yet it is not the readings of the row before it.
+    driver.pipe(reading('m1', 7, 6));
+    driver.pipe(reading('m1', 31, 0));
+    expect(driver.late.map((l) => l.detail)).toEqual(['rolling windows 15m already closed']);
+    // Watermark 26: 15 {2, 6}; 20 = [5, 20) {6, 4} (16 entered); 25 = [10, 25) {4} (7 left).
+    expect(written(driver.rows, '15m')).toEqual([
+      { end: 5, count: 1, sum: 2, min: 2, max: 2 },
+      { end: 15, count: 2, sum: 8, min: 2, max: 6 },
+      { end: 20, count: 2, sum: 10, min: 4, max: 6 },
+      { end: 25, count: 1, sum: 4, min: 4, max: 4 },
+    ]);
   });
 });
 
