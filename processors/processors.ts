@@ -12,6 +12,7 @@ import { createBillingProcessor } from './billing/billing-processor';
 import { createBillingEngine } from './billing/billing-state';
 import { startRegistryTariffSync } from './billing/registry-tariff-sync';
 import { createRollingAverages } from './rolling-averages/rolling-averages';
+import { longestWindow } from './rolling-averages/window-specs';
 import { startGroupComparison } from './group-comparison/group-comparison';
 import { createIlpWriter } from '../core/questdb/ilp-writer';
 import { createQuestdbPool, ensureTables } from '../core/questdb/questdb-sql';
@@ -83,7 +84,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
   const alertKafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-group-comparison', logger: log.child('kafka') });
   await alertKafka.ensureTopics([options.kafka.topics.alerts]);
   const alertProducer = createBatchingProducer(await alertKafka.createProducer(), { maxBatch: 1000, lingerMs: 5, logger: log.child('producer') });
-  const longest = [...options.rolling.sliding].sort((a, b) => b.sizeMs - a.sizeMs)[0];
+  const longest = longestWindow(options.rolling.sliding);
   const comparison = longest
     ? startGroupComparison({
         pool: comparisonPool,

@@ -54,7 +54,7 @@ const aggregateColumns = { count: 'LONG', sum: 'DOUBLE', mean: 'DOUBLE', min: 'D
 
 export const rollingAveragesTable = defineTable({
   name: 'rolling_averages',
-  description: 'Per-meter sliding windows of the instantaneous rate, one row per window end. Key: (ts = window end, meter_id, window_size).',
+  description: 'Per-meter sliding windows of the instantaneous rate: a row per window end that holds a reading, except where a shorter window repeats its previous row (docs/processors.md). Key: (ts = window end, meter_id, window_size).',
   columns: {
     ts: 'TIMESTAMP',
     meter_id: 'SYMBOL CAPACITY 65536 CACHE',
