@@ -10,6 +10,7 @@ import { encodeAlert, type AlertEvent } from '../core/streams/alerts';
 import { createAlertsProcessor } from './alerts/alerts-processor';
 import { createBillingProcessor } from './billing/billing-processor';
 import { createBillingEngine } from './billing/billing-state';
+import type { RegistryProfile } from './billing/registry-profiles';
 import { startRegistryTariffSync } from './billing/registry-tariff-sync';
 import { createRollingAverages } from './rolling-averages/rolling-averages';
 import { longestWindow } from './rolling-averages/window-specs';
@@ -56,11 +57,13 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
   ]);
   const billingEngine = createBillingEngine(options.billing.config);
   // Tariffs assigned through the API, applied before the first reading is billed.
-  const tariffSync = await startRegistryTariffSync({ questdb: comparisonPool, engine: billingEngine, timeZone: options.billing.timeZone, intervalMs: options.billing.registrySyncMs, logger: log.child('billing'), metrics });
+  // Per-meter billing profiles (zone, cycle day, modulus, maximum flow, service period), kept current by the sync.
+  const profiles = new Map<string, RegistryProfile>();
+  const tariffSync = await startRegistryTariffSync({ questdb: comparisonPool, engine: billingEngine, timeZone: options.billing.timeZone, intervalMs: options.billing.registrySyncMs, logger: log.child('billing'), metrics, profiles });
   const processors: KeyedProcessor<unknown>[] = [
     createRollingAverages(options.rolling) as KeyedProcessor<unknown>,
     createAlertsProcessor(options.alerts) as KeyedProcessor<unknown>,
-    createBillingProcessor({ engine: billingEngine, kinds: options.billing.kinds, timeZone: options.billing.timeZone, provisionalIntervalMs: options.billing.provisionalIntervalMs, rules: options.alerts.rules }) as KeyedProcessor<unknown>,
+    createBillingProcessor({ engine: billingEngine, kinds: options.billing.kinds, timeZone: options.billing.timeZone, profiles, provisionalIntervalMs: options.billing.provisionalIntervalMs, rules: options.alerts.rules }) as KeyedProcessor<unknown>,
   ];
   const webhook = options.alerts.webhookUrl ? createWebhookNotifier(options.alerts.webhookUrl, fetch) : null;
   // Alerts come from the alerts processor, billing (bill variation, register anomalies) and the group comparison.

@@ -21,10 +21,27 @@ export const meterRegistryTable = defineTable({
     label: 'VARCHAR',
     registered_at: 'TIMESTAMP',
     changed_by: 'VARCHAR',
+    // Billing's per-meter profile (docs/billing.md, "The meter's own registry entry"); last, so a
+    // table an earlier release created upgrades to the same column order.
+    register_modulus: 'DOUBLE',
+    billing_cycle_day: 'LONG',
+    max_flow_per_hour: 'DOUBLE',
+    service_start: 'TIMESTAMP',
+    service_end: 'TIMESTAMP',
   },
   timestamp: 'ts',
   partitionBy: 'MONTH',
   dedupKeys: ['ts', 'meter_id'],
+  upgrades: {
+    statements: [
+      'ALTER TABLE meter_registry ADD COLUMN IF NOT EXISTS register_modulus DOUBLE',
+      'ALTER TABLE meter_registry ADD COLUMN IF NOT EXISTS billing_cycle_day LONG',
+      'ALTER TABLE meter_registry ADD COLUMN IF NOT EXISTS max_flow_per_hour DOUBLE',
+      'ALTER TABLE meter_registry ADD COLUMN IF NOT EXISTS service_start TIMESTAMP',
+      'ALTER TABLE meter_registry ADD COLUMN IF NOT EXISTS service_end TIMESTAMP',
+    ],
+    upToDate: `SELECT 1 FROM table_columns('meter_registry') WHERE "column" = 'service_end'`,
+  },
 });
 
 /** One change of a meter's registration. */
@@ -42,6 +59,16 @@ export interface MeterRegistration {
   /** Epoch ms of this change: the row's designated timestamp, so history is kept. */
   changedAt: number;
   changedBy: string;
+  /** The register counts modulo this (a 6-digit litre register: 1000000); null = never wraps. */
+  registerModulus: number | null;
+  /** Local day of the month its billing periods start on, 1-28; null = 1 (calendar months). */
+  billingCycleDay: number | null;
+  /** Physical maximum flow, register units per hour (larger increases are held for review); null = the default for its unit. */
+  maxFlowPerHour: number | null;
+  /** Service start (move-in), epoch ms; null = from its first reading. */
+  serviceStart: number | null;
+  /** Service end (move-out, decommission), epoch ms, exclusive; null = in service. */
+  serviceEnd: number | null;
 }
 
 export function meterRegistrationToRow(m: MeterRegistration): TableRow {
@@ -56,7 +83,17 @@ export function meterRegistrationToRow(m: MeterRegistration): TableRow {
       ...(m.timeZone ? { time_zone: m.timeZone } : {}),
       ...(m.tariffId ? { tariff_id: m.tariffId } : {}),
     },
-    values: { reporting_interval_s: m.reportingIntervalS, label: m.label, registered_at: m.registeredAt, changed_by: m.changedBy },
-    types: { reporting_interval_s: 'long', registered_at: 'timestamp' },
+    values: {
+      reporting_interval_s: m.reportingIntervalS,
+      label: m.label,
+      registered_at: m.registeredAt,
+      changed_by: m.changedBy,
+      register_modulus: m.registerModulus,
+      billing_cycle_day: m.billingCycleDay,
+      max_flow_per_hour: m.maxFlowPerHour,
+      service_start: m.serviceStart,
+      service_end: m.serviceEnd,
+    },
+    types: { reporting_interval_s: 'long', registered_at: 'timestamp', billing_cycle_day: 'long', service_start: 'timestamp', service_end: 'timestamp' },
   } satisfies TableRowOf<typeof meterRegistryTable>;
 }

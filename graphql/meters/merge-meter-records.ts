@@ -1,5 +1,5 @@
 import { isMeterKind, type MeterKind } from '../../core/contracts';
-import type { MeterRecord } from './meter-directory';
+import { noBillingSettings, type MeterBillingSettings, type MeterRecord } from './meter-directory';
 
 /** A meter's current registry row (meter_registry LATEST ON ts PARTITION BY meter_id). */
 export interface RegistryRow {
@@ -14,6 +14,7 @@ export interface RegistryRow {
   registeredAt: Date | null;
   /** ts of the row: when the registry last changed. */
   updatedAt: Date;
+  billing: MeterBillingSettings;
 }
 
 /** A meter's last reading (readings LATEST ON ts PARTITION BY meter_id). */
@@ -37,7 +38,7 @@ const kindOf = (...candidates: (string | null | undefined)[]): MeterKind => {
  */
 /** A meter known only from its readings (or about to be registered): nothing but kind and sector. */
 export function unregisteredMeter(meterId: string, kind: MeterKind, sector: string | null, lastSeenAt: Date | null): MeterRecord {
-  return { meterId, kind, sector, customerId: null, timeZone: null, reportingIntervalS: null, tariffId: null, label: null, registeredAt: null, updatedAt: null, lastSeenAt };
+  return { meterId, kind, sector, customerId: null, timeZone: null, reportingIntervalS: null, tariffId: null, label: null, registeredAt: null, updatedAt: null, lastSeenAt, billing: noBillingSettings };
 }
 
 export function mergeMeterRecords(registry: readonly RegistryRow[], seen: readonly SeenRow[], remembered: ReadonlyMap<string, MeterRecord> = new Map()): Map<string, MeterRecord> {
@@ -57,6 +58,7 @@ export function mergeMeterRecords(registry: readonly RegistryRow[], seen: readon
       registeredAt: r.registeredAt ?? r.updatedAt,
       updatedAt: r.updatedAt,
       lastSeenAt: s?.lastSeenAt ?? null,
+      billing: r.billing,
     });
   }
   for (const s of seen) {

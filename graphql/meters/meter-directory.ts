@@ -23,7 +23,19 @@ export interface MeterRecord {
   updatedAt: Date | null;
   /** Event time of the last reading, null if it never reported. */
   lastSeenAt: Date | null;
+  /** What billing takes from the registry besides zone and tariff (docs/billing.md, "The meter's own registry entry"). */
+  billing: MeterBillingSettings;
 }
+
+export interface MeterBillingSettings {
+  registerModulus: number | null;
+  billingCycleDay: number | null;
+  maxFlowPerHour: number | null;
+  serviceStart: Date | null;
+  serviceEnd: Date | null;
+}
+
+export const noBillingSettings: MeterBillingSettings = Object.freeze({ registerModulus: null, billingCycleDay: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null });
 
 export interface MeterFilter {
   sector?: string | null;
@@ -73,6 +85,11 @@ interface RegistrySql {
   tariff_id: string | null;
   label: string | null;
   registered_at: Date | null;
+  register_modulus: number | null;
+  billing_cycle_day: string | number | null;
+  max_flow_per_hour: number | null;
+  service_start: Date | null;
+  service_end: Date | null;
 }
 
 interface SeenSql {
@@ -82,7 +99,7 @@ interface SeenSql {
   sector: string | null;
 }
 
-const registrySql = `SELECT ts, meter_id, kind, sector, customer_id, time_zone, reporting_interval_s, tariff_id, label, registered_at FROM meter_registry`;
+const registrySql = `SELECT ts, meter_id, kind, sector, customer_id, time_zone, reporting_interval_s, tariff_id, label, registered_at, register_modulus, billing_cycle_day, max_flow_per_hour, service_start, service_end FROM meter_registry`;
 const seenSql = `SELECT ts, meter_id, kind, sector FROM readings`;
 // LATEST ON applies WHERE first: filtering by meter keeps the one-meter lookups index-cheap.
 const latestRegistry = `LATEST ON ts PARTITION BY meter_id`;
@@ -98,6 +115,13 @@ const toRegistryRow = (r: RegistrySql): RegistryRow => ({
   label: r.label,
   registeredAt: r.registered_at,
   updatedAt: r.ts,
+  billing: {
+    registerModulus: r.register_modulus ?? null,
+    billingCycleDay: r.billing_cycle_day == null ? null : Number(r.billing_cycle_day),
+    maxFlowPerHour: r.max_flow_per_hour ?? null,
+    serviceStart: r.service_start ?? null,
+    serviceEnd: r.service_end ?? null,
+  },
 });
 const toSeenRow = (r: SeenSql): SeenRow => ({ meterId: r.meter_id, kind: r.kind, sector: r.sector, lastSeenAt: r.ts });
 

@@ -11,6 +11,7 @@ import type { BillingEngine, MeterBillingState } from './billing-state';
 import { invoiceToRows } from '../../core/streams/invoices';
 import { invoiceLineRows, invoiceRow } from './invoice-rows';
 import { registerPointAt } from './register-consumption';
+import type { RegistryProfile } from './registry-profiles';
 
 /** The rule id of billing's refusals (implausible register, rewrite of a final period, invoice out of range). */
 export const refusedRule = 'billing-refused';
@@ -27,14 +28,21 @@ interface MeterBilling {
   rules: MeterRuleState;
   /** Latest receive time of the meter's billed readings (absent in checkpoints of earlier releases). */
   receivedUpTo?: number;
+  /** The registry record version (its change time) applied to the profile; absent = none yet. */
+  registryVersion?: number;
 }
 
 export interface BillingProcessorOptions {
   engine: BillingEngine;
   /** Meter kinds billed (a meter's tariff must price its register unit). */
   kinds: readonly MeterKind[];
-  /** Time zone of every meter until meters carry their own (meter registry). */
+  /** Time zone of meters whose registry record names none (MF_BILLING_TIME_ZONE). */
   timeZone: string;
+  /**
+   * Per-meter billing profiles from the registry (registry-tariff-sync keeps the map current);
+   * each new version is applied to the meter's state at its next reading or bill.
+   */
+  profiles?: ReadonlyMap<string, RegistryProfile>;
   /** How often, in event time, the open period's provisional bill is rewritten. */
   provisionalIntervalMs: number;
   /** Its bill-variation rules raise alerts from the bills (projected and final). */
@@ -110,6 +118,29 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
     refuse(state, invoice.periodStart, Math.max(invoice.issuedAt, invoice.periodStart), { reason: 'invoice-out-of-range', invoiceId: invoice.invoiceId, status: invoice.status, problem, consumption: Number.isFinite(invoice.consumption) ? invoice.consumption : null, totalCents: Number.isFinite(invoice.totalCents) ? invoice.totalCents : null }, ctx);
     return false;
   };
+  /**
+   * Applies a new registry version to the meter's profile. A refusal (zone or cycle day of a
+   * meter already billed) is a billing-refused alert: an admin's change is never dropped silently.
+   */
+  const followRegistry = (state: MeterBilling, at: number, ctx: ProcessorContext) => {
+    const entry = options.profiles?.get(state.billing.profile.meterId);
+    if (!entry || entry.version === state.registryVersion) return;
+    state.registryVersion = entry.version;
+    const { changed, refused } = engine.updateProfile(state.billing, {
+      zone: entry.zone ?? options.timeZone,
+      cycleDay: entry.cycleDay ?? 1,
+      registerModulus: entry.registerModulus,
+      maxFlowPerHour: entry.maxFlowPerHour ?? undefined,
+      serviceStart: entry.serviceStart,
+      serviceEnd: entry.serviceEnd,
+    });
+    for (const r of refused) refuse(state, entry.version, Math.max(at, entry.version), { reason: 'registry-change-refused', field: r.field, detail: r.reason }, ctx);
+    if (changed) {
+      state.finalDue = null;
+      if (state.billing.closed.length > 0) state.adjustmentDue = true;
+      state.provisionalDue ??= at;
+    }
+  };
   const finalDue = (state: MeterBilling): number | null => {
     const s = state.billing;
     if (s.openPeriodStart === null) return null;
@@ -129,13 +160,14 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
     name: 'billing',
     keysOf: (r: Reading) => (r.register !== null && options.kinds.includes(r.kind) ? [r.meterId] : []),
     init: (meterId, r) => ({
-      billing: engine.createMeterState({ meterId, zone: options.timeZone, registerUnit: r.registerUnit, sector: r.sector }),
+      billing: engine.createMeterState({ meterId, zone: options.profiles?.get(meterId)?.zone ?? options.timeZone, registerUnit: r.registerUnit, sector: r.sector }),
       provisionalDue: null,
       adjustmentDue: false,
       finalDue: null,
       rules: createRuleState(meterId, r.sector),
     }),
     apply(_key, state, reading, ctx) {
+      followRegistry(state, reading.ts, ctx);
       const closedBefore = state.billing.openPeriodStart;
       const held = registerPointAt(state.billing.register, reading.ts)?.value ?? null;
       const outcome = engine.applyReading(state.billing, reading);
@@ -156,6 +188,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       state.provisionalDue ??= Math.floor(reading.ts / options.provisionalIntervalMs) * options.provisionalIntervalMs + options.provisionalIntervalMs;
     },
     advance(_key, state, ctx) {
+      followRegistry(state, ctx.watermark, ctx);
       for (const invoice of engine.advanceWatermark(state.billing, ctx.watermark)) {
         if (!emitInvoice(state, invoice, ctx)) continue;
         if (invoice.status === 'final') {

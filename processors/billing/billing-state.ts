@@ -113,6 +113,25 @@ export interface BillingEngine {
   provisionalBill(state: MeterBillingState, nowMs: number): Invoice | null;
   /** The closed (finally invoiced) period holding `ts`, if it is still retained. */
   closedPeriodAt(state: MeterBillingState, ts: number): ClosedPeriod | null;
+  /**
+   * Applies the meter's registry record (docs/billing.md, "The meter's own registry entry"):
+   * register modulus, maximum flow and service period at once, over the retained history (the
+   * next advance bills what that changes in closed periods as adjustments); zone and cycle day
+   * only while no period of the meter has a final bill (else refused: periods already billed
+   * keep their boundaries). Returns what changed and what was refused, with why.
+   */
+  updateProfile(state: MeterBillingState, next: ProfileUpdate): { changed: boolean; refused: { field: string; reason: string }[] };
+}
+
+/** A meter's billing profile as its registry record gives it. */
+export interface ProfileUpdate {
+  zone: string;
+  cycleDay: number;
+  registerModulus: number | null;
+  /** undefined = the engine's default for the register unit. */
+  maxFlowPerHour: number | null | undefined;
+  serviceStart: number | null;
+  serviceEnd: number | null;
 }
 
 export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
@@ -410,5 +429,41 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     });
   }
 
-  return { options, createMeterState, applyReading, declareReplacement, advanceWatermark, provisionalBill, closedPeriodAt };
+  function updateProfile(state: MeterBillingState, next: ProfileUpdate): { changed: boolean; refused: { field: string; reason: string }[] } {
+    const p = state.profile;
+    const refused: { field: string; reason: string }[] = [];
+    const candidate: MeterProfile = { ...p, registerModulus: next.registerModulus, serviceStart: next.serviceStart, serviceEnd: next.serviceEnd };
+    if (next.maxFlowPerHour === undefined) delete candidate.maxFlowPerHour;
+    else candidate.maxFlowPerHour = next.maxFlowPerHour;
+    const calendarChanges = next.zone !== p.zone || next.cycleDay !== p.cycleDay;
+    if (calendarChanges) {
+      if (state.closed.length > 0) {
+        refused.push({ field: next.zone !== p.zone ? 'timeZone' : 'billingCycleDay', reason: `meter ${p.meterId} has final bills in ${p.zone}, cycle day ${p.cycleDay}: its periods cannot move (asked: ${next.zone}, cycle day ${next.cycleDay})` });
+      } else {
+        candidate.zone = next.zone;
+        candidate.cycleDay = next.cycleDay;
+      }
+    }
+    let profile: MeterProfile;
+    try {
+      profile = parseMeterProfile(candidate);
+    } catch (error) {
+      refused.push({ field: 'profile', reason: (error as Error).message });
+      return { changed: false, refused };
+    }
+    const same = (k: keyof MeterProfile) => profile[k] === p[k];
+    if ((['zone', 'cycleDay', 'registerModulus', 'maxFlowPerHour', 'serviceStart', 'serviceEnd'] as const).every(same)) return { changed: false, refused };
+    state.profile = profile;
+    if (state.closed.length === 0) {
+      // No period billed yet: the first period follows the new calendar and service start.
+      const first = profile.serviceStart ?? state.register.points[0]?.ts ?? null;
+      state.openPeriodStart = first === null ? null : billingPeriodAt(first, cycleOf(state)).start;
+    }
+    // Everything retained may bill differently now: the next advance recomputes the closed periods.
+    const earliest = Math.min(state.closed[0]?.start ?? Infinity, state.register.points[0]?.ts ?? Infinity);
+    if (Number.isFinite(earliest)) state.register.changedFrom = Math.min(state.register.changedFrom ?? Infinity, earliest);
+    return { changed: true, refused };
+  }
+
+  return { options, createMeterState, applyReading, declareReplacement, advanceWatermark, provisionalBill, closedPeriodAt, updateProfile };
 }

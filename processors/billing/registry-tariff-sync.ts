@@ -4,6 +4,7 @@ import type { Metrics } from '../../core/metrics';
 import { startScheduledTask } from '../../core/scheduling/scheduled-task';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
 import type { BillingEngine } from './billing-state';
+import { registryProfiles, type RegistryProfile } from './registry-profiles';
 import { mergeSchedules, registrySchedules } from './registry-tariff-schedules';
 
 export interface RegistryTariffSync {
@@ -17,10 +18,11 @@ export interface RegistryTariffSync {
 /**
  * Keeps the billing engine's per-meter tariff schedules in step with the meter registry
  * (assignTariff / registerMeter / updateMeter through the API), on top of the configured
- * assignment. Starts with one read, so a restarted processor bills with what the registry
- * said before it consumes anything.
+ * assignment, and `profiles` (zone, cycle day, register modulus, maximum flow, service period
+ * per meter: the billing processor applies each new version to the meter's state). Starts with
+ * one read, so a restarted processor bills with what the registry said before it consumes anything.
  */
-export async function startRegistryTariffSync(options: { questdb: QuestdbPool; engine: BillingEngine; timeZone: string; intervalMs: number; logger: Logger; metrics?: Metrics }): Promise<RegistryTariffSync> {
+export async function startRegistryTariffSync(options: { questdb: QuestdbPool; engine: BillingEngine; timeZone: string; intervalMs: number; logger: Logger; metrics?: Metrics; profiles?: Map<string, RegistryProfile> }): Promise<RegistryTariffSync> {
   const assignment = options.engine.options.assignment;
   const configured = structuredClone(assignment.meters);
   const reported = new Set<string>();
@@ -39,6 +41,33 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
       if (reported.has(key)) continue;
       reported.add(key);
       options.logger.warn('registry tariff not applied', { meterId: row.meterId, tariffId: row.tariffId, reason });
+    }
+    if (options.profiles) await refreshProfiles(options.profiles);
+  };
+  const refreshProfiles = async (target: Map<string, RegistryProfile>) => {
+    const { rows } = await options.questdb.query<{ ts: Date; meter_id: string; time_zone: string | null; register_modulus: number | null; billing_cycle_day: string | number | null; max_flow_per_hour: number | null; service_start: Date | null; service_end: Date | null }>(
+      `SELECT ts, meter_id, time_zone, register_modulus, billing_cycle_day, max_flow_per_hour, service_start, service_end FROM meter_registry LATEST ON ts PARTITION BY meter_id`,
+    );
+    const { profiles, refused } = registryProfiles(
+      rows.map((r) => ({
+        ts: r.ts.getTime(),
+        meterId: r.meter_id,
+        timeZone: r.time_zone,
+        registerModulus: r.register_modulus,
+        billingCycleDay: r.billing_cycle_day === null ? null : Number(r.billing_cycle_day),
+        maxFlowPerHour: r.max_flow_per_hour,
+        serviceStart: r.service_start?.getTime() ?? null,
+        serviceEnd: r.service_end?.getTime() ?? null,
+      })),
+    );
+    // Replaced in place: the billing processor holds this map.
+    target.clear();
+    for (const [meterId, profile] of profiles) target.set(meterId, profile);
+    for (const { row, reason } of refused) {
+      const key = `${row.meterId}@${row.ts}@profile`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      options.logger.warn('registry billing profile not applied', { meterId: row.meterId, reason });
     }
   };
   // Read-only and idempotent: a run repeated or lost changes nothing but how fresh the schedules are.

@@ -11,7 +11,14 @@ export interface MeterInput {
   reportingIntervalS?: number | null;
   tariffId?: string | null;
   label?: string | null;
+  registerModulus?: number | null;
+  billingCycleDay?: number | null;
+  maxFlowPerHour?: number | null;
+  serviceStart?: Date | null;
+  serviceEnd?: Date | null;
 }
+
+const maxTimestampMs = Date.UTC(2262, 0, 1);
 
 /** Checks every field of a MeterInput; the error names it as input.<field>. */
 export function validateMeterInput(input: MeterInput): void {
@@ -24,4 +31,23 @@ export function validateMeterInput(input: MeterInput): void {
     throw badInput('input.reportingIntervalS', 'must be between 1 and 2678400 seconds');
   }
   if (input.label != null && input.label.length > 200) throw badInput('input.label', 'must be at most 200 characters');
+  // Billing's limits (core/tariffs/billing-options.ts meterProfileSchema), checked here so a bad value never reaches the processors.
+  if (input.registerModulus != null && (!Number.isFinite(input.registerModulus) || input.registerModulus <= 0 || input.registerModulus > 1e12)) {
+    throw badInput('input.registerModulus', 'must be a register modulus above 0 and at most 1e12 (e.g. 1000000 for a 6-digit litre register)');
+  }
+  if (input.billingCycleDay != null && (!Number.isInteger(input.billingCycleDay) || input.billingCycleDay < 1 || input.billingCycleDay > 28)) {
+    throw badInput('input.billingCycleDay', 'must be a day of the month from 1 to 28 (29-31 do not exist in every month)');
+  }
+  if (input.maxFlowPerHour != null && (!Number.isFinite(input.maxFlowPerHour) || input.maxFlowPerHour <= 0 || input.maxFlowPerHour > 1e12)) {
+    throw badInput('input.maxFlowPerHour', 'must be above 0 (register units per hour) and at most 1e12');
+  }
+  for (const field of ['serviceStart', 'serviceEnd'] as const) {
+    const t = input[field]?.getTime();
+    if (t !== undefined && (t < 0 || t > maxTimestampMs)) throw badInput(`input.${field}`, 'is outside the range a timestamp can be stored with');
+  }
+}
+
+/** serviceEnd after serviceStart, on the record as it will be saved. */
+export function validateServicePeriod(start: Date | null, end: Date | null): void {
+  if (start && end && end.getTime() <= start.getTime()) throw badInput('input.serviceEnd', 'must be after serviceStart');
 }

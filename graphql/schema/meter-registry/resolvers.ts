@@ -7,7 +7,7 @@ import { badInput, conflict, notFound } from '../../errors';
 import type { MeterRecord } from '../../meters/meter-directory';
 import { unregisteredMeter } from '../../meters/merge-meter-records';
 import { validateId } from '../arguments';
-import { validateMeterInput, type MeterInput } from './meter-input';
+import { validateMeterInput, validateServicePeriod, type MeterInput } from './meter-input';
 
 interface RegistryArgs {
   meterId: string;
@@ -31,6 +31,11 @@ async function saveRecord(context: GraphqlContext, record: MeterRecord, changedB
     registeredAt: saved.registeredAt!.getTime(),
     changedAt,
     changedBy,
+    registerModulus: saved.billing.registerModulus,
+    billingCycleDay: saved.billing.billingCycleDay,
+    maxFlowPerHour: saved.billing.maxFlowPerHour,
+    serviceStart: saved.billing.serviceStart?.getTime() ?? null,
+    serviceEnd: saved.billing.serviceEnd?.getTime() ?? null,
   });
   await context.mutations.write((w) => writeTableRow(w, row));
   context.meters.remember(saved);
@@ -57,6 +62,9 @@ function registryMutation(operation: string, args: { meterId: string; idempotenc
   );
 }
 
+/** An omitted field keeps its value; null clears it. */
+const keep = <T>(given: T | null | undefined, current: T | null): T | null => (given === undefined ? current : given);
+
 function merge(current: MeterRecord, input: MeterInput): MeterRecord {
   const pick = <K extends keyof MeterInput>(key: K, fallback: MeterRecord[K & keyof MeterRecord]) => (input[key] === undefined ? fallback : (input[key] ?? null));
   return {
@@ -67,6 +75,13 @@ function merge(current: MeterRecord, input: MeterInput): MeterRecord {
     reportingIntervalS: pick('reportingIntervalS', current.reportingIntervalS) as number | null,
     tariffId: pick('tariffId', current.tariffId) as string | null,
     label: pick('label', current.label) as string | null,
+    billing: {
+      registerModulus: keep(input.registerModulus, current.billing.registerModulus),
+      billingCycleDay: keep(input.billingCycleDay, current.billing.billingCycleDay),
+      maxFlowPerHour: keep(input.maxFlowPerHour, current.billing.maxFlowPerHour),
+      serviceStart: keep(input.serviceStart, current.billing.serviceStart),
+      serviceEnd: keep(input.serviceEnd, current.billing.serviceEnd),
+    },
   };
 }
 
@@ -82,7 +97,9 @@ export const meterRegistryResolvers = {
         if (existing && existing.kind !== args.input.kind) throw badInput('input.kind', `meter ${args.meterId} reports as ${existing.kind}`);
         if (args.input.tariffId != null) validateTariff(context, 'input.tariffId', args.input.tariffId, args.input.kind);
         const blank = unregisteredMeter(args.meterId, args.input.kind, existing?.sector ?? null, existing?.lastSeenAt ?? null);
-        return saveRecord(context, merge(blank, args.input), context.principal.subject);
+        const record = merge(blank, args.input);
+        validateServicePeriod(record.billing.serviceStart, record.billing.serviceEnd);
+        return saveRecord(context, record, context.principal.subject);
       }),
     updateMeter: (_: unknown, args: RegistryArgs, context: GraphqlContext) =>
       registryMutation('updateMeter', args, context, async () => {
@@ -91,7 +108,9 @@ export const meterRegistryResolvers = {
         const current = await requireRegistered(context, args.meterId);
         if (args.input.kind != null && args.input.kind !== current.kind) throw badInput('input.kind', 'a meter\'s kind cannot change (register a new meter)');
         if (args.input.tariffId != null) validateTariff(context, 'input.tariffId', args.input.tariffId, current.kind);
-        return saveRecord(context, merge(current, args.input), context.principal.subject);
+        const record = merge(current, args.input);
+        validateServicePeriod(record.billing.serviceStart, record.billing.serviceEnd);
+        return saveRecord(context, record, context.principal.subject);
       }),
     assignTariff: (_: unknown, args: { meterId: string; tariffId: string; idempotencyKey?: string | null }, context: GraphqlContext) =>
       registryMutation('assignTariff', args, context, async () => {

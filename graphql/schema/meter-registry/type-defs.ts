@@ -16,6 +16,16 @@ export const meterRegistryTypeDefs = `
     tariffId: ID
     "Free text shown in dashboards, e.g. an address."
     label: String
+    "Billing: the register counts modulo this (a 6-digit litre register: 1000000), so a roll-over is billed as the distance forward. null = never wraps."
+    registerModulus: Float
+    "Billing: local day of the month (1-28) each billing period starts on; default 1 (calendar months)."
+    billingCycleDay: Int
+    "Billing: physical maximum flow in register units per hour; a larger increase is held for review (default 10 m3/h, 100 kWh/h)."
+    maxFlowPerHour: Float
+    "Billing: start of service (move-in); its first period is prorated from that local day."
+    serviceStart: DateTime
+    "Billing: end of service (move-out, decommission), exclusive; no bill for periods after it."
+    serviceEnd: DateTime
   }
 
   type Mutation {

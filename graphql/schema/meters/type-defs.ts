@@ -1,5 +1,14 @@
 /* GraphQL */
 export const metersTypeDefs = `
+  "What billing takes from a meter's registry record besides its time zone and tariff (docs/billing.md)."
+  type MeterBillingSettings {
+    registerModulus: Float
+    billingCycleDay: Int
+    maxFlowPerHour: Float
+    serviceStart: DateTime
+    serviceEnd: DateTime
+  }
+
   "A meter: its registry record merged with what its readings say (meters that report unregistered are listed too, with kind and sector from their last reading)."
   type Meter {
     "The meter's id, as it publishes on MQTT."
@@ -18,6 +27,8 @@ export const metersTypeDefs = `
     tariffId: ID
     "Free text, e.g. an address (registry)."
     label: String
+    "Billing settings of its registry record: register modulus, cycle day, maximum flow, service period."
+    billing: MeterBillingSettings!
     "When it was registered; null for a meter only seen in readings."
     registeredAt: DateTime
     "Last change of its registry record; null if never registered."

@@ -1,10 +1,10 @@
 import type { MeterRecord } from '../../../../graphql/meters/meter-directory';
-import { matchesFilter } from '../../../../graphql/meters/meter-directory';
+import { matchesFilter, noBillingSettings } from '../../../../graphql/meters/meter-directory';
 import { mergeMeterRecords, type RegistryRow, type SeenRow } from '../../../../graphql/meters/merge-meter-records';
 
 const t = (s: string) => new Date(`2026-03-01T${s}Z`);
 const reg = (meterId: string, fields: Partial<RegistryRow> = {}): RegistryRow => ({
-  meterId, kind: 'water', sector: 'north', customerId: 'c1', timeZone: 'UTC', reportingIntervalS: 60, tariffId: 'tA', label: null, registeredAt: t('00:00:00'), updatedAt: t('00:00:00'), ...fields,
+  meterId, kind: 'water', sector: 'north', customerId: 'c1', timeZone: 'UTC', reportingIntervalS: 60, tariffId: 'tA', label: null, registeredAt: t('00:00:00'), updatedAt: t('00:00:00'), billing: noBillingSettings, ...fields,
 });
 const seen = (meterId: string, fields: Partial<SeenRow> = {}): SeenRow => ({ meterId, kind: 'electricity', sector: 'south', lastSeenAt: t('10:00:00'), ...fields });
 
@@ -19,6 +19,7 @@ describe('meter directory merge', () => {
     const out = mergeMeterRecords([], [seen('m9')]);
     expect(out.get('m9')).toEqual({
       meterId: 'm9', kind: 'electricity', sector: 'south', customerId: null, timeZone: null, reportingIntervalS: null, tariffId: null, label: null, registeredAt: null, updatedAt: null, lastSeenAt: t('10:00:00'),
+      billing: { registerModulus: null, billingCycleDay: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null },
     });
   });
 

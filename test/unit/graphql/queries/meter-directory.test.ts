@@ -1,5 +1,5 @@
 import type { QuestdbPool } from '../../../../core/questdb/questdb-sql';
-import { createMeterDirectory, type MeterRecord } from '../../../../graphql/meters/meter-directory';
+import { createMeterDirectory, noBillingSettings, type MeterRecord } from '../../../../graphql/meters/meter-directory';
 
 /**
  * A stand-in for QuestDB's pg pool that answers the directory's two statements (registry rows,
@@ -29,6 +29,7 @@ const record = (meterId: string, updatedAt: number, customerId = 'c-1'): MeterRe
   registeredAt: new Date(updatedAt),
   updatedAt: new Date(updatedAt),
   lastSeenAt: null,
+  billing: noBillingSettings,
 });
 
 describe('createMeterDirectory with an injected clock', () => {
