@@ -110,7 +110,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_BILLING_KINDS', 'water', 'list', 'processors', 'Meter kinds that are billed (their tariffs must price their register unit)'),
   v('MF_BILLING_TIME_ZONE', 'UTC', 'string', 'processors', 'IANA time zone of billing periods (calendar months) until meters carry their own'),
   v('MF_BILLING_PROVISIONAL_INTERVAL', '1h', 'string', 'processors', 'How often (event time) the open period\'s provisional bill is rewritten'),
-  v('MF_BILLING_REGISTRY_SYNC_MS', '30000', 'int', 'processors', 'How often billing re-reads tariff assignments made through the API (meter_registry); a change applies from the local day it was made', { min: 1000, max: 3600000 }),
+  v('MF_BILLING_REGISTRY_SYNC_MS', '30000', 'int', 'processors', 'How often billing re-reads the meter registry (meter_registry, written through the API): tariff assignments apply from the local day they were made; a meter’s zone, cycle day, register modulus, maximum flow and service period at its next reading or bill', { min: 1000, max: 3600000 }),
   v('MF_GROUP_COMPARISON_INTERVAL_MS', '10000', 'int', 'processors', 'How often (wall clock) closed windows are compared with their sector/fleet averages (above-group-average alerts)', { min: 100, max: 3600000 }),
   v('MF_ROLLING_WINDOWS', '15m/5m,1h/15m,24h/1h', 'string', 'processors', 'Per-meter sliding windows of the instantaneous rate, <size>/<hop> (a window ends, and is emitted, every hop)'),
   v('MF_ROLLUP_BUCKETS', '1m,1h,1d', 'string', 'processors', 'Tumbling buckets per sector and for the fleet; 1d follows local days in MF_ROLLUP_TIME_ZONE'),

@@ -3,7 +3,7 @@ import { parseAmountCents } from '../../../../graphql/billing/parse-amount';
 import { formatCents } from '../../../../core/units/money';
 import { createIdempotencyCache } from '../../../../graphql/mutations/idempotency-cache';
 import { debtorsFromBalances } from '../../../../graphql/policies/debt-policy';
-import { validateMeterInput } from '../../../../graphql/schema/meter-registry/meter-input';
+import { validateMeterInput, validateServicePeriod } from '../../../../graphql/schema/meter-registry/meter-input';
 import { isTimeZone } from '../../../../graphql/schema/readings/time-zone';
 
 describe('money amounts as decimal strings', () => {
@@ -95,8 +95,20 @@ describe('meter input checks name the field', () => {
     [{ sector: 'has space' }, 'input.sector'],
     [{ customerId: '' }, 'input.customerId'],
     [{ label: 'x'.repeat(201) }, 'input.label'],
+    [{ registerModulus: 0 }, 'input.registerModulus'],
+    [{ registerModulus: Number.POSITIVE_INFINITY }, 'input.registerModulus'],
+    [{ billingCycleDay: 29 }, 'input.billingCycleDay'],
+    [{ billingCycleDay: 1.5 }, 'input.billingCycleDay'],
+    [{ maxFlowPerHour: -3 }, 'input.maxFlowPerHour'],
+    [{ serviceStart: new Date(-1) }, 'input.serviceStart'],
+    [{ serviceEnd: new Date(Date.UTC(2300, 0, 1)) }, 'input.serviceEnd'],
   ])('%j → BAD_USER_INPUT on %s', (input, field) => {
     expect(() => validateMeterInput(input)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) }));
+  });
+
+  it('accepts billing settings within the limits, and refuses a service end not after its start', () => {
+    expect(() => validateMeterInput({ registerModulus: 1e6, billingCycleDay: 28, maxFlowPerHour: 3125, serviceStart: new Date(0), serviceEnd: new Date(1) })).not.toThrow();
+    expect(() => validateServicePeriod(new Date(10), new Date(10))).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.serviceEnd' }) }));
   });
 
   it('accepts IANA zones and refuses others', () => {
