@@ -41,6 +41,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     questdbTables.rollingAverages,
     questdbTables.rollups,
     questdbTables.meterRegistry,
+    questdbTables.meterReplacements,
     questdbTables.commands,
     questdbTables.commandEvents,
     questdbTables.payments,

@@ -54,6 +54,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     questdbTables.commandEvents,
     // Read, not written: the tariff sync follows the API's registry.
     questdbTables.meterRegistry,
+    questdbTables.meterReplacements,
   ]);
   const billingEngine = createBillingEngine(options.billing.config);
   // Tariffs assigned through the API, applied before the first reading is billed.

@@ -8,6 +8,7 @@ import { edgeStatisticsTable } from '../streams/edge-statistics';
 import { invoiceLinesTable, invoicesTable } from '../streams/invoices';
 import { lateReadingsTable } from '../streams/late-readings';
 import { meterRegistryTable } from '../streams/meter-registry';
+import { meterReplacementsTable } from '../streams/meter-replacements';
 import { paymentsTable } from '../streams/payments';
 import { processorStateTable } from '../streams/processor-state';
 import { readingsTable } from '../streams/readings';
@@ -35,6 +36,7 @@ export const questdbTables = {
   invoiceLines: invoiceLinesTable,
   processorState: processorStateTable,
   meterRegistry: meterRegistryTable,
+  meterReplacements: meterReplacementsTable,
   commands: commandsTable,
   commandEvents: commandEventsTable,
   payments: paymentsTable,

@@ -12,6 +12,7 @@ import { invoiceToRows } from '../../core/streams/invoices';
 import { invoiceLineRows, invoiceRow } from './invoice-rows';
 import { registerPointAt } from './register-consumption';
 import type { RegistryProfile } from './registry-profiles';
+import { unitFactor } from '../../core/units/units';
 
 /** The rule id of billing's refusals (implausible register, rewrite of a final period, invoice out of range). */
 export const refusedRule = 'billing-refused';
@@ -135,7 +136,17 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       serviceEnd: entry.serviceEnd,
     });
     for (const r of refused) refuse(state, entry.version, Math.max(at, entry.version), { reason: 'registry-change-refused', field: r.field, detail: r.reason }, ctx);
-    if (changed) {
+    let declared = false;
+    for (const rep of entry.replacements) {
+      const factor = unitFactor(rep.unit || state.billing.register.unit, state.billing.register.unit);
+      const outcome =
+        factor === null
+          ? 'unit-mismatch'
+          : engine.declareReplacement(state.billing, { meterId: rep.meterId, ts: rep.at, oldFinalRegister: rep.oldFinalRegister === null ? null : rep.oldFinalRegister * factor, newInitialRegister: rep.newInitialRegister * factor });
+      if (outcome === 'added' || outcome === 'superseded') declared = true;
+      else if (outcome !== 'duplicate') refuse(state, rep.at, Math.max(at, rep.at), { reason: 'replacement-refused', outcome, unit: rep.unit }, ctx);
+    }
+    if (changed || declared) {
       state.finalDue = null;
       if (state.billing.closed.length > 0) state.adjustmentDue = true;
       state.provisionalDue ??= at;

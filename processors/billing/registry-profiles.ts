@@ -13,6 +13,21 @@ export interface RegistryProfile {
   maxFlowPerHour: number | null;
   serviceStart: number | null;
   serviceEnd: number | null;
+  /** Registers replaced at its service point (replaceMeterRegister), oldest first. */
+  replacements: DeclaredReplacement[];
+}
+
+/** A meter_replacements row. */
+export interface DeclaredReplacement {
+  meterId: string;
+  /** When the new register started, epoch ms. */
+  at: number;
+  oldFinalRegister: number | null;
+  newInitialRegister: number;
+  /** Unit of both values. */
+  unit: string;
+  /** When it was declared (wall clock), epoch ms: a new declaration is a new version of the meter's profile. */
+  declaredAt: number;
 }
 
 /** A meter_registry row as the sync reads it (the latest per meter). */
@@ -47,9 +62,12 @@ const valid = (row: RegistryProfileRow): string | null => {
  * writing; a row that fails them anyway (written by hand in SQL) is refused with its reason and
  * billing keeps what it had, instead of stopping the meter's billing.
  */
-export function registryProfiles(rows: readonly RegistryProfileRow[]): { profiles: Map<string, RegistryProfile>; refused: { row: RegistryProfileRow; reason: string }[] } {
+export function registryProfiles(rows: readonly RegistryProfileRow[], replacements: readonly DeclaredReplacement[] = []): { profiles: Map<string, RegistryProfile>; refused: { row: RegistryProfileRow; reason: string }[] } {
   const profiles = new Map<string, RegistryProfile>();
   const refused: { row: RegistryProfileRow; reason: string }[] = [];
+  const replacementsOf = new Map<string, DeclaredReplacement[]>();
+  for (const r of [...replacements].sort((a, b) => a.at - b.at)) (replacementsOf.get(r.meterId) ?? replacementsOf.set(r.meterId, []).get(r.meterId)!).push(r);
+  const lastDeclared = (meterId: string) => Math.max(-Infinity, ...(replacementsOf.get(meterId) ?? []).map((r) => r.declaredAt));
   for (const row of rows) {
     const reason = valid(row);
     if (reason !== null) {
@@ -57,14 +75,20 @@ export function registryProfiles(rows: readonly RegistryProfileRow[]): { profile
       continue;
     }
     profiles.set(row.meterId, {
-      version: row.ts,
+      version: Math.max(row.ts, lastDeclared(row.meterId)),
       zone: row.timeZone,
       cycleDay: row.billingCycleDay,
       registerModulus: row.registerModulus,
       maxFlowPerHour: row.maxFlowPerHour,
       serviceStart: row.serviceStart,
       serviceEnd: row.serviceEnd,
+      replacements: replacementsOf.get(row.meterId) ?? [],
     });
+  }
+  // A meter replaced without a registry record of its own (it reports, unregistered): the deployment's defaults.
+  for (const [meterId, list] of replacementsOf) {
+    if (profiles.has(meterId) || refused.some((r) => r.row.meterId === meterId)) continue;
+    profiles.set(meterId, { version: lastDeclared(meterId), zone: null, cycleDay: null, registerModulus: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, replacements: list });
   }
   return { profiles, refused };
 }

@@ -48,6 +48,10 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
     const { rows } = await options.questdb.query<{ ts: Date; meter_id: string; time_zone: string | null; register_modulus: number | null; billing_cycle_day: string | number | null; max_flow_per_hour: number | null; service_start: Date | null; service_end: Date | null }>(
       `SELECT ts, meter_id, time_zone, register_modulus, billing_cycle_day, max_flow_per_hour, service_start, service_end FROM meter_registry LATEST ON ts PARTITION BY meter_id`,
     );
+    const { rows: replaced } = await options.questdb.query<{ ts: Date; meter_id: string; old_final_register: number | null; new_initial_register: number | null; register_unit: string | null; declared_at: Date | null }>(
+      `SELECT ts, meter_id, old_final_register, new_initial_register, register_unit, declared_at FROM meter_replacements`,
+    );
+    const declared = replaced.map((r) => ({ meterId: r.meter_id, at: r.ts.getTime(), oldFinalRegister: r.old_final_register, newInitialRegister: r.new_initial_register ?? 0, unit: r.register_unit ?? '', declaredAt: r.declared_at?.getTime() ?? r.ts.getTime() }));
     const { profiles, refused } = registryProfiles(
       rows.map((r) => ({
         ts: r.ts.getTime(),
@@ -59,6 +63,7 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
         serviceStart: r.service_start?.getTime() ?? null,
         serviceEnd: r.service_end?.getTime() ?? null,
       })),
+      declared,
     );
     // Replaced in place: the billing processor holds this map.
     target.clear();

@@ -68,4 +68,31 @@ describe('billing by the meter registry (real stack)', () => {
     const found = await waitFor('the refusal alert', refusals, (r) => r.length > 0, 60_000, 500);
     expect(found).toEqual([expect.objectContaining({ reason: 'registry-change-refused', field: 'billingCycleDay' })]);
   }, 120_000);
+
+  it('records a register replacement (admin, audited), refusing bad values by name', async () => {
+    const replace = `mutation ($id: ID!, $at: DateTime!, $old: Float, $new: Float, $unit: String) {
+      replaceMeterRegister(meterId: $id, at: $at, oldFinalRegister: $old, newInitialRegister: $new, unit: $unit, note: "meter swapped") { meterId at oldFinalRegister newInitialRegister unit }
+    }`;
+    const bad: Array<[Record<string, unknown>, string]> = [
+      [{ id: meterId, at: '2017-07-05T03:00:00Z', old: -1 }, 'oldFinalRegister'],
+      [{ id: meterId, at: '2017-07-05T03:00:00Z', new: 1e13 }, 'newInitialRegister'],
+      [{ id: meterId, at: '2017-07-05T03:00:00Z', unit: 'kWh' }, 'unit'],
+      [{ id: meterId, at: '2999-07-05T03:00:00Z' }, 'at'],
+    ];
+    for (const [variables, field] of bad) {
+      const response = await graphql.request(replace, variables);
+      expect([field, response.errors?.[0]?.extensions?.code, response.errors?.[0]?.extensions?.field]).toEqual([field, 'BAD_USER_INPUT', field]);
+    }
+    const done = await graphql.request<{ replaceMeterRegister: Record<string, unknown> }>(replace, { id: meterId, at: '2017-07-05T03:00:00Z', old: 19.8, new: 0, unit: 'm3' });
+    expect(done.errors).toBeUndefined();
+    expect(done.data!.replaceMeterRegister).toEqual({ meterId, at: '2017-07-05T03:00:00.000Z', oldFinalRegister: 19.8, newInitialRegister: 0, unit: 'm3' });
+    await waitFor('replacement row applied', () => walApplied(pipeline.questdb, 'meter_replacements'), Boolean);
+    const { rows } = await pipeline.questdb.query<{ old_final_register: number; new_initial_register: number; register_unit: string; declared_by: string }>(
+      `SELECT old_final_register, new_initial_register, register_unit, declared_by FROM meter_replacements WHERE meter_id = $1`,
+      [meterId],
+    );
+    expect(rows).toEqual([{ old_final_register: 19.8, new_initial_register: 0, register_unit: 'm3', declared_by: 'admin' }]);
+    const { rows: audit } = await pipeline.questdb.query<{ operation: string; outcome: string }>(`SELECT operation, outcome FROM audit_log WHERE target = $1 AND operation = 'replaceMeterRegister' ORDER BY ts`, [meterId]);
+    expect(audit.map((a) => a.outcome)).toEqual(['error', 'error', 'error', 'error', 'ok']);
+  }, 120_000);
 });

@@ -28,6 +28,19 @@ export const meterRegistryTypeDefs = `
     serviceEnd: DateTime
   }
 
+  "A register replaced at a meter's service point, as declared."
+  type MeterReplacement {
+    meterId: ID!
+    "When the new register started."
+    at: DateTime!
+    "The old register's last value; null when unknown (its tail is then not billed)."
+    oldFinalRegister: Float
+    "The new register's value when installed."
+    newInitialRegister: Float!
+    "Unit of both registers."
+    unit: String!
+  }
+
   type Mutation {
     """
     Registers a meter (admin). A meter that already reports readings may be registered to give
@@ -51,6 +64,29 @@ export const meterRegistryTypeDefs = `
       "A retry with the same key returns the first result instead of acting again."
       idempotencyKey: String
     ): Meter!
+
+    """
+    Declares that the meter's register was replaced at its service point (admin): billing closes
+    the old register at oldFinalRegister and goes on from newInitialRegister, one continuous bill
+    (docs/billing.md); declared after the fact, it re-bills closed periods as adjustments.
+    Declaring the same instant again corrects the declaration.
+    """
+    replaceMeterRegister(
+      "The meter (its id stays: the service point's)."
+      meterId: ID!
+      "When the new register started (not in the future)."
+      at: DateTime!
+      "The old register's last value, >= 0; null when unknown."
+      oldFinalRegister: Float
+      "The new register's value when installed, >= 0. Default 0."
+      newInitialRegister: Float = 0
+      "Unit of both values; defaults to the meter kind's register unit."
+      unit: String
+      "Why (kept with the declaration and in the audit log), at most 500 characters."
+      note: String
+      "A retry with the same key returns the first result instead of acting again."
+      idempotencyKey: String
+    ): MeterReplacement!
 
     "Assigns a tariff to a registered meter (admin); billing prices its next periods with it."
     assignTariff(

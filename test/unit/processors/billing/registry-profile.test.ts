@@ -82,6 +82,11 @@ describe('a meter\'s registry entry drives its billing', () => {
       { ...row, meterId: 'bad-service', serviceStart: 10, serviceEnd: 10 },
     ]);
     expect([...profiles.keys()]).toEqual(['m']);
+    // Replacements group by meter, oldest first, and a later declaration is a new version of the profile.
+    const replacement = { meterId: 'm', at: 20, oldFinalRegister: 5, newInitialRegister: 0, unit: 'L', declaredAt: 99 };
+    const withReplacements = registryProfiles([row], [{ ...replacement, at: 30 }, replacement, { ...replacement, meterId: 'unregistered' }]).profiles;
+    expect(withReplacements.get('m')).toMatchObject({ version: 99, replacements: [{ at: 20 }, { at: 30 }] });
+    expect(withReplacements.get('unregistered')).toMatchObject({ version: 99, zone: null, replacements: [{ at: 20 }] });
     expect(refused.map((r) => [r.row.meterId, r.reason])).toEqual([
       ['bad-zone', 'time_zone "Mars/Olympus" is not an IANA time zone'],
       ['bad-day', 'billing_cycle_day 31 is not 1-28'],
@@ -93,7 +98,7 @@ describe('a meter\'s registry entry drives its billing', () => {
 
 describe('the billing processor follows the registry', () => {
   const reading = (ts: number, register: number): Reading => ({ meterId: 'w-1', kind: 'water', ts, value: null, valueUnit: 'L/min', register, registerUnit: 'L', seq: null, sector: null, receivedAt: ts });
-  const profile = (fields: Partial<RegistryProfile>): RegistryProfile => ({ version: 1, zone: SP, cycleDay: null, registerModulus: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, ...fields });
+  const profile = (fields: Partial<RegistryProfile>): RegistryProfile => ({ version: 1, zone: SP, cycleDay: null, registerModulus: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, replacements: [], ...fields });
 
   it('bills in the meter\'s own zone, and a new registry version (a modulus) reaches the closed period as an adjustment', () => {
     const profiles = new Map<string, RegistryProfile>([['w-1', profile({})]]);
@@ -118,5 +123,21 @@ describe('the billing processor follows the registry', () => {
     driver.pipe(reading(sp(7, 11), 112_000));
     const refusals = driver.rows.filter((r) => r.table === 'alerts' && r.symbols.rule === 'billing-refused').map((r) => JSON.parse(r.values.evidence as string) as { reason: string; field: string });
     expect(refusals).toEqual([expect.objectContaining({ reason: 'registry-change-refused', field: 'timeZone' })]);
+  });
+
+  it('a register replacement declared after the final bill is billed as old tail + new head, by adjustment', () => {
+    const profiles = new Map<string, RegistryProfile>([['w-1', profile({})]]);
+    const processor = createBillingProcessor({ engine: createBillingEngine(defaultBillingConfig), kinds: ['water'], timeZone: 'UTC', profiles, provisionalIntervalMs: day, rules: parseAlertRulesConfig({}) });
+    const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
+    // Old register 100,000 → 104,000; swapped on 15 June (old final 106,000, new from 0): 1,000 on the 20th, 12,000 on 1 July.
+    driver.pipe(reading(sp(6, 1), 100_000), reading(sp(6, 10), 104_000), reading(sp(6, 20), 1000), reading(sp(7, 1), 12_000), reading(sp(7, 10), 12_500));
+    // Undeclared, the new register's values are unexplained decreases: June = 4 m³, the flat block, R$24.15.
+    const finals = driver.rows.filter((r) => r.table === 'invoices' && r.symbols.status === 'final');
+    expect(finals.map((r) => [r.values.consumption, r.values.total_cents])).toEqual([[4000, 2415]]);
+    profiles.set('w-1', profile({ version: 2, replacements: [{ meterId: 'w-1', at: sp(6, 15), oldFinalRegister: 106, newInitialRegister: 0, unit: 'm3', declaredAt: 2 }] }));
+    driver.pipe(reading(sp(7, 11), 13_000));
+    // Declared (in m³): 4 + old tail 106 − 104 = 2 + new head 12 − 0 = 12 → 18 m³: 24.15 + 8 × 3.78 = 54.39, i.e. +14 m³, +30.24.
+    const adjusted = driver.rows.filter((r) => r.table === 'invoices' && r.symbols.status === 'adjusted');
+    expect(adjusted.map((r) => [r.symbols.invoice_id, r.values.consumption, r.values.total_cents])).toEqual([['w-1/2017-06-01/adj-1', 14_000, 3024]]);
   });
 });
