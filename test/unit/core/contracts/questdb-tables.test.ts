@@ -34,6 +34,7 @@ describe('questdbTables', () => {
       'invoices',
       'late_readings',
       'meter_registry',
+      'meter_replacements',
       'payments',
       'processor_state',
       'readings',
@@ -45,7 +46,7 @@ describe('questdbTables', () => {
 
   // Tables written a few rows a day per meter at most (registry changes, payments, audit) are
   // partitioned by month: a day partition each would be mostly empty files.
-  const monthly = new Set(['meter_registry', 'payments', 'audit_log']);
+  const monthly = new Set(['meter_registry', 'meter_replacements', 'payments', 'audit_log']);
 
   it.each(tables)('%s: DDL creates the table it is named after', (_key, table) => {
     expect(parseDdl(table.ddl).name).toBe(table.name);
