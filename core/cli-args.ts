@@ -45,3 +45,24 @@ export function parseFlags(argv: string[], specs: readonly FlagSpec[]): Record<s
 export function describeFlags(specs: readonly FlagSpec[]): string {
   return specs.map((s) => `  --${s.name.padEnd(14)} ${s.description}${s.default !== undefined ? ` (default ${s.default})` : ''}`).join('\n');
 }
+
+/**
+ * Splits a command line into flags (with their values) and the other arguments (file names), for
+ * commands that take files after their flags: `--name value` and `--name=value` stay together.
+ */
+export function splitFlagsAndFiles(argv: readonly string[], specs: readonly FlagSpec[]): { flagArgs: string[]; files: string[] } {
+  const byName = new Map(specs.map((f) => [f.name, f]));
+  const flagArgs: string[] = [];
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      files.push(arg);
+      continue;
+    }
+    flagArgs.push(arg);
+    const spec = byName.get(arg.slice(2).split('=')[0]!);
+    if (spec && spec.kind !== 'bool' && !arg.includes('=') && i + 1 < argv.length) flagArgs.push(argv[++i]!);
+  }
+  return { flagArgs, files };
+}

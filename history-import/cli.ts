@@ -4,7 +4,7 @@ import { createKafkaTopics, parseReadingRanges } from '../core/contracts';
 import { describeError } from '../core/errors';
 import { createLogger, type LogLevel } from '../core/logger';
 import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
-import { parseFlags, describeFlags, type FlagSpec } from '../core/cli-args';
+import { parseFlags, describeFlags, splitFlagsAndFiles, type FlagSpec } from '../core/cli-args';
 import { runHistoryImport, type ImportSummary } from './history-import';
 import { importPresets, resolveImportMapping, type ImportMapping } from './import-mapping';
 import { createImportProgress, formatDuration } from './import-progress';
@@ -57,24 +57,6 @@ topic does not exist yet), MF_QUESTDB_PG_*, MF_READING_MAX_FUTURE_MS, MF_READING
 Exit status: 0 imported (refused rows are reported, not failures); 1 the import failed or QuestDB did not
 show every reading in time; 2 bad usage.`;
 
-/** Splits the command line into flags (with their values) and file names. */
-function splitArgs(argv: string[]): { flagArgs: string[]; files: string[] } {
-  const byName = new Map(flags.map((f) => [f.name, f]));
-  const flagArgs: string[] = [];
-  const files: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      files.push(arg);
-      continue;
-    }
-    flagArgs.push(arg);
-    const spec = byName.get(arg.slice(2).split('=')[0]!);
-    if (spec && spec.kind !== 'bool' && !arg.includes('=') && i + 1 < argv.length) flagArgs.push(argv[++i]!);
-  }
-  return { flagArgs, files };
-}
-
 function printSummary(s: ImportSummary): void {
   const n = (v: number) => v.toLocaleString('en-US');
   const refused = Object.entries(s.refused);
@@ -98,7 +80,7 @@ function printSummary(s: ImportSummary): void {
 }
 
 async function main(): Promise<number> {
-  const { flagArgs, files } = splitArgs(process.argv.slice(2));
+  const { flagArgs, files } = splitFlagsAndFiles(process.argv.slice(2), flags);
   let parsed: ReturnType<typeof parseFlags>;
   let mapping: ReturnType<typeof resolveImportMapping>;
   let config: ReturnType<typeof loadConfig>;

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { describeFlags, parseFlags, type FlagSpec } from '../cli-args';
+import { describeFlags, parseFlags, splitFlagsAndFiles, type FlagSpec } from '../cli-args';
 import { describeError, MeterflowError } from '../errors';
 import { parseBillingOptions } from './billing-options';
 import { lclScheduleToCalendar } from './lcl-schedule';
@@ -52,7 +52,7 @@ function parseRates(text: string): Record<string, number> {
 }
 
 function main(argv: string[]): number {
-  const { flagArgs, files } = splitArgs(argv);
+  const { flagArgs, files } = splitFlagsAndFiles(argv, flags);
   let parsed: ReturnType<typeof parseFlags>;
   let rates: Record<string, number>;
   let stdRate: number;
@@ -88,23 +88,6 @@ function main(argv: string[]): number {
     process.stderr.write(`tariff:lcl: ${describeError(error)}\n`);
     return 1;
   }
-}
-
-/** Flags (with their values) apart from file names. */
-function splitArgs(argv: string[]): { flagArgs: string[]; files: string[] } {
-  const flagArgs: string[] = [];
-  const files: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      files.push(arg);
-      continue;
-    }
-    flagArgs.push(arg);
-    const spec = flags.find((f) => f.name === arg.slice(2).split('=')[0]);
-    if (spec && spec.kind !== 'bool' && !arg.includes('=') && i + 1 < argv.length) flagArgs.push(argv[++i]!);
-  }
-  return { flagArgs, files };
 }
 
 process.exitCode = main(process.argv.slice(2));
