@@ -63,7 +63,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
   const tariffSync = await startRegistryTariffSync({ questdb: comparisonPool, engine: billingEngine, timeZone: options.billing.timeZone, intervalMs: options.billing.registrySyncMs, logger: log.child('billing'), metrics, profiles });
   const processors: KeyedProcessor<unknown>[] = [
     createRollingAverages(options.rolling) as KeyedProcessor<unknown>,
-    createAlertsProcessor(options.alerts) as KeyedProcessor<unknown>,
+    createAlertsProcessor({ ...options.alerts, registry: profiles }) as KeyedProcessor<unknown>,
     createBillingProcessor({ engine: billingEngine, kinds: options.billing.kinds, timeZone: options.billing.timeZone, profiles, provisionalIntervalMs: options.billing.provisionalIntervalMs, rules: options.alerts.rules }) as KeyedProcessor<unknown>,
   ];
   const webhook = options.alerts.webhookUrl ? createWebhookNotifier(options.alerts.webhookUrl, fetch) : null;

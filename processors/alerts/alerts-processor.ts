@@ -21,28 +21,34 @@ interface MeterAlertState {
  * (and a record on the alerts topic) with a deterministic alert id, so a replay rewrites the
  * same rows.
  */
-export function createAlertsProcessor(options: { leak: LeakConfig; rules: AlertRulesConfig }): KeyedProcessor<MeterAlertState> {
+export function createAlertsProcessor(options: {
+  leak: LeakConfig;
+  rules: AlertRulesConfig;
+  /** Per-meter registry records (billing's registry sync keeps them current): a meter's zone places its night windows. */
+  registry?: ReadonlyMap<string, { zone: string | null }>;
+}): KeyedProcessor<MeterAlertState> {
   const emit = (events: AlertEvent[], ctx: ProcessorContext) => {
     for (const event of events) ctx.emit({ stream: 'alerts', alert: event });
   };
+  const zoneOf = (leak: LeakState) => options.registry?.get(leak.meterId)?.zone ?? null;
   return {
     name: 'alerts',
     keysOf: (r: Reading) => [r.meterId],
     init: (meterId, r) => ({ leak: r.kind === 'water' ? createLeakState(meterId, r.sector) : null, rules: createRuleState(meterId, r.sector) }),
     apply(_key, state, reading, ctx) {
       if (state.leak) {
-        const leak = applyLeakReading(state.leak, reading, options.leak);
+        const leak = applyLeakReading(state.leak, reading, options.leak, zoneOf(state.leak));
         if (leak.status === 'late') ctx.late(reading, 'leak detection: its hour was already evaluated');
         emit(leak.events, ctx);
       }
       emit(applyRuleInput(state.rules, { type: 'reading', reading }, options.rules).events, ctx);
     },
     advance(_key, state, ctx) {
-      if (state.leak) emit(advanceLeak(state.leak, ctx.watermark, options.leak), ctx);
+      if (state.leak) emit(advanceLeak(state.leak, ctx.watermark, options.leak, zoneOf(state.leak)), ctx);
       emit(advanceRuleWatermark(state.rules, ctx.watermark, options.rules), ctx);
     },
     nextDue(state) {
-      const due = [state.leak ? nextLeakDue(state.leak, options.leak) : null, nextRuleDue(state.rules, options.rules)].filter((d): d is number => d !== null);
+      const due = [state.leak ? nextLeakDue(state.leak, options.leak, zoneOf(state.leak)) : null, nextRuleDue(state.rules, options.rules)].filter((d): d is number => d !== null);
       return due.length > 0 ? Math.min(...due) : null;
     },
   };

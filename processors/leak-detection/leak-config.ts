@@ -147,14 +147,18 @@ export function parseLeakConfig(input: unknown = {}): LeakConfig {
 
 const resolved = new WeakMap<LeakConfig, Map<string, LeakSettings>>();
 
-/** Defaults ← sector override ← meter override, memoised per config. */
-export function resolveLeakSettings(config: LeakConfig, meterId: string, sector: string | null): LeakSettings {
+/**
+ * Defaults ← sector override ← the meter's registry zone (`registryZone`, GraphQL registerMeter /
+ * updateMeter: night windows in the meter's own local time) ← meter override, memoised per config.
+ */
+export function resolveLeakSettings(config: LeakConfig, meterId: string, sector: string | null, registryZone: string | null = null): LeakSettings {
   let cache = resolved.get(config);
   if (!cache) resolved.set(config, (cache = new Map()));
-  const key = `${meterId}\u0000${sector ?? ''}`;
+  const key = `${meterId}\u0000${sector ?? ''}\u0000${registryZone ?? ''}`;
   let s = cache.get(key);
   if (!s) {
-    s = merge(merge(config.defaults, sector === null ? undefined : config.sectors[sector]), config.meters[meterId]);
+    const sectorLevel = merge(config.defaults, sector === null ? undefined : config.sectors[sector]);
+    s = merge(registryZone === null ? sectorLevel : { ...sectorLevel, timeZone: registryZone }, config.meters[meterId]);
     if (cache.size > 100_000) cache.clear();
     cache.set(key, s);
   }

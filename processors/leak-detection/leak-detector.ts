@@ -20,7 +20,7 @@ export type ApplyStatus = 'accepted' | 'duplicate' | 'late' | 'ignored';
 
 const hourMs = 3_600_000;
 
-export function applyReading(state: LeakState, reading: Reading, config: LeakConfig): { status: ApplyStatus; events: AlertEvent[] } {
+export function applyReading(state: LeakState, reading: Reading, config: LeakConfig, registryZone: string | null = null): { status: ApplyStatus; events: AlertEvent[] } {
   if (reading.kind !== 'water' || (reading.value === null && reading.register === null)) return { status: 'ignored', events: [] };
   if (reading.sector !== null) state.sector = reading.sector;
   const r: SettledReading = { ts: reading.ts, value: reading.value, register: reading.register };
@@ -29,13 +29,16 @@ export function applyReading(state: LeakState, reading: Reading, config: LeakCon
   const p = state.pending;
   const excess = p.length - config.maxPendingReadings;
   // Bounded state: with more pending readings than allowed, the oldest are settled early.
-  const events = excess > 0 ? advanceWatermark(state, p[excess - 1]!.ts, config) : [];
+  const events = excess > 0 ? advanceWatermark(state, p[excess - 1]!.ts, config, registryZone) : [];
   return { status: 'accepted', events };
 }
 
-/** Settles everything at or before `watermarkMs` and returns the alerts it opened or closed. */
-export function advanceWatermark(state: LeakState, watermarkMs: number, config: LeakConfig): AlertEvent[] {
-  const ctx: LeakRuleContext = { meterId: state.meterId, sector: state.sector, settings: resolveLeakSettings(config, state.meterId, state.sector), events: [] };
+/**
+ * Settles everything at or before `watermarkMs` and returns the alerts it opened or closed.
+ * `registryZone`: the meter's zone from the registry, for its night windows (resolveLeakSettings).
+ */
+export function advanceWatermark(state: LeakState, watermarkMs: number, config: LeakConfig, registryZone: string | null = null): AlertEvent[] {
+  const ctx: LeakRuleContext = { meterId: state.meterId, sector: state.sector, settings: resolveLeakSettings(config, state.meterId, state.sector, registryZone), events: [] };
   const maxGapMs = ctx.settings.maxGapSeconds * 1000;
   while (state.pending.length > 0 && state.pending[0]!.ts <= watermarkMs) {
     const next = state.pending.shift()!;
@@ -61,10 +64,10 @@ export function advanceWatermark(state: LeakState, watermarkMs: number, config: 
  * The event time at which `advanceWatermark` next has something to settle: the oldest pending
  * reading, else the next hour end or end of the hold (for the runtime's `nextDue`).
  */
-export function nextDue(state: LeakState, config: LeakConfig): number | null {
+export function nextDue(state: LeakState, config: LeakConfig, registryZone: string | null = null): number | null {
   if (state.pending.length > 0) return state.pending[0]!.ts;
   if (state.last === null || state.frontier === null) return null;
-  const s = resolveLeakSettings(config, state.meterId, state.sector);
+  const s = resolveLeakSettings(config, state.meterId, state.sector, registryZone);
   const holdEnd = state.last.ts + s.maxGapSeconds * 1000;
   const nextHour = Math.floor(state.frontier / hourMs) * hourMs + hourMs;
   return state.frontier < holdEnd && state.last.value !== null ? Math.min(nextHour, holdEnd) : Math.max(holdEnd + 1, state.frontier + 1);

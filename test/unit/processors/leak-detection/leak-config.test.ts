@@ -29,6 +29,15 @@ describe('leak config', () => {
     expect(burstThresholdLpm(other)).toBeCloseTo(250 / 60, 10);
   });
 
+  it('puts the meter\'s registry zone above its sector\'s, and a meter override of the configuration above both', () => {
+    const config = parseLeakConfig({ sectors: { north: { timeZone: 'Europe/Lisbon' } }, meters: { m9: { timeZone: 'America/Recife' } } });
+    expect(resolveLeakSettings(config, 'm7', 'north', 'Asia/Tokyo').timeZone).toBe('Asia/Tokyo');
+    expect(resolveLeakSettings(config, 'm7', 'north', null).timeZone).toBe('Europe/Lisbon');
+    expect(resolveLeakSettings(config, 'm9', 'north', 'Asia/Tokyo').timeZone).toBe('America/Recife');
+    // Memoised per zone: asking again with another zone is not served from the first answer.
+    expect(resolveLeakSettings(config, 'm7', 'north', 'Europe/Madrid').timeZone).toBe('Europe/Madrid');
+  });
+
   it('refuses bad fields once, naming them', () => {
     const fail = (input: unknown) => {
       try {
