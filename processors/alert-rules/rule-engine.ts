@@ -50,7 +50,7 @@ export const maxPendingSamples = 2000;
 
 /** Settles readings at or before the watermark, in event-time order, and what has held long enough by then. */
 export function advanceRuleWatermark(state: MeterRuleState, watermarkMs: number, config: AlertRulesConfig): AlertEvent[] {
-  const ctx: RuleContext = { meterId: state.meterId, sector: state.sector, events: [] };
+  const ctx: RuleContext = { meterId: state.meterId, sector: state.sector, events: [], ...(state.registeredIntervalMs !== undefined ? { registeredIntervalMs: state.registeredIntervalMs } : {}) };
   const active = rules(state, config);
   while (state.pending.length > 0 && state.pending[0]!.ts <= watermarkMs) {
     const s = state.pending.shift()!;
@@ -78,7 +78,7 @@ export function nextRuleDue(state: MeterRuleState, config: AlertRulesConfig): nu
   let due = state.pending[0]?.ts ?? Infinity;
   if (state.last) {
     for (const rule of rules(state, config)) {
-      if (rule.kind === 'silent-meter' && !state.silent[rule.id]?.open) due = Math.min(due, state.last.ts + silentTimeoutMs(rule, state.silent[rule.id]) + 1);
+      if (rule.kind === 'silent-meter' && !state.silent[rule.id]?.open) due = Math.min(due, state.last.ts + silentTimeoutMs(rule, state.silent[rule.id], state.registeredIntervalMs) + 1);
       if (rule.kind === 'threshold') {
         const t = state.threshold[rule.id];
         if (t?.pendingSince != null) due = Math.min(due, t.pendingSince + rule.forMinutes * 60_000);

@@ -67,12 +67,19 @@ export interface MeterRuleState {
   silent: Record<string, SilentState | undefined>;
   bills: BillState;
   dropped: { duplicate: number; late: number };
+  /**
+   * The reporting interval the meter's registry record states (registerMeter
+   * reportingIntervalS), set by the alerts processor from the registry; absent = not stated.
+   */
+  registeredIntervalMs?: number;
 }
 
 export interface RuleContext {
   meterId: string;
   sector: string | null;
   events: AlertEvent[];
+  /** MeterRuleState.registeredIntervalMs. */
+  registeredIntervalMs?: number;
 }
 
 export function createRuleState(meterId: string, sector: string | null = null): MeterRuleState {

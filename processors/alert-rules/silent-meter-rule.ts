@@ -19,12 +19,17 @@ export const silentGapsToLearn = 4;
  * the timeout is not silence), and closes at the next reading. startedAt = the last reading before the silence. A meter that never
  * reported is unknown here (that needs the meter registry).
  */
-export function silentTimeoutMs(rule: SilentMeterRule, st?: SilentState): number {
-  return rule.multiple * reportingIntervalMs(rule, st);
+export function silentTimeoutMs(rule: SilentMeterRule, st?: SilentState, registeredMs?: number): number {
+  return rule.multiple * reportingIntervalMs(rule, st, registeredMs);
 }
 
-/** The interval the rule reckons with for this meter: the configured floor, or the learned median gap when larger. */
-export function reportingIntervalMs(rule: SilentMeterRule, st?: SilentState): number {
+/**
+ * The interval the rule reckons with for this meter: the one its registry record states
+ * (registerMeter reportingIntervalS: what the meter is configured to do), else the configured
+ * floor or the learned median gap, whichever is larger.
+ */
+export function reportingIntervalMs(rule: SilentMeterRule, st?: SilentState, registeredMs?: number): number {
+  if (registeredMs !== undefined) return registeredMs;
   return Math.max(rule.reportingIntervalSeconds * 1000, st?.learnedMs ?? 0);
 }
 
@@ -38,7 +43,7 @@ function medianGap(gaps: readonly number[]): number | undefined {
 
 /** Settled time has reached `upTo` and the last settled reading was at `lastTs`. */
 export function silentProgress(st: SilentState, rule: SilentMeterRule, lastTs: number, upTo: number, ctx: RuleContext): void {
-  const timeout = silentTimeoutMs(rule, st);
+  const timeout = silentTimeoutMs(rule, st, ctx.registeredIntervalMs);
   if (st.open || upTo <= lastTs + timeout) return;
   st.open = { startedAt: lastTs };
   ctx.events.push({

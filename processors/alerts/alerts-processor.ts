@@ -25,17 +25,24 @@ export function createAlertsProcessor(options: {
   leak: LeakConfig;
   rules: AlertRulesConfig;
   /** Per-meter registry records (billing's registry sync keeps them current): a meter's zone places its night windows. */
-  registry?: ReadonlyMap<string, { zone: string | null }>;
+  registry?: ReadonlyMap<string, { zone: string | null; reportingIntervalS?: number | null }>;
 }): KeyedProcessor<MeterAlertState> {
   const emit = (events: AlertEvent[], ctx: ProcessorContext) => {
     for (const event of events) ctx.emit({ stream: 'alerts', alert: event });
   };
   const zoneOf = (leak: LeakState) => options.registry?.get(leak.meterId)?.zone ?? null;
+  /** The registry's reporting interval, kept in the rule state the silent-meter rule reads. */
+  const followRegistry = (rules: MeterRuleState) => {
+    const seconds = options.registry?.get(rules.meterId)?.reportingIntervalS;
+    if (seconds != null && seconds > 0) rules.registeredIntervalMs = seconds * 1000;
+    else delete rules.registeredIntervalMs;
+  };
   return {
     name: 'alerts',
     keysOf: (r: Reading) => [r.meterId],
     init: (meterId, r) => ({ leak: r.kind === 'water' ? createLeakState(meterId, r.sector) : null, rules: createRuleState(meterId, r.sector) }),
     apply(_key, state, reading, ctx) {
+      followRegistry(state.rules);
       if (state.leak) {
         const leak = applyLeakReading(state.leak, reading, options.leak, zoneOf(state.leak));
         if (leak.status === 'late') ctx.late(reading, 'leak detection: its hour was already evaluated');
@@ -44,6 +51,7 @@ export function createAlertsProcessor(options: {
       emit(applyRuleInput(state.rules, { type: 'reading', reading }, options.rules).events, ctx);
     },
     advance(_key, state, ctx) {
+      followRegistry(state.rules);
       if (state.leak) emit(advanceLeak(state.leak, ctx.watermark, options.leak, zoneOf(state.leak)), ctx);
       emit(advanceRuleWatermark(state.rules, ctx.watermark, options.rules), ctx);
     },

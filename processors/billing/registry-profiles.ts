@@ -13,6 +13,8 @@ export interface RegistryProfile {
   maxFlowPerHour: number | null;
   serviceStart: number | null;
   serviceEnd: number | null;
+  /** Seconds between readings the meter is configured for (the silent-meter rule's interval); null = learned. */
+  reportingIntervalS: number | null;
   /** Registers replaced at its service point (replaceMeterRegister), oldest first. */
   replacements: DeclaredReplacement[];
 }
@@ -40,6 +42,7 @@ export interface RegistryProfileRow {
   maxFlowPerHour: number | null;
   serviceStart: number | null;
   serviceEnd: number | null;
+  reportingIntervalS?: number | null;
 }
 
 const valid = (row: RegistryProfileRow): string | null => {
@@ -82,13 +85,14 @@ export function registryProfiles(rows: readonly RegistryProfileRow[], replacemen
       maxFlowPerHour: row.maxFlowPerHour,
       serviceStart: row.serviceStart,
       serviceEnd: row.serviceEnd,
+      reportingIntervalS: row.reportingIntervalS != null && row.reportingIntervalS > 0 ? row.reportingIntervalS : null,
       replacements: replacementsOf.get(row.meterId) ?? [],
     });
   }
   // A meter replaced without a registry record of its own (it reports, unregistered): the deployment's defaults.
   for (const [meterId, list] of replacementsOf) {
     if (profiles.has(meterId) || refused.some((r) => r.row.meterId === meterId)) continue;
-    profiles.set(meterId, { version: lastDeclared(meterId), zone: null, cycleDay: null, registerModulus: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, replacements: list });
+    profiles.set(meterId, { version: lastDeclared(meterId), zone: null, cycleDay: null, registerModulus: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, reportingIntervalS: null, replacements: list });
   }
   return { profiles, refused };
 }

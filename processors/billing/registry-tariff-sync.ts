@@ -45,8 +45,8 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
     if (options.profiles) await refreshProfiles(options.profiles);
   };
   const refreshProfiles = async (target: Map<string, RegistryProfile>) => {
-    const { rows } = await options.questdb.query<{ ts: Date; meter_id: string; time_zone: string | null; register_modulus: number | null; billing_cycle_day: string | number | null; max_flow_per_hour: number | null; service_start: Date | null; service_end: Date | null }>(
-      `SELECT ts, meter_id, time_zone, register_modulus, billing_cycle_day, max_flow_per_hour, service_start, service_end FROM meter_registry LATEST ON ts PARTITION BY meter_id`,
+    const { rows } = await options.questdb.query<{ ts: Date; meter_id: string; time_zone: string | null; reporting_interval_s: string | number | null; register_modulus: number | null; billing_cycle_day: string | number | null; max_flow_per_hour: number | null; service_start: Date | null; service_end: Date | null }>(
+      `SELECT ts, meter_id, time_zone, reporting_interval_s, register_modulus, billing_cycle_day, max_flow_per_hour, service_start, service_end FROM meter_registry LATEST ON ts PARTITION BY meter_id`,
     );
     const { rows: replaced } = await options.questdb.query<{ ts: Date; meter_id: string; old_final_register: number | null; new_initial_register: number | null; register_unit: string | null; declared_at: Date | null }>(
       `SELECT ts, meter_id, old_final_register, new_initial_register, register_unit, declared_at FROM meter_replacements`,
@@ -62,6 +62,7 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
         maxFlowPerHour: r.max_flow_per_hour,
         serviceStart: r.service_start?.getTime() ?? null,
         serviceEnd: r.service_end?.getTime() ?? null,
+        reportingIntervalS: r.reporting_interval_s === null ? null : Number(r.reporting_interval_s),
       })),
       declared,
     );

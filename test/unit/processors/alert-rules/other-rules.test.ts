@@ -72,6 +72,20 @@ describe('silent meter: the reporting interval is learned from the meter itself'
     ]);
   });
 
+  it('takes the interval the meter\'s registry record states over the learned one', () => {
+    // Registered for 15 min (900 s): timeout 10 × 15 = 150 min from the first reading on, whatever it
+    // shows; the hourly gaps (60 min < 150) open nothing, and no floor-only silences as in the first test.
+    const state = createRuleState('w1');
+    state.registeredIntervalMs = 900_000;
+    const { events } = drive(hourly([0, 1, 2, 3, 4, 5, 6, 7]), silentOnly, { state });
+    expect(events).toEqual([]);
+    expect(advanceRuleWatermark(state, m(7 * 60 + 150), silentOnly)).toEqual([]);
+    const opened = advanceRuleWatermark(state, m(7 * 60 + 150) + 1, silentOnly);
+    // Learned alone it would wait 600 min (the first test): the registry's 150 min count.
+    expect(summary(opened)).toEqual([['silent-meter', 'open', 420, 570]]);
+    expect(opened[0]!.evidence).toMatchObject({ timeoutSeconds: 9000, reportingIntervalSeconds: 900 });
+  });
+
   it('never learns an interval below the configured floor', () => {
     // Readings every 10 s: the floor (60 s) holds, so a 9-minute gap is not silence and an 11-minute one is.
     const fast = Array.from({ length: 20 }, (_, i) => reading('w1', T0 + i * 10_000, 1, 'water'));

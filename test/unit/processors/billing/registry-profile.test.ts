@@ -98,7 +98,7 @@ describe('a meter\'s registry entry drives its billing', () => {
 
 describe('the billing processor follows the registry', () => {
   const reading = (ts: number, register: number): Reading => ({ meterId: 'w-1', kind: 'water', ts, value: null, valueUnit: 'L/min', register, registerUnit: 'L', seq: null, sector: null, receivedAt: ts });
-  const profile = (fields: Partial<RegistryProfile>): RegistryProfile => ({ version: 1, zone: SP, cycleDay: null, registerModulus: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, replacements: [], ...fields });
+  const profile = (fields: Partial<RegistryProfile>): RegistryProfile => ({ version: 1, zone: SP, cycleDay: null, registerModulus: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, reportingIntervalS: null, replacements: [], ...fields });
 
   it('bills in the meter\'s own zone, and a new registry version (a modulus) reaches the closed period as an adjustment', () => {
     const profiles = new Map<string, RegistryProfile>([['w-1', profile({})]]);

@@ -35,3 +35,19 @@ describe('night flow in the meter\'s registry zone', () => {
     expect(nightFlowRows(new Map([['someone-else', { zone: 'Asia/Tokyo' }]]))).toEqual([]);
   });
 });
+
+describe('the silent-meter rule reads the registry\'s reporting interval through the alerts processor', () => {
+  it('a meter registered for 15 min is silent 150 min after its last reading, though it reported hourly', () => {
+    const hourly: Reading[] = Array.from({ length: 8 }, (_, h) => ({ ...readings[0]!, meterId: 'hr-1', ts: start + h * 3_600_000, receivedAt: start + h * 3_600_000 }));
+    const silentAt = (registry?: ReadonlyMap<string, { zone: string | null; reportingIntervalS?: number | null }>) => {
+      const processor = createAlertsProcessor({ leak: parseLeakConfig({}), rules: parseAlertRulesConfig({ rules: [{ id: 'silent', kind: 'silent-meter' }] }), ...(registry ? { registry } : {}) });
+      const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
+      // Another meter's reading moves stream time 4 h past the last hourly one.
+      driver.pipe(...hourly, { ...hourly[7]!, meterId: 'other', ts: hourly[7]!.ts + 4 * 3_600_000, receivedAt: hourly[7]!.ts + 30 * 3_600_000 });
+      return driver.rows.filter((r) => r.table === 'alerts' && r.symbols.meter_id === 'hr-1' && r.symbols.state === 'open').map((r) => (r.ts - hourly[7]!.ts) / 60_000);
+    };
+    expect(silentAt(new Map([['hr-1', { zone: null, reportingIntervalS: 900 }]]))).toContain(150);
+    // Learned from its hourly rhythm alone: 600 min, beyond the 4 h of stream time here.
+    expect(silentAt().filter((m) => m > 60)).toEqual([]);
+  });
+});
