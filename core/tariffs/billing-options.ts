@@ -10,6 +10,9 @@ import { parseTariff, type Tariff } from './tariff';
 import { parseTariffAssignment, type TariffAssignment } from './tariff-assignment';
 import { knownUnits } from '../units/units';
 
+/** Highest plausible register value by default (maxRegister): the API refuses larger reads up front. */
+export const defaultMaxRegister = 1e12;
+
 const hour = 3_600_000;
 const day = 24 * hour;
 
@@ -52,7 +55,7 @@ export const billingOptionsSchema = z
      * mechanical or electronic register shows, and keeps every derived amount far inside the
      * safe-integer range of the LONG cents columns. @default 1e12
      */
-    maxRegister: z.number().positive().max(1e15).default(1e12),
+    maxRegister: z.number().positive().max(1e15).default(defaultMaxRegister),
     /**
      * Highest plausible invoice total, in cents (either sign, adjustments included). An invoice
      * beyond it is not written; an alert says why. @default 1e10 (100 million currency units for

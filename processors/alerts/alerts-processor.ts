@@ -35,7 +35,8 @@ export function createAlertsProcessor(options: {
   const followRegistry = (rules: MeterRuleState) => {
     const seconds = options.registry?.get(rules.meterId)?.reportingIntervalS;
     if (seconds != null && seconds > 0) rules.registeredIntervalMs = seconds * 1000;
-    else delete rules.registeredIntervalMs;
+    // Per reading: delete only what is there (a delete reshapes the object).
+    else if (rules.registeredIntervalMs !== undefined) delete rules.registeredIntervalMs;
   };
   return {
     name: 'alerts',

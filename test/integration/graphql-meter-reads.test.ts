@@ -1,4 +1,3 @@
-import { readingsGroupId } from '../../processors/topology';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
 import { startTestProcessors, waterReading } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
@@ -32,7 +31,7 @@ describe('manual reads through GraphQL, billed by the real processors', () => {
     return response.data!.invoices.edges.map((e) => e.node);
   };
   const caughtUp = async () => {
-    await waitFor('processors caught up', () => pipeline.kafka.groupLag(readingsGroupId(`${pipeline.runId}-processors`), pipeline.topics.readings.name), (lag) => lag === 0, 120_000, 300);
+    await harness.caughtUp();
     await waitFor('WAL applied on invoices', () => walApplied(pipeline.questdb, 'invoices'), Boolean);
   };
 
@@ -55,7 +54,7 @@ describe('manual reads through GraphQL, billed by the real processors', () => {
     ]);
     // Close June: the meter goes idle on the receive clock (ticks received a day later) and every
     // partition's stream time passes 4 July.
-    await harness.send(Array.from({ length: 60 }, (_, k) => waterReading(`${pipeline.runId}-tick-${k}`, at('2025-07-10T00:00:00Z'), { value: 0, receivedAt: Date.now() + 86_400_000 })));
+    await harness.closeThrough(at('2025-07-10T00:00:00Z'));
     await caughtUp();
   }, 240_000);
 

@@ -1,4 +1,6 @@
 import { meterKinds, type MeterKind } from '../../../core/contracts';
+import { maxTimestampMs } from '../../../core/contracts/reading-ranges';
+import { defaultMaxRegister } from '../../../core/tariffs/billing-options';
 import { badInput } from '../../errors';
 import { validateId } from '../arguments';
 import { isTimeZone } from '../readings/time-zone';
@@ -18,7 +20,6 @@ export interface MeterInput {
   serviceEnd?: Date | null;
 }
 
-const maxTimestampMs = Date.UTC(2262, 0, 1);
 
 /** Checks every field of a MeterInput; the error names it as input.<field>. */
 export function validateMeterInput(input: MeterInput): void {
@@ -32,13 +33,13 @@ export function validateMeterInput(input: MeterInput): void {
   }
   if (input.label != null && input.label.length > 200) throw badInput('input.label', 'must be at most 200 characters');
   // Billing's limits (core/tariffs/billing-options.ts meterProfileSchema), checked here so a bad value never reaches the processors.
-  if (input.registerModulus != null && (!Number.isFinite(input.registerModulus) || input.registerModulus <= 0 || input.registerModulus > 1e12)) {
+  if (input.registerModulus != null && (!Number.isFinite(input.registerModulus) || input.registerModulus <= 0 || input.registerModulus > defaultMaxRegister)) {
     throw badInput('input.registerModulus', 'must be a register modulus above 0 and at most 1e12 (e.g. 1000000 for a 6-digit litre register)');
   }
   if (input.billingCycleDay != null && (!Number.isInteger(input.billingCycleDay) || input.billingCycleDay < 1 || input.billingCycleDay > 28)) {
     throw badInput('input.billingCycleDay', 'must be a day of the month from 1 to 28 (29-31 do not exist in every month)');
   }
-  if (input.maxFlowPerHour != null && (!Number.isFinite(input.maxFlowPerHour) || input.maxFlowPerHour <= 0 || input.maxFlowPerHour > 1e12)) {
+  if (input.maxFlowPerHour != null && (!Number.isFinite(input.maxFlowPerHour) || input.maxFlowPerHour <= 0 || input.maxFlowPerHour > defaultMaxRegister)) {
     throw badInput('input.maxFlowPerHour', 'must be above 0 (register units per hour) and at most 1e12');
   }
   for (const field of ['serviceStart', 'serviceEnd'] as const) {

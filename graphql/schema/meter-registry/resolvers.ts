@@ -8,6 +8,7 @@ import { badInput, conflict, notFound } from '../../errors';
 import type { MeterRecord } from '../../meters/meter-directory';
 import { unregisteredMeter } from '../../meters/merge-meter-records';
 import { validateId } from '../arguments';
+import { registerMeterOf, registerUnitOf, runMeterChange, validateNote, validateRegisterInstant, validateRegisterValue } from '../register-arguments';
 import { validateMeterInput, validateServicePeriod, type MeterInput } from './meter-input';
 
 interface RegistryArgs {
@@ -104,26 +105,14 @@ interface ReplacementView {
   unit: string;
 }
 
-/** Highest register value accepted: billing's plausibility ceiling (docs/billing.md). */
-const maxRegister = 1e12;
-const checkRegister = (field: string, value: number) => {
-  if (!Number.isFinite(value) || value < 0 || value > maxRegister) throw badInput(field, `must be between 0 and ${maxRegister}`);
-};
-
 async function replaceMeterRegister(args: ReplacementArgs, context: GraphqlContext): Promise<ReplacementView> {
-  validateId('meterId', args.meterId);
-  const meter = await context.meters.get(args.meterId);
-  if (!meter) throw notFound('meterId', `no meter ${JSON.stringify(args.meterId)}`);
-  const registerUnit = defaultUnits[meter.kind].register;
-  if (!registerUnit) throw badInput('meterId', `a ${meter.kind} meter has no register`);
-  const at = args.at.getTime();
-  if (at < 0 || at > Date.now() + 5 * 60_000) throw badInput('at', 'must not be in the future');
-  if (args.oldFinalRegister != null) checkRegister('oldFinalRegister', args.oldFinalRegister);
+  const meter = await registerMeterOf(context, args.meterId);
+  const at = validateRegisterInstant('at', args.at);
+  if (args.oldFinalRegister != null) validateRegisterValue('oldFinalRegister', args.oldFinalRegister);
   const newInitial = args.newInitialRegister ?? 0;
-  checkRegister('newInitialRegister', newInitial);
-  const unit = args.unit ?? registerUnit;
-  if (unitFactor(unit, registerUnit) === null) throw badInput('unit', `"${unit}" does not convert to ${registerUnit}, the register unit of a ${meter.kind} meter`);
-  if (args.note != null && args.note.length > 500) throw badInput('note', 'must be at most 500 characters');
+  validateRegisterValue('newInitialRegister', newInitial);
+  const unit = registerUnitOf(meter, args.unit);
+  validateNote(args.note);
   const row = meterReplacementToRow({ meterId: meter.meterId, at, oldFinalRegister: args.oldFinalRegister ?? null, newInitialRegister: newInitial, registerUnit: unit, note: args.note ?? null, declaredBy: context.principal.subject, declaredAt: Date.now() });
   await context.mutations.write((w) => writeTableRow(w, row));
   return { meterId: meter.meterId, at: args.at, oldFinalRegister: args.oldFinalRegister ?? null, newInitialRegister: newInitial, unit };
@@ -131,22 +120,7 @@ async function replaceMeterRegister(args: ReplacementArgs, context: GraphqlConte
 
 export const meterRegistryResolvers = {
   Mutation: {
-    replaceMeterRegister: (_: unknown, args: ReplacementArgs, context: GraphqlContext) =>
-      context.mutations.run(
-        context,
-        {
-          operation: 'replaceMeterRegister',
-          target: args.meterId,
-          args,
-          idempotencyKey: args.idempotencyKey ?? null,
-          toRecord: (r: ReplacementView) => ({ ...r, at: r.at.toISOString() }),
-          fromRecord: async (record) => {
-            const r = record as Omit<ReplacementView, 'at'> & { at: string };
-            return { ...r, at: new Date(r.at) };
-          },
-        },
-        () => replaceMeterRegister(args, context),
-      ),
+    replaceMeterRegister: (_: unknown, args: ReplacementArgs, context: GraphqlContext) => runMeterChange('replaceMeterRegister', args, context, () => replaceMeterRegister(args, context)),
     registerMeter: (_: unknown, args: RegistryArgs, context: GraphqlContext) =>
       registryMutation('registerMeter', args, context, async () => {
         validateId('meterId', args.meterId);
