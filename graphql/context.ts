@@ -1,4 +1,6 @@
 import type { Logger } from '../core/logger';
+import type { TariffAssignment } from '../core/tariffs/tariff-assignment';
+import type { TariffCatalogReader } from './billing/tariff-catalog-reader';
 import type { QuestdbPool } from '../core/questdb/questdb-sql';
 import type { Principal } from './auth/principal';
 import type { CommandService } from './commands/command-service';
@@ -30,8 +32,10 @@ export interface GraphqlServices {
   manualReads: ManualReadSender;
   /** What this server wrote that QuestDB may not show yet (read-your-writes), bounded. */
   recentWrites: RecentWriteCaches;
-  /** Tariffs of the billing configuration (MF_BILLING_CONFIG_FILE): what assignTariff may name. */
-  tariffs: ReadonlyMap<string, { unit: string }>;
+  /** The configured tariffs with the versions published through the API: what assignTariff may name. */
+  tariffs: TariffCatalogReader;
+  /** The configuration's tariff assignment (default, sectors, meters): retireTariff checks it. */
+  tariffAssignment: TariffAssignment;
   /** How often an open subscription re-checks its caller's access (MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS). */
   subscriptionRecheckMs: number;
   /** Settings of the command mutations. */

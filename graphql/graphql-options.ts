@@ -3,7 +3,7 @@ import { createKafkaTopics, type KafkaTopics } from '../core/contracts';
 import type { Logger } from '../core/logger';
 import type { QuestdbPgOptions } from '../core/questdb/questdb-sql';
 import { readJsonFile } from '../core/config/read-json-file';
-import { parseBillingOptions, type BillingOptionsInput } from '../core/tariffs/billing-options';
+import { parseBillingOptions, type BillingOptions, type BillingOptionsInput } from '../core/tariffs/billing-options';
 import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
 import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import type { QueryLimits } from './context';
@@ -57,8 +57,8 @@ export interface GraphqlOptions {
   cacheTtlMs: number;
   commands: { ttlS: number; maxWaitMs: number };
   idempotencyTtlS: number;
-  /** Tariff ids and units of the billing configuration. */
-  tariffs: ReadonlyMap<string, { unit: string }>;
+  /** The billing configuration's tariffs and assignment: the catalog's base (publishTariff adds versions). */
+  billing: Pick<BillingOptions, 'tariffs' | 'assignment'>;
   policies: PolicyOptions;
   /** WebSocket and subscription bounds (MF_GRAPHQL_WS_MAX_PAYLOAD_BYTES, MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS). */
   ws: { maxPayloadBytes: number; subscriptionRecheckMs: number };
@@ -110,7 +110,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
     commands: { ttlS: config.int('MF_GRAPHQL_COMMAND_TTL_S'), maxWaitMs: config.int('MF_GRAPHQL_MAX_WAIT_MS') },
     idempotencyTtlS: config.int('MF_GRAPHQL_IDEMPOTENCY_TTL_S'),
     // The same file the processors bill with, validated the same way (errors name the field).
-    tariffs: parseBillingOptions((readJsonFile('MF_BILLING_CONFIG_FILE', config.string('MF_BILLING_CONFIG_FILE')) as BillingOptionsInput | undefined) ?? defaultBillingConfig).tariffs,
+    billing: parseBillingOptions((readJsonFile('MF_BILLING_CONFIG_FILE', config.string('MF_BILLING_CONFIG_FILE')) as BillingOptionsInput | undefined) ?? defaultBillingConfig),
     ws: { maxPayloadBytes: config.int('MF_GRAPHQL_WS_MAX_PAYLOAD_BYTES'), subscriptionRecheckMs: config.int('MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS') },
     policies: {
       debtBlockDays: config.int('MF_POLICY_DEBT_BLOCK_DAYS'),

@@ -9,6 +9,7 @@ import { createCommandService } from './commands/create-command-service';
 import type { GraphqlServices } from './context';
 import type { GraphqlOptions } from './graphql-options';
 import { createLiveFeed } from './live/create-live-feed';
+import { createTariffCatalogReader } from './billing/tariff-catalog-reader';
 import { createManualReadSender } from './meter-reads/manual-read-sender';
 import { createMeterDirectory } from './meters/meter-directory';
 import { createMutationSupport } from './mutations/create-mutation-support';
@@ -42,6 +43,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     questdbTables.rollups,
     questdbTables.meterRegistry,
     questdbTables.meterReplacements,
+    questdbTables.tariffVersions,
     questdbTables.commands,
     questdbTables.commandEvents,
     questdbTables.payments,
@@ -61,7 +63,8 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     mutations,
     manualReads,
     recentWrites: createRecentWriteCaches(),
-    tariffs: options.tariffs,
+    tariffs: createTariffCatalogReader({ questdb, configured: options.billing.tariffs, cacheMs: options.meterCacheMs }),
+    tariffAssignment: options.billing.assignment,
     commandSettings: options.commands,
     subscriptionRecheckMs: options.ws.subscriptionRecheckMs,
     logger: log,

@@ -13,6 +13,7 @@ import { paymentsTable } from '../streams/payments';
 import { processorStateTable } from '../streams/processor-state';
 import { readingsTable } from '../streams/readings';
 import { serviceMetricsTable } from '../streams/service-metrics';
+import { tariffVersionsTable } from '../streams/tariff-versions';
 import { rollingAveragesTable, rollupsTable } from '../streams/window-results';
 
 export type { TableSpec };
@@ -37,6 +38,7 @@ export const questdbTables = {
   processorState: processorStateTable,
   meterRegistry: meterRegistryTable,
   meterReplacements: meterReplacementsTable,
+  tariffVersions: tariffVersionsTable,
   commands: commandsTable,
   commandEvents: commandEventsTable,
   payments: paymentsTable,

@@ -40,7 +40,7 @@ export interface TableDefinition<Name extends string, Types extends Record<strin
   columns: Types;
   /** The designated timestamp. */
   timestamp: keyof Types & string;
-  partitionBy: 'DAY' | 'MONTH';
+  partitionBy: 'DAY' | 'MONTH' | 'YEAR';
   /** Rows older than this are dropped by QuestDB, e.g. '30 DAYS'. */
   ttl?: `${number} DAYS`;
   /** DEDUP UPSERT KEYS: must include the designated timestamp. */

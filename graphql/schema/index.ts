@@ -13,9 +13,10 @@ import { meterRegistryModule } from './meter-registry';
 import { metersModule } from './meters';
 import { paymentsModule } from './payments';
 import { readingsModule } from './readings';
+import { tariffsModule } from './tariffs';
 
 /** Every module of the schema; each adds its types and root fields. */
-export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule];
+export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule];
 
 export function createMeterflowSchema() {
   return createSchema<GraphqlContext>({

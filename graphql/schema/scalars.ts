@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
 import { parseEventTime } from '../../core/contracts';
 
 const invalid = (value: unknown) =>
@@ -25,4 +25,31 @@ export const dateTimeScalar = new GraphQLScalarType<Date, string>({
     if (ms === null) throw invalid(ast.value);
     return new Date(ms);
   },
+});
+
+/** Deepest nesting a JSONObject argument may have (a TOU tariff's schedule is 4 levels deep). */
+const maxJsonDepth = 10;
+
+function jsonDepth(value: unknown, depth = 0): number {
+  if (depth > maxJsonDepth) return depth;
+  if (Array.isArray(value)) return value.reduce((max: number, v) => Math.max(max, jsonDepth(v, depth + 1)), depth + 1);
+  if (typeof value === 'object' && value !== null) return Object.values(value).reduce((max: number, v) => Math.max(max, jsonDepth(v, depth + 1)), depth + 1);
+  return depth;
+}
+
+const invalidObject = (why: string) => new GraphQLError(`JSONObject ${why}`, { extensions: { code: 'BAD_USER_INPUT' } });
+
+function checkObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidObject('must be a JSON object');
+  if (jsonDepth(value) > maxJsonDepth) throw invalidObject(`nests deeper than ${maxJsonDepth} levels`);
+  return value as Record<string, unknown>;
+}
+
+/** A JSON object (a tariff definition), checked to be an object no deeper than 10 levels; its fields are validated by the field that takes it. */
+export const jsonObjectScalar = new GraphQLScalarType<Record<string, unknown>, Record<string, unknown>>({
+  name: 'JSONObject',
+  description: 'A JSON object, at most 10 levels deep; pass it as a variable.',
+  serialize: (value) => checkObject(value),
+  parseValue: (value) => checkObject(value),
+  parseLiteral: (ast, variables) => checkObject(valueFromASTUntyped(ast, variables)),
 });

@@ -31,6 +31,8 @@ interface MeterBilling {
   receivedUpTo?: number;
   /** The registry record version (its change time) applied to the profile; absent = none yet. */
   registryVersion?: number;
+  /** The tariff catalog revision its closed periods were priced with; absent = the configured tariffs only. */
+  tariffRevision?: number;
 }
 
 export interface BillingProcessorOptions {
@@ -124,6 +126,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
    * meter already billed) is a billing-refused alert: an admin's change is never dropped silently.
    */
   const followRegistry = (state: MeterBilling, at: number, ctx: ProcessorContext) => {
+    followTariffs(state, at);
     const entry = options.profiles?.get(state.billing.profile.meterId);
     if (!entry || entry.version === state.registryVersion) return;
     state.registryVersion = entry.version;
@@ -151,6 +154,18 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       if (state.billing.closed.length > 0) state.adjustmentDue = true;
       state.provisionalDue ??= at;
     }
+  };
+  /**
+   * A new tariff catalog (a version published through the API) may reprice days already in final
+   * bills: their retained periods are recomputed at the next advance, a difference billed as an
+   * adjustment; the open period's bill is rewritten.
+   */
+  const followTariffs = (state: MeterBilling, at: number) => {
+    const revision = engine.tariffCatalog().revision;
+    if (revision === (state.tariffRevision ?? 0)) return;
+    state.tariffRevision = revision;
+    if (engine.repriceClosed(state.billing)) state.adjustmentDue = true;
+    state.provisionalDue ??= at;
   };
   const finalDue = (state: MeterBilling): number | null => {
     const s = state.billing;

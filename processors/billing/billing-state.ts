@@ -38,7 +38,8 @@ import {
   type RegisterOptions,
   type RegisterState,
 } from './register-consumption';
-import { tariffIdOn, tariffShares } from '../../core/tariffs/tariff-assignment';
+import { tariffIdOn } from '../../core/tariffs/tariff-assignment';
+import { buildTariffCatalog, latestVersion, priceListOn, pricedShares, type TariffCatalog } from '../../core/tariffs/tariff-catalog';
 import { unitDimension, unitFactor } from '../../core/units/units';
 import { scaleUsage, usageBetween } from './usage-profile';
 import { usageByBand } from './band-usage';
@@ -121,6 +122,16 @@ export interface BillingEngine {
    * keep their boundaries). Returns what changed and what was refused, with why.
    */
   updateProfile(state: MeterBillingState, next: ProfileUpdate): { changed: boolean; refused: { field: string; reason: string }[] };
+  /** The tariffs and versions bills are priced with (the configured ones until the API publishes). */
+  tariffCatalog(): TariffCatalog;
+  /** Prices every bill computed from now on with this catalog (registry sync, docs/billing.md "Tariffs at run time"). */
+  useTariffCatalog(catalog: TariffCatalog): void;
+  /**
+   * A new catalog may price closed periods differently (a version effective in the past): the
+   * next advance recomputes the meter's retained closed periods and bills any difference as an
+   * adjustment. Returns whether the meter has closed periods to recompute.
+   */
+  repriceClosed(state: MeterBillingState): boolean;
 }
 
 /** A meter's billing profile as its registry record gives it. */
@@ -136,6 +147,7 @@ export interface ProfileUpdate {
 
 export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
   const options = parseBillingOptions(input);
+  let catalog = buildTariffCatalog(options.tariffs, []);
 
   const cycleOf = (state: MeterBillingState): BillingCycle => ({ zone: state.profile.zone, cycleDay: state.profile.cycleDay });
   const registerOptions = (state: MeterBillingState): RegisterOptions => ({ modulus: state.profile.registerModulus, maxWrapFraction: options.maxWrapFraction, maxFlowPerHour: maxFlowOf(state) });
@@ -196,7 +208,9 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     const ids = new Set([...own, ...sector].map((e) => e.tariffId));
     if (ids.size === 0) ids.add(options.assignment.default);
     for (const id of ids) {
-      const tariff = options.tariffs.get(id)!;
+      const entry = catalog.entries.get(id);
+      if (!entry) throw invalidBilling(`assignment of meter ${profile.meterId}`, `unknown tariff "${id}"`);
+      const tariff = latestVersion(entry).tariff;
       if (unitFactor(profile.registerUnit, tariff.unit) === null) {
         throw invalidBilling(`tariffs "${id}".unit`, `"${tariff.unit}" cannot be converted from meter ${profile.meterId}'s register unit "${profile.registerUnit}"`);
       }
@@ -272,13 +286,13 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
   function computeBill(state: MeterBillingState, period: BillingPeriod, analysis: RegisterAnalysis): Bill {
     const { profile } = state;
     const dates = billableDates(state, period);
-    const shares = tariffShares(options.assignment, profile.meterId, profile.sector, dates);
-    const hourly = shares.some((s) => options.tariffs.get(s.tariffId)!.tou !== undefined);
+    const shares = pricedShares(catalog, options.assignment, profile.meterId, profile.sector, dates);
+    const hourly = shares.some((s) => s.tariff.tou !== undefined);
     const usage = usageBetween(attributeGaps(state, analysis).segments, period.start, period.end, profile.zone, { hourly });
     const lines: InvoiceLine[] = [];
     let currency: string | null = null;
     for (const share of shares) {
-      const tariff = options.tariffs.get(share.tariffId)!;
+      const { tariff } = share;
       const factor = unitFactor(state.register.unit, tariff.unit);
       if (factor === null) throw invalidBilling(`tariffs "${tariff.id}".unit`, `"${tariff.unit}" cannot be converted from "${state.register.unit}" (meter ${profile.meterId})`);
       if (currency !== null && tariff.currency !== currency) throw invalidBilling(`tariffs "${tariff.id}".currency`, `${tariff.currency} differs from ${currency} within one period of meter ${profile.meterId}`);
@@ -286,7 +300,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       const bandUsage = tariff.datedTou && usageByBand(analysis.segments, period.start, period.end, tariff.datedTou).map((q) => q * factor);
       lines.push(...priceUsage({ tariff, usage: scaleUsage(usage, factor), bandUsage, days: share.days, billableDays: dates.length, periodDays: period.days }));
     }
-    currency ??= options.tariffs.get(tariffIdOn(options.assignment, profile.meterId, profile.sector, period.label))!.currency;
+    currency ??= priceListOn(catalog, tariffIdOn(options.assignment, profile.meterId, profile.sector, period.label), period.label)?.tariff.currency ?? latestVersion(catalog.entries.get(options.assignment.default)!).tariff.currency;
     return { lines, consumption: roundQuantity(usage.total), currency, billableDays: dates.length };
   }
 
@@ -465,5 +479,26 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     return { changed: true, refused };
   }
 
-  return { options, createMeterState, applyReading, declareReplacement, advanceWatermark, provisionalBill, closedPeriodAt, updateProfile };
+  function repriceClosed(state: MeterBillingState): boolean {
+    const first = state.closed[0];
+    if (!first) return false;
+    state.register.changedFrom = Math.min(state.register.changedFrom ?? Infinity, first.start);
+    return true;
+  }
+
+  return {
+    options,
+    createMeterState,
+    applyReading,
+    declareReplacement,
+    advanceWatermark,
+    provisionalBill,
+    closedPeriodAt,
+    updateProfile,
+    repriceClosed,
+    tariffCatalog: () => catalog,
+    useTariffCatalog: (next) => {
+      catalog = next;
+    },
+  };
 }

@@ -6,6 +6,8 @@ import type { QuestdbPool } from '../../core/questdb/questdb-sql';
 import type { BillingEngine } from './billing-state';
 import { registryProfiles, type RegistryProfile } from './registry-profiles';
 import { mergeSchedules, registrySchedules } from './registry-tariff-schedules';
+import { buildTariffCatalog, latestTariffs } from '../../core/tariffs/tariff-catalog';
+import { tariffVersionFromSql, tariffVersionsQuery, type TariffVersionSqlRow } from '../../core/streams/tariff-versions';
 
 export interface RegistryTariffSync {
   /** Reads the registry now and applies it (also run once by the start). */
@@ -16,7 +18,8 @@ export interface RegistryTariffSync {
 }
 
 /**
- * Keeps the billing engine's per-meter tariff schedules in step with the meter registry
+ * Keeps the billing engine's tariff catalog in step with the versions published through the API
+ * (tariff_versions), its per-meter tariff schedules with the meter registry
  * (assignTariff / registerMeter / updateMeter through the API), on top of the configured
  * assignment, and `profiles` (zone, cycle day, register modulus, maximum flow, service period
  * per meter: the billing processor applies each new version to the meter's state). Starts with
@@ -27,12 +30,13 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
   const configured = structuredClone(assignment.meters);
   const reported = new Set<string>();
   const refresh = async () => {
+    await refreshTariffs();
     const { rows } = await options.questdb.query<{ ts: Date; meter_id: string; kind: string | null; tariff_id: string }>(
       `SELECT ts, meter_id, kind, tariff_id FROM meter_registry WHERE tariff_id IS NOT NULL ORDER BY ts`,
     );
     const { schedules, refused } = registrySchedules(
       rows.map((r) => ({ ts: r.ts.getTime(), meterId: r.meter_id, kind: r.kind, tariffId: r.tariff_id })),
-      options.engine.options.tariffs,
+      latestTariffs(options.engine.tariffCatalog()),
       options.timeZone,
     );
     for (const [meterId, schedule] of schedules) assignment.meters[meterId] = mergeSchedules(configured[meterId], schedule);
@@ -43,6 +47,18 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
       options.logger.warn('registry tariff not applied', { meterId: row.meterId, tariffId: row.tariffId, reason });
     }
     if (options.profiles) await refreshProfiles(options.profiles);
+  };
+  // Published tariff versions (publishTariff / retireTariff) over the configured tariffs.
+  const refreshTariffs = async () => {
+    const { rows } = await options.questdb.query<TariffVersionSqlRow>(tariffVersionsQuery);
+    const catalog = buildTariffCatalog(options.engine.options.tariffs, rows.map(tariffVersionFromSql));
+    if (catalog.revision !== options.engine.tariffCatalog().revision) options.engine.useTariffCatalog(catalog);
+    for (const { record, reason } of catalog.refused) {
+      const key = `${record.tariffId}@${record.publishedAt}@tariff`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      options.logger.warn('published tariff row not applied', { tariffId: record.tariffId, publishedAt: new Date(record.publishedAt).toISOString(), reason });
+    }
   };
   const refreshProfiles = async (target: Map<string, RegistryProfile>) => {
     const { rows } = await options.questdb.query<{ ts: Date; meter_id: string; time_zone: string | null; reporting_interval_s: string | number | null; register_modulus: number | null; billing_cycle_day: string | number | null; max_flow_per_hour: number | null; service_start: Date | null; service_end: Date | null }>(

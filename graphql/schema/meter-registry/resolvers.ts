@@ -1,13 +1,12 @@
-import { defaultUnits, type MeterKind } from '../../../core/contracts';
 import { writeTableRow } from '../../../core/questdb/write-table-row';
 import { meterRegistrationToRow } from '../../../core/streams/meter-registry';
 import { meterReplacementToRow } from '../../../core/streams/meter-replacements';
-import { unitFactor } from '../../../core/units/units';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import type { MeterRecord } from '../../meters/meter-directory';
 import { unregisteredMeter } from '../../meters/merge-meter-records';
 import { validateId } from '../arguments';
+import { validateAssignableTariff } from '../tariffs/resolvers';
 import { registerMeterOf, registerUnitOf, runMeterChange, validateNote, validateRegisterInstant, validateRegisterValue } from '../register-arguments';
 import { validateMeterInput, validateServicePeriod, type MeterInput } from './meter-input';
 
@@ -129,7 +128,7 @@ export const meterRegistryResolvers = {
         const existing = await context.meters.get(args.meterId);
         if (existing?.registeredAt) throw conflict('meterId', `meter ${args.meterId} is already registered (use updateMeter)`);
         if (existing && existing.kind !== args.input.kind) throw badInput('input.kind', `meter ${args.meterId} reports as ${existing.kind}`);
-        if (args.input.tariffId != null) validateTariff(context, 'input.tariffId', args.input.tariffId, args.input.kind);
+        if (args.input.tariffId != null) await validateAssignableTariff(context, 'input.tariffId', args.input.tariffId, args.input.kind);
         const blank = unregisteredMeter(args.meterId, args.input.kind, existing?.sector ?? null, existing?.lastSeenAt ?? null);
         const record = merge(blank, args.input);
         validateServicePeriod(record.billing.serviceStart, record.billing.serviceEnd);
@@ -141,7 +140,7 @@ export const meterRegistryResolvers = {
         validateMeterInput(args.input);
         const current = await requireRegistered(context, args.meterId);
         if (args.input.kind != null && args.input.kind !== current.kind) throw badInput('input.kind', 'a meter\'s kind cannot change (register a new meter)');
-        if (args.input.tariffId != null) validateTariff(context, 'input.tariffId', args.input.tariffId, current.kind);
+        if (args.input.tariffId != null) await validateAssignableTariff(context, 'input.tariffId', args.input.tariffId, current.kind);
         const record = merge(current, args.input);
         validateServicePeriod(record.billing.serviceStart, record.billing.serviceEnd);
         return saveRecord(context, record, context.principal.subject);
@@ -151,19 +150,11 @@ export const meterRegistryResolvers = {
         validateId('meterId', args.meterId);
         validateId('tariffId', args.tariffId);
         const current = await requireRegistered(context, args.meterId);
-        validateTariff(context, 'tariffId', args.tariffId, current.kind);
+        await validateAssignableTariff(context, 'tariffId', args.tariffId, current.kind);
         return saveRecord(context, { ...current, tariffId: args.tariffId }, context.principal.subject);
       }),
   },
 };
-
-/** A tariff the billing configuration has, in a unit the meter's kind can be priced in. */
-function validateTariff(context: GraphqlContext, field: string, tariffId: string, kind: MeterKind): void {
-  const tariff = context.tariffs.get(tariffId);
-  if (!tariff) throw notFound(field, `no tariff ${JSON.stringify(tariffId)} in the billing configuration (known: ${[...context.tariffs.keys()].join(', ')})`);
-  const unit = defaultUnits[kind].register;
-  if (!unit || unitFactor(unit, tariff.unit) === null) throw badInput(field, `tariff ${tariffId} prices ${tariff.unit}; a ${kind} meter registers ${unit || 'nothing'}`);
-}
 
 async function requireRegistered(context: GraphqlContext, meterId: string): Promise<MeterRecord> {
   const meter = await context.meters.get(meterId);

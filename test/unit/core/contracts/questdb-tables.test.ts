@@ -41,21 +41,24 @@ describe('questdbTables', () => {
       'rolling_averages',
       'rollups',
       'service_metrics',
+      'tariff_versions',
     ]);
   });
 
   // Tables written a few rows a day per meter at most (registry changes, payments, audit) are
   // partitioned by month: a day partition each would be mostly empty files.
   const monthly = new Set(['meter_registry', 'meter_replacements', 'payments', 'audit_log']);
+  // A utility publishes a few tariff versions a year.
+  const yearly = new Set(['tariff_versions']);
 
   it.each(tables)('%s: DDL creates the table it is named after', (_key, table) => {
     expect(parseDdl(table.ddl).name).toBe(table.name);
   });
 
-  it.each(tables)('%s: WAL, PARTITION BY DAY (MONTH for low-volume tables), designated timestamp is a TIMESTAMP column', (_key, table) => {
+  it.each(tables)('%s: WAL, PARTITION BY DAY (MONTH or YEAR for low-volume tables), designated timestamp is a TIMESTAMP column', (_key, table) => {
     const ddl = parseDdl(table.ddl);
     expect(ddl.wal).toBe(true);
-    expect(ddl.partition).toBe(monthly.has(table.name) ? 'MONTH' : 'DAY');
+    expect(ddl.partition).toBe(yearly.has(table.name) ? 'YEAR' : monthly.has(table.name) ? 'MONTH' : 'DAY');
     expect(ddl.designated).toBeDefined();
     expect(ddl.columns.get(ddl.designated as string)).toBe('TIMESTAMP');
   });
