@@ -63,26 +63,3 @@ export function tariffIdOn(assignment: TariffAssignment, meterId: string, sector
     assignment.default
   );
 }
-
-export interface TariffShare {
-  tariffId: string;
-  /** Billable days under this tariff. */
-  days: number;
-  /** The first and last of those days. */
-  firstDate: string;
-  lastDate: string;
-}
-
-/** Groups the given local days by the tariff in force, in order of first appearance. */
-export function tariffShares(assignment: TariffAssignment, meterId: string, sector: string | null, dates: readonly string[]): TariffShare[] {
-  const shares = new Map<string, TariffShare>();
-  for (const date of dates) {
-    const id = tariffIdOn(assignment, meterId, sector, date);
-    const share = shares.get(id);
-    if (share) {
-      share.days++;
-      share.lastDate = date;
-    } else shares.set(id, { tariffId: id, days: 1, firstDate: date, lastDate: date });
-  }
-  return [...shares.values()];
-}

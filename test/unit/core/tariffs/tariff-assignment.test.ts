@@ -1,5 +1,7 @@
 import { isMeterflowError } from '../../../../core/errors';
-import { parseTariffAssignment, tariffIdOn, tariffShares } from '../../../../core/tariffs/tariff-assignment';
+import { parseTariffAssignment, tariffIdOn } from '../../../../core/tariffs/tariff-assignment';
+import { parseTariff } from '../../../../core/tariffs/tariff';
+import { buildTariffCatalog, pricedShares } from '../../../../core/tariffs/tariff-catalog';
 
 const known = new Set(['base', 'north', 'north-2018', 'vip']);
 
@@ -26,10 +28,11 @@ describe('tariff assignment', () => {
 
   it('splits the days of a period by the tariff in force', () => {
     const june = Array.from({ length: 30 }, (_, i) => `2017-06-${String(i + 1).padStart(2, '0')}`);
-    expect(tariffShares(a, 'w-vip', 'north', june)).toEqual([
-      { tariffId: 'north', days: 15, firstDate: '2017-06-01', lastDate: '2017-06-15' },
-      { tariffId: 'north-2018', days: 5, firstDate: '2017-06-16', lastDate: '2017-06-20' },
-      { tariffId: 'vip', days: 10, firstDate: '2017-06-21', lastDate: '2017-06-30' },
+    const catalog = buildTariffCatalog(new Map([...known].map((id) => [id, parseTariff({ id, currency: 'BRL', unit: 'm3', blocks: [{ upTo: null, rate: 1 }] })])), []);
+    expect(pricedShares(catalog, a, 'w-vip', 'north', june).map((s) => ({ ...s, tariff: s.tariff.id }))).toEqual([
+      { tariff: 'north', days: 15, firstDate: '2017-06-01', lastDate: '2017-06-15' },
+      { tariff: 'north-2018', days: 5, firstDate: '2017-06-16', lastDate: '2017-06-20' },
+      { tariff: 'vip', days: 10, firstDate: '2017-06-21', lastDate: '2017-06-30' },
     ]);
   });
 
