@@ -7,7 +7,7 @@ import type { BillingEngine } from './billing-state';
 import { registryProfiles, type RegistryProfile } from './registry-profiles';
 import { mergeSchedules, registrySchedules } from './registry-tariff-schedules';
 import { buildTariffCatalog, latestTariffs } from '../../core/tariffs/tariff-catalog';
-import { tariffVersionFromSql, tariffVersionsQuery, type TariffVersionSqlRow } from '../../core/streams/tariff-versions';
+import { tariffVersionFromSql, tariffVersionsQuery, tariffVersionsTable, type TariffVersionSqlRow } from '../../core/streams/tariff-versions';
 
 export interface RegistryTariffSync {
   /** Reads the registry now and applies it (also run once by the start). */
@@ -50,6 +50,9 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
   };
   // Published tariff versions (publishTariff / retireTariff) over the configured tariffs.
   const refreshTariffs = async () => {
+    // Definitions may be large (dated calendars): read them only when a row was added.
+    const { rows: latest } = await options.questdb.query<{ latest: Date | null }>(`SELECT max(ts) latest FROM ${tariffVersionsTable.name}`);
+    if ((latest[0]?.latest?.getTime() ?? 0) === options.engine.tariffCatalog().revision) return;
     const { rows } = await options.questdb.query<TariffVersionSqlRow>(tariffVersionsQuery);
     const catalog = buildTariffCatalog(options.engine.options.tariffs, rows.map(tariffVersionFromSql));
     if (catalog.revision !== options.engine.tariffCatalog().revision) options.engine.useTariffCatalog(catalog);
