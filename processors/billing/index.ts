@@ -9,7 +9,7 @@ export * from './register-consumption';
 export * from '../../core/tariffs/tariff';
 export * from '../../core/tariffs/tariff-assignment';
 export * from '../../core/units/units';
-export * from './urdb-import';
+export * from '../../core/tariffs/urdb-import';
 export * from './usage-profile';
 export { billingConfigError, invalidBilling } from '../../core/tariffs/billing-errors';
 export * from './invoice-rows';

@@ -4,7 +4,7 @@ import { isMeterflowError } from '../../../../core/errors';
 import { createBillingEngine, type BillingReading, type MeterBillingState } from '../../../../processors/billing/billing-state';
 import type { BillingOptionsInput } from '../../../../core/tariffs/billing-options';
 import type { Invoice } from '../../../../processors/billing/invoice';
-import { importUrdbTariff } from '../../../../processors/billing/urdb-import';
+import { importUrdbTariff } from '../../../../core/tariffs/urdb-import';
 import { fromLocal } from '../../../../core/time/local-time';
 import { sabesp2017, sabesp2018 } from '../../../fixtures/billing/sabesp-tariffs';
 

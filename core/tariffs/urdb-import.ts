@@ -11,8 +11,8 @@
  * listed in `warnings` so nobody believes they were applied. Currency is USD (URDB's).
  */
 import { z } from 'zod';
-import { billingConfigError, invalidBilling } from '../../core/tariffs/billing-errors';
-import { parseTariff, type Tariff } from '../../core/tariffs/tariff';
+import { billingConfigError, invalidBilling } from './billing-errors';
+import { parseTariff, type Tariff } from './tariff';
 
 const tierSchema = z
   .object({

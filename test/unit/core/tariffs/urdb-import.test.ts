@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMeterflowError } from '../../../../core/errors';
 import { priceUsage } from '../../../../processors/billing/price-consumption';
-import { importUrdbTariff } from '../../../../processors/billing/urdb-import';
+import { importUrdbTariff } from '../../../../core/tariffs/urdb-import';
 import { hourSlot, usageSlots } from '../../../../processors/billing/usage-profile';
 
 const fixture = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/billing/urdb-residential-tou.json'), 'utf8')) as { items: Array<Record<string, unknown>> };
