@@ -74,9 +74,9 @@ export const tariffsTypeDefs = `
     ): Tariff!
 
     """
-    Retires a tariff (admin) from local midnight of from: it can no longer be assigned, and with
-    replacedBy its meters are billed by that tariff (same currency, a unit of the same
-    dimension) from then on. Without replacedBy it is refused while a meter's registry record or
+    Retires a tariff (admin): it can no longer be assigned, and with replacedBy its meters are
+    billed by that tariff (same currency, a unit of the same dimension) from local midnight of
+    from on. Without replacedBy it is refused while a meter's registry record or
     the billing configuration still assigns it.
     """
     retireTariff(
