@@ -23,6 +23,8 @@ export interface ProcessorsOptions {
   maxClockSkewMs: number;
   /** @default 60000 — a key with no reading for this long (receive clock) closes on its partition's watermark */
   keyIdleMs: number;
+  /** @default 3600000 — the same for a key whose readings trail their receive time by more than this (history) */
+  historyIdleMs: number;
   /** @default 20000 */
   flushRecords: number;
   /** @default 500 */
@@ -56,6 +58,7 @@ export function processorsOptionsFromConfig(config: Config, logger: Logger): Pro
     allowedLatenessMs: config.int('MF_PROCESSORS_LATENESS_MS'),
     maxClockSkewMs: config.int('MF_PROCESSORS_MAX_CLOCK_SKEW_MS'),
     keyIdleMs: config.int('MF_PROCESSORS_KEY_IDLE_MS'),
+    historyIdleMs: config.int('MF_PROCESSORS_HISTORY_IDLE_MS'),
     flushRecords: config.int('MF_PROCESSORS_FLUSH_RECORDS'),
     flushIntervalMs: config.int('MF_PROCESSORS_FLUSH_INTERVAL_MS'),
     checkpointIntervalMs: config.int('MF_PROCESSORS_CHECKPOINT_INTERVAL_MS'),

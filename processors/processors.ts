@@ -78,6 +78,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     allowedLatenessMs: options.allowedLatenessMs,
     maxClockSkewMs: options.maxClockSkewMs,
     keyIdleMs: options.keyIdleMs,
+    historyIdleMs: options.historyIdleMs,
     flushRecords: options.flushRecords,
     flushIntervalMs: options.flushIntervalMs,
     checkpointIntervalMs: options.checkpointIntervalMs,

@@ -82,6 +82,15 @@ export interface PartitionTaskOptions<S> {
    * @default 60000
    */
   keyIdleMs?: number;
+  /**
+   * A key whose progress trails the receive clock by more than this (history: an import, a
+   * backlog) is idle only after this long without a reading, not keyIdleMs: an import that
+   * pauses between files, or sends a large fleet's months in which a meter was silent, must not
+   * see the meter fall back to the partition's watermark — live traffic on the partition puts
+   * that at today, which would close every open period and window of the meter's history.
+   * @default 3600000
+   */
+  historyIdleMs?: number;
   restored?: { entries: { key: string; entry: KeyState<S> }[] };
   /**
    * How many of the partition's latest readings are remembered by identity (meter, ts, value,
@@ -99,6 +108,7 @@ export const defaultDuplicateWindow = 20_000;
 
 export const defaultMaxClockSkewMs = 30_000;
 export const defaultKeyIdleMs = 60_000;
+export const defaultHistoryIdleMs = 3_600_000;
 
 /**
  * One input partition's share of a processor: per-key state and per-key event-time progress.
@@ -112,7 +122,9 @@ export const defaultKeyIdleMs = 60_000;
  * - an active key's watermark is its own progress minus the lateness: a reading is only ever
  *   late relative to readings of the same key (a sector's key: of the same sector);
  * - a key idle for keyIdleMs of receive time falls back to the partition's watermark (highest
- *   progress time on the partition minus the lateness), so silent meters' windows still close.
+ *   progress time on the partition minus the lateness), so silent meters' windows still close;
+ *   a key whose progress trails the receive clock by more than historyIdleMs (history) only
+ *   after historyIdleMs, so an import's meters keep their own time while the import goes on.
  * Everything is computed from the records (ts, receivedAt) in offset order, so results depend
  * only on the record order, not on batching or wall time, and a restored task carries on
  * with the same progress (checkpointed per key).
@@ -120,6 +132,7 @@ export const defaultKeyIdleMs = 60_000;
 export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: PartitionTaskOptions<S>): PartitionTask<S> {
   const skewMs = options.maxClockSkewMs ?? defaultMaxClockSkewMs;
   const idleMs = options.keyIdleMs ?? defaultKeyIdleMs;
+  const historyIdleMs = Math.max(idleMs, options.historyIdleMs ?? defaultHistoryIdleMs);
   const lateness = options.allowedLatenessMs;
   // One entry per key the partition has seen (meters, sectors, fleet); each key's state is bounded
   // by its processor (see the state types), the progress here is 3 numbers.
@@ -129,6 +142,19 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
    * the monotonic receive clock, so the order stays sorted).
    */
   const active = createRecencyList();
+  /** The same for keys whose progress trails their receive time by more than historyIdleMs (history). */
+  const activeHistory = createRecencyList();
+  const isHistory = (p: KeyProgress) => p.seenAt - p.ownTime > historyIdleMs;
+  /** Moves a key to the young end of the order its progress belongs to. */
+  const touchActive = (key: string, p: KeyProgress) => {
+    if (isHistory(p)) {
+      active.delete(key);
+      activeHistory.touch(key);
+    } else {
+      activeHistory.delete(key);
+      active.touch(key);
+    }
+  };
   /** Idle keys with a pending wake-up time: fired when the partition's watermark reaches it. */
   const idleDue = new Map<string, number>();
   const dirty = new Set<string>();
@@ -145,7 +171,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
   restored.sort((a, b) => a.entry.progress.seenAt - b.entry.progress.seenAt);
   for (const { key, entry } of restored) {
     keys.set(key, entry);
-    active.touch(key);
+    touchActive(key, entry.progress);
     streamTime = Math.max(streamTime, entry.streamTime);
     receiveClock = Math.max(receiveClock, entry.progress.seenAt);
   }
@@ -207,14 +233,16 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
       };
       /** Moves keys not seen for keyIdleMs to the idle set, then fires idle keys the partition's watermark has reached. */
       const sweep = () => {
-        for (let key = active.oldest(); key !== undefined; key = active.oldest()) {
-          const entry = keys.get(key)!;
-          if (entry.progress.seenAt >= receiveClock - idleMs) break;
-          active.delete(key);
-          const next = processor.nextDue(entry.state);
-          if (next !== null) {
-            idleDue.set(key, next);
-            if (next < minIdleDue) minIdleDue = next;
+        for (const [list, after] of [[active, idleMs], [activeHistory, historyIdleMs]] as const) {
+          for (let key = list.oldest(); key !== undefined; key = list.oldest()) {
+            const entry = keys.get(key)!;
+            if (entry.progress.seenAt >= receiveClock - after) break;
+            list.delete(key);
+            const next = processor.nextDue(entry.state);
+            if (next !== null) {
+              idleDue.set(key, next);
+              if (next < minIdleDue) minIdleDue = next;
+            }
           }
         }
         const wm = partitionWatermark();
@@ -267,10 +295,10 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
             entry = { state, lastOffset: -1, streamTime, progress: { ownTime: -Infinity, seenAt: receiveClock, watermark: -Infinity } };
             keys.set(key, entry);
           }
-          // Active again: out of the idle set, to the young end of the active order.
+          // Active again: out of the idle set, to the young end of its active order.
           idleDue.delete(key);
-          active.touch(key);
           const p = entry.progress;
+          touchActive(key, { ...p, ownTime: Math.max(p.ownTime, progressTime), seenAt: receiveClock });
           keyWatermark = p.watermark;
           try {
             processor.apply(key, entry.state, r, ctx);

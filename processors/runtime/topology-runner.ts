@@ -27,6 +27,8 @@ export interface TopologyRunnerOptions {
   maxClockSkewMs?: number;
   /** See PartitionTaskOptions: after this long without a reading a key closes on the partition's watermark. @default 60000 */
   keyIdleMs?: number;
+  /** See PartitionTaskOptions: the same for history keys. @default 3600000 */
+  historyIdleMs?: number;
   flushRecords: number;
   flushIntervalMs: number;
   /**
@@ -136,6 +138,7 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
         allowedLatenessMs: options.allowedLatenessMs,
         ...(options.maxClockSkewMs !== undefined ? { maxClockSkewMs: options.maxClockSkewMs } : {}),
         ...(options.keyIdleMs !== undefined ? { keyIdleMs: options.keyIdleMs } : {}),
+        ...(options.historyIdleMs !== undefined ? { historyIdleMs: options.historyIdleMs } : {}),
         restored: { entries },
         duplicateWindow: 0, // filtered once for all processors (handle)
       });

@@ -83,6 +83,40 @@ describe('partition task: one meter cannot make its partition late', () => {
     expect(b).toEqual([5]);
   });
 
+  it('a meter\'s history that pauses (an import between files) keeps its own time; only a long silence hands it to the live watermark', () => {
+    const now = 10 * 60 * min; // live meters are at 10:00, one reading every 10 s of receive time
+    const run = (historyIdleMs: number) => {
+      const driver = createTestDriver(processor, { allowedLatenessMs: lateness, historyIdleMs });
+      let received = now;
+      const live = (until: number) => {
+        const records: Reading[] = [];
+        for (; received < until; received += 10 * s) records.push(reading('live', received, 2));
+        driver.pipe(...records);
+      };
+      const history = (fromMin: number, toMin: number) => {
+        for (let m = fromMin; m < toMin; m += 1) driver.pipe(reading('replayed', m * min, 4, { receivedAt: T0 + received, sector: 's9' }));
+      };
+      history(0, 30); // first file: 00:00-00:29
+      live(now + 10 * min); // 10 minutes of receive time pass before the second file
+      history(30, 60); // second file: 00:30-00:59
+      return driver;
+    };
+    const ownWindows = (driver: ReturnType<typeof run>) => driver.late.filter((l) => l.reading.meterId === 'replayed' && !l.detail.startsWith('rollup'));
+    // Idle after an hour of receive time (the default): the second file continues the first, none late.
+    const paused = run(3_600_000);
+    expect(ownWindows(paused)).toEqual([]);
+    expect(paused.rows.filter((r) => r.table === 'rolling_averages' && r.symbols.meter_id === 'replayed').map((r) => (r.ts - T0) / min)).toEqual([5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55]);
+    // Idle after keyIdleMs (60 s, as every key was before): the pause hands the meter to the live
+    // watermark (09:58), its windows close, and the whole second file is late.
+    expect(ownWindows(run(0))).toHaveLength(30);
+    // A history meter that stays silent for longer than historyIdleMs is idle: its last window closes on the live watermark.
+    const silent = run(3_600_000);
+    const records: Reading[] = [];
+    for (let k = 1; k <= 61 * 6; k += 1) records.push(reading('live', now + 10 * min + k * 10 * s, 2));
+    silent.pipe(...records);
+    expect(silent.rows.filter((r) => r.table === 'rolling_averages' && r.symbols.meter_id === 'replayed').map((r) => (r.ts - T0) / min)).toEqual([5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70]);
+  });
+
   it('a restored task keeps each key\'s progress: the same rows as an uninterrupted run', () => {
     const records: Reading[] = [];
     for (let k = 0; k < 200; k += 1) {
