@@ -6,7 +6,7 @@ import { parseReadingRanges } from '../../core/contracts';
 import { silentLogger } from '../../core/logger';
 import { runHistoryImport, type HistoryImportOptions } from '../../history-import/history-import';
 import { resolveImportMapping } from '../../history-import/import-mapping';
-import { daiadMonthlyConsumption, loadDaiadRows } from './support/daiad-oracle';
+import { daiadBilling, loadDaiadRows } from './support/daiad-oracle';
 import { startTestProcessors, type TestProcessors } from './support/processors-harness';
 import { createTestPipeline, meterIdLike, walApplied, type TestPipeline } from './support/test-services';
 import { waitFor } from './support/wait-for';
@@ -26,6 +26,8 @@ import { waitFor } from './support/wait-for';
 const fullTrial = path.resolve(__dirname, '../fixtures/daiad/swm_trialA.csv.gz');
 const silentProgress = { update: () => undefined, end: () => undefined };
 const orders = ['m', 'f', 't'] as const;
+/** The trial's last month: closed by the test, so every meter has a final bill for it. */
+const lastMonth = '2017-02-01';
 
 /** The file's rows split by the local month in their datetime (dd/mm/yyyy): before `yearMonth`, and from it. */
 function splitByMonth(file: string, yearMonth: string, dir: string): [string, string] {
@@ -116,7 +118,8 @@ describe('the full DAIAD trial imported in three orders (real stack)', () => {
     const invoices = await sameInEveryOrder('invoices', (where) => `SELECT meter_id, invoice_id, status, consumption, total_cents, read_status, carried_consumption, held_jumps FROM invoices WHERE ${where} AND status IN ('final', 'adjusted')`);
     let compared = 0;
     for (const meter of meters) {
-      const monthly = daiadMonthlyConsumption(rows.filter((r) => r.meter === meter));
+      // Every meter is billed to the trial's last month: one that stopped earlier gets no-read bills.
+      const monthly = new Map([...daiadBilling(rows.filter((r) => r.meter === meter), lastMonth).months].map(([month, m]) => [month, m.litres]));
       const billed = new Map<string, number>();
       for (const text of invoices.get(meter) ?? []) {
         const inv = JSON.parse(text) as { invoice_id: string; consumption: number };
