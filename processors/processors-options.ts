@@ -23,7 +23,7 @@ export interface ProcessorsOptions {
   maxClockSkewMs: number;
   /** @default 60000 — a key with no reading for this long (receive clock) closes on its partition's watermark */
   keyIdleMs: number;
-  /** @default 3600000 — the same for a key whose readings trail their receive time by more than this (history) */
+  /** @default 60000 — the same for a key whose readings trail their receive time by more than this (history); raise it for imports in several runs */
   historyIdleMs: number;
   /** @default 20000 */
   flushRecords: number;

@@ -27,7 +27,7 @@ export interface TopologyRunnerOptions {
   maxClockSkewMs?: number;
   /** See PartitionTaskOptions: after this long without a reading a key closes on the partition's watermark. @default 60000 */
   keyIdleMs?: number;
-  /** See PartitionTaskOptions: the same for history keys. @default 3600000 */
+  /** See PartitionTaskOptions: the same for history keys. @default 60000 */
   historyIdleMs?: number;
   flushRecords: number;
   flushIntervalMs: number;
