@@ -145,10 +145,9 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
   const active = createRecencyList();
   /** The same for keys whose progress trails their receive time by more than historyIdleMs (history). */
   const activeHistory = createRecencyList();
-  const isHistory = (p: KeyProgress) => p.seenAt - p.ownTime > historyIdleMs;
-  /** Moves a key to the young end of the order its progress belongs to. */
-  const touchActive = (key: string, p: KeyProgress) => {
-    if (isHistory(p)) {
+  /** Moves a key to the young end of the order its progress belongs to (numbers, not an object: once per reading). */
+  const touchActive = (key: string, seenAt: number, ownTime: number) => {
+    if (seenAt - ownTime > historyIdleMs) {
       active.delete(key);
       activeHistory.touch(key);
     } else {
@@ -172,7 +171,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
   restored.sort((a, b) => a.entry.progress.seenAt - b.entry.progress.seenAt);
   for (const { key, entry } of restored) {
     keys.set(key, entry);
-    touchActive(key, entry.progress);
+    touchActive(key, entry.progress.seenAt, entry.progress.ownTime);
     streamTime = Math.max(streamTime, entry.streamTime);
     receiveClock = Math.max(receiveClock, entry.progress.seenAt);
   }
@@ -299,7 +298,7 @@ export function createPartitionTask<S>(processor: KeyedProcessor<S>, options: Pa
           // Active again: out of the idle set, to the young end of its active order.
           idleDue.delete(key);
           const p = entry.progress;
-          touchActive(key, { ...p, ownTime: Math.max(p.ownTime, progressTime), seenAt: receiveClock });
+          touchActive(key, receiveClock, Math.max(p.ownTime, progressTime));
           keyWatermark = p.watermark;
           try {
             processor.apply(key, entry.state, r, ctx);
