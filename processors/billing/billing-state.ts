@@ -26,6 +26,7 @@ import {
   addRegisterValue,
   addReplacement,
   analyseRegister,
+  changeReach,
   createRegisterState,
   gapsWithin,
   pruneRegister,
@@ -355,6 +356,14 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     return localDate(period.end, state.profile.zone);
   }
 
+  /** How far back closed periods must be recomputed for a change from `from` on (a walk, only when one could be reached). */
+  function reachOfChange(state: MeterBillingState, from: number): number {
+    const earliest = state.closed[0];
+    // No closed period, or all of them recomputed anyway: no walk needed.
+    if (earliest === undefined || from <= earliest.start) return from;
+    return changeReach(state.register, registerOptions(state), from);
+  }
+
   function advanceWatermark(state: MeterBillingState, watermarkMs: number): Invoice[] {
     const wm = Math.max(watermarkMs, state.watermark ?? -Infinity);
     state.watermark = wm;
@@ -364,7 +373,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     const analysed = () => (analysis ??= analyseRegister(state.register, registerOptions(state)));
 
     // 1. Closed periods whose consumption may have changed: bill the difference, never re-bill.
-    const changedFrom = state.register.changedFrom;
+    const changedFrom = state.register.changedFrom === null ? null : reachOfChange(state, state.register.changedFrom);
     if (changedFrom !== null) {
       for (const closed of state.closed) {
         if (closed.end <= changedFrom) continue;

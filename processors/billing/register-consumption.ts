@@ -191,6 +191,8 @@ interface Walk {
   analysis: RegisterAnalysis;
   baseline: number | null;
   baselineTs: number | null;
+  /** The jump that started the series still held at the end of the walk, if any. */
+  heldSinceTs: number | null;
 }
 
 /**
@@ -202,6 +204,8 @@ interface HeldSeries {
   value: number;
   ts: number;
   baselineSeen: boolean;
+  /** The jump that started it. */
+  startTs: number;
 }
 
 function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity): Walk {
@@ -273,7 +277,7 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
       // A jump: held, and the start of a series later readings may continue.
       heldTs.push(point.ts);
       decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'jump', quantity: 0 });
-      series = { value, ts: point.ts, baselineSeen: false };
+      series = { value, ts: point.ts, baselineSeen: false, startTs: point.ts };
       continue;
     }
     const forward = modulus === null ? Infinity : modulus - baseline + value;
@@ -287,7 +291,19 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
     }
     decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'unexplained', quantity: 0 });
   }
-  return { analysis: { segments, decreases, held: heldTs, heldQuantity }, baseline, baselineTs };
+  return { analysis: { segments, decreases, held: heldTs, heldQuantity }, baseline, baselineTs, heldSinceTs: series?.startTs ?? null };
+}
+
+/**
+ * Earliest instant whose consumption a change from `ts` on (a state's `changedFrom`) can alter.
+ * A new value ends a segment that starts at the last *accepted* value before it, which behind
+ * excluded decreases or held readings may be long before the previous point (a step spanning a
+ * closed period); and it may settle a held jump's series (level shift or interleaved register)
+ * from the jump on.
+ */
+export function changeReach(state: RegisterState, options: RegisterOptions, ts: number): number {
+  const { baselineTs, heldSinceTs } = walk(state, options, ts + 1);
+  return Math.min(ts, baselineTs ?? ts, heldSinceTs ?? ts);
 }
 
 /** Consumption segments and classified decreases, from the whole retained history. */
