@@ -88,7 +88,7 @@ export interface PartitionTaskOptions<S> {
    * pauses between files, or sends a large fleet's months in which a meter was silent, must not
    * see the meter fall back to the partition's watermark — live traffic on the partition puts
    * that at today, which would close every open period and window of the meter's history.
-   * @default 60000 (as keyIdleMs; MF_PROCESSORS_HISTORY_IDLE_MS)
+   * @default 1 h (MF_PROCESSORS_HISTORY_IDLE_MS)
    */
   historyIdleMs?: number;
   restored?: { entries: { key: string; entry: KeyState<S> }[] };
@@ -108,8 +108,8 @@ export const defaultDuplicateWindow = 20_000;
 
 export const defaultMaxClockSkewMs = 30_000;
 export const defaultKeyIdleMs = 60_000;
-/** As keyIdleMs until the tests that feed past event times at today’s receive time are adapted (docs/processors.md). */
-export const defaultHistoryIdleMs = 60_000;
+/** A pause between import runs, or a meter silent for months inside a fleet’s history, is shorter than this (docs/processors.md). */
+export const defaultHistoryIdleMs = 3_600_000;
 
 /**
  * One input partition's share of a processor: per-key state and per-key event-time progress.

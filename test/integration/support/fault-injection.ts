@@ -128,8 +128,10 @@ export async function sendTicks(pipeline: TestPipeline, tickPrefix: string, last
     const ts = lastTs + latenessMs + 2 * hour;
     // Processors keep event time per meter: the fleet's meters close their last windows on the
     // partition's watermark once idle, i.e. once the receive clock is MF_PROCESSORS_KEY_IDLE_MS past
-    // their readings' receive time (the bridge's wall clock, not their event time).
-    const tickReceivedAt = Math.max(ts, Date.now() + 10 * 60_000);
+    // their readings' receive time (the bridge's wall clock, not their event time); the fleet's
+    // readings are hours behind that clock (history), and such keys idle only after
+    // MF_PROCESSORS_HISTORY_IDLE_MS (1 h).
+    const tickReceivedAt = Math.max(ts, Date.now() + 2 * hour);
     const ticks: Reading[] = Array.from({ length: 60 }, (_, k) => ({ meterId: `${tickPrefix}-${k}`, kind: 'water', ts, value: 0, valueUnit: 'L/min', register: null, registerUnit: 'L', seq: null, sector: `${tickPrefix}`, receivedAt: tickReceivedAt }));
     await producer.sendBatch(ticks.map((r) => ({ topic: pipeline.topics.readings.name, key: r.meterId, value: JSON.stringify(r) })));
   } finally {
