@@ -191,6 +191,8 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       adjustmentDue: false,
       finalDue: null,
       rules: createRuleState(meterId, r.sector),
+      // Born under the current catalog: nothing of it to reprice.
+      tariffRevision: engine.tariffCatalog().revision,
     }),
     apply(_key, state, reading, ctx) {
       followRegistry(state, reading.ts, ctx);
