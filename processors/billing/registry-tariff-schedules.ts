@@ -2,7 +2,7 @@ import { defaultUnits, isMeterKind } from '../../core/contracts';
 import { localDate } from '../../core/time/local-days';
 import type { Tariff } from '../../core/tariffs/tariff';
 import type { TariffAssignment } from '../../core/tariffs/tariff-assignment';
-import { unitFactor } from '../../core/units/units';
+import { pricesKind } from '../../core/tariffs/priced-kinds';
 
 type Schedule = TariffAssignment['meters'][string];
 
@@ -38,8 +38,8 @@ export function registrySchedules(rows: readonly RegistryTariffRow[], tariffs: R
       refused.push({ row, reason: `unknown tariff "${row.tariffId}"` });
       continue;
     }
-    const unit = isMeterKind(row.kind) ? defaultUnits[row.kind].register : null;
-    if (!unit || unitFactor(unit, tariff.unit) === null) {
+    if (!isMeterKind(row.kind) || !pricesKind(tariff, row.kind)) {
+      const unit = isMeterKind(row.kind) ? defaultUnits[row.kind].register || null : null;
       refused.push({ row, reason: `tariff "${row.tariffId}" prices ${tariff.unit}, meter kind ${row.kind ?? 'unknown'} registers ${unit ?? 'nothing'}` });
       continue;
     }

@@ -2,10 +2,10 @@ import { defaultUnits, meterKinds, type MeterKind } from '../../../core/contract
 import { writeTableRow } from '../../../core/questdb/write-table-row';
 import { tariffVersionToRow, type TariffVersionRecord } from '../../../core/streams/tariff-versions';
 import { formatPath } from '../../../core/tariffs/billing-errors';
+import { kindsPricedBy, pricesKind } from '../../../core/tariffs/priced-kinds';
 import { tariffSchema, type Tariff } from '../../../core/tariffs/tariff';
 import { latestVersion, versionProblem, type TariffCatalog, type TariffEntry } from '../../../core/tariffs/tariff-catalog';
 import { isLocalDate } from '../../../core/time/local-days';
-import { unitFactor } from '../../../core/units/units';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
 import { validateId } from '../arguments';
@@ -27,14 +27,6 @@ interface TariffView {
   versions: { version: number; effectiveFrom: string; publishedAt: Date | null; publishedBy: string | null; note: string | null; definition: Tariff }[];
   retiredFrom: string | null;
   replacedBy: string | null;
-}
-
-/** Meter kinds whose register unit converts to the tariff's unit. */
-export function kindsPricedBy(tariff: Tariff): MeterKind[] {
-  return meterKinds.filter((kind) => {
-    const unit = defaultUnits[kind].register;
-    return Boolean(unit) && unitFactor(unit!, tariff.unit) !== null;
-  });
 }
 
 function view(entry: TariffEntry): TariffView {
@@ -205,5 +197,5 @@ export async function validateAssignableTariff(context: GraphqlContext, field: s
   if (!entry) throw notFound(field, `no tariff ${JSON.stringify(tariffId)} (known: ${[...catalog.entries.keys()].join(', ')})`);
   if (entry.retirement) throw conflict(field, `tariff ${tariffId} is retired from ${entry.retirement.from}${entry.retirement.replacedBy ? `; its meters go to ${entry.retirement.replacedBy}` : ''}`);
   const tariff = latestVersion(entry).tariff;
-  if (!kindsPricedBy(tariff).includes(kind)) throw badInput(field, `tariff ${tariffId} prices ${tariff.unit}; a ${kind} meter registers ${defaultUnits[kind].register || 'nothing'}`);
+  if (!pricesKind(tariff, kind)) throw badInput(field, `tariff ${tariffId} prices ${tariff.unit}; a ${kind} meter registers ${defaultUnits[kind].register || 'nothing'}`);
 }
