@@ -6,6 +6,8 @@ import { buildTariffCatalog, type TariffCatalog } from '../../core/tariffs/tarif
 export interface TariffCatalogReader {
   /** The configured tariffs with every version published through the API, at most `cacheMs` old. */
   get(): Promise<TariffCatalog>;
+  /** Read now, for a check-then-write section (another API server may have published within the cache time); refreshes the cache. */
+  fresh(): Promise<TariffCatalog>;
   /**
    * A row this server just wrote: part of every catalog until QuestDB shows it (a WAL table
    * shows a commit a moment later), so a publish is read back at once.
@@ -27,18 +29,20 @@ export function createTariffCatalogReader(options: { questdb: QuestdbPool; confi
     pending = pending.filter((r) => !seen.has(`${r.tariffId}@${r.publishedAt}`));
     return buildTariffCatalog(options.configured, [...stored, ...pending]);
   };
+  const reread = () => {
+    const catalog = read();
+    cached = { at: Date.now(), catalog };
+    // A failed read is not cached.
+    catalog.catch(() => {
+      if (cached?.catalog === catalog) cached = null;
+    });
+    return catalog;
+  };
   return {
     get() {
-      if (cached === null || Date.now() - cached.at > options.cacheMs) {
-        const catalog = read();
-        cached = { at: Date.now(), catalog };
-        // A failed read is not cached.
-        catalog.catch(() => {
-          if (cached?.catalog === catalog) cached = null;
-        });
-      }
-      return cached.catalog;
+      return cached === null || Date.now() - cached.at > options.cacheMs ? reread() : cached.catalog;
     },
+    fresh: reread,
     remember(record) {
       pending.push(record);
       if (pending.length > 1000) pending.shift();

@@ -63,10 +63,6 @@ function parseDefinition(input: Record<string, unknown>): Tariff {
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Fresh catalog (check-then-write sections must see every earlier write). */
-async function catalogOf(context: GraphqlContext): Promise<TariffCatalog> {
-  return context.tariffs.get();
-}
 
 async function save(context: GraphqlContext, catalog: TariffCatalog, record: Omit<TariffVersionRecord, 'publishedAt' | 'publishedBy'>): Promise<void> {
   // Strictly after every row: the catalog's revision moves, and the key (ts, tariff_id) is new.
@@ -76,7 +72,7 @@ async function save(context: GraphqlContext, catalog: TariffCatalog, record: Omi
 }
 
 async function viewOf(context: GraphqlContext, id: string): Promise<TariffView> {
-  const entry = (await catalogOf(context)).entries.get(id);
+  const entry = (await context.tariffs.get()).entries.get(id);
   if (!entry) throw notFound('tariffId', `no tariff ${JSON.stringify(id)}`);
   return view(entry);
 }
@@ -130,10 +126,10 @@ interface RetireArgs {
 export const tariffsResolvers = {
   JSONObject: jsonObjectScalar,
   Query: {
-    tariffs: async (_: unknown, __: unknown, context: GraphqlContext) => [...(await catalogOf(context)).entries.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(view),
+    tariffs: async (_: unknown, __: unknown, context: GraphqlContext) => [...(await context.tariffs.get()).entries.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(view),
     tariff: async (_: unknown, args: { id: string }, context: GraphqlContext) => {
       validateId('id', args.id);
-      const entry = (await catalogOf(context)).entries.get(args.id);
+      const entry = (await context.tariffs.get()).entries.get(args.id);
       return entry ? view(entry) : null;
     },
   },
@@ -146,7 +142,8 @@ export const tariffsResolvers = {
         const tariff = parseDefinition(args.tariff);
         validateDate('effectiveFrom', args.effectiveFrom);
         validateNote(args.note);
-        const catalog = await catalogOf(context);
+        // Uncached: another API server may have published within the cache time.
+        const catalog = await context.tariffs.fresh();
         const entry = catalog.entries.get(tariff.id);
         if (entry?.retirement) throw conflict('tariff.id', `tariff ${tariff.id} is retired from ${entry.retirement.from}; publish a new id`);
         if (entry) {
@@ -166,7 +163,8 @@ export const tariffsResolvers = {
         validateDate('from', args.from);
         if (args.replacedBy != null) validateId('replacedBy', args.replacedBy);
         validateNote(args.note);
-        const catalog = await catalogOf(context);
+        // Uncached: another API server may have published within the cache time.
+        const catalog = await context.tariffs.fresh();
         const entry = catalog.entries.get(args.tariffId);
         if (!entry) throw notFound('tariffId', `no tariff ${JSON.stringify(args.tariffId)}`);
         if (entry.retirement) throw conflict('tariffId', `tariff ${args.tariffId} is already retired from ${entry.retirement.from}`);
@@ -192,7 +190,7 @@ export const tariffsResolvers = {
  * not retired, and pricing the kind's register unit.
  */
 export async function validateAssignableTariff(context: GraphqlContext, field: string, tariffId: string, kind: MeterKind): Promise<void> {
-  const catalog = await catalogOf(context);
+  const catalog = await context.tariffs.get();
   const entry = catalog.entries.get(tariffId);
   if (!entry) throw notFound(field, `no tariff ${JSON.stringify(tariffId)} (known: ${[...catalog.entries.keys()].join(', ')})`);
   if (entry.retirement) throw conflict(field, `tariff ${tariffId} is retired from ${entry.retirement.from}${entry.retirement.replacedBy ? `; its meters go to ${entry.retirement.replacedBy}` : ''}`);
