@@ -103,6 +103,9 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     inFlight += 1;
     const sends = toKafka(result, message, receivedAt);
     // Most messages become one send (their readings share one promise): no Promise.all for those.
+    // The producer never rejects while open (a refused record becomes a dead letter), so every
+    // message gets acked: PUBACKs leave in arrival order, and one never acked would hold back
+    // every PUBACK after it on this connection.
     (sends.length === 1 ? (sends[0] as Promise<unknown>) : Promise.all(sends)).then(() => {
       inFlight -= 1;
       message.ack();
