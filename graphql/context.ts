@@ -36,6 +36,8 @@ export interface GraphqlServices {
   tariffs: TariffCatalogReader;
   /** The configuration's tariff assignment (default, sectors, meters): retireTariff checks it. */
   tariffAssignment: TariffAssignment;
+  /** Zone of meters without one in the registry (MF_BILLING_TIME_ZONE). */
+  billingTimeZone: string;
   /** How often an open subscription re-checks its caller's access (MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS). */
   subscriptionRecheckMs: number;
   /** Settings of the command mutations. */

@@ -3,6 +3,7 @@ import { createKafkaTopics, type KafkaTopics } from '../core/contracts';
 import type { Logger } from '../core/logger';
 import type { QuestdbPgOptions } from '../core/questdb/questdb-sql';
 import { readJsonFile } from '../core/config/read-json-file';
+import { timeZoneVariable } from '../core/config/time-zone-variable';
 import { parseBillingOptions, type BillingOptions, type BillingOptionsInput } from '../core/tariffs/billing-options';
 import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
 import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
@@ -59,6 +60,8 @@ export interface GraphqlOptions {
   idempotencyTtlS: number;
   /** The billing configuration's tariffs and assignment: the catalog's base (publishTariff adds versions). */
   billing: Pick<BillingOptions, 'tariffs' | 'assignment'>;
+  /** Zone of a meter with none of its own in the registry (MF_BILLING_TIME_ZONE): move-in dates start at its local midnight. */
+  billingTimeZone: string;
   policies: PolicyOptions;
   /** WebSocket and subscription bounds (MF_GRAPHQL_WS_MAX_PAYLOAD_BYTES, MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS). */
   ws: { maxPayloadBytes: number; subscriptionRecheckMs: number };
@@ -111,6 +114,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
     idempotencyTtlS: config.int('MF_GRAPHQL_IDEMPOTENCY_TTL_S'),
     // The same file the processors bill with, validated the same way (errors name the field).
     billing: parseBillingOptions((readJsonFile('MF_BILLING_CONFIG_FILE', config.string('MF_BILLING_CONFIG_FILE')) as BillingOptionsInput | undefined) ?? defaultBillingConfig),
+    billingTimeZone: timeZoneVariable('MF_BILLING_TIME_ZONE', config.string('MF_BILLING_TIME_ZONE')),
     ws: { maxPayloadBytes: config.int('MF_GRAPHQL_WS_MAX_PAYLOAD_BYTES'), subscriptionRecheckMs: config.int('MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS') },
     policies: {
       debtBlockDays: config.int('MF_POLICY_DEBT_BLOCK_DAYS'),

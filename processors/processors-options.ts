@@ -1,5 +1,5 @@
 import type { Config } from '../core/config';
-import { readJsonFile } from '../core/config';
+import { readJsonFile, timeZoneVariable } from '../core/config';
 import { createKafkaTopics, meterKinds, type KafkaTopics, type MeterKind } from '../core/contracts';
 import { parseAlertRulesConfig, type AlertRulesConfig } from './alert-rules/rule-config';
 import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
@@ -10,7 +10,6 @@ import type { Logger } from '../core/logger';
 import type { QuestdbPgOptions } from '../core/questdb/questdb-sql';
 import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import { parseDuration, parseSlidingWindows, parseTumblingWindows, type SlidingWindowSpec, type TumblingWindowSpec } from './rolling-averages/window-specs';
-import { checkTimeZone } from '../core/time/local-time';
 
 export interface ProcessorsOptions {
   /** @default 'meterflow-processors' */
@@ -50,7 +49,7 @@ export interface ProcessorsOptions {
 }
 
 export function processorsOptionsFromConfig(config: Config, logger: Logger): ProcessorsOptions {
-  const timeZone = zoneFrom('MF_ROLLUP_TIME_ZONE', config.string('MF_ROLLUP_TIME_ZONE'));
+  const timeZone = timeZoneVariable('MF_ROLLUP_TIME_ZONE', config.string('MF_ROLLUP_TIME_ZONE'));
   return {
     groupIdPrefix: config.string('MF_PROCESSORS_GROUP_ID'),
     kafka: { brokers: config.list('MF_KAFKA_BROKERS'), topics: createKafkaTopics(config.string('MF_KAFKA_TOPIC_PREFIX'), config.int('MF_KAFKA_PARTITIONS')) },
@@ -73,7 +72,7 @@ export function processorsOptionsFromConfig(config: Config, logger: Logger): Pro
     billing: {
       config: (readJsonFile('MF_BILLING_CONFIG_FILE', config.string('MF_BILLING_CONFIG_FILE')) as BillingOptionsInput | undefined) ?? defaultBillingConfig,
       kinds: billingKinds(config.list('MF_BILLING_KINDS')),
-      timeZone: zoneFrom('MF_BILLING_TIME_ZONE', config.string('MF_BILLING_TIME_ZONE')),
+      timeZone: timeZoneVariable('MF_BILLING_TIME_ZONE', config.string('MF_BILLING_TIME_ZONE')),
       provisionalIntervalMs: parseDuration(config.string('MF_BILLING_PROVISIONAL_INTERVAL'), 'MF_BILLING_PROVISIONAL_INTERVAL'),
       registrySyncMs: config.int('MF_BILLING_REGISTRY_SYNC_MS'),
     },
@@ -83,14 +82,6 @@ export function processorsOptionsFromConfig(config: Config, logger: Logger): Pro
     metricsSampling: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') > 0 ? { intervalMs: config.int('MF_METRICS_SAMPLE_INTERVAL_MS') } : null,
     logger,
   };
-}
-
-function zoneFrom(variable: string, zone: string): string {
-  try {
-    return checkTimeZone(zone);
-  } catch (error) {
-    throw new MeterflowError('CONFIG_INVALID', `${variable}: ${(error as Error).message}`);
-  }
 }
 
 function billingKinds(list: string[]): MeterKind[] {

@@ -55,6 +55,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     // Read, not written: the tariff sync follows the API's registry.
     questdbTables.meterRegistry,
     questdbTables.meterReplacements,
+    questdbTables.meterOwners,
     questdbTables.tariffVersions,
   ]);
   const billingEngine = createBillingEngine(options.billing.config);

@@ -109,7 +109,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_ALERT_WEBHOOK_URL', '', 'string', 'processors', 'POST every alert transition here as JSON (retried with backoff); empty = no webhook (may carry a token: never printed)', { secret: 'opaque' }),
   v('MF_BILLING_CONFIG_FILE', '', 'string', 'processors, graphql', 'JSON file with tariffs and their assignment (docs/billing.md); empty = SABESP 2017 residential for every water meter'),
   v('MF_BILLING_KINDS', 'water', 'list', 'processors', 'Meter kinds that are billed (their tariffs must price their register unit)'),
-  v('MF_BILLING_TIME_ZONE', 'UTC', 'string', 'processors', 'IANA time zone of billing periods (calendar months) until meters carry their own'),
+  v('MF_BILLING_TIME_ZONE', 'UTC', 'string', 'processors, graphql', 'IANA time zone of billing periods (calendar months) and move-in dates of meters without a zone of their own in the registry'),
   v('MF_BILLING_PROVISIONAL_INTERVAL', '1h', 'string', 'processors', 'How often (event time) the open period\'s provisional bill is rewritten'),
   v('MF_BILLING_REGISTRY_SYNC_MS', '30000', 'int', 'processors', 'How often billing re-reads the meter registry (meter_registry, written through the API): tariff assignments apply from the local day they were made; a meter’s zone, cycle day, register modulus, maximum flow and service period at its next reading or bill', { min: 1000, max: 3600000 }),
   v('MF_GROUP_COMPARISON_INTERVAL_MS', '10000', 'int', 'processors', 'How often (wall clock) closed windows are compared with their sector/fleet averages (above-group-average alerts)', { min: 100, max: 3600000 }),

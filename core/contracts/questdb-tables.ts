@@ -8,6 +8,7 @@ import { edgeStatisticsTable } from '../streams/edge-statistics';
 import { invoiceLinesTable, invoicesTable } from '../streams/invoices';
 import { lateReadingsTable } from '../streams/late-readings';
 import { meterRegistryTable } from '../streams/meter-registry';
+import { meterOwnersTable } from '../streams/meter-owners';
 import { meterReplacementsTable } from '../streams/meter-replacements';
 import { paymentsTable } from '../streams/payments';
 import { processorStateTable } from '../streams/processor-state';
@@ -38,6 +39,7 @@ export const questdbTables = {
   processorState: processorStateTable,
   meterRegistry: meterRegistryTable,
   meterReplacements: meterReplacementsTable,
+  meterOwners: meterOwnersTable,
   tariffVersions: tariffVersionsTable,
   commands: commandsTable,
   commandEvents: commandEventsTable,

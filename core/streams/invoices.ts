@@ -37,6 +37,8 @@ export interface InvoiceRow {
   carried_consumption: number;
   /** Register jumps beyond the meter's maximum flow, held for review and not billed. */
   held_jumps: number;
+  /** The customer billed (the meter's owner over the invoice's days); null = none named. */
+  customer_id: string | null;
 }
 
 export interface InvoiceLineRow {
@@ -88,6 +90,7 @@ export const invoicesTable = defineTable({
     read_status: 'SYMBOL CAPACITY 8 CACHE',
     carried_consumption: 'DOUBLE',
     held_jumps: 'LONG',
+    customer_id: 'SYMBOL CAPACITY 65536 CACHE',
   },
   timestamp: 'ts',
   partitionBy: 'DAY',
@@ -97,8 +100,9 @@ export const invoicesTable = defineTable({
       'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS read_status SYMBOL CAPACITY 8 CACHE',
       'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS carried_consumption DOUBLE',
       'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS held_jumps LONG',
+      'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS customer_id SYMBOL CAPACITY 65536 CACHE',
     ],
-    upToDate: `SELECT 1 FROM table_columns('invoices') WHERE "column" = 'held_jumps'`,
+    upToDate: `SELECT 1 FROM table_columns('invoices') WHERE "column" = 'customer_id'`,
   },
 });
 
@@ -133,7 +137,7 @@ export function invoiceToRows(i: InvoiceRow, lineRows: InvoiceLineRow[]): TableR
   const head = {
     table: invoicesTable.name,
     ts: i.ts,
-    symbols: { invoice_id: i.invoice_id, meter_id: i.meter_id, status: i.status, currency: i.currency, consumption_unit: i.consumption_unit, read_status: i.read_status, ...(i.sector ? { sector: i.sector } : {}) },
+    symbols: { invoice_id: i.invoice_id, meter_id: i.meter_id, status: i.status, currency: i.currency, consumption_unit: i.consumption_unit, read_status: i.read_status, ...(i.sector ? { sector: i.sector } : {}), ...(i.customer_id ? { customer_id: i.customer_id } : {}) },
     values: {
       adjusts: i.adjusts,
       revision: i.revision,
@@ -173,7 +177,7 @@ const long = (v: string | number | null): number | null => (v === null ? null : 
 /** The columns an invoice is read back with: `SELECT ${storedInvoiceColumns} FROM invoices …`. */
 export const storedInvoiceColumns = sqlColumns(invoicesTable, [
   'ts', 'invoice_id', 'meter_id', 'sector', 'status', 'adjusts', 'revision', 'period_label', 'period_end', 'issued_at', 'due_date', 'currency', 'consumption', 'consumption_unit', 'total_cents', 'total',
-  'read_status', 'carried_consumption', 'held_jumps',
+  'read_status', 'carried_consumption', 'held_jumps', 'customer_id',
 ]);
 
 /** A row of storedInvoiceColumns as the PG wire returns it: timestamps as Date, a LONG as a string or a number. */
@@ -199,6 +203,7 @@ export type StoredInvoiceRow = StoredRow<
     read_status: string | null;
     carried_consumption: number | null;
     held_jumps: string | number | null;
+    customer_id: string | null;
   }
 >;
 
@@ -225,6 +230,8 @@ export interface StoredInvoice {
   readStatus: string;
   carriedConsumption: number;
   heldJumps: number;
+  /** The customer billed; null = none named (and rows of releases before owners were billed). */
+  customerId: string | null;
 }
 
 export function storedInvoiceFromRow(r: StoredInvoiceRow): StoredInvoice {
@@ -248,6 +255,7 @@ export function storedInvoiceFromRow(r: StoredInvoiceRow): StoredInvoice {
     readStatus: r.read_status ?? 'read',
     carriedConsumption: r.carried_consumption ?? 0,
     heldJumps: long(r.held_jumps) ?? 0,
+    customerId: r.customer_id,
   };
 }
 

@@ -110,6 +110,9 @@ export function parseBillingOptions(input: unknown): BillingOptions {
   return Object.freeze({ ...o, tariffs, assignment });
 }
 
+/** Owner changes a meter's profile keeps (a tenant a month for 80 years). */
+export const maxOwnerChanges = 1000;
+
 export const meterProfileSchema = z
   .object({
     meterId: z.string().min(1).max(maxIdLength).regex(idPattern),
@@ -132,6 +135,18 @@ export const meterProfileSchema = z
     serviceStart: z.number().int().nullable().default(null),
     /** End of service (move-out), epoch ms, exclusive. @default null */
     serviceEnd: z.number().int().nullable().default(null),
+    /** The customer billed before the first owner change (the registry's customer); null = none named. @default null */
+    customerId: z.string().min(1).max(maxIdLength).regex(idPattern).nullable().default(null),
+    /**
+     * Customers moving in (changeMeterOwner), by local date, oldest first: a period in which the
+     * owner changes is billed as one invoice per owner, each for its own days. null customerId =
+     * vacant. @default []
+     */
+    ownerChanges: z
+      .array(z.object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), customerId: z.string().min(1).max(maxIdLength).regex(idPattern).nullable() }).strict())
+      .max(maxOwnerChanges)
+      .default([])
+      .refine((list) => list.every((c, i) => i === 0 || c.from > list[i - 1]!.from), { message: 'must be sorted by date, one change a day' }),
   })
   .strict()
   .refine((p) => p.serviceStart === null || p.serviceEnd === null || p.serviceEnd > p.serviceStart, { message: 'must be after serviceStart', path: ['serviceEnd'] });

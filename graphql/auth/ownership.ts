@@ -1,4 +1,6 @@
+import { startOfDate } from '../../core/time/local-days';
 import type { GraphqlContext } from '../context';
+import { ownerChangesOf } from '../meters/owner-changes';
 
 /** [from, to) in epoch ms; null = unbounded on that side. */
 export interface OwnershipInterval {
@@ -14,7 +16,7 @@ export interface OwnerChange {
 
 /**
  * When `customerId` owned a meter, from its registry history (meter_registry, one row per
- * change). The first registered owner owns it from the beginning (readings before the meter was
+ * change) and, from the first on, its dated owner changes (meter_owners). The first registered owner owns it from the beginning (readings before the meter was
  * registered are the installation's); every later owner from the change on. So after a meter
  * moves from A to B, B sees nothing from before the move, and A nothing from after.
  */
@@ -71,12 +73,23 @@ export async function customerOwnership(context: GraphqlContext, meterIds: reado
     );
     for (const row of rows) changes.get(row.meter_id)?.push({ at: row.ts.getTime(), customerId: row.customer_id });
   }
+  const declared = await ownerChangesOf(context, meterIds);
   for (const meterId of meterIds) {
-    const list = changes.get(meterId)!;
+    let list = changes.get(meterId)!;
     const current = await context.meters.get(meterId);
     // A change this process just wrote that QuestDB does not show yet (read-your-writes).
     const last = list.reduce<OwnerChange | null>((a, c) => (a === null || c.at > a.at ? c : a), null);
     if (current?.updatedAt && (last === null || current.updatedAt.getTime() > last.at)) list.push({ at: current.updatedAt.getTime(), customerId: current.customerId });
+    // Dated owner changes (changeMeterOwner) govern from the first one on, from local midnight of
+    // their date: registry rows written after it (any other field changed) repeat an owner that
+    // may have left since.
+    const moves = declared.get(meterId) ?? [];
+    if (moves.length > 0) {
+      const zone = current?.timeZone ?? context.billingTimeZone;
+      const dated = moves.map((m) => ({ at: startOfDate(m.from, zone), customerId: m.customerId }));
+      list = [...list.filter((c) => c.at < dated[0]!.at), ...dated];
+      if (list.length === dated.length) list.unshift({ at: dated[0]!.at - 1, customerId: moves[0]!.previousCustomerId });
+    }
     // A meter only seen in readings, never registered, has no owner to clamp to.
     out.set(meterId, list.length === 0 ? [] : ownershipIntervals(list, customerId));
   }

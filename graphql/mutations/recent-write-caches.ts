@@ -1,4 +1,5 @@
 import type { StoredAlertRow } from '../../core/streams/alerts';
+import type { MeterOwnerChange } from '../../core/streams/meter-owners';
 import type { PendingPayment } from '../billing/pending-payments';
 import type { PaymentView } from '../schema/payments/resolvers';
 import { createRecentWrites, type RecentWrites } from './recent-writes';
@@ -11,6 +12,8 @@ export interface RecentWriteCaches {
   paymentViews: RecentWrites<PaymentView>;
   /** Payments recorded by payInvoice, by payment id: balances count them exactly once (invoice-balances.ts). */
   pendingPayments: RecentWrites<PendingPayment>;
+  /** Owner changes declared by changeMeterOwner, by `<meterId>@<from>`: the next change and the access rules see them at once. */
+  ownerChanges: RecentWrites<MeterOwnerChange>;
 }
 
 export interface RecentWriteCachesOptions {
@@ -24,5 +27,5 @@ export interface RecentWriteCachesOptions {
 
 export function createRecentWriteCaches(options: RecentWriteCachesOptions = {}): RecentWriteCaches {
   const bounds = { maxEntries: options.maxEntries ?? 10_000, ttlMs: options.ttlMs ?? 10 * 60_000, clock: options.clock ?? Date.now };
-  return { alerts: createRecentWrites(bounds), paymentViews: createRecentWrites(bounds), pendingPayments: createRecentWrites(bounds) };
+  return { alerts: createRecentWrites(bounds), paymentViews: createRecentWrites(bounds), pendingPayments: createRecentWrites(bounds), ownerChanges: createRecentWrites(bounds) };
 }

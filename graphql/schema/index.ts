@@ -14,9 +14,10 @@ import { metersModule } from './meters';
 import { paymentsModule } from './payments';
 import { readingsModule } from './readings';
 import { tariffsModule } from './tariffs';
+import { meterOwnersModule } from './meter-owners';
 
 /** Every module of the schema; each adds its types and root fields. */
-export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule];
+export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule, meterOwnersModule];
 
 export function createMeterflowSchema() {
   return createSchema<GraphqlContext>({

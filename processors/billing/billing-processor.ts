@@ -137,6 +137,8 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       maxFlowPerHour: entry.maxFlowPerHour ?? undefined,
       serviceStart: entry.serviceStart,
       serviceEnd: entry.serviceEnd,
+      customerId: entry.customerId,
+      ownerChanges: entry.ownerChanges,
     });
     for (const r of refused) refuse(state, entry.version, Math.max(at, entry.version), { reason: 'registry-change-refused', field: r.field, detail: r.reason }, ctx);
     let declared = false;

@@ -19,7 +19,7 @@ import { billingPeriodAt, nextBillingPeriod, type BillingCycle, type BillingPeri
 import { invalidBilling } from '../../core/tariffs/billing-errors';
 import { parseBillingOptions, parseMeterProfile, type BillingOptions, type BillingOptionsInput, type MeterProfile, type MeterProfileInput } from '../../core/tariffs/billing-options';
 import { adjustmentLines, dueDate, totalCents, type CarriedGap, type Invoice, type ReadStatus, type InvoiceLine, type InvoiceStatus } from './invoice';
-import { addDays, localDate } from '../../core/time/local-days';
+import { addDays, localDate, startOfDate } from '../../core/time/local-days';
 import { roundQuantity } from '../../core/units/money';
 import { priceUsage } from './price-consumption';
 import {
@@ -52,12 +52,17 @@ import { usageByBand } from './band-usage';
 const compactSlotMs = (options: BillingOptions) => [15, 5, 3, 1].map((m) => m * 60_000).find((slot) => slot <= options.maxGapMs) ?? 60_000;
 const compactEveryMs = 6 * 3_600_000;
 
-/** What billing remembers of a period after its final invoice. */
+/**
+ * What billing remembers of a period after its final invoice: of the part one owner had, when
+ * the owner changed inside it (start and end are then that part's).
+ */
 export interface ClosedPeriod {
   label: string;
   start: number;
   end: number;
   invoiceId: string;
+  /** The customer billed; absent in states from before owners were billed = null. */
+  customerId?: string | null;
   /** What has been billed so far: the final lines, as corrected by every adjustment. */
   billedLines: InvoiceLine[];
   billedConsumption: number;
@@ -77,7 +82,7 @@ export interface MeterBillingState {
   register: RegisterState;
   /** Start of the earliest period without a final invoice; null until there is data or a service start. */
   openPeriodStart: number | null;
-  /** Oldest first, at most retainClosedPeriods. */
+  /** Oldest first, of at most retainClosedPeriods periods (one entry per owner's part). */
   closed: ClosedPeriod[];
   /** Highest watermark seen. */
   watermark: number | null;
@@ -144,6 +149,21 @@ export interface ProfileUpdate {
   maxFlowPerHour: number | null | undefined;
   serviceStart: number | null;
   serviceEnd: number | null;
+  /** The owner before the first change; undefined = unchanged. */
+  customerId?: string | null;
+  /** undefined = unchanged. */
+  ownerChanges?: MeterProfile['ownerChanges'];
+}
+
+/**
+ * What one invoice bills: a whole period, or the days of it one owner had when the owner
+ * changed inside it (docs/billing.md, "Owners").
+ */
+interface BillPart {
+  period: BillingPeriod;
+  from: number;
+  to: number;
+  customerId: string | null;
 }
 
 export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
@@ -265,11 +285,33 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     return outcome;
   }
 
-  /** Local days of `period` in service. */
-  function billableDates(state: MeterBillingState, period: BillingPeriod): string[] {
+  /**
+   * The period cut where the owner changes (at local midnight of the move-in date): one part per
+   * owner, the whole period when it has one. A change to the owner already in place cuts nothing.
+   */
+  function partsOf(state: MeterBillingState, period: BillingPeriod): BillPart[] {
+    const { zone, customerId, ownerChanges } = state.profile;
+    let owner = customerId;
+    let from = period.start;
+    const parts: BillPart[] = [];
+    for (const change of ownerChanges) {
+      const at = startOfDate(change.from, zone);
+      if (at >= period.end) break;
+      if (at > from && change.customerId !== owner) {
+        parts.push({ period, from, to: at, customerId: owner });
+        from = at;
+      }
+      owner = change.customerId;
+    }
+    parts.push({ period, from, to: period.end, customerId: owner });
+    return parts;
+  }
+
+  /** Local days of the part in service. */
+  function billableDates(state: MeterBillingState, part: BillPart): string[] {
     const { zone, serviceStart, serviceEnd } = state.profile;
-    const from = Math.max(period.start, serviceStart ?? -Infinity);
-    const to = Math.min(period.end, serviceEnd ?? Infinity);
+    const from = Math.max(part.from, serviceStart ?? -Infinity);
+    const to = Math.min(part.to, serviceEnd ?? Infinity);
     if (to <= from) return [];
     const dates: string[] = [];
     const last = localDate(to - 1, zone);
@@ -284,12 +326,13 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     billableDays: number;
   }
 
-  function computeBill(state: MeterBillingState, period: BillingPeriod, analysis: RegisterAnalysis): Bill {
+  function computeBill(state: MeterBillingState, part: BillPart, analysis: RegisterAnalysis): Bill {
     const { profile } = state;
-    const dates = billableDates(state, period);
+    const { period } = part;
+    const dates = billableDates(state, part);
     const shares = pricedShares(catalog, options.assignment, profile.meterId, profile.sector, dates);
     const hourly = shares.some((s) => s.tariff.tou !== undefined);
-    const usage = usageBetween(attributeGaps(state, analysis).segments, period.start, period.end, profile.zone, { hourly });
+    const usage = usageBetween(attributeGaps(state, analysis).segments, part.from, part.to, profile.zone, { hourly });
     const lines: InvoiceLine[] = [];
     let currency: string | null = null;
     for (const share of shares) {
@@ -298,25 +341,33 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       if (factor === null) throw invalidBilling(`tariffs "${tariff.id}".unit`, `"${tariff.unit}" cannot be converted from "${state.register.unit}" (meter ${profile.meterId})`);
       if (currency !== null && tariff.currency !== currency) throw invalidBilling(`tariffs "${tariff.id}".currency`, `${tariff.currency} differs from ${currency} within one period of meter ${profile.meterId}`);
       currency = tariff.currency;
-      const bandUsage = tariff.datedTou && usageByBand(analysis.segments, period.start, period.end, tariff.datedTou).map((q) => q * factor);
+      const bandUsage = tariff.datedTou && usageByBand(analysis.segments, part.from, part.to, tariff.datedTou).map((q) => q * factor);
       lines.push(...priceUsage({ tariff, usage: scaleUsage(usage, factor), bandUsage, days: share.days, billableDays: dates.length, periodDays: period.days }));
     }
     currency ??= priceListOn(catalog, tariffIdOn(options.assignment, profile.meterId, profile.sector, period.label), period.label)?.tariff.currency ?? latestVersion(catalog.entries.get(options.assignment.default)!).tariff.currency;
     return { lines, consumption: roundQuantity(usage.total), currency, billableDays: dates.length };
   }
 
+  /** `<meterId>/<label>`, and for the part of a later owner `<meterId>/<label>/from-<move-in date>`. */
+  function baseIdOf(state: MeterBillingState, part: BillPart): string {
+    const base = `${state.profile.meterId}/${part.period.label}`;
+    return part.from === part.period.start ? base : `${base}/from-${localDate(part.from, state.profile.zone)}`;
+  }
+
   function invoice(
     state: MeterBillingState,
-    period: BillingPeriod,
+    part: BillPart,
     analysis: RegisterAnalysis,
     bill: Bill,
     fields: { status: InvoiceStatus; issuedAt: number; lines: InvoiceLine[]; consumption: number; revision: number; dueDate: string; horizon: number },
   ): Invoice {
     const { profile } = state;
-    const baseId = `${profile.meterId}/${period.label}`;
+    const { period } = part;
+    const baseId = baseIdOf(state, part);
     return {
       invoiceId: fields.revision === 0 ? baseId : `${baseId}/adj-${fields.revision}`,
       meterId: profile.meterId,
+      customerId: part.customerId,
       sector: profile.sector,
       status: fields.status,
       adjusts: fields.revision === 0 ? null : baseId,
@@ -334,10 +385,13 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       consumptionUnit: state.register.unit,
       lines: fields.lines,
       totalCents: totalCents(fields.lines),
-      decreases: analysis.decreases.filter((d) => d.ts >= period.start && d.ts < period.end),
-      gaps: gapsWithin(state.register, period.start, fields.horizon, options.maxGapMs),
-      readStatus: readStatusOf(state, period),
-      carried: attributeGaps(state, analysis).carried.filter((c) => c.periodStart === period.start).map((c) => c.gap),
+      decreases: analysis.decreases.filter((d) => d.ts >= part.from && d.ts < part.to),
+      gaps: gapsWithin(state.register, part.from, fields.horizon, options.maxGapMs),
+      readStatus: readStatusOf(state, part),
+      // Listed on the part the gap ends in.
+      carried: attributeGaps(state, analysis)
+        .carried.filter((c) => c.periodStart === period.start && c.gap.to > part.from && c.gap.to <= part.to)
+        .map((c) => c.gap),
     };
   }
 
@@ -346,8 +400,8 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
    * (previous, ts], so those in (start, end] do (a read at exactly the start closes the period
    * before) — and whether one of them is an estimate.
    */
-  function readStatusOf(state: MeterBillingState, period: BillingPeriod): ReadStatus {
-    const measuring = pointsBetween(state.register, period.start + 1, period.end + 1);
+  function readStatusOf(state: MeterBillingState, part: BillPart): ReadStatus {
+    const measuring = pointsBetween(state.register, part.from + 1, part.to + 1);
     if (measuring.length === 0) return 'no-read';
     return measuring.some((p) => p.source === 'estimated') ? 'estimated' : 'read';
   }
@@ -377,20 +431,21 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     if (changedFrom !== null) {
       for (const closed of state.closed) {
         if (closed.end <= changedFrom) continue;
-        const period = billingPeriodAt(closed.start, cycle);
-        const bill = computeBill(state, period, analysed());
+        // The part as it was billed: an owner change recorded since does not move it.
+        const part: BillPart = { period: billingPeriodAt(closed.start, cycle), from: closed.start, to: closed.end, customerId: closed.customerId ?? null };
+        const bill = computeBill(state, part, analysed());
         const lines = adjustmentLines(closed.billedLines, bill.lines);
         if (lines.length === 0) continue;
         closed.adjustments++;
         emitted.push(
-          invoice(state, period, analysed(), bill, {
+          invoice(state, part, analysed(), bill, {
             status: 'adjusted',
             issuedAt: wm,
             lines,
             consumption: roundQuantity(bill.consumption - closed.billedConsumption),
             revision: closed.adjustments,
             dueDate: dueDate(localDate(wm, state.profile.zone), options.dueDays),
-            horizon: period.end,
+            horizon: part.to,
           }),
         );
         closed.billedLines = bill.lines;
@@ -404,18 +459,20 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       const period = billingPeriodAt(state.openPeriodStart, cycle);
       if (period.end + options.graceMs > wm) break;
       if (state.profile.serviceEnd !== null && period.start >= state.profile.serviceEnd) break;
-      const bill = computeBill(state, period, analysed());
-      const final = invoice(state, period, analysed(), bill, {
-        status: 'final',
-        issuedAt: period.end + options.graceMs,
-        lines: bill.lines,
-        consumption: bill.consumption,
-        revision: 0,
-        dueDate: dueDate(closeDate(state, period), options.dueDays),
-        horizon: period.end,
-      });
-      emitted.push(final);
-      state.closed.push({ label: period.label, start: period.start, end: period.end, invoiceId: final.invoiceId, billedLines: bill.lines, billedConsumption: bill.consumption, adjustments: 0 });
+      for (const part of partsOf(state, period)) {
+        const bill = computeBill(state, part, analysed());
+        const final = invoice(state, part, analysed(), bill, {
+          status: 'final',
+          issuedAt: period.end + options.graceMs,
+          lines: bill.lines,
+          consumption: bill.consumption,
+          revision: 0,
+          dueDate: dueDate(closeDate(state, period), options.dueDays),
+          horizon: part.to,
+        });
+        emitted.push(final);
+        state.closed.push({ label: period.label, start: part.from, end: part.to, invoiceId: final.invoiceId, customerId: part.customerId, billedLines: bill.lines, billedConsumption: bill.consumption, adjustments: 0 });
+      }
       state.openPeriodStart = nextBillingPeriod(period, cycle).start;
     }
 
@@ -427,9 +484,11 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       compactRegister(state.register, registerOptions(state), settledTo, compactSlotMs(options));
     }
 
-    // 4. Forget what can no longer be adjusted.
-    if (state.closed.length > options.retainClosedPeriods) {
-      state.closed.splice(0, state.closed.length - options.retainClosedPeriods);
+    // 4. Forget what can no longer be adjusted (the parts of a period go together).
+    const labels = [...new Set(state.closed.map((c) => c.label))];
+    if (labels.length > options.retainClosedPeriods) {
+      const kept = new Set(labels.slice(-options.retainClosedPeriods));
+      state.closed = state.closed.filter((c) => kept.has(c.label));
       pruneRegister(state.register, registerOptions(state), state.closed[0]!.start);
     }
     return emitted;
@@ -440,22 +499,32 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     const period = billingPeriodAt(state.openPeriodStart, cycleOf(state));
     if (state.profile.serviceEnd !== null && period.start >= state.profile.serviceEnd) return null;
     const analysis = analyseRegister(state.register, registerOptions(state));
-    const bill = computeBill(state, period, analysis);
-    return invoice(state, period, analysis, bill, {
+    // The part of the owner at `nowMs` (an earlier owner's part had its provisional bills then).
+    const parts = partsOf(state, period);
+    const part = parts.findLast((p) => p.from <= nowMs) ?? parts[0]!;
+    const bill = computeBill(state, part, analysis);
+    return invoice(state, part, analysis, bill, {
       status: 'provisional',
       issuedAt: nowMs,
       lines: bill.lines,
       consumption: bill.consumption,
       revision: 0,
       dueDate: dueDate(closeDate(state, period), options.dueDays),
-      horizon: Math.min(period.end, Math.max(period.start, nowMs)),
+      horizon: Math.min(part.to, Math.max(part.from, nowMs)),
     });
   }
 
   function updateProfile(state: MeterBillingState, next: ProfileUpdate): { changed: boolean; refused: { field: string; reason: string }[] } {
     const p = state.profile;
     const refused: { field: string; reason: string }[] = [];
-    const candidate: MeterProfile = { ...p, registerModulus: next.registerModulus, serviceStart: next.serviceStart, serviceEnd: next.serviceEnd };
+    const candidate: MeterProfile = {
+      ...p,
+      registerModulus: next.registerModulus,
+      serviceStart: next.serviceStart,
+      serviceEnd: next.serviceEnd,
+      customerId: next.customerId === undefined ? p.customerId : next.customerId,
+      ownerChanges: next.ownerChanges ?? p.ownerChanges,
+    };
     if (next.maxFlowPerHour === undefined) delete candidate.maxFlowPerHour;
     else candidate.maxFlowPerHour = next.maxFlowPerHour;
     const calendarChanges = next.zone !== p.zone || next.cycleDay !== p.cycleDay;
@@ -475,7 +544,8 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       return { changed: false, refused };
     }
     const same = (k: keyof MeterProfile) => profile[k] === p[k];
-    if ((['zone', 'cycleDay', 'registerModulus', 'maxFlowPerHour', 'serviceStart', 'serviceEnd'] as const).every(same)) return { changed: false, refused };
+    const sameOwners = profile.customerId === p.customerId && JSON.stringify(profile.ownerChanges) === JSON.stringify(p.ownerChanges);
+    if ((['zone', 'cycleDay', 'registerModulus', 'maxFlowPerHour', 'serviceStart', 'serviceEnd'] as const).every(same) && sameOwners) return { changed: false, refused };
     state.profile = profile;
     if (state.closed.length === 0) {
       // No period billed yet: the first period follows the new calendar and service start.

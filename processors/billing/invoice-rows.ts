@@ -35,6 +35,7 @@ export function invoiceRow(inv: Invoice): InvoiceRow {
     read_status: inv.readStatus,
     carried_consumption: roundQuantity(inv.carried.reduce((sum, c) => sum + c.quantity, 0)),
     held_jumps: inv.decreases.filter((d) => d.kind === 'jump').length,
+    customer_id: inv.customerId,
   };
 }
 

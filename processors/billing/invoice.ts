@@ -40,9 +40,14 @@ export interface InvoiceLine {
 }
 
 export interface Invoice {
-  /** `<meterId>/<period label>`; adjustments `<meterId>/<period label>/adj-<n>`. */
+  /**
+   * `<meterId>/<period label>`; the part of an owner who moved in during the period
+   * `<meterId>/<period label>/from-<date>`; adjustments add `/adj-<n>`.
+   */
   invoiceId: string;
   meterId: string;
+  /** The customer billed: the meter's owner over the invoice's days (docs/billing.md, "Owners"); null = none named (vacant). */
+  customerId: string | null;
   sector: string | null;
   status: InvoiceStatus;
   /** For adjustments, the final invoice they correct; else null. */

@@ -1,3 +1,4 @@
+import { maxOwnerChanges } from '../../core/tariffs/billing-options';
 import { checkTimeZone } from '../../core/time/local-time';
 
 /** What billing takes from a meter's current registry record (GraphQL registerMeter / updateMeter). */
@@ -17,6 +18,21 @@ export interface RegistryProfile {
   reportingIntervalS: number | null;
   /** Registers replaced at its service point (replaceMeterRegister), oldest first. */
   replacements: DeclaredReplacement[];
+  /** The owner before the first change: the first change's previous owner, else the registry's customer. */
+  customerId: string | null;
+  /** Owner changes (changeMeterOwner), oldest first, at most maxOwnerChanges (the latest). */
+  ownerChanges: { from: string; customerId: string | null }[];
+}
+
+/** A meter_owners row. */
+export interface DeclaredOwnerChange {
+  meterId: string;
+  /** Local date the new owner has the meter from. */
+  from: string;
+  customerId: string | null;
+  previousCustomerId: string | null;
+  /** When it was declared (wall clock), epoch ms: a new declaration is a new version of the meter's profile. */
+  declaredAt: number;
 }
 
 /** A meter_replacements row. */
@@ -43,6 +59,8 @@ export interface RegistryProfileRow {
   serviceStart: number | null;
   serviceEnd: number | null;
   reportingIntervalS?: number | null;
+  /** The registry's customer (the current owner). */
+  customerId?: string | null;
 }
 
 const valid = (row: RegistryProfileRow): string | null => {
@@ -65,12 +83,21 @@ const valid = (row: RegistryProfileRow): string | null => {
  * writing; a row that fails them anyway (written by hand in SQL) is refused with its reason and
  * billing keeps what it had, instead of stopping the meter's billing.
  */
-export function registryProfiles(rows: readonly RegistryProfileRow[], replacements: readonly DeclaredReplacement[] = []): { profiles: Map<string, RegistryProfile>; refused: { row: RegistryProfileRow; reason: string }[] } {
+export function registryProfiles(
+  rows: readonly RegistryProfileRow[],
+  replacements: readonly DeclaredReplacement[] = [],
+  ownerChanges: readonly DeclaredOwnerChange[] = [],
+): { profiles: Map<string, RegistryProfile>; refused: { row: RegistryProfileRow; reason: string }[] } {
   const profiles = new Map<string, RegistryProfile>();
   const refused: { row: RegistryProfileRow; reason: string }[] = [];
-  const replacementsOf = new Map<string, DeclaredReplacement[]>();
-  for (const r of [...replacements].sort((a, b) => a.at - b.at)) (replacementsOf.get(r.meterId) ?? replacementsOf.set(r.meterId, []).get(r.meterId)!).push(r);
-  const lastDeclared = (meterId: string) => Math.max(-Infinity, ...(replacementsOf.get(meterId) ?? []).map((r) => r.declaredAt));
+  const replacementsOf = groupByMeter([...replacements].sort((a, b) => a.at - b.at));
+  const ownersOf = groupByMeter([...ownerChanges].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)));
+  const lastDeclared = (meterId: string) =>
+    Math.max(-Infinity, ...(replacementsOf.get(meterId) ?? []).map((r) => r.declaredAt), ...(ownersOf.get(meterId) ?? []).map((o) => o.declaredAt));
+  const owners = (meterId: string, registryCustomer: string | null) => {
+    const changes = (ownersOf.get(meterId) ?? []).slice(-maxOwnerChanges);
+    return { customerId: changes[0] ? changes[0].previousCustomerId : registryCustomer, ownerChanges: changes.map((c) => ({ from: c.from, customerId: c.customerId })) };
+  };
   for (const row of rows) {
     const reason = valid(row);
     if (reason !== null) {
@@ -87,12 +114,30 @@ export function registryProfiles(rows: readonly RegistryProfileRow[], replacemen
       serviceEnd: row.serviceEnd,
       reportingIntervalS: row.reportingIntervalS != null && row.reportingIntervalS > 0 ? row.reportingIntervalS : null,
       replacements: replacementsOf.get(row.meterId) ?? [],
+      ...owners(row.meterId, row.customerId ?? null),
     });
   }
   // A meter replaced without a registry record of its own (it reports, unregistered): the deployment's defaults.
-  for (const [meterId, list] of replacementsOf) {
+  for (const meterId of new Set([...replacementsOf.keys(), ...ownersOf.keys()])) {
     if (profiles.has(meterId) || refused.some((r) => r.row.meterId === meterId)) continue;
-    profiles.set(meterId, { version: lastDeclared(meterId), zone: null, cycleDay: null, registerModulus: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, reportingIntervalS: null, replacements: list });
+    profiles.set(meterId, {
+      version: lastDeclared(meterId),
+      zone: null,
+      cycleDay: null,
+      registerModulus: null,
+      maxFlowPerHour: null,
+      serviceStart: null,
+      serviceEnd: null,
+      reportingIntervalS: null,
+      replacements: replacementsOf.get(meterId) ?? [],
+      ...owners(meterId, null),
+    });
   }
   return { profiles, refused };
+}
+
+function groupByMeter<T extends { meterId: string }>(list: readonly T[]): Map<string, T[]> {
+  const byMeter = new Map<string, T[]>();
+  for (const item of list) (byMeter.get(item.meterId) ?? byMeter.set(item.meterId, []).get(item.meterId)!).push(item);
+  return byMeter;
 }

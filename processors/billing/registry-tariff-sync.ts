@@ -7,6 +7,7 @@ import type { BillingEngine } from './billing-state';
 import { registryProfiles, type RegistryProfile } from './registry-profiles';
 import { mergeSchedules, registrySchedules } from './registry-tariff-schedules';
 import { buildTariffCatalog, latestTariffs } from '../../core/tariffs/tariff-catalog';
+import { meterOwnerFromSql, meterOwnersQuery, type MeterOwnerSqlRow } from '../../core/streams/meter-owners';
 import { tariffVersionFromSql, tariffVersionsQuery, tariffVersionsTable, type TariffVersionSqlRow } from '../../core/streams/tariff-versions';
 
 export interface RegistryTariffSync {
@@ -21,8 +22,8 @@ export interface RegistryTariffSync {
  * Keeps the billing engine's tariff catalog in step with the versions published through the API
  * (tariff_versions), its per-meter tariff schedules with the meter registry
  * (assignTariff / registerMeter / updateMeter through the API), on top of the configured
- * assignment, and `profiles` (zone, cycle day, register modulus, maximum flow, service period
- * per meter: the billing processor applies each new version to the meter's state). Starts with
+ * assignment, and `profiles` (zone, cycle day, register modulus, maximum flow, service period,
+ * owners per meter: the billing processor applies each new version to the meter's state). Starts with
  * one read, so a restarted processor bills with what the registry said before it consumes anything.
  */
 export async function startRegistryTariffSync(options: { questdb: QuestdbPool; engine: BillingEngine; timeZone: string; intervalMs: number; logger: Logger; metrics?: Metrics; profiles?: Map<string, RegistryProfile> }): Promise<RegistryTariffSync> {
@@ -64,12 +65,13 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
     }
   };
   const refreshProfiles = async (target: Map<string, RegistryProfile>) => {
-    const { rows } = await options.questdb.query<{ ts: Date; meter_id: string; time_zone: string | null; reporting_interval_s: string | number | null; register_modulus: number | null; billing_cycle_day: string | number | null; max_flow_per_hour: number | null; service_start: Date | null; service_end: Date | null }>(
-      `SELECT ts, meter_id, time_zone, reporting_interval_s, register_modulus, billing_cycle_day, max_flow_per_hour, service_start, service_end FROM meter_registry LATEST ON ts PARTITION BY meter_id`,
+    const { rows } = await options.questdb.query<{ ts: Date; meter_id: string; time_zone: string | null; reporting_interval_s: string | number | null; register_modulus: number | null; billing_cycle_day: string | number | null; max_flow_per_hour: number | null; service_start: Date | null; service_end: Date | null; customer_id: string | null }>(
+      `SELECT ts, meter_id, time_zone, reporting_interval_s, register_modulus, billing_cycle_day, max_flow_per_hour, service_start, service_end, customer_id FROM meter_registry LATEST ON ts PARTITION BY meter_id`,
     );
     const { rows: replaced } = await options.questdb.query<{ ts: Date; meter_id: string; old_final_register: number | null; new_initial_register: number | null; register_unit: string | null; declared_at: Date | null }>(
       `SELECT ts, meter_id, old_final_register, new_initial_register, register_unit, declared_at FROM meter_replacements`,
     );
+    const { rows: owners } = await options.questdb.query<MeterOwnerSqlRow>(meterOwnersQuery);
     const declared = replaced.map((r) => ({ meterId: r.meter_id, at: r.ts.getTime(), oldFinalRegister: r.old_final_register, newInitialRegister: r.new_initial_register ?? 0, unit: r.register_unit ?? '', declaredAt: r.declared_at?.getTime() ?? r.ts.getTime() }));
     const { profiles, refused } = registryProfiles(
       rows.map((r) => ({
@@ -82,8 +84,10 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
         serviceStart: r.service_start?.getTime() ?? null,
         serviceEnd: r.service_end?.getTime() ?? null,
         reportingIntervalS: r.reporting_interval_s === null ? null : Number(r.reporting_interval_s),
+        customerId: r.customer_id,
       })),
       declared,
+      owners.map(meterOwnerFromSql),
     );
     // Replaced in place: the billing processor holds this map.
     target.clear();

@@ -56,12 +56,16 @@ export async function invoicesOfMeters(context: GraphqlContext, meterIds: readon
   const where = [meterIds.length === 1 ? `${inv.meter_id} = $${params.push(meterIds[0])}` : `${inv.meter_id} IN ${sqlStringList(meterIds)}`];
   if (period) where.push(period.length === 7 ? `${inv.period_label} LIKE $${params.push(`${period}-%`)}` : `${inv.period_label} = $${params.push(period)}`);
   const { rows } = await context.questdb.query<StoredInvoiceRow>(`SELECT ${storedInvoiceColumns} FROM invoices WHERE ${where.join(' AND ')} LATEST ON ${inv.ts} PARTITION BY ${inv.invoice_id}`, params);
-  // A customer sees the invoices of periods that began while the meter was theirs (ownership.ts);
-  // the SQL is already limited to their meters, so this filters a handful of rows.
+  // A customer sees the invoices billed to them (billing names the owner of the invoice's days),
+  // and of invoices naming nobody (written before owners were billed) those of periods that began
+  // while the meter was theirs (ownership.ts), except a later owner's part of a period left vacant.
   const owned = await customerOwnership(context, meterIds);
+  const me = context.principal.customerId;
+  const visible = (i: StoredInvoice) =>
+    owned === null || (i.customerId !== null ? i.customerId === me : !i.invoiceId.includes('/from-') && withinIntervals(owned.get(i.meterId) ?? [], i.periodStart.getTime()));
   return rows
     .map(storedInvoiceFromRow)
-    .filter((i) => owned === null || withinIntervals(owned.get(i.meterId) ?? [], i.periodStart.getTime()))
+    .filter(visible)
     .map(({ invoiceId, status, ...rest }): InvoiceHead => ({ ...rest, id: invoiceId, status: statusOf(status), storedStatus: status }))
     .sort((a, b) => {
       const [x, y] = [invoiceSortKey(a), invoiceSortKey(b)];

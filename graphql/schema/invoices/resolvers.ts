@@ -1,6 +1,7 @@
 import { customerScope, requireMeterAccess } from '../../auth/authorize';
 import type { GraphqlContext } from '../../context';
 import { badInput, forbidden } from '../../errors';
+import { metersOnceOwnedBy } from '../../meters/owner-changes';
 import { validateId } from '../arguments';
 import { paginate, pageRequest } from '../meters/connection';
 import { invoiceSortKey, invoicesOfMeters, periodPattern, withLinesAndPayments, type InvoiceView } from './invoice-queries';
@@ -29,7 +30,9 @@ export async function resolveInvoices(_: unknown, args: InvoicesArgs, context: G
   const scope = customerScope(context);
   if (scope !== null && scope !== args.customerId) throw forbidden('customerId: customers may only read their own invoices');
   const page = pageRequest(args, 2, context.limits.maxPageSize);
-  meterIds = (await context.meters.list({ customerId: args.customerId })).map((m) => m.meterId);
+  // Their meters, and the ones they moved out of (their invoices of those stay theirs).
+  const current = (await context.meters.list({ customerId: args.customerId })).map((m) => m.meterId);
+  meterIds = [...new Set([...current, ...(await metersOnceOwnedBy(context, args.customerId!))])];
   return pageOf(context, meterIds, args.period ?? null, page);
 }
 

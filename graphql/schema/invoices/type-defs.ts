@@ -57,10 +57,12 @@ export const invoicesTypeDefs = `
 
   "A bill of one meter for one billing period (the latest revision of its row)."
   type Invoice {
-    "<meterId>/<period label>, adjustments <meterId>/<period label>/adj-<n>."
+    "<meterId>/<period label>; the part of a customer who moved in during the period <meterId>/<period label>/from-<date>; adjustments add /adj-<n>."
     id: ID!
     "The meter billed."
     meterId: ID!
+    "The customer billed: the meter's owner over the invoice's days (null: none named, or vacant)."
+    customerId: ID
     "The meter's sector."
     sector: String
     "Lifecycle status."

@@ -1,5 +1,4 @@
 import { writeTableRow } from '../../../core/questdb/write-table-row';
-import { meterRegistrationToRow } from '../../../core/streams/meter-registry';
 import { meterReplacementToRow } from '../../../core/streams/meter-replacements';
 import type { GraphqlContext } from '../../context';
 import { badInput, conflict, notFound } from '../../errors';
@@ -9,6 +8,7 @@ import { validateId } from '../arguments';
 import { validateAssignableTariff } from '../tariffs/resolvers';
 import { registerMeterOf, registerUnitOf, runMeterChange, validateNote, validateRegisterInstant, validateRegisterValue } from '../register-arguments';
 import { validateMeterInput, validateServicePeriod, type MeterInput } from './meter-input';
+import { requireRegistered, saveRecord } from './registry-records';
 
 interface RegistryArgs {
   meterId: string;
@@ -16,32 +16,6 @@ interface RegistryArgs {
   idempotencyKey?: string | null;
 }
 
-/** Writes the record as a new registry row (history is kept) and serves it at once from memory. */
-async function saveRecord(context: GraphqlContext, record: MeterRecord, changedBy: string): Promise<MeterRecord> {
-  const changedAt = Math.max(Date.now(), (record.updatedAt?.getTime() ?? 0) + 1);
-  const saved: MeterRecord = { ...record, updatedAt: new Date(changedAt), registeredAt: record.registeredAt ?? new Date(changedAt) };
-  const row = meterRegistrationToRow({
-    meterId: saved.meterId,
-    kind: saved.kind,
-    sector: saved.sector || null,
-    customerId: saved.customerId || null,
-    timeZone: saved.timeZone || null,
-    reportingIntervalS: saved.reportingIntervalS,
-    tariffId: saved.tariffId || null,
-    label: saved.label,
-    registeredAt: saved.registeredAt!.getTime(),
-    changedAt,
-    changedBy,
-    registerModulus: saved.billing.registerModulus,
-    billingCycleDay: saved.billing.billingCycleDay,
-    maxFlowPerHour: saved.billing.maxFlowPerHour,
-    serviceStart: saved.billing.serviceStart?.getTime() ?? null,
-    serviceEnd: saved.billing.serviceEnd?.getTime() ?? null,
-  });
-  await context.mutations.write((w) => writeTableRow(w, row));
-  context.meters.remember(saved);
-  return saved;
-}
 
 /** Audit, idempotency and admin check of a registry mutation; the audit keeps the meter id. */
 function registryMutation(operation: string, args: { meterId: string; idempotencyKey?: string | null }, context: GraphqlContext, execute: () => Promise<MeterRecord>): Promise<MeterRecord> {
@@ -155,10 +129,3 @@ export const meterRegistryResolvers = {
       }),
   },
 };
-
-async function requireRegistered(context: GraphqlContext, meterId: string): Promise<MeterRecord> {
-  const meter = await context.meters.get(meterId);
-  if (!meter) throw notFound('meterId', `no meter ${JSON.stringify(meterId)}`);
-  if (!meter.registeredAt) throw conflict('meterId', `meter ${meterId} reports readings but is not registered (use registerMeter)`);
-  return meter;
-}

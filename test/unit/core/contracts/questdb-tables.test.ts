@@ -33,6 +33,7 @@ describe('questdbTables', () => {
       'invoice_lines',
       'invoices',
       'late_readings',
+      'meter_owners',
       'meter_registry',
       'meter_replacements',
       'payments',
@@ -49,7 +50,8 @@ describe('questdbTables', () => {
   // partitioned by month: a day partition each would be mostly empty files.
   const monthly = new Set(['meter_registry', 'meter_replacements', 'payments', 'audit_log']);
   // A utility publishes a few tariff versions a year.
-  const yearly = new Set(['tariff_versions']);
+  // Owners change a few times a decade per meter.
+  const yearly = new Set(['tariff_versions', 'meter_owners']);
 
   it.each(tables)('%s: DDL creates the table it is named after', (_key, table) => {
     expect(parseDdl(table.ddl).name).toBe(table.name);

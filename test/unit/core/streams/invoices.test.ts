@@ -35,6 +35,7 @@ const head: InvoiceRow = {
   read_status: 'read',
   carried_consumption: 0,
   held_jumps: 0,
+  customer_id: 'c-9',
 };
 const line: InvoiceLineRow = { ts: 1_000, invoice_id: 'inv-1', line_key: 'tier|sabesp|2|', line_no: 1, status: 'final', issued_at: 2_500, kind: 'tier', adjusts: null, tariff_id: 'sabesp', tier: 2, tou_period: null, quantity: 2.5, unit: 'm3', rate: 3.78, amount_cents: 945, description: '11–20 m³' };
 
@@ -43,7 +44,7 @@ describe('invoices tables', () => {
     const [row] = invoiceToRows(head, []);
     expect(row!.table).toBe('invoices');
     expect(row!.ts).toBe(1_000);
-    expect(row!.symbols).toEqual({ invoice_id: 'inv-1', meter_id: 'meter-7', status: 'final', currency: 'BRL', consumption_unit: 'm3', read_status: 'read' });
+    expect(row!.symbols).toEqual({ invoice_id: 'inv-1', meter_id: 'meter-7', status: 'final', currency: 'BRL', consumption_unit: 'm3', read_status: 'read', customer_id: 'c-9' });
     expect(row!.values).toMatchObject({ adjusts: null, total_cents: 12803, total: '128.03', period_end: 2_000 });
     expect(row!.types).toMatchObject({ total_cents: 'long', period_end: 'timestamp', issued_at: 'timestamp', held_jumps: 'long' });
   });
@@ -74,16 +75,16 @@ describe('stored invoices', () => {
     const row = {
       ts, invoice_id: 'inv-1', meter_id: 'm-1', sector: null, status: 'final', adjusts: null, revision: '2', period_label: '2026-01', period_end: issued, issued_at: issued,
       due_date: '2026-02-17', currency: 'EUR', consumption: 12.5, consumption_unit: 'm3', total_cents: '12803', total: '128.03',
-      read_status: 'no-read', carried_consumption: 4.5, held_jumps: '1',
+      read_status: 'no-read', carried_consumption: 4.5, held_jumps: '1', customer_id: 'c-9',
     };
     expect(storedInvoiceFromRow(row)).toEqual({
       invoiceId: 'inv-1', meterId: 'm-1', sector: null, status: 'final', adjusts: null, revision: 2, periodLabel: '2026-01', periodStart: ts, periodEnd: issued, issuedAt: issued,
       dueDate: '2026-02-17', currency: 'EUR', consumption: 12.5, consumptionUnit: 'm3', total: '128.03', totalCents: 12803,
-      readStatus: 'no-read', carriedConsumption: 4.5, heldJumps: 1,
+      readStatus: 'no-read', carriedConsumption: 4.5, heldJumps: 1, customerId: 'c-9',
     });
     expect(storedInvoiceFromRow({ ...row, revision: null, total_cents: null })).toMatchObject({ revision: 0, totalCents: 0 });
     // Rows billing wrote before these columns existed read as a plain read bill.
-    expect(storedInvoiceFromRow({ ...row, read_status: null, carried_consumption: null, held_jumps: null })).toMatchObject({ readStatus: 'read', carriedConsumption: 0, heldJumps: 0 });
+    expect(storedInvoiceFromRow({ ...row, read_status: null, carried_consumption: null, held_jumps: null, customer_id: null })).toMatchObject({ readStatus: 'read', carriedConsumption: 0, heldJumps: 0, customerId: null });
     expect(storedInvoiceColumns.split(', ')).toContain('total_cents');
   });
 

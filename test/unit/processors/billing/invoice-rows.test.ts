@@ -4,6 +4,7 @@ import { invoiceLineRows, invoiceRow } from '../../../../processors/billing/invo
 const invoice: Invoice = {
   invoiceId: 'w-1/2017-06-01/adj-1',
   meterId: 'w-1',
+  customerId: 'c-1',
   sector: 'zona-sul',
   status: 'adjusted',
   adjusts: 'w-1/2017-06-01',
@@ -34,7 +35,7 @@ describe('invoice rows for QuestDB', () => {
   it('flattens the invoice, keyed by period start and invoice id, with an exact decimal total', () => {
     expect(invoiceRow(invoice)).toMatchObject({ ts: invoice.periodStart, invoice_id: 'w-1/2017-06-01/adj-1', status: 'adjusted', total_cents: -929, total: '-9.29', line_count: 2, gaps: 0, unexplained_decreases: 1 });
     // 1.0004 + 2 = 3.0004, to 3 decimals as every quantity column.
-    expect(invoiceRow(invoice)).toMatchObject({ read_status: 'no-read', carried_consumption: 3, held_jumps: 1 });
+    expect(invoiceRow(invoice)).toMatchObject({ read_status: 'no-read', carried_consumption: 3, held_jumps: 1, customer_id: 'c-1' });
   });
 
   it('gives each line a stable key and its invoice status', () => {

@@ -87,6 +87,11 @@ describe('a meter\'s registry entry drives its billing', () => {
     const withReplacements = registryProfiles([row], [{ ...replacement, at: 30 }, replacement, { ...replacement, meterId: 'unregistered' }]).profiles;
     expect(withReplacements.get('m')).toMatchObject({ version: 99, replacements: [{ at: 20 }, { at: 30 }] });
     expect(withReplacements.get('unregistered')).toMatchObject({ version: 99, zone: null, replacements: [{ at: 20 }] });
+    // Owner changes: sorted by date, the first one's previous owner billed before it; without any, the registry's customer.
+    const move = { meterId: 'm', from: '2017-06-16', customerId: 'c-new', previousCustomerId: 'c-old', declaredAt: 120 };
+    const withOwners = registryProfiles([{ ...row, customerId: 'c-new' }], [], [{ ...move, from: '2017-09-01', customerId: null, previousCustomerId: 'c-new' }, move]).profiles;
+    expect(withOwners.get('m')).toMatchObject({ version: 120, customerId: 'c-old', ownerChanges: [{ from: '2017-06-16', customerId: 'c-new' }, { from: '2017-09-01', customerId: null }] });
+    expect(registryProfiles([{ ...row, customerId: 'c-1' }]).profiles.get('m')).toMatchObject({ customerId: 'c-1', ownerChanges: [] });
     expect(refused.map((r) => [r.row.meterId, r.reason])).toEqual([
       ['bad-zone', 'time_zone "Mars/Olympus" is not an IANA time zone'],
       ['bad-day', 'billing_cycle_day 31 is not 1-28'],
@@ -98,7 +103,7 @@ describe('a meter\'s registry entry drives its billing', () => {
 
 describe('the billing processor follows the registry', () => {
   const reading = (ts: number, register: number): Reading => ({ meterId: 'w-1', kind: 'water', ts, value: null, valueUnit: 'L/min', register, registerUnit: 'L', seq: null, sector: null, receivedAt: ts });
-  const profile = (fields: Partial<RegistryProfile>): RegistryProfile => ({ version: 1, zone: SP, cycleDay: null, registerModulus: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, reportingIntervalS: null, replacements: [], ...fields });
+  const profile = (fields: Partial<RegistryProfile>): RegistryProfile => ({ version: 1, zone: SP, cycleDay: null, registerModulus: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, reportingIntervalS: null, replacements: [], customerId: null, ownerChanges: [], ...fields });
 
   it('bills in the meter\'s own zone, and a new registry version (a modulus) reaches the closed period as an adjustment', () => {
     const profiles = new Map<string, RegistryProfile>([['w-1', profile({})]]);
@@ -112,6 +117,18 @@ describe('the billing processor follows the registry', () => {
     driver.pipe(reading(sp(7, 11), 21_000));
     const adjusted = driver.rows.filter((r) => r.table === 'invoices' && r.symbols.status === 'adjusted');
     expect(adjusted.map((r) => [r.symbols.invoice_id, r.values.consumption, r.values.total_cents])).toEqual([['w-1/2017-06-01/adj-1', 20_000, 12276]]);
+  });
+
+  it('bills each owner of the registry their own days, the customer on every invoice row', () => {
+    const profiles = new Map<string, RegistryProfile>([['w-1', profile({ customerId: 'c-old', ownerChanges: [{ from: '2017-06-16', customerId: 'c-new' }] })]]);
+    const processor = createBillingProcessor({ engine: createBillingEngine(defaultBillingConfig), kinds: ['water'], timeZone: 'UTC', profiles, provisionalIntervalMs: day, rules: parseAlertRulesConfig({}) });
+    const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
+    driver.pipe(reading(sp(6, 1), 100_000), reading(sp(6, 16), 115_000), reading(sp(7, 1), 127_000), reading(sp(7, 10), 128_000));
+    const finals = driver.rows.filter((r) => r.table === 'invoices' && r.symbols.status === 'final');
+    expect(finals.map((r) => [r.symbols.invoice_id, r.symbols.customer_id, r.values.consumption])).toEqual([
+      ['w-1/2017-06-01', 'c-old', 15_000],
+      ['w-1/2017-06-01/from-2017-06-16', 'c-new', 12_000],
+    ]);
   });
 
   it('raises a billing-refused alert when the registry moves the periods of a meter already billed', () => {
