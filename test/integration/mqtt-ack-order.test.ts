@@ -89,4 +89,42 @@ describe('deferred PUBACKs on a real Mosquitto', () => {
     const pubacksOutOfOrder = pubackIds.filter((id, i) => id !== arrivedIds[i]).length;
     expect({ pubacksOutOfOrder, late, count: received.length, distinct: new Set(received).size }).toEqual({ pubacksOutOfOrder: 0, late: 0, count: messages, distinct: messages });
   });
+
+  it('reads no further while maxHeld messages wait for their acknowledgement, then delivers the rest', async () => {
+    const topic = mqttTopics.reading(`${pipeline.runId}-held`);
+    const maxHeld = 50;
+    const received: number[] = [];
+    const unacked: AckableMessage[] = [];
+    const subscriber = await connect('held-sub', (client) =>
+      deliverWithDeferredAcks(
+        client,
+        (m) => {
+          received.push(Number(m.payload.toString()));
+          unacked.push(m);
+        },
+        { maxHeld },
+      ),
+    );
+    await subscriber.subscribeAsync(topic, { qos: 1 });
+    const publisher = await connect('held-pub');
+    const total = 2000;
+    let next = 0;
+    const sending = Promise.all(Array.from({ length: publisherInFlight }, async () => {
+      while (next < total) await publisher.publishAsync(topic, String(next++), { qos: 1 });
+    }));
+    // Nothing acknowledged yet: the broker may send up to our Receive Maximum (1000), but the
+    // socket is not read past maxHeld messages.
+    await waitFor('the first messages', async () => received.length, (n) => n >= maxHeld, 10_000, 20);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(received.length).toBe(maxHeld);
+    // Acknowledging resumes reading; the rest arrive, in order.
+    const acker = setInterval(() => unacked.splice(0).forEach((m) => m.ack()), 10);
+    try {
+      await sending;
+      await waitFor('every message delivered', async () => received.length, (n) => n >= total, 30_000, 50);
+    } finally {
+      clearInterval(acker);
+    }
+    expect(received).toEqual(Array.from({ length: total }, (_, i) => i));
+  });
 });
