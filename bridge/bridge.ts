@@ -152,8 +152,10 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     // the payload limit plus the longest topic, so a payload just over the limit still arrives
     // and is dead-lettered (PAYLOAD_TOO_LARGE) rather than vanishing.
     maximumPacketSize: Math.min(268_435_455, 2 * options.limits.maxPayloadBytes + 65_536 + 1024),
-    // Read no further while the receive maximum is held: Mosquitto 2.0.11 overshoots it under a flood.
-    setup: (client) => deliverWithDeferredAcks(client, handle, { maxHeld: options.receiveMaximum }),
+    // Read no further while twice the receive maximum is held: Mosquitto 2.0.11 overshoots it
+    // under a flood (and reuses packet ids past 65,535). Twice, so that while Kafka is away (the
+    // broker then keeps to it) the socket is still read and keepalive answers still arrive.
+    setup: (client) => deliverWithDeferredAcks(client, handle, { maxHeld: Math.min(65_535, 2 * options.receiveMaximum) }),
   });
   // With a share group, instances started with the same group split the messages between them.
   const filters = options.shareGroup ? sharedSubscriptions(options.shareGroup) : [...ingestSubscriptions];
