@@ -195,4 +195,21 @@ describe('billing over a meter\'s life (real stack)', () => {
     // Nothing billed in a UTC calendar for this meter.
     expect(rows.filter((r) => (r[1] as string).endsWith('T00:00:00.000Z'))).toEqual([]);
   }, 120_000);
+
+  it('buckets the meter\'s readings by its own local days when no time zone is asked for', async () => {
+    // 28 Feb 23:00 EST and 1 Mar 00:00 EST: two New York days, one UTC day.
+    const series = (zone: string | null) =>
+      graphql.request<{ readingSeries: { ts: string; value: number; count: number }[] }>(
+        `query ($m: ID!, $z: String) { readingSeries(meterId: $m, from: "2017-02-28T00:00:00Z", to: "2017-03-02T00:00:00Z", bucket: DAY_1, aggregate: MAX, of: REGISTER, timeZone: $z) { ts value count } }`,
+        { m: newYork, z: zone },
+      );
+    await waitFor('readings applied', () => walApplied(pipeline.questdb, 'readings'), Boolean);
+    const own = await series(null);
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.readingSeries).toEqual([
+      { ts: '2017-02-28T05:00:00.000Z', value: 500_000, count: 1 },
+      { ts: '2017-03-01T05:00:00.000Z', value: 501_000, count: 1 },
+    ]);
+    expect((await series('UTC')).data!.readingSeries).toEqual([{ ts: '2017-03-01T00:00:00.000Z', value: 501_000, count: 2 }]);
+  });
 });

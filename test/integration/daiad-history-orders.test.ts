@@ -52,7 +52,6 @@ describe('the whole DAIAD trial imported in three orders', () => {
   const rows = loadDaiadRows(1000, fixture);
   const meters = [...new Set(rows.map((r) => r.meter))];
   const runs: Run[] = [];
-  const id = (run: Run, meter: string) => `${pipeline.runId}-${run.tag}-${meter}`;
 
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(tmpdir(), 'mf-daiad-orders-'));

@@ -12,7 +12,8 @@ interface SeriesArgs {
   bucket: Bucket;
   aggregate: Aggregate;
   of: Quantity;
-  timeZone: string;
+  /** null / absent: the meter's own zone. */
+  timeZone?: string | null;
 }
 
 interface BucketRow {
@@ -28,10 +29,12 @@ interface BucketRow {
 export async function resolveReadingSeries(_: unknown, args: SeriesArgs, context: GraphqlContext) {
   validateId('meterId', args.meterId);
   validateRange(args.from, args.to, context.limits.maxRangeMs);
-  validateTimeZone('timeZone', args.timeZone);
+  if (args.timeZone != null) validateTimeZone('timeZone', args.timeZone);
   validateBucketCount('bucket', args.bucket, args.from, args.to, context.limits.maxRows);
-  await requireMeterAccess(context, args.meterId);
-  const params: unknown[] = [args.meterId, args.from.toISOString(), args.to.toISOString(), args.timeZone];
+  const meter = await requireMeterAccess(context, args.meterId);
+  // A meter's days are its own local days, as billing and night-flow detection count them.
+  const zone = args.timeZone ?? meter.timeZone ?? context.billingTimeZone;
+  const params: unknown[] = [args.meterId, args.from.toISOString(), args.to.toISOString(), zone];
   // A customer's buckets count only readings from when the meter was theirs (ownership.ts).
   const owned = (await customerOwnership(context, [args.meterId]))?.get(args.meterId);
   const { rows } = await context.questdb.query<BucketRow>(readingSeriesSql(args.bucket, args.aggregate, args.of, owned ? intervalsSql(owned, params) : null), params);

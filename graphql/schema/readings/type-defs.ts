@@ -115,8 +115,8 @@ export const readingsTypeDefs = `
       aggregate: Aggregate = AVG
       "The quantity aggregated."
       of: ReadingQuantity = VALUE
-      "IANA time zone the buckets align to (matters for HOUR_1 in zones with odd offsets and for DAY_1)."
-      timeZone: String = "UTC"
+      "IANA time zone the buckets align to (matters for HOUR_1 in zones with odd offsets and for DAY_1); default the meter's own (its registry timeZone, else MF_BILLING_TIME_ZONE), so its days are the ones it is billed by."
+      timeZone: String
     ): [ReadingBucket!]!
   }
 `;
