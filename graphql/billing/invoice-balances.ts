@@ -16,6 +16,8 @@ export interface InvoiceBalance {
   dueDate: string | null;
   /** The invoice row's designated timestamp (period start): fixed per invoice, the payments' ts. */
   periodStart: Date;
+  /** The customer billed; null = none named. */
+  customerId: string | null;
 }
 
 interface Row {
@@ -26,6 +28,7 @@ interface Row {
   currency: string;
   total_cents: string | number;
   due_date: string | null;
+  customer_id: string | null;
   paid: string | number | null;
 }
 
@@ -52,7 +55,7 @@ export async function invoiceBalances(
   const excluded = [...pending.map((p) => p.paymentId), ...(exceptPaymentId === undefined ? [] : [exceptPaymentId])];
   const exclude = excluded.length > 0 ? `WHERE payment_id NOT IN (${excluded.map((id) => `$${params.push(id)}`).join(', ')})` : '';
   const { rows } = await questdb.query<Row>(
-    `SELECT i.ts, i.invoice_id, i.meter_id, i.status, i.currency, i.total_cents, i.due_date, p.paid
+    `SELECT i.ts, i.invoice_id, i.meter_id, i.status, i.currency, i.total_cents, i.due_date, i.customer_id, p.paid
        FROM invoices i
        LEFT JOIN (SELECT invoice_id, sum(amount_cents) paid FROM payments ${exclude} GROUP BY invoice_id) p ON i.invoice_id = p.invoice_id
       WHERE ${filter} AND i.${payable}`,
@@ -71,6 +74,7 @@ export async function invoiceBalances(
       balanceCents: totalCents - paidCents,
       dueDate: row.due_date,
       periodStart: row.ts,
+      customerId: row.customer_id,
     };
   });
 }

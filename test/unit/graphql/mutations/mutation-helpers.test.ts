@@ -77,10 +77,19 @@ describe('debt policy: which meters owe money', () => {
     expect(debtors[0]!.invoiceId).toBe('m1/2026-01');
   });
 
+  it('counts only the current owner\'s debt: a customer who moved out never gets the new one blocked', () => {
+    const owed = (customerId: string | null, invoiceId: string, cents: number) => ({ ...invoice('m1', invoiceId, cents), customerId });
+    const balances = [owed('c-old', 'm1/2026-01', 9000), owed('c-new', 'm1/2026-01/from-2026-01-16', 2500), owed(null, 'm1/2025-12', 100)];
+    // c-new lives there now: its 25.00 and the unnamed 1.00 count, c-old's 90.00 does not.
+    expect(debtorsFromBalances(balances, () => 'c-new')).toEqual([{ meterId: 'm1', overdueCents: 2600, invoiceId: 'm1/2025-12' }]);
+    // Vacant (nobody owns it): only unnamed invoices count.
+    expect(debtorsFromBalances(balances, () => null)).toEqual([{ meterId: 'm1', overdueCents: 100, invoiceId: 'm1/2025-12' }]);
+  });
+
   it('counts as overdue only what was due before today', () => {
     const balances: InvoiceBalance[] = [
-      { invoiceId: 'a', meterId: 'm', status: 'final', currency: 'BRL', totalCents: 1000, paidCents: 0, balanceCents: 1000, dueDate: '2026-03-09', periodStart: new Date(0) },
-      { invoiceId: 'b', meterId: 'm', status: 'final', currency: 'BRL', totalCents: 700, paidCents: 200, balanceCents: 500, dueDate: '2026-03-10', periodStart: new Date(0) },
+      { invoiceId: 'a', meterId: 'm', status: 'final', currency: 'BRL', totalCents: 1000, paidCents: 0, balanceCents: 1000, dueDate: '2026-03-09', periodStart: new Date(0), customerId: null },
+      { invoiceId: 'b', meterId: 'm', status: 'final', currency: 'BRL', totalCents: 700, paidCents: 200, balanceCents: 500, dueDate: '2026-03-10', periodStart: new Date(0), customerId: null },
     ];
     expect(overdueCents(balances, '2026-03-10')).toBe(1000);
     expect(overdueCents(balances, '2026-03-11')).toBe(1500);
