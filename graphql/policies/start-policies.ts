@@ -18,6 +18,9 @@ export interface Policies {
 
 const day = 86_400_000;
 
+/** Causes remembered as handled per replica (a few MB at most). */
+const maxRemembered = 100_000;
+
 /**
  * The auto-block policies (off by default): debt (final invoice unpaid N days after its due
  * date) and overconsumption (open above-group-average alert). Both block through the command
@@ -39,6 +42,13 @@ export async function startPolicies(options: {
   const now = options.now ?? Date.now;
   const enabled = policies.debtBlockDays > 0 || policies.overconsumptionBlock;
   let running: Promise<string[]> | null = null;
+  // Causes this replica already blocked for (policyBlock is idempotent per cause, but each call
+  // costs an audit lookup: with thousands of old unpaid invoices every evaluation took seconds).
+  const handled = new Set<string>();
+  const remember = (key: string) => {
+    handled.add(key);
+    if (handled.size > maxRemembered) handled.delete(handled.values().next().value!);
+  };
 
   const evaluate = async (): Promise<string[]> => {
     const candidates: { meterId: string; reason: 'DEBT' | 'OVERCONSUMPTION'; note: string; cause: string }[] = [];
@@ -57,9 +67,11 @@ export async function startPolicies(options: {
     const statuses = await services.commands.meterStatuses([...new Set(candidates.map((c) => c.meterId))]);
     const blocked: string[] = [];
     for (const candidate of candidates) {
-      if (statuses.get(candidate.meterId)?.status === 'BLOCKED' || blocked.includes(candidate.meterId)) continue;
+      const key = `${candidate.meterId}\u0000${candidate.cause}`;
+      if (statuses.get(candidate.meterId)?.status === 'BLOCKED' || blocked.includes(candidate.meterId) || handled.has(key)) continue;
       try {
         const command = await policyBlock(services, candidate.meterId, candidate.reason, candidate.note, candidate.cause);
+        remember(key);
         blocked.push(candidate.meterId);
         logger.info('policy block issued', { meterId: candidate.meterId, reason: candidate.reason, commandId: command.commandId });
       } catch (error) {
