@@ -410,12 +410,28 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     return localDate(period.end, state.profile.zone);
   }
 
+  /**
+   * A point the last walk found accepted, per register (not persisted). It stays accepted until
+   * something at or before it changes (a point's class depends only on the points before it), so
+   * while it lies after every closed period, no change after it can reach one: no walk needed.
+   * Compaction keeps a later accepted point of any run it drops, pruning cuts before the first
+   * closed period only, and profile changes mark everything changed.
+   */
+  const knownAccepted = new WeakMap<RegisterState, number>();
+
   /** How far back closed periods must be recomputed for a change from `from` on (a walk, only when one could be reached). */
   function reachOfChange(state: MeterBillingState, from: number): number {
+    const known = knownAccepted.get(state.register);
+    // A change at or before it may have reclassified it (at `from` itself is after it: changedFrom names the point before a change).
+    if (known !== undefined && from < known) knownAccepted.delete(state.register);
     const earliest = state.closed[0];
     // No closed period, or all of them recomputed anyway: no walk needed.
     if (earliest === undefined || from <= earliest.start) return from;
-    return changeReach(state.register, registerOptions(state), from);
+    const stillKnown = knownAccepted.get(state.register);
+    if (stillKnown !== undefined && stillKnown >= state.closed.at(-1)!.end) return from;
+    const { reach, acceptedTs } = changeReach(state.register, registerOptions(state), from);
+    if (acceptedTs !== null) knownAccepted.set(state.register, acceptedTs);
+    return reach;
   }
 
   function advanceWatermark(state: MeterBillingState, watermarkMs: number): Invoice[] {

@@ -301,9 +301,9 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
  * closed period); and it may settle a held jump's series (level shift or interleaved register)
  * from the jump on.
  */
-export function changeReach(state: RegisterState, options: RegisterOptions, ts: number): number {
+export function changeReach(state: RegisterState, options: RegisterOptions, ts: number): { reach: number; acceptedTs: number | null } {
   const { baselineTs, heldSinceTs } = walk(state, options, ts + 1);
-  return Math.min(ts, baselineTs ?? ts, heldSinceTs ?? ts);
+  return { reach: Math.min(ts, baselineTs ?? ts, heldSinceTs ?? ts), acceptedTs: baselineTs };
 }
 
 /** Consumption segments and classified decreases, from the whole retained history. */
