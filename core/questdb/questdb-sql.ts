@@ -23,6 +23,19 @@ export function createQuestdbPool(options: QuestdbPgOptions): QuestdbPool {
   return pool;
 }
 
+/** How long an upgrade may take to apply before startup gives up (a busy WAL apply job takes seconds). */
+const upgradeApplyMs = 60_000;
+
+// Writers and readers that start right after an upgrade must see the new structure (a row keyed
+// by the new DEDUP keys, a column a query selects), so wait until the WAL has applied it.
+async function untilUpToDate(pool: QuestdbPool, upToDate: string): Promise<void> {
+  const deadline = Date.now() + upgradeApplyMs;
+  while ((await pool.query(upToDate)).rows.length === 0) {
+    if (Date.now() > deadline) throw new Error(`upgrade not applied after ${upgradeApplyMs / 1000} s (is the table's WAL suspended? SELECT * FROM wal_tables())`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Creates missing tables and upgrades those an earlier release created (idempotent: IF NOT EXISTS, and upgrades run only when needed). */
 export async function ensureTables(pool: QuestdbPool, tables: readonly TableSpec[]): Promise<void> {
   for (const table of tables) {
@@ -34,6 +47,7 @@ export async function ensureTables(pool: QuestdbPool, tables: readonly TableSpec
         for (const statement of table.upgrades) await pool.query(statement).catch((error: Error) => {
           if (!/is either no-op/.test(error.message)) throw error;
         });
+        await untilUpToDate(pool, table.upToDate);
       }
     } catch (error) {
       throw new MeterflowError('QUESTDB_QUERY_FAILED', `cannot create table ${table.name}: ${(error as Error).message} (is the stack up? npm run stack -- up)`, {
