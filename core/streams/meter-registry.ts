@@ -28,6 +28,7 @@ export const meterRegistryTable = defineTable({
     max_flow_per_hour: 'DOUBLE',
     service_start: 'TIMESTAMP',
     service_end: 'TIMESTAMP',
+    register_multiplier: 'DOUBLE',
   },
   timestamp: 'ts',
   partitionBy: 'MONTH',
@@ -39,8 +40,9 @@ export const meterRegistryTable = defineTable({
       'ALTER TABLE meter_registry ADD COLUMN IF NOT EXISTS max_flow_per_hour DOUBLE',
       'ALTER TABLE meter_registry ADD COLUMN IF NOT EXISTS service_start TIMESTAMP',
       'ALTER TABLE meter_registry ADD COLUMN IF NOT EXISTS service_end TIMESTAMP',
+      'ALTER TABLE meter_registry ADD COLUMN IF NOT EXISTS register_multiplier DOUBLE',
     ],
-    upToDate: `SELECT 1 FROM table_columns('meter_registry') WHERE "column" = 'service_end'`,
+    upToDate: `SELECT 1 FROM table_columns('meter_registry') WHERE "column" = 'register_multiplier'`,
   },
 });
 
@@ -69,6 +71,8 @@ export interface MeterRegistration {
   serviceStart: number | null;
   /** Service end (move-out, decommission), epoch ms, exclusive; null = in service. */
   serviceEnd: number | null;
+  /** Consumption per register unit of advance (CT ratio, pulse weight) of its first register; null = 1. */
+  registerMultiplier: number | null;
 }
 
 export function meterRegistrationToRow(m: MeterRegistration): TableRow {
@@ -93,6 +97,7 @@ export function meterRegistrationToRow(m: MeterRegistration): TableRow {
       max_flow_per_hour: m.maxFlowPerHour,
       service_start: m.serviceStart,
       service_end: m.serviceEnd,
+      register_multiplier: m.registerMultiplier,
     },
     types: { reporting_interval_s: 'long', registered_at: 'timestamp', billing_cycle_day: 'long', service_start: 'timestamp', service_end: 'timestamp' },
   } satisfies TableRowOf<typeof meterRegistryTable>;

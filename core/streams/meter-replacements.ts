@@ -18,10 +18,16 @@ export const meterReplacementsTable = defineTable({
     note: 'VARCHAR',
     declared_by: 'VARCHAR',
     declared_at: 'TIMESTAMP',
+    // Last, so a table an earlier release created upgrades to the same column order.
+    new_register_multiplier: 'DOUBLE',
   },
   timestamp: 'ts',
   partitionBy: 'MONTH',
   dedupKeys: ['ts', 'meter_id'],
+  upgrades: {
+    statements: ['ALTER TABLE meter_replacements ADD COLUMN IF NOT EXISTS new_register_multiplier DOUBLE'],
+    upToDate: `SELECT 1 FROM table_columns('meter_replacements') WHERE "column" = 'new_register_multiplier'`,
+  },
 });
 
 export interface MeterReplacementDeclaration {
@@ -33,6 +39,8 @@ export interface MeterReplacementDeclaration {
   newInitialRegister: number;
   /** Unit of both registers. */
   registerUnit: string;
+  /** The new register's multiplier; null = the one in force goes on. */
+  newRegisterMultiplier: number | null;
   note: string | null;
   declaredBy: string;
   /** Wall-clock epoch ms. */
@@ -44,7 +52,7 @@ export function meterReplacementToRow(r: MeterReplacementDeclaration): TableRow 
     table: meterReplacementsTable.name,
     ts: r.at,
     symbols: { meter_id: r.meterId, register_unit: r.registerUnit },
-    values: { old_final_register: r.oldFinalRegister, new_initial_register: r.newInitialRegister, note: r.note, declared_by: r.declaredBy, declared_at: r.declaredAt },
+    values: { old_final_register: r.oldFinalRegister, new_initial_register: r.newInitialRegister, new_register_multiplier: r.newRegisterMultiplier, note: r.note, declared_by: r.declaredBy, declared_at: r.declaredAt },
     types: { declared_at: 'timestamp' },
   } satisfies TableRowOf<typeof meterReplacementsTable>;
 }

@@ -110,6 +110,9 @@ export function parseBillingOptions(input: unknown): BillingOptions {
   return Object.freeze({ ...o, tariffs, assignment });
 }
 
+/** Largest register multiplier (a 50,000:5 current transformer is 10,000). */
+export const maxRegisterMultiplier = 1_000_000;
+
 /** Owner changes a meter's profile keeps (a tenant a month for 80 years). */
 export const maxOwnerChanges = 1000;
 
@@ -126,6 +129,11 @@ export const meterProfileSchema = z
     registerUnit: z.string().refine((u) => knownUnits().includes(u), (u) => ({ message: `"${u}" is not a known register unit (${knownUnits().join(', ')})` })),
     /** Register modulus (e.g. 1000000 for a 6-digit litre register); null = never wraps. @default null */
     registerModulus: z.number().finite().positive().nullable().default(null),
+    /**
+     * Consumption per register unit of advance (a current-transformer ratio, a pulse weight) of
+     * the first register; a replacement may set another from its instant on. @default 1
+     */
+    registerMultiplier: z.number().finite().positive().max(maxRegisterMultiplier).default(1),
     /**
      * Physical maximum flow in register units per hour (a larger increase over the elapsed time
      * is a jump, held for review); null = never held; absent = the engine's maxFlow for the unit.

@@ -29,13 +29,14 @@ export interface MeterRecord {
 
 export interface MeterBillingSettings {
   registerModulus: number | null;
+  registerMultiplier: number | null;
   billingCycleDay: number | null;
   maxFlowPerHour: number | null;
   serviceStart: Date | null;
   serviceEnd: Date | null;
 }
 
-export const noBillingSettings: MeterBillingSettings = Object.freeze({ registerModulus: null, billingCycleDay: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null });
+export const noBillingSettings: MeterBillingSettings = Object.freeze({ registerModulus: null, registerMultiplier: null, billingCycleDay: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null });
 
 export interface MeterFilter {
   sector?: string | null;
@@ -86,6 +87,7 @@ interface RegistrySql {
   label: string | null;
   registered_at: Date | null;
   register_modulus: number | null;
+  register_multiplier: number | null;
   billing_cycle_day: string | number | null;
   max_flow_per_hour: number | null;
   service_start: Date | null;
@@ -99,7 +101,7 @@ interface SeenSql {
   sector: string | null;
 }
 
-const registrySql = `SELECT ts, meter_id, kind, sector, customer_id, time_zone, reporting_interval_s, tariff_id, label, registered_at, register_modulus, billing_cycle_day, max_flow_per_hour, service_start, service_end FROM meter_registry`;
+const registrySql = `SELECT ts, meter_id, kind, sector, customer_id, time_zone, reporting_interval_s, tariff_id, label, registered_at, register_modulus, register_multiplier, billing_cycle_day, max_flow_per_hour, service_start, service_end FROM meter_registry`;
 const seenSql = `SELECT ts, meter_id, kind, sector FROM readings`;
 // LATEST ON applies WHERE first: filtering by meter keeps the one-meter lookups index-cheap.
 const latestRegistry = `LATEST ON ts PARTITION BY meter_id`;
@@ -117,6 +119,7 @@ const toRegistryRow = (r: RegistrySql): RegistryRow => ({
   updatedAt: r.ts,
   billing: {
     registerModulus: r.register_modulus ?? null,
+    registerMultiplier: r.register_multiplier ?? null,
     billingCycleDay: r.billing_cycle_day == null ? null : Number(r.billing_cycle_day),
     maxFlowPerHour: r.max_flow_per_hour ?? null,
     serviceStart: r.service_start ?? null,

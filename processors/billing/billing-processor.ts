@@ -134,6 +134,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       zone: entry.zone ?? options.timeZone,
       cycleDay: entry.cycleDay ?? 1,
       registerModulus: entry.registerModulus,
+      registerMultiplier: entry.registerMultiplier ?? 1,
       maxFlowPerHour: entry.maxFlowPerHour ?? undefined,
       serviceStart: entry.serviceStart,
       serviceEnd: entry.serviceEnd,
@@ -147,7 +148,7 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
       const outcome =
         factor === null
           ? 'unit-mismatch'
-          : engine.declareReplacement(state.billing, { meterId: rep.meterId, ts: rep.at, oldFinalRegister: rep.oldFinalRegister === null ? null : rep.oldFinalRegister * factor, newInitialRegister: rep.newInitialRegister * factor });
+          : engine.declareReplacement(state.billing, { meterId: rep.meterId, ts: rep.at, oldFinalRegister: rep.oldFinalRegister === null ? null : rep.oldFinalRegister * factor, newInitialRegister: rep.newInitialRegister * factor, ...(rep.newRegisterMultiplier == null ? {} : { newRegisterMultiplier: rep.newRegisterMultiplier }) });
       if (outcome === 'added' || outcome === 'superseded') declared = true;
       else if (outcome !== 'duplicate') refuse(state, rep.at, Math.max(at, rep.at), { reason: 'replacement-refused', outcome, unit: rep.unit }, ctx);
     }

@@ -17,7 +17,7 @@
 import type { Reading } from '../../core/streams/readings';
 import { billingPeriodAt, nextBillingPeriod, type BillingCycle, type BillingPeriod } from './billing-period';
 import { invalidBilling } from '../../core/tariffs/billing-errors';
-import { parseBillingOptions, parseMeterProfile, type BillingOptions, type BillingOptionsInput, type MeterProfile, type MeterProfileInput } from '../../core/tariffs/billing-options';
+import { maxRegisterMultiplier, parseBillingOptions, parseMeterProfile, type BillingOptions, type BillingOptionsInput, type MeterProfile, type MeterProfileInput } from '../../core/tariffs/billing-options';
 import { adjustmentLines, dueDate, totalCents, type CarriedGap, type Invoice, type ReadStatus, type InvoiceLine, type InvoiceStatus } from './invoice';
 import { addDays, localDate, startOfDate } from '../../core/time/local-days';
 import { roundQuantity } from '../../core/units/money';
@@ -99,6 +99,8 @@ export interface ReplacementInput {
   oldFinalRegister: number | null;
   /** @default 0 */
   newInitialRegister?: number;
+  /** The new register's multiplier; absent = the one in force goes on. */
+  newRegisterMultiplier?: number;
 }
 
 /**
@@ -145,6 +147,8 @@ export interface ProfileUpdate {
   zone: string;
   cycleDay: number;
   registerModulus: number | null;
+  /** Multiplier of the first register (a replacement may set another from its instant). */
+  registerMultiplier: number;
   /** undefined = the engine's default for the register unit. */
   maxFlowPerHour: number | null | undefined;
   serviceStart: number | null;
@@ -171,7 +175,13 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
   let catalog = buildTariffCatalog(options.tariffs, []);
 
   const cycleOf = (state: MeterBillingState): BillingCycle => ({ zone: state.profile.zone, cycleDay: state.profile.cycleDay });
-  const registerOptions = (state: MeterBillingState): RegisterOptions => ({ modulus: state.profile.registerModulus, maxWrapFraction: options.maxWrapFraction, maxFlowPerHour: maxFlowOf(state) });
+  const registerOptions = (state: MeterBillingState): RegisterOptions => ({
+    modulus: state.profile.registerModulus,
+    maxWrapFraction: options.maxWrapFraction,
+    maxFlowPerHour: maxFlowOf(state),
+    // States saved before multipliers existed have none: 1.
+    multiplier: state.profile.registerMultiplier ?? 1,
+  });
 
   /** The meter's maximum flow in register units per hour: its profile's, else the engine's for its unit. */
   function maxFlowOf(state: MeterBillingState): number | null {
@@ -280,7 +290,8 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
 
   function declareReplacement(state: MeterBillingState, r: ReplacementInput): ApplyOutcome {
     if (r.meterId !== state.profile.meterId) return 'other-meter';
-    const outcome = addReplacement(state.register, { ts: r.ts, oldFinal: r.oldFinalRegister, newInitial: r.newInitialRegister ?? 0 });
+    if (r.newRegisterMultiplier !== undefined && !(r.newRegisterMultiplier > 0 && r.newRegisterMultiplier <= maxRegisterMultiplier)) return 'implausible';
+    const outcome = addReplacement(state.register, { ts: r.ts, oldFinal: r.oldFinalRegister, newInitial: r.newInitialRegister ?? 0, ...(r.newRegisterMultiplier === undefined ? {} : { newMultiplier: r.newRegisterMultiplier }) });
     if (outcome === 'added' || outcome === 'superseded') noteInstant(state, r.ts);
     return outcome;
   }
@@ -536,6 +547,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     const candidate: MeterProfile = {
       ...p,
       registerModulus: next.registerModulus,
+      registerMultiplier: next.registerMultiplier,
       serviceStart: next.serviceStart,
       serviceEnd: next.serviceEnd,
       customerId: next.customerId === undefined ? p.customerId : next.customerId,
@@ -561,7 +573,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     }
     const same = (k: keyof MeterProfile) => profile[k] === p[k];
     const sameOwners = profile.customerId === p.customerId && JSON.stringify(profile.ownerChanges) === JSON.stringify(p.ownerChanges);
-    if ((['zone', 'cycleDay', 'registerModulus', 'maxFlowPerHour', 'serviceStart', 'serviceEnd'] as const).every(same) && sameOwners) return { changed: false, refused };
+    if ((['zone', 'cycleDay', 'registerModulus', 'registerMultiplier', 'maxFlowPerHour', 'serviceStart', 'serviceEnd'] as const).every(same) && sameOwners) return { changed: false, refused };
     state.profile = profile;
     if (state.closed.length === 0) {
       // No period billed yet: the first period follows the new calendar and service start.

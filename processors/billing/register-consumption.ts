@@ -16,7 +16,9 @@
  * - an increase beyond the meter's physical maximum flow over the elapsed time is a *jump*:
  *   flagged and held, not billed (see walk for how an outlier, a second register interleaved
  *   in the export and a level shift are told apart), unless an admin read or confirmed it.
- * Consumption is never negative.
+ * Consumption is never negative. Every quantity is the register's advance times the multiplier in
+ * force (a current-transformer ratio, a pulse weight): the profile's for the first register, a
+ * replacement's from its instant on (docs/billing.md, "Register multiplier").
  */
 
 export interface RegisterPoint {
@@ -38,6 +40,8 @@ export interface MeterReplacement {
   oldFinal: number | null;
   /** The new register's value when installed. @default 0 */
   newInitial: number;
+  /** The multiplier of the new register from this instant on; absent = the one in force goes on. */
+  newMultiplier?: number;
 }
 
 export interface RegisterState {
@@ -55,6 +59,8 @@ export interface RegisterState {
   changedFrom: number | null;
   /** History before this instant has been compacted (compactRegister); absent = never. */
   compactedBefore?: number;
+  /** The multiplier a replacement pruned with old history set (pruneRegister); absent = the options'. */
+  prunedMultiplier?: number;
 }
 
 export interface RegisterOptions {
@@ -63,10 +69,13 @@ export interface RegisterOptions {
   /** Largest forward distance, as a fraction of the modulus, still read as a wrap. @default 0.5 */
   maxWrapFraction: number;
   /**
-   * The meter's physical maximum flow, in register units per hour: an increase larger than
-   * this over the elapsed time (at least one hour) is a jump, held for review. null = no check.
+   * The meter's physical maximum flow, in register units per hour after the multiplier: an
+   * increase larger than this over the elapsed time (at least one hour) is a jump, held for
+   * review. null = no check.
    */
   maxFlowPerHour: number | null;
+  /** Multiplier of the first register (until a replacement sets another). @default 1 */
+  multiplier?: number;
 }
 
 /**
@@ -177,7 +186,7 @@ export function addReplacement(state: RegisterState, replacement: MeterReplaceme
   const i = lowerBound(state.replacements, replacement.ts);
   const existing = state.replacements[i];
   if (existing && existing.ts === replacement.ts) {
-    if (existing.oldFinal === replacement.oldFinal && existing.newInitial === replacement.newInitial) return 'duplicate';
+    if (existing.oldFinal === replacement.oldFinal && existing.newInitial === replacement.newInitial && existing.newMultiplier === replacement.newMultiplier) return 'duplicate';
     state.replacements[i] = { ...replacement };
     markChanged(state, replacement.ts);
     return 'superseded';
@@ -193,6 +202,9 @@ interface Walk {
   baselineTs: number | null;
   /** The jump that started the series still held at the end of the walk, if any. */
   heldSinceTs: number | null;
+  /** The multiplier in force at the end of the walk; `fromReplacement` when a replacement set it. */
+  multiplier: number;
+  multiplierFromReplacement: boolean;
 }
 
 /**
@@ -218,24 +230,36 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
   let series: HeldSeries | null = null;
   let r = 0;
   const { modulus, maxWrapFraction, maxFlowPerHour } = options;
+  let m = state.prunedMultiplier ?? options.multiplier ?? 1;
+  let mFromReplacement = state.prunedMultiplier !== undefined;
+  const takeMultiplier = (rep: MeterReplacement) => {
+    if (rep.newMultiplier === undefined) return;
+    m = rep.newMultiplier;
+    mFromReplacement = true;
+  };
   // Within the maximum flow from (b, bTs): never true without a maximum.
   const plausible = (value: number, ts: number, b: number, bTs: number) =>
-    maxFlowPerHour === null || value - b <= (maxFlowPerHour * Math.max(ts - bTs, jumpMinSpanMs)) / 3_600_000;
+    maxFlowPerHour === null || (value - b) * m <= (maxFlowPerHour * Math.max(ts - bTs, jumpMinSpanMs)) / 3_600_000;
   for (const point of state.points) {
     if (point.ts >= untilTs) break;
     if (baseline === null || baselineTs === null) {
       baseline = point.value;
       baselineTs = point.ts;
-      while (r < state.replacements.length && state.replacements[r]!.ts <= point.ts) r++;
+      while (r < state.replacements.length && state.replacements[r]!.ts <= point.ts) takeMultiplier(state.replacements[r++]!);
       continue;
     }
     // Replacements in (previous accepted value, this value]: close the old register, restart.
     while (r < state.replacements.length && state.replacements[r]!.ts <= point.ts) {
       const rep = state.replacements[r++]!;
-      if (rep.ts <= baselineTs) continue;
-      const tail = rep.oldFinal === null ? 0 : Math.max(0, rep.oldFinal - baseline);
+      if (rep.ts <= baselineTs) {
+        takeMultiplier(rep);
+        continue;
+      }
+      // The old register's tail at the old multiplier; the new register's advance at its own.
+      const tail = rep.oldFinal === null ? 0 : Math.max(0, rep.oldFinal - baseline) * m;
       if (tail > 0) segments.push({ from: baselineTs, to: rep.ts, quantity: tail, kind: 'replacement' });
       decreases.push({ ts: rep.ts, from: baseline, to: rep.newInitial, kind: 'replacement', quantity: tail });
+      takeMultiplier(rep);
       baseline = rep.newInitial;
       baselineTs = rep.ts;
       series = null;
@@ -247,7 +271,7 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
     const continuesSeries = series !== null && point.source === undefined && value >= series.value && plausible(value, point.ts, series.value, series.ts);
     // An admin's read (or confirmation) of this instant is never held.
     if (value >= baseline && !continuesSeries && (point.source !== undefined || plausible(value, point.ts, baseline, baselineTs))) {
-      if (value > baseline) segments.push({ from: baselineTs, to: point.ts, quantity: value - baseline, kind: 'increase' });
+      if (value > baseline) segments.push({ from: baselineTs, to: point.ts, quantity: (value - baseline) * m, kind: 'increase' });
       baseline = value;
       baselineTs = point.ts;
       if (series) series.baselineSeen = true;
@@ -265,8 +289,8 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
       // Nothing of the old series since the jump: the register shifted level (a swap nobody
       // declared, a reprogrammed counter). The step stays held; consumption from the first
       // reading of the new level on is billed.
-      heldQuantity += series.value - baseline;
-      if (value > series.value) segments.push({ from: series.ts, to: point.ts, quantity: value - series.value, kind: 'increase' });
+      heldQuantity += (series.value - baseline) * m;
+      if (value > series.value) segments.push({ from: series.ts, to: point.ts, quantity: (value - series.value) * m, kind: 'increase' });
       heldTs.pop();
       baseline = value;
       baselineTs = point.ts;
@@ -282,8 +306,8 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
     }
     const forward = modulus === null ? Infinity : modulus - baseline + value;
     if (modulus !== null && forward > 0 && forward <= maxWrapFraction * modulus) {
-      segments.push({ from: baselineTs, to: point.ts, quantity: forward, kind: 'wrap' });
-      decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'wrap', quantity: forward });
+      segments.push({ from: baselineTs, to: point.ts, quantity: forward * m, kind: 'wrap' });
+      decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'wrap', quantity: forward * m });
       baseline = value;
       baselineTs = point.ts;
       series = null;
@@ -291,7 +315,9 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
     }
     decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'unexplained', quantity: 0 });
   }
-  return { analysis: { segments, decreases, held: heldTs, heldQuantity }, baseline, baselineTs, heldSinceTs: series?.startTs ?? null };
+  // Replacements after the last point (declared ahead of the readings) still set what follows them.
+  while (r < state.replacements.length && state.replacements[r]!.ts < untilTs) takeMultiplier(state.replacements[r++]!);
+  return { analysis: { segments, decreases, held: heldTs, heldQuantity }, baseline, baselineTs, heldSinceTs: series?.startTs ?? null, multiplier: m, multiplierFromReplacement: mFromReplacement };
 }
 
 /**
@@ -318,11 +344,13 @@ export function analyseRegister(state: RegisterState, options: RegisterOptions):
  */
 export function pruneRegister(state: RegisterState, options: RegisterOptions, beforeTs: number): void {
   if (state.floorTs !== null && beforeTs <= state.floorTs) return;
-  const { baseline, baselineTs } = walk(state, options, beforeTs);
+  const anchorTs = walk(state, options, beforeTs).baselineTs ?? beforeTs;
+  // The multiplier in force at the anchor: replacements up to it are dropped with the history.
+  const { baseline, baselineTs, multiplier, multiplierFromReplacement } = walk(state, options, anchorTs + 1);
   const keep = state.points.filter((p) => p.ts >= beforeTs);
   if (baseline !== null && baselineTs !== null) keep.unshift({ ts: baselineTs, value: baseline, receivedAt: 0 });
   state.points = keep;
-  const anchorTs = baselineTs ?? beforeTs;
+  if (multiplierFromReplacement) state.prunedMultiplier = multiplier;
   state.replacements = state.replacements.filter((r) => r.ts > anchorTs);
   state.floorTs = beforeTs;
 }

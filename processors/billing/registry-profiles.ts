@@ -1,4 +1,4 @@
-import { maxOwnerChanges } from '../../core/tariffs/billing-options';
+import { maxOwnerChanges, maxRegisterMultiplier } from '../../core/tariffs/billing-options';
 import { checkTimeZone } from '../../core/time/local-time';
 
 /** What billing takes from a meter's current registry record (GraphQL registerMeter / updateMeter). */
@@ -10,6 +10,8 @@ export interface RegistryProfile {
   /** null = 1 (calendar months). */
   cycleDay: number | null;
   registerModulus: number | null;
+  /** Multiplier of the first register; null = 1. */
+  registerMultiplier: number | null;
   /** Register units per hour; null = the engine's default for the unit. */
   maxFlowPerHour: number | null;
   serviceStart: number | null;
@@ -42,6 +44,8 @@ export interface DeclaredReplacement {
   at: number;
   oldFinalRegister: number | null;
   newInitialRegister: number;
+  /** The new register's multiplier; null = the one in force goes on. */
+  newRegisterMultiplier?: number | null;
   /** Unit of both values. */
   unit: string;
   /** When it was declared (wall clock), epoch ms: a new declaration is a new version of the meter's profile. */
@@ -54,6 +58,8 @@ export interface RegistryProfileRow {
   meterId: string;
   timeZone: string | null;
   registerModulus: number | null;
+  /** Absent in rows from before multipliers: 1. */
+  registerMultiplier?: number | null;
   billingCycleDay: number | null;
   maxFlowPerHour: number | null;
   serviceStart: number | null;
@@ -73,6 +79,7 @@ const valid = (row: RegistryProfileRow): string | null => {
   }
   if (row.billingCycleDay !== null && (!Number.isInteger(row.billingCycleDay) || row.billingCycleDay < 1 || row.billingCycleDay > 28)) return `billing_cycle_day ${row.billingCycleDay} is not 1-28`;
   if (row.registerModulus !== null && !(row.registerModulus > 0 && Number.isFinite(row.registerModulus))) return `register_modulus ${row.registerModulus} is not a positive number`;
+  if (row.registerMultiplier != null && !(row.registerMultiplier > 0 && row.registerMultiplier <= maxRegisterMultiplier)) return `register_multiplier ${row.registerMultiplier} is not in (0, ${maxRegisterMultiplier}]`;
   if (row.maxFlowPerHour !== null && !(row.maxFlowPerHour > 0 && Number.isFinite(row.maxFlowPerHour))) return `max_flow_per_hour ${row.maxFlowPerHour} is not a positive number`;
   if (row.serviceStart !== null && row.serviceEnd !== null && row.serviceEnd <= row.serviceStart) return 'service_end is not after service_start';
   return null;
@@ -109,6 +116,7 @@ export function registryProfiles(
       zone: row.timeZone,
       cycleDay: row.billingCycleDay,
       registerModulus: row.registerModulus,
+      registerMultiplier: row.registerMultiplier ?? null,
       maxFlowPerHour: row.maxFlowPerHour,
       serviceStart: row.serviceStart,
       serviceEnd: row.serviceEnd,
@@ -125,6 +133,7 @@ export function registryProfiles(
       zone: null,
       cycleDay: null,
       registerModulus: null,
+      registerMultiplier: null,
       maxFlowPerHour: null,
       serviceStart: null,
       serviceEnd: null,

@@ -65,20 +65,21 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
     }
   };
   const refreshProfiles = async (target: Map<string, RegistryProfile>) => {
-    const { rows } = await options.questdb.query<{ ts: Date; meter_id: string; time_zone: string | null; reporting_interval_s: string | number | null; register_modulus: number | null; billing_cycle_day: string | number | null; max_flow_per_hour: number | null; service_start: Date | null; service_end: Date | null; customer_id: string | null }>(
-      `SELECT ts, meter_id, time_zone, reporting_interval_s, register_modulus, billing_cycle_day, max_flow_per_hour, service_start, service_end, customer_id FROM meter_registry LATEST ON ts PARTITION BY meter_id`,
+    const { rows } = await options.questdb.query<{ ts: Date; meter_id: string; time_zone: string | null; reporting_interval_s: string | number | null; register_modulus: number | null; register_multiplier: number | null; billing_cycle_day: string | number | null; max_flow_per_hour: number | null; service_start: Date | null; service_end: Date | null; customer_id: string | null }>(
+      `SELECT ts, meter_id, time_zone, reporting_interval_s, register_modulus, register_multiplier, billing_cycle_day, max_flow_per_hour, service_start, service_end, customer_id FROM meter_registry LATEST ON ts PARTITION BY meter_id`,
     );
-    const { rows: replaced } = await options.questdb.query<{ ts: Date; meter_id: string; old_final_register: number | null; new_initial_register: number | null; register_unit: string | null; declared_at: Date | null }>(
-      `SELECT ts, meter_id, old_final_register, new_initial_register, register_unit, declared_at FROM meter_replacements`,
+    const { rows: replaced } = await options.questdb.query<{ ts: Date; meter_id: string; old_final_register: number | null; new_initial_register: number | null; new_register_multiplier: number | null; register_unit: string | null; declared_at: Date | null }>(
+      `SELECT ts, meter_id, old_final_register, new_initial_register, new_register_multiplier, register_unit, declared_at FROM meter_replacements`,
     );
     const { rows: owners } = await options.questdb.query<MeterOwnerSqlRow>(meterOwnersQuery);
-    const declared = replaced.map((r) => ({ meterId: r.meter_id, at: r.ts.getTime(), oldFinalRegister: r.old_final_register, newInitialRegister: r.new_initial_register ?? 0, unit: r.register_unit ?? '', declaredAt: r.declared_at?.getTime() ?? r.ts.getTime() }));
+    const declared = replaced.map((r) => ({ meterId: r.meter_id, at: r.ts.getTime(), oldFinalRegister: r.old_final_register, newInitialRegister: r.new_initial_register ?? 0, newRegisterMultiplier: r.new_register_multiplier, unit: r.register_unit ?? '', declaredAt: r.declared_at?.getTime() ?? r.ts.getTime() }));
     const { profiles, refused } = registryProfiles(
       rows.map((r) => ({
         ts: r.ts.getTime(),
         meterId: r.meter_id,
         timeZone: r.time_zone,
         registerModulus: r.register_modulus,
+        registerMultiplier: r.register_multiplier,
         billingCycleDay: r.billing_cycle_day === null ? null : Number(r.billing_cycle_day),
         maxFlowPerHour: r.max_flow_per_hour,
         serviceStart: r.service_start?.getTime() ?? null,

@@ -8,7 +8,7 @@ import { waitFor } from './support/wait-for';
 // amount prorated by billable days / 30), and periods in the meter's own zone across DST while
 // the deployment bills in UTC. SABESP 2017 residential (the default configuration), 3 days of
 // grace; every amount below is worked by hand. (The register's wrap through the modulus is in
-// billing-registry.test.ts.)
+// billing-registry.test.ts.) A pulse register with its multiplier, replaced by one with another.
 const at = (iso: string) => Date.parse(iso);
 
 interface FinalRow {
@@ -30,6 +30,7 @@ describe('billing over a meter\'s life (real stack)', () => {
   let replaced: string;
   let moved: string;
   let newYork: string;
+  let pulses: string;
 
   const finals = async (meterId: string) =>
     (await pipeline.questdb.query<FinalRow>(
@@ -55,6 +56,7 @@ describe('billing over a meter\'s life (real stack)', () => {
     replaced = `${pipeline.runId}-rep`;
     moved = `${pipeline.runId}-svc`;
     newYork = `${pipeline.runId}-nyc`;
+    pulses = `${pipeline.runId}-pulse`;
 
     const register = async (meterId: string, input: string) => {
       const response = await graphql.request<{ registerMeter: { timeZone: string | null; billing: Record<string, unknown> } }>(
@@ -67,6 +69,15 @@ describe('billing over a meter\'s life (real stack)', () => {
     await register(replaced, '');
     expect(await register(moved, ', serviceStart: "2017-06-16T00:00:00Z"')).toEqual({ id: moved, timeZone: null, billing: { serviceStart: '2017-06-16T00:00:00.000Z', serviceEnd: null } });
     expect((await register(newYork, ', timeZone: "America/New_York"')).timeZone).toBe('America/New_York');
+    // A register counting 10-litre pulses.
+    const pulse = await graphql.request<{ registerMeter: { billing: Record<string, unknown> } }>(
+      `mutation ($id: ID!) { registerMeter(meterId: $id, input: { kind: water, registerMultiplier: 10 }) { billing { registerMultiplier } } }`,
+      { id: pulses },
+    );
+    expect(pulse.errors).toBeUndefined();
+    expect(pulse.data!.registerMeter.billing).toEqual({ registerMultiplier: 10 });
+    const zero = await graphql.request(`mutation ($id: ID!) { updateMeter(meterId: $id, input: { registerMultiplier: 0 }) { id } }`, { id: pulses });
+    expect(zero.errors?.map((e) => [e.extensions?.code, e.extensions?.field])).toEqual([['BAD_USER_INPUT', 'input.registerMultiplier']]);
     // updateMeter and replaceMeterRegister read the registered record back.
     await waitFor('registry rows applied', () => walApplied(pipeline.questdb, 'meter_registry'), Boolean);
 
@@ -85,6 +96,13 @@ describe('billing over a meter\'s life (real stack)', () => {
     );
     expect(swap.errors).toBeUndefined();
     expect(swap.data!.replaceMeterRegister).toEqual({ at: '2017-06-15T12:00:00.000Z', oldFinalRegister: 263_125, newInitialRegister: 40, unit: 'L' });
+    // The pulse register closed at 2,000 pulses on 20 June; the new one counts 100-litre pulses.
+    const pulseSwap = await graphql.request<{ replaceMeterRegister: Record<string, unknown> }>(
+      `mutation ($id: ID!) { replaceMeterRegister(meterId: $id, at: "2017-06-20T00:00:00Z", oldFinalRegister: 2000, newInitialRegister: 0, newRegisterMultiplier: 100, unit: "L") { newRegisterMultiplier } }`,
+      { id: pulses },
+    );
+    expect(pulseSwap.errors).toBeUndefined();
+    expect(pulseSwap.data!.replaceMeterRegister).toEqual({ newRegisterMultiplier: 100 });
     await waitFor('registry and replacement applied', async () => (await walApplied(pipeline.questdb, 'meter_registry')) && walApplied(pipeline.questdb, 'meter_replacements'), Boolean);
 
     // Started after the registry is applied: the sync's first read gives every meter its profile
@@ -99,6 +117,11 @@ describe('billing over a meter\'s life (real stack)', () => {
         ['2017-06-10T00:00:00Z', 256_500],
         ['2017-06-20T00:00:00Z', 6_040],
         ['2017-07-01T00:00:00Z', 14_260],
+      ]),
+      ...reads(pulses, [
+        ['2017-06-01T00:00:00Z', 1_000],
+        ['2017-06-16T00:00:00Z', 1_800],
+        ['2017-07-01T00:00:00Z', 140],
       ]),
       // In service 16 June – 10 July (serviceEnd is exclusive).
       ...reads(moved, [
@@ -146,6 +169,20 @@ describe('billing over a meter\'s life (real stack)', () => {
     ]);
     // The drop to 6,040 L is the declared replacement, not an unexplained decrease.
     expect(Number((await finals(replaced)).find((r) => r.invoice_id === id)!.unexplained_decreases)).toBe(0);
+  }, 120_000);
+
+  it('bills a pulse register by its multiplier, and the register that replaced it by its own', async () => {
+    const id = `${pulses}/2017-06-01`;
+    const rows = await finalsOnce(pulses, [id]);
+    // (1,800 − 1,000) × 10 = 8,000 L; the old register's tail (2,000 − 1,800) × 10 = 2,000 L; the
+    // new one 140 × 100 = 14,000 L: 24 m³ = 24.15 + 10 × 3.78 + 4 × 9.44 = 24.15 + 37.80 + 37.76 = R$99.71.
+    // With no multiplier it would be 1,140 L, R$24.15.
+    expect(rows.filter((r) => r[0] === id)).toEqual([[id, '2017-06-01T00:00:00.000Z', '2017-07-01T00:00:00.000Z', 30, 30, 24_000, 9971, 'read']]);
+    expect(await finalLines(id)).toEqual([
+      [1, 10, 2415],
+      [2, 10, 3780],
+      [3, 4, 3776],
+    ]);
   }, 120_000);
 
   it('prorates the move-in and move-out periods by billable days / 30, and bills nothing after the move-out', async () => {

@@ -1,6 +1,6 @@
 import { meterKinds, type MeterKind } from '../../../core/contracts';
 import { maxTimestampMs } from '../../../core/contracts/reading-ranges';
-import { defaultMaxRegister } from '../../../core/tariffs/billing-options';
+import { defaultMaxRegister, maxRegisterMultiplier } from '../../../core/tariffs/billing-options';
 import { badInput } from '../../errors';
 import { validateId } from '../arguments';
 import { isTimeZone } from '../readings/time-zone';
@@ -14,6 +14,7 @@ export interface MeterInput {
   tariffId?: string | null;
   label?: string | null;
   registerModulus?: number | null;
+  registerMultiplier?: number | null;
   billingCycleDay?: number | null;
   maxFlowPerHour?: number | null;
   serviceStart?: Date | null;
@@ -36,6 +37,7 @@ export function validateMeterInput(input: MeterInput): void {
   if (input.registerModulus != null && (!Number.isFinite(input.registerModulus) || input.registerModulus <= 0 || input.registerModulus > defaultMaxRegister)) {
     throw badInput('input.registerModulus', 'must be a register modulus above 0 and at most 1e12 (e.g. 1000000 for a 6-digit litre register)');
   }
+  if (input.registerMultiplier != null) validateRegisterMultiplier('input.registerMultiplier', input.registerMultiplier);
   if (input.billingCycleDay != null && (!Number.isInteger(input.billingCycleDay) || input.billingCycleDay < 1 || input.billingCycleDay > 28)) {
     throw badInput('input.billingCycleDay', 'must be a day of the month from 1 to 28 (29-31 do not exist in every month)');
   }
@@ -45,6 +47,13 @@ export function validateMeterInput(input: MeterInput): void {
   for (const field of ['serviceStart', 'serviceEnd'] as const) {
     const t = input[field]?.getTime();
     if (t !== undefined && (t < 0 || t > maxTimestampMs)) throw badInput(`input.${field}`, 'is outside the range a timestamp can be stored with');
+  }
+}
+
+/** A register multiplier (billing-options meterProfileSchema's limits); the error names `field`. */
+export function validateRegisterMultiplier(field: string, value: number): void {
+  if (!Number.isFinite(value) || value <= 0 || value > maxRegisterMultiplier) {
+    throw badInput(field, `must be above 0 and at most ${maxRegisterMultiplier} (consumption per register unit: a CT ratio such as 40 for 200:5, a pulse weight)`);
   }
 }
 

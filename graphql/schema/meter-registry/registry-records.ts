@@ -21,6 +21,7 @@ export async function saveRecord(context: GraphqlContext, record: MeterRecord, c
     changedAt,
     changedBy,
     registerModulus: saved.billing.registerModulus,
+    registerMultiplier: saved.billing.registerMultiplier,
     billingCycleDay: saved.billing.billingCycleDay,
     maxFlowPerHour: saved.billing.maxFlowPerHour,
     serviceStart: saved.billing.serviceStart?.getTime() ?? null,

@@ -7,7 +7,7 @@ import { unregisteredMeter } from '../../meters/merge-meter-records';
 import { validateId } from '../arguments';
 import { validateAssignableTariff } from '../tariffs/resolvers';
 import { registerMeterOf, registerUnitOf, runMeterChange, validateNote, validateRegisterInstant, validateRegisterValue } from '../register-arguments';
-import { validateMeterInput, validateServicePeriod, type MeterInput } from './meter-input';
+import { validateMeterInput, validateRegisterMultiplier, validateServicePeriod, type MeterInput } from './meter-input';
 import { requireRegistered, saveRecord } from './registry-records';
 
 interface RegistryArgs {
@@ -52,6 +52,7 @@ function merge(current: MeterRecord, input: MeterInput): MeterRecord {
     label: pick('label', current.label) as string | null,
     billing: {
       registerModulus: keep(input.registerModulus, current.billing.registerModulus),
+      registerMultiplier: keep(input.registerMultiplier, current.billing.registerMultiplier),
       billingCycleDay: keep(input.billingCycleDay, current.billing.billingCycleDay),
       maxFlowPerHour: keep(input.maxFlowPerHour, current.billing.maxFlowPerHour),
       serviceStart: keep(input.serviceStart, current.billing.serviceStart),
@@ -66,6 +67,7 @@ interface ReplacementArgs {
   oldFinalRegister?: number | null;
   newInitialRegister?: number | null;
   unit?: string | null;
+  newRegisterMultiplier?: number | null;
   note?: string | null;
   idempotencyKey?: string | null;
 }
@@ -76,6 +78,7 @@ interface ReplacementView {
   oldFinalRegister: number | null;
   newInitialRegister: number;
   unit: string;
+  newRegisterMultiplier: number | null;
 }
 
 async function replaceMeterRegister(args: ReplacementArgs, context: GraphqlContext): Promise<ReplacementView> {
@@ -85,10 +88,12 @@ async function replaceMeterRegister(args: ReplacementArgs, context: GraphqlConte
   const newInitial = args.newInitialRegister ?? 0;
   validateRegisterValue('newInitialRegister', newInitial);
   const unit = registerUnitOf(meter, args.unit);
+  const newMultiplier = args.newRegisterMultiplier ?? null;
+  if (newMultiplier !== null) validateRegisterMultiplier('newRegisterMultiplier', newMultiplier);
   validateNote(args.note);
-  const row = meterReplacementToRow({ meterId: meter.meterId, at, oldFinalRegister: args.oldFinalRegister ?? null, newInitialRegister: newInitial, registerUnit: unit, note: args.note ?? null, declaredBy: context.principal.subject, declaredAt: Date.now() });
+  const row = meterReplacementToRow({ meterId: meter.meterId, at, oldFinalRegister: args.oldFinalRegister ?? null, newInitialRegister: newInitial, registerUnit: unit, newRegisterMultiplier: newMultiplier, note: args.note ?? null, declaredBy: context.principal.subject, declaredAt: Date.now() });
   await context.mutations.write((w) => writeTableRow(w, row));
-  return { meterId: meter.meterId, at: args.at, oldFinalRegister: args.oldFinalRegister ?? null, newInitialRegister: newInitial, unit };
+  return { meterId: meter.meterId, at: args.at, oldFinalRegister: args.oldFinalRegister ?? null, newInitialRegister: newInitial, unit, newRegisterMultiplier: newMultiplier };
 }
 
 export const meterRegistryResolvers = {

@@ -18,6 +18,8 @@ export const meterRegistryTypeDefs = `
     label: String
     "Billing: the register counts modulo this (a 6-digit litre register: 1000000), so a roll-over is billed as the distance forward. null = never wraps."
     registerModulus: Float
+    "Billing: consumption per register unit of advance of the first register (a current-transformer ratio such as 40 for 200:5, a pulse weight), above 0 and at most 1000000; null = 1. Changed later, it re-bills retained periods read on that register; a new register's own multiplier goes with replaceMeterRegister."
+    registerMultiplier: Float
     "Billing: local day of the month (1-28) each billing period starts on; default 1 (calendar months)."
     billingCycleDay: Int
     "Billing: physical maximum flow in register units per hour; a larger increase is held for review (default 10 m3/h, 100 kWh/h)."
@@ -39,6 +41,8 @@ export const meterRegistryTypeDefs = `
     newInitialRegister: Float!
     "Unit of both registers."
     unit: String!
+    "The new register's multiplier; null = the one in force goes on."
+    newRegisterMultiplier: Float
   }
 
   type Mutation {
@@ -82,6 +86,8 @@ export const meterRegistryTypeDefs = `
       newInitialRegister: Float = 0
       "Unit of both values; defaults to the meter kind's register unit."
       unit: String
+      "The new register's multiplier (its CT ratio, its pulse weight: consumption per register unit), above 0 and at most 1000000; omitted or null = the multiplier in force goes on. A multiplier changed without a new register: declare a replacement with oldFinalRegister = newInitialRegister = the reading at that instant."
+      newRegisterMultiplier: Float
       "Why (kept with the declaration and in the audit log), at most 500 characters."
       note: String
       "A retry with the same key returns the first result instead of acting again."

@@ -3,6 +3,8 @@ export const metersTypeDefs = `
   "What billing takes from a meter's registry record besides its time zone and tariff (docs/billing.md)."
   type MeterBillingSettings {
     registerModulus: Float
+    "Consumption per register unit of advance of its first register (a current-transformer ratio, a pulse weight); null = 1. replaceMeterRegister may set another from its instant."
+    registerMultiplier: Float
     billingCycleDay: Int
     maxFlowPerHour: Float
     serviceStart: DateTime

@@ -5,12 +5,12 @@ import { paymentsTable, paymentToRow } from '../../../../core/streams/payments';
 // The tables only the API writes: each module's row codec against rows worked out by hand.
 describe('row codecs of the API-written tables', () => {
   it('keeps a registry change as a new row at its change time, absent symbols left out', () => {
-    const row = meterRegistrationToRow({ meterId: 'm1', kind: 'water', sector: null, customerId: 'c9', timeZone: 'America/Sao_Paulo', reportingIntervalS: 900, tariffId: null, label: null, registeredAt: 1_000, changedAt: 5_000, changedBy: 'admin', registerModulus: 1e6, billingCycleDay: 15, maxFlowPerHour: null, serviceStart: 2_000, serviceEnd: null });
+    const row = meterRegistrationToRow({ meterId: 'm1', kind: 'water', sector: null, customerId: 'c9', timeZone: 'America/Sao_Paulo', reportingIntervalS: 900, tariffId: null, label: null, registeredAt: 1_000, changedAt: 5_000, changedBy: 'admin', registerModulus: 1e6, billingCycleDay: 15, maxFlowPerHour: null, serviceStart: 2_000, serviceEnd: null, registerMultiplier: 40 });
     expect(row).toEqual({
       table: 'meter_registry',
       ts: 5_000,
       symbols: { meter_id: 'm1', kind: 'water', customer_id: 'c9', time_zone: 'America/Sao_Paulo' },
-      values: { reporting_interval_s: 900, label: null, registered_at: 1_000, changed_by: 'admin', register_modulus: 1e6, billing_cycle_day: 15, max_flow_per_hour: null, service_start: 2_000, service_end: null },
+      values: { reporting_interval_s: 900, label: null, registered_at: 1_000, changed_by: 'admin', register_modulus: 1e6, billing_cycle_day: 15, max_flow_per_hour: null, service_start: 2_000, service_end: null, register_multiplier: 40 },
       types: { reporting_interval_s: 'long', registered_at: 'timestamp', billing_cycle_day: 'long', service_start: 'timestamp', service_end: 'timestamp' },
     });
     expect(meterRegistryTable.ddl).toContain('DEDUP UPSERT KEYS(ts, meter_id)');

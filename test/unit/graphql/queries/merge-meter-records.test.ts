@@ -19,7 +19,7 @@ describe('meter directory merge', () => {
     const out = mergeMeterRecords([], [seen('m9')]);
     expect(out.get('m9')).toEqual({
       meterId: 'm9', kind: 'electricity', sector: 'south', customerId: null, timeZone: null, reportingIntervalS: null, tariffId: null, label: null, registeredAt: null, updatedAt: null, lastSeenAt: t('10:00:00'),
-      billing: { registerModulus: null, billingCycleDay: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null },
+      billing: { registerModulus: null, registerMultiplier: null, billingCycleDay: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null },
     });
   });
 

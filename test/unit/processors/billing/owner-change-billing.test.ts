@@ -57,7 +57,7 @@ describe('billing when the owner changes inside a period', () => {
     const state = newState(engine, []);
     for (const [ts, litres] of [[sp(6, 1), 100_000], [sp(7, 1), 127_000]] as const) apply(engine, state, ts, litres);
     expect(summary(engine.advanceWatermark(state, sp(7, 4))).map((r) => r.slice(0, 2))).toEqual([['w-1/2017-06-01', 'c-old']]);
-    expect(engine.updateProfile(state, { zone: SP, cycleDay: 1, registerModulus: null, maxFlowPerHour: undefined, serviceStart: null, serviceEnd: null, ownerChanges: moveIn }).changed).toBe(true);
+    expect(engine.updateProfile(state, { zone: SP, cycleDay: 1, registerModulus: null, registerMultiplier: 1, maxFlowPerHour: undefined, serviceStart: null, serviceEnd: null, ownerChanges: moveIn }).changed).toBe(true);
     apply(engine, state, sp(8, 1), 129_000);
     expect(summary(engine.advanceWatermark(state, sp(8, 4))).map((r) => r.slice(0, 3))).toEqual([['w-1/2017-07-01', 'c-new', 'final']]);
   });

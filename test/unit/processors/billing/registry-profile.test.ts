@@ -15,7 +15,7 @@ const SP = 'America/Sao_Paulo';
 const sp = (m: number, d: number, h = 0) => fromLocal(SP, 2017, m, d, h);
 const engineOf = (): BillingEngine => createBillingEngine({ tariffs: [sabesp2017], assignment: { default: 'sabesp-res-2017' }, graceMs: 3 * day });
 const apply = (engine: BillingEngine, state: MeterBillingState, ts: number, litres: number) => engine.applyReading(state, { meterId: 'w-1', ts, register: litres, registerUnit: 'L', receivedAt: ts });
-const base: ProfileUpdate = { zone: SP, cycleDay: 1, registerModulus: null, maxFlowPerHour: undefined, serviceStart: null, serviceEnd: null };
+const base: ProfileUpdate = { zone: SP, cycleDay: 1, registerModulus: null, registerMultiplier: 1, maxFlowPerHour: undefined, serviceStart: null, serviceEnd: null };
 
 describe('a meter\'s registry entry drives its billing', () => {
   it('a register modulus set after a final bill turns the unexplained decrease into a wrap, billed as an adjustment', () => {
@@ -103,7 +103,7 @@ describe('a meter\'s registry entry drives its billing', () => {
 
 describe('the billing processor follows the registry', () => {
   const reading = (ts: number, register: number): Reading => ({ meterId: 'w-1', kind: 'water', ts, value: null, valueUnit: 'L/min', register, registerUnit: 'L', seq: null, sector: null, receivedAt: ts });
-  const profile = (fields: Partial<RegistryProfile>): RegistryProfile => ({ version: 1, zone: SP, cycleDay: null, registerModulus: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, reportingIntervalS: null, replacements: [], customerId: null, ownerChanges: [], ...fields });
+  const profile = (fields: Partial<RegistryProfile>): RegistryProfile => ({ version: 1, zone: SP, cycleDay: null, registerModulus: null, registerMultiplier: null, maxFlowPerHour: null, serviceStart: null, serviceEnd: null, reportingIntervalS: null, replacements: [], customerId: null, ownerChanges: [], ...fields });
 
   it('bills in the meter\'s own zone, and a new registry version (a modulus) reaches the closed period as an adjustment', () => {
     const profiles = new Map<string, RegistryProfile>([['w-1', profile({})]]);
