@@ -42,12 +42,19 @@ describe('billing over a meter\'s life (real stack)', () => {
     const rows = await waitFor(`finals ${ids.join(', ')}`, () => finals(meterId), (r) => ids.every((id) => r.some((x) => x.invoice_id === id)), 60_000, 500);
     return rows.map((r) => [r.invoice_id, r.ts.toISOString(), r.period_end.toISOString(), Number(r.period_days), Number(r.billable_days), r.consumption, Number(r.total_cents), r.read_status]);
   };
-  /** A final invoice's lines: [tier, quantity (m³), cents]. */
+  /** A final invoice's lines: [tier, quantity (m³), cents] (invoice_lines applies its WAL on its own: waited for). */
   const finalLines = async (invoiceId: string) =>
-    (await pipeline.questdb.query<{ tier: string | number; quantity: number; amount_cents: string | number }>(
-      `SELECT tier, quantity, amount_cents FROM invoice_lines WHERE invoice_id = $1 AND status = 'final' ORDER BY line_no`,
-      [invoiceId],
-    )).rows.map((l) => [Number(l.tier), l.quantity, Number(l.amount_cents)]);
+    (await waitFor(
+      `lines of ${invoiceId}`,
+      async () =>
+        (await pipeline.questdb.query<{ tier: string | number; quantity: number; amount_cents: string | number }>(
+          `SELECT tier, quantity, amount_cents FROM invoice_lines WHERE invoice_id = $1 AND status = 'final' ORDER BY line_no`,
+          [invoiceId],
+        )).rows,
+      (rows) => rows.length > 0,
+      30_000,
+      250,
+    )).map((l) => [Number(l.tier), l.quantity, Number(l.amount_cents)]);
 
   beforeAll(async () => {
     pipeline = createTestPipeline();
