@@ -20,7 +20,7 @@ import { createDuplicateFilter } from '../processors/runtime/duplicate-filter';
 import { createPartitionTask, defaultDuplicateWindow, type EmittedEvent, type LateReading } from '../processors/runtime/partition-task';
 import { createIlpWriter, type IlpWriter } from '../core/questdb/ilp-writer';
 import { createKafkaTopics } from '../core/contracts/kafka-topics';
-import { countOutputs, outputRecord, writeOutputRows } from '../processors/runtime/flush-outputs';
+import { countOutputs, outputRecords, writeOutputRows } from '../processors/runtime/flush-outputs';
 import { createReadingsTopology, type ReadingsTopology } from '../processors/topology';
 
 const flags: FlagSpec[] = [
@@ -128,9 +128,9 @@ async function main(): Promise<void> {
 
 /** The topology runner's output step for one batch's results, up to sending: ILP rows, topic records, metric counts. */
 async function encodeOutputs(writer: IlpWriter, routes: ReadingsTopology['routes'], processor: string, events: EmittedEvent[], late: LateReading[]): Promise<void> {
-  const outputs = { events: events.map((emitted) => ({ processor, emitted })), late: late.map((l) => ({ processor, partition: 0, late: l })) };
+  const outputs = { events: events.map((emitted) => ({ processor, partition: 0, emitted })), late: late.map((l) => ({ processor, partition: 0, late: l })) };
   await writeOutputRows(writer, outputs);
-  for (const { emitted } of outputs.events) outputRecord(routes, emitted.event);
+  outputRecords(routes, outputs.events);
   countOutputs(outputs);
   writer.discard();
 }

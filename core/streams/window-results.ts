@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TableRow, TableRowOf } from '../questdb/table-row';
 import { defineTable } from '../questdb/table-spec';
-import { decodeRecord } from './stream-record';
+import { checkRecord, decodeRecord, parseRecordJson } from './stream-record';
 import { topicSpec, type KafkaTopicSpec } from './topic-spec';
 
 /**
@@ -119,15 +119,63 @@ function rowOf(result: WindowResult): TableRow {
   return result.kind === 'rolling-average' ? rollingAverageToRow(result.value) : rollupToRow(result.value);
 }
 
-/** The record a window result is published as. */
+/** The record a window result is published as: its row flattened, `{"table", "ts", symbols…, values…}`. */
 export function encodeWindowResult(result: WindowResult): string {
-  const row = rowOf(result);
-  return JSON.stringify({ table: row.table, ts: row.ts, ...row.symbols, ...row.values });
+  // Written out rather than stringified from the row: ~3 per reading on history, the row built
+  // twice and spread was 5 % of the processors' CPU. Same text as JSON.stringify of the
+  // flattened row (window-results.test.ts checks it against that).
+  const q = JSON.stringify;
+  const aggregates = (a: { count: number; sum: number; mean: number; min: number; max: number }) => `"count":${a.count},"sum":${a.sum},"mean":${a.mean},"min":${a.min},"max":${a.max}}`;
+  if (result.kind === 'rolling-average') {
+    const w = result.value;
+    return `{"table":"${rollingAveragesTable.name}","ts":${w.windowEnd},"meter_id":${q(w.meterId)},"window_size":${q(w.windowSize)},${w.sector ? `"sector":${q(w.sector)},` : ''}"window_start":${w.windowStart},${aggregates(w)}`;
+  }
+  const r = result.value;
+  return `{"table":"${rollupsTable.name}","ts":${r.bucketStart},"scope":${q(r.scope)},"scope_id":${q(r.scopeId)},"bucket":${q(r.bucket)},"kafka_partition":${r.partition},"bucket_end":${r.bucketEnd},${aggregates(r)}`;
 }
 
-/** The window result a record holds; throws STREAM_RECORD_INVALID naming the field when it is not one. */
+/** The flattened row, as encodeWindowResult writes it (the reference its text is checked against). */
+export function flattenedRowOf(result: WindowResult): Record<string, unknown> {
+  const row = rowOf(result);
+  return { table: row.table, ts: row.ts, ...row.symbols, ...row.values };
+}
+
+/**
+ * Most window results one record carries. A result encodes to at most ~400 characters (ids and
+ * window names are bounded), so a record stays under ~200 KB, well inside Kafka's 1 MB default.
+ */
+export const windowResultsPerRecord = 500;
+
+/**
+ * The record of several window results, in emission order: `{"results":[<result>, …]}`, each
+ * element what encodeWindowResult gives. kafkajs costs per record (partitioner, grouping, record
+ * encoding): on history the rolling averages emit ~3 results per reading, one record each was
+ * most of the processors' CPU (docs/performance.md).
+ */
+export function encodeWindowResultBatch(encoded: readonly string[]): string {
+  if (encoded.length === 0 || encoded.length > windowResultsPerRecord) throw new RangeError(`a window-results record holds 1 to ${windowResultsPerRecord} results, not ${encoded.length}`);
+  return `{"results":[${encoded.join(',')}]}`;
+}
+
+/**
+ * The window results a record holds: a batch record (`{"results":[…]}`) or a single result (the
+ * records of earlier releases). Throws STREAM_RECORD_INVALID naming the field (`results.3.scope`)
+ * when any is not one: a record is one unit, as the producer wrote it.
+ */
+export function decodeWindowResults(value: Buffer | string | null): WindowResult[] {
+  const record = parseRecordJson('window-results', value);
+  if (typeof record === 'object' && record !== null && 'results' in record) return checkRecord('window-results', windowResultBatchSchema, record).results.map(resultOf);
+  return [resultOf(checkRecord('window-results', windowResultRecordSchema, record))];
+}
+
+/** The window result a single-result record holds; throws STREAM_RECORD_INVALID naming the field when it is not one. */
 export function decodeWindowResult(value: Buffer | string | null): WindowResult {
-  const r = decodeRecord('window-results', windowResultRecordSchema, value);
+  return resultOf(decodeRecord('window-results', windowResultRecordSchema, value));
+}
+
+const windowResultBatchSchema = z.object({ results: z.array(windowResultRecordSchema).max(windowResultsPerRecord) }).strict();
+
+function resultOf(r: z.infer<typeof windowResultRecordSchema>): WindowResult {
   const { count, sum, mean, min, max } = r;
   if (r.table === rollingAveragesTable.name) {
     return { kind: 'rolling-average', value: { meterId: r.meter_id, sector: r.sector || null, windowSize: r.window_size, windowStart: r.window_start, windowEnd: r.ts, count, sum, mean, min, max } };

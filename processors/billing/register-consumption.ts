@@ -375,6 +375,12 @@ export function pruneRegister(state: RegisterState, options: RegisterOptions, be
 export function compactRegister(state: RegisterState, options: RegisterOptions, beforeTs: number, bucketMs: number): number {
   const from = state.compactedBefore ?? -Infinity;
   if (beforeTs <= from) return 0;
+  // Only a slot with 3 or more new points has any to drop: a meter reporting every 15 min or less
+  // often never has one, and then the walk over the whole retained history is skipped.
+  if (!slotWithThree(state.points, from, beforeTs, bucketMs)) {
+    state.compactedBefore = beforeTs;
+    return 0;
+  }
   // Instants where something other than an increase happened: never dropped, never bridged.
   const walked = walk(state, options, beforeTs).analysis;
   // An admin's values too: they mark their period's bill (estimated) and win their instant.
@@ -407,6 +413,15 @@ export function compactRegister(state: RegisterState, options: RegisterOptions, 
   state.points = kept;
   state.compactedBefore = beforeTs;
   return dropped;
+}
+
+/** Whether three points with ts in [from, to) share a `bucketMs` slot. */
+function slotWithThree(points: readonly RegisterPoint[], from: number, to: number, bucketMs: number): boolean {
+  const end = lowerBound(points, to);
+  for (let i = lowerBound(points, from); i + 2 < end; i++) {
+    if (Math.floor(points[i]!.ts / bucketMs) === Math.floor(points[i + 2]!.ts / bucketMs)) return true;
+  }
+  return false;
 }
 
 export interface ReadingGap {

@@ -1,17 +1,17 @@
 import { recordOffsetOf } from '../../core/streams/readings';
 import { encodeAlert } from '../../core/streams/alerts';
-import { encodeWindowResult } from '../../core/streams/window-results';
+import { encodeWindowResult, encodeWindowResultBatch, windowResultsPerRecord } from '../../core/streams/window-results';
 import { questdbTables } from '../../core/contracts';
 import type { OutgoingRecord } from '../../core/kafka';
 import type { IlpWriter } from '../../core/questdb/ilp-writer';
 import { writeTableRow } from '../../core/questdb/write-table-row';
 import type { ReadingsTopology } from '../topology';
 import type { EmittedEvent, LateReading } from './partition-task';
-import { eventKey, type ProcessorEvent } from './processor-event';
+import { eventKey } from './processor-event';
 
-/** What the processors of a topology produced since the last flush, each result with its processor's name. */
+/** What the processors of a topology produced since the last flush, each result with its processor's name and input partition. */
 export interface FlushOutputs {
-  events: { processor: string; emitted: EmittedEvent }[];
+  events: { processor: string; partition: number; emitted: EmittedEvent }[];
   late: { processor: string; partition: number; late: LateReading }[];
 }
 
@@ -33,17 +33,39 @@ export async function writeOutputRows(writer: IlpWriter, outputs: FlushOutputs):
   }
 }
 
-/** The record a result is published as, with its stream's codec; null when its stream has no topic. */
-export function outputRecord(routes: ReadingsTopology['routes'], event: ProcessorEvent): OutgoingRecord | null {
-  if (event.stream === 'alerts') {
-    const topic = routes.alerts.topic;
-    return topic ? { topic: topic.name, key: eventKey(event), value: encodeAlert(event.alert) } : null;
+/**
+ * The records the results are published as, with their streams' codecs (none for a stream
+ * without a topic). An alert is a record of its own, keyed by meter. Window results go as
+ * records of up to windowResultsPerRecord results each, one run per input partition, in
+ * emission order, written to the same partition number of the rollups topic (modulo its
+ * partitions): a meter's readings all come from one input partition, so its windows stay in
+ * order in one output partition, and a sector's partial rollups are per input partition anyway
+ * (docs/contracts.md §8). Keyed by the run's first result's key.
+ */
+export function outputRecords(routes: ReadingsTopology['routes'], events: FlushOutputs['events']): OutgoingRecord[] {
+  const records: OutgoingRecord[] = [];
+  const windowTopic = routes['window-results'].topic;
+  const runs = new Map<number, { key: string; encoded: string[] }>();
+  const close = (partition: number, run: { key: string; encoded: string[] }) => {
+    records.push({ topic: windowTopic!.name, key: run.key, partition: partition % windowTopic!.partitions, value: encodeWindowResultBatch(run.encoded) });
+  };
+  for (const { partition, emitted } of events) {
+    const event = emitted.event;
+    if (event.stream === 'alerts') {
+      const topic = routes.alerts.topic;
+      if (topic) records.push({ topic: topic.name, key: eventKey(event), value: encodeAlert(event.alert) });
+    } else if (event.stream === 'window-results' && windowTopic) {
+      let run = runs.get(partition);
+      if (!run) runs.set(partition, (run = { key: eventKey(event), encoded: [] }));
+      run.encoded.push(encodeWindowResult(event.result));
+      if (run.encoded.length === windowResultsPerRecord) {
+        close(partition, run);
+        runs.delete(partition);
+      }
+    }
   }
-  if (event.stream === 'window-results') {
-    const topic = routes['window-results'].topic;
-    return topic ? { topic: topic.name, key: eventKey(event), value: encodeWindowResult(event.result) } : null;
-  }
-  return null;
+  for (const [partition, run] of runs) close(partition, run);
+  return records;
 }
 
 /**

@@ -12,9 +12,8 @@ import type { ReadingsTopology } from '../topology';
 import { processorStateOwner } from '../topology';
 import type { KeyedProcessor } from './keyed-processor';
 import { createDuplicateFilter, type DuplicateFilter } from './duplicate-filter';
-import { countOutputs, outputRecord, writeOutputRows, type FlushOutputs } from './flush-outputs';
+import { countOutputs, outputRecords, writeOutputRows, type FlushOutputs } from './flush-outputs';
 import { createPartitionTask, defaultDuplicateWindow, type PartitionTask } from './partition-task';
-import type { ProcessorEvent } from './processor-event';
 import { runnerMetrics } from './runner-metrics';
 import { createStateStore, type StateStore } from './state-store';
 
@@ -190,7 +189,7 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
         m.refused.inc({ processor: name, table: row.table, code: 'QUESTDB_ROW_INVALID' });
         log.warn('result refused: QuestDB cannot store it', { processor: name, partition: batch.partition, table: row.table, symbols: row.symbols, problem });
       }
-      for (const emitted of out.events) work.events.push({ processor: name, emitted });
+      for (const emitted of out.events) work.events.push({ processor: name, partition: batch.partition, emitted });
       for (const late of out.late) work.late.push({ processor: name, partition: batch.partition, late });
     }
     work.partitions.add(batch.partition);
@@ -245,11 +244,6 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
     for (const member of members) m.checkpoints.inc({ processor: member.processor.name });
   };
 
-  /** Publishes each result whose stream has a topic, with that stream's codec. */
-  const publish = (event: ProcessorEvent): Promise<unknown> | null => {
-    const record = outputRecord(topology.routes, event);
-    return record ? producer.send(record) : null;
-  };
 
   /** Since when flushes fail without a success in between (a rebalance is not a failure); null when fine. */
   let failingSince: number | null = null;
@@ -296,7 +290,8 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
     try {
       await writeOutputRows(writer, work);
       await writer.flush();
-      await Promise.all(work.events.map(({ emitted }) => publish(emitted.event)));
+      // Each result whose stream has a topic, with that stream's codec.
+      await Promise.all(outputRecords(topology.routes, work.events).map((record) => producer.send(record)));
       for (const partition of work.partitions) unsaved.add(partition);
       if (due) await checkpoint(since, control);
       const counted = countOutputs(work);

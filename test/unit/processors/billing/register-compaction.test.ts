@@ -48,6 +48,19 @@ describe('register compaction', () => {
     expect(s.points.filter((p) => p.ts >= settled)).toHaveLength((6 * 3_600_000) / 20_000);
   });
 
+  it('a stretch with no slot of 3 points is marked compacted as it is; a later busy stretch is still compacted', () => {
+    const s = createRegisterState('L');
+    // Every 10 min for a day (1 or 2 points per 15-min slot), then every 1 min for an hour.
+    for (let t = T0; t < T0 + day; t += 10 * min) addRegisterValue(s, t, (t - T0) / min, t);
+    for (let t = T0 + day; t < T0 + day + 60 * min; t += min) addRegisterValue(s, t, (t - T0) / min, t);
+    const sparse = s.points.length;
+    expect(compactRegister(s, wrap1M, T0 + day, slot)).toBe(0);
+    expect([s.points.length, s.compactedBefore]).toEqual([sparse, T0 + day]);
+    // The busy hour: 4 slots of 15 points, 2 kept each.
+    expect(compactRegister(s, wrap1M, T0 + day + 60 * min, slot)).toBe(4 * 13);
+    expect(analyseRegister(s, wrap1M).segments.reduce((sum, x) => sum + x.quantity, 0)).toBe(24 * 60 + 59);
+  });
+
   it('changes no consumption, no hourly or daily usage (in a +5:45 zone), no decrease and no gap', () => {
     const full = busyMeter();
     const compacted = busyMeter();
