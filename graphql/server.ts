@@ -36,6 +36,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
   const questdb = createQuestdbPool(options.questdb.pg);
   await ensureTables(questdb, [
     questdbTables.readings,
+    questdbTables.edgeStats,
     questdbTables.alerts,
     questdbTables.invoices,
     questdbTables.invoiceLines,

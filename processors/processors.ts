@@ -19,6 +19,7 @@ import { createIlpWriter } from '../core/questdb/ilp-writer';
 import { createQuestdbPool, ensureTables } from '../core/questdb/questdb-sql';
 import { createBatchingProducer, createKafkaClient } from '../core/kafka';
 import { startCommandLog } from './command-log/command-log';
+import { startEdgeStatsAlerts } from './edge-statistics/edge-stats-alerts';
 import type { KeyedProcessor } from './runtime/keyed-processor';
 import { startTopologyRunner, type TopologyRunner } from './runtime/topology-runner';
 import { createReadingsTopology, processorStateOwner } from './topology';
@@ -121,6 +122,17 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
     metrics,
     logger: log.child('command-log'),
   });
+  // The threshold and rate-of-rise rules on edge nodes' interval summaries (docs/edge-statistics.md).
+  const edgeStatsAlerts = await startEdgeStatsAlerts({
+    kafka: options.kafka,
+    questdb: options.questdb,
+    groupId: `${options.groupIdPrefix}.edge-stats-alerts`,
+    rules: options.alerts.rules,
+    flushIntervalMs: options.flushIntervalMs,
+    metrics,
+    logger: log.child('edge-stats-alerts'),
+    ...(onAlerts ? { onAlerts } : {}),
+  });
   const lagKafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-processors-lag', logger: log.child('kafka') });
   const sampler = options.metricsSampling
     ? startMetricsSampler({
@@ -147,8 +159,8 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
           options.httpPort,
           () => {
             // Outputs that have not reached QuestDB for 30 s, or scheduled work failing for 5 minutes, is stuck: say which.
-            const failingMs = { topology: runner.failingForMs(), 'group-comparison': comparison?.failingForMs() ?? 0, 'registry-tariff-sync': tariffSync.failingForMs() };
-            const stuck = failingMs.topology > 30_000 || failingMs['group-comparison'] > 300_000 || failingMs['registry-tariff-sync'] > 300_000;
+            const failingMs = { topology: runner.failingForMs(), 'edge-stats-alerts': edgeStatsAlerts.failingForMs(), 'group-comparison': comparison?.failingForMs() ?? 0, 'registry-tariff-sync': tariffSync.failingForMs() };
+            const stuck = failingMs.topology > 30_000 || failingMs['edge-stats-alerts'] > 30_000 || failingMs['group-comparison'] > 300_000 || failingMs['registry-tariff-sync'] > 300_000;
             return { healthy: !stopping && !stuck, detail: { groupId: topology.groupId, processors: processors.map((p) => p.name), failingMs, stopping } };
           },
           metrics,
@@ -165,6 +177,7 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
       await comparison?.stop();
       await runner.stop();
       await commandLog.stop();
+      await edgeStatsAlerts.stop();
       await alertProducer.close(10_000);
       await comparisonWriter.close();
       await comparisonPool.end();

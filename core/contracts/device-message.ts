@@ -218,6 +218,8 @@ function toEdgeStats(body: unknown, topicMeterId: string, receivedAt: number, li
   const to = checkTime(wire.to, 'to', receivedAt, limits);
   if (to <= from) throw new Rejected('INVALID_SHAPE', '"to" must be after "from"');
   if (!(wire.min <= wire.mean && wire.mean <= wire.max)) throw new Rejected('INVALID_SHAPE', '"min" <= "mean" <= "max" must hold');
+  // One sample has one value: its min, max and mean are that value.
+  if (wire.count === 1 && !(wire.min === wire.max && wire.mean === wire.min)) throw new Rejected('INVALID_SHAPE', '"count" is 1 but "min", "mean" and "max" differ (one sample has one value)');
   const ranges = limits.ranges ?? defaultReadingRanges;
   const outOfRange = rangeProblem(ranges, wire.kind, 'value', wire.min) ?? rangeProblem(ranges, wire.kind, 'value', wire.max);
   if (outOfRange) throw new Rejected('VALUE_OUT_OF_RANGE', outOfRange.replace('"value"', '"min"/"max"'));

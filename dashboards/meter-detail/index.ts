@@ -1,6 +1,7 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { alertsTable } from '../../core/streams/alerts';
 import { datasource, meterflowDashboard, sql, withRows } from '../common';
+import { edgeStatisticsRow } from './edge-statistics';
 import { readingsRow } from './readings';
 import { recordsRow } from './records';
 import { meter, meterVariable } from './variables';
@@ -10,10 +11,10 @@ const al = alertsTable.columns;
 export const meterDetailUid = 'meterflow-meter-detail';
 
 export function meterDetail(): dashboard.Dashboard {
-  const builder = meterflowDashboard(meterDetailUid, 'Meter detail', 'One meter: its readings and register, rolling averages, alerts (also as annotations on every graph), block history and invoices.')
+  const builder = meterflowDashboard(meterDetailUid, 'Meter detail', 'One meter: its readings and register, rolling averages, edge statistics (min/max band and mean), alerts (also as annotations on every graph), block history and invoices.')
     .withVariable(meterVariable())
     .annotation(alertAnnotations());
-  return withRows(builder, [readingsRow, recordsRow]).build();
+  return withRows(builder, [readingsRow, edgeStatisticsRow, recordsRow]).build();
 }
 
 /** The meter's alerts as regions (start to end, or to now while open) on every time series. */

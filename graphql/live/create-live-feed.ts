@@ -7,6 +7,7 @@ import { decodeCommandEvent } from '../../core/streams/command-events';
 import { decodeCommand } from '../../core/streams/commands';
 import type { AlertFilter, LiveFeed } from './live-feed';
 import { decodeReadingsRecord } from '../../core/streams/readings';
+import { decodeEdgeStats, toStoredEdgeStats, type StoredEdgeStats } from '../../core/streams/edge-statistics';
 import { decodeLiveAlert, toLiveReading, type LiveAlert, type LiveReading } from './live-records';
 import { createSubscriberQueue, type SubscriberQueue } from './subscriber-queue';
 
@@ -31,6 +32,7 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
   const { topics } = options.kafka;
   const queueLimit = options.queueLimit ?? 1000;
   const readingSubs = new Map<string, Set<SubscriberQueue<LiveReading>>>();
+  const edgeStatsSubs = new Map<string, Set<SubscriberQueue<StoredEdgeStats>>>();
   const alertSubs = new Set<{ filter: AlertFilter; queue: SubscriberQueue<LiveAlert> }>();
   const commandListeners = new Set<(command: Command) => void>();
   const eventListeners = new Set<(event: CommandEvent) => void>();
@@ -77,6 +79,16 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
           for (const q of subs) q.push(live);
         }
       }
+    } else if (batch.topic === topics.edgeStats.name) {
+      // Keyed by meter id: decoded only when someone follows that meter.
+      if (edgeStatsSubs.size === 0) return;
+      for (const record of batch.records) {
+        const subs = record.key === null ? undefined : edgeStatsSubs.get(record.key);
+        if (!subs || subs.size === 0) continue;
+        const stats = orSkipped(() => decodeEdgeStats(record.value));
+        if (!stats) skip(batch, record.offset);
+        else if (stats.meterId === record.key) for (const q of subs) q.push(toStoredEdgeStats(stats));
+      }
     } else if (batch.topic === topics.alerts.name) {
       if (alertSubs.size === 0) return;
       for (const record of batch.records) {
@@ -105,7 +117,7 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
   };
 
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: `meterflow-live-${options.instanceId}`, logger: log.child('kafka') });
-  const feedTopics = [topics.readings, topics.alerts, topics.commands, topics.commandAcks];
+  const feedTopics = [topics.readings, topics.edgeStats, topics.alerts, topics.commands, topics.commandAcks];
   await kafka.ensureTopics(feedTopics);
   const groupId = `meterflow-live-${options.instanceId}`;
   // fromBeginning false on a group that has never committed: each partition starts at its end,
@@ -133,6 +145,24 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
       }
       return queue.subscription;
     },
+    edgeStatistics(meterId) {
+      const queue: SubscriberQueue<StoredEdgeStats> = createSubscriberQueue<StoredEdgeStats>({
+        limit: queueLimit,
+        onDrop,
+        onClose: () => {
+          const subs = edgeStatsSubs.get(meterId);
+          subs?.delete(queue);
+          if (subs?.size === 0) edgeStatsSubs.delete(meterId);
+        },
+      });
+      if (stopped) queue.end();
+      else {
+        let subs = edgeStatsSubs.get(meterId);
+        if (!subs) edgeStatsSubs.set(meterId, (subs = new Set()));
+        subs.add(queue);
+      }
+      return queue.subscription;
+    },
     alerts(filter) {
       const entry = { filter, queue: createSubscriberQueue<LiveAlert>({ limit: queueLimit, onDrop, onClose: () => alertSubs.delete(entry) }) };
       if (stopped) entry.queue.end();
@@ -150,12 +180,14 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
     stats() {
       let subscribers = alertSubs.size;
       for (const subs of readingSubs.values()) subscribers += subs.size;
+      for (const subs of edgeStatsSubs.values()) subscribers += subs.size;
       return { subscribers, dropped, invalid };
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       for (const subs of [...readingSubs.values()]) for (const q of [...subs]) q.end();
+      for (const subs of [...edgeStatsSubs.values()]) for (const q of [...subs]) q.end();
       for (const { queue } of [...alertSubs]) queue.end();
       commandListeners.clear();
       eventListeners.clear();

@@ -1,4 +1,5 @@
 import type { Command, CommandEvent } from '../../core/contracts';
+import type { StoredEdgeStats } from '../../core/streams/edge-statistics';
 import type { LiveAlert, LiveReading } from './live-records';
 import type { LiveSubscription } from './subscriber-queue';
 
@@ -10,13 +11,15 @@ export interface AlertFilter {
 }
 
 /**
- * Live events for subscriptions, fed from Kafka (readings, alerts, commands, command-acks) by a
+ * Live events for subscriptions, fed from Kafka (readings, edge statistics, alerts, commands, command-acks) by a
  * consumer of this process's own (not shared) group, starting at the end of each topic.
  * Helper-owned: see graphql/schema/live.
  */
 export interface LiveFeed {
   /** One meter's readings from now on. */
   readings(meterId: string): LiveSubscription<LiveReading>;
+  /** One meter's edge statistics from now on. */
+  edgeStatistics(meterId: string): LiveSubscription<StoredEdgeStats>;
   /** Alert transitions from now on, of one meter and/or one sector (null = any). */
   alerts(filter: AlertFilter): LiveSubscription<LiveAlert>;
   /** Every command on the commands topic, synchronously as consumed (the command service's state). */

@@ -5,6 +5,7 @@ import { alertsModule } from './alerts';
 import { analyticsModule } from './analytics';
 import { commandsModule } from './commands';
 import { commonModule } from './common';
+import { edgeStatisticsModule } from './edge-statistics';
 import type { GraphqlModule } from './graphql-module';
 import { invoicesModule } from './invoices';
 import { liveModule } from './live';
@@ -17,7 +18,7 @@ import { tariffsModule } from './tariffs';
 import { meterOwnersModule } from './meter-owners';
 
 /** Every module of the schema; each adds its types and root fields. */
-export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule, meterOwnersModule];
+export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule, meterOwnersModule, edgeStatisticsModule];
 
 export function createMeterflowSchema() {
   return createSchema<GraphqlContext>({

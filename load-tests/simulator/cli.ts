@@ -1,11 +1,14 @@
 import { describeFlags, parseFlags, type FlagSpec } from '../../core/cli-args';
 import { loadConfig } from '../../core/config';
 import { describeError } from '../../core/errors';
+import { parseEdgeStatsInterval } from './edge-summarizer';
 import { runFleet } from './fleet-simulator';
 
 const flags: FlagSpec[] = [
   { name: 'meters', kind: 'int', default: '20', description: 'number of simulated meters' },
-  { name: 'profile', kind: 'string', default: 'mixed', oneOf: ['water', 'electricity', 'mixed'], description: 'water, electricity, or mixed (alternating)' },
+  { name: 'profile', kind: 'string', default: 'mixed', oneOf: ['water', 'electricity', 'mixed', 'temperature'], description: 'water, electricity, mixed (alternating), or temperature (fridge thermometers: compressor cycle, door-open spikes)' },
+  { name: 'edge-stats', kind: 'string', description: 'edge-statistics mode: publish per-meter summaries (count, min, max, mean) over aligned intervals of this length (e.g. 5m, 1h, 30s) on meters/<id>/stats instead of the readings' },
+  { name: 'fridge-failure-after', kind: 'int', description: 'temperature profile: the first fridge\'s cooling fails this many minutes after the first reading (+0.15 °C/min)' },
   { name: 'interval-ms', kind: 'int', default: '1000', description: "event-time spacing of one meter's readings" },
   { name: 'count', kind: 'int', description: 'readings per meter, then exit (default: run until Ctrl-C)' },
   { name: 'rate', kind: 'int', description: 'fleet publish rate, readings/s; 0 = as fast as possible (default: real time, meters*1000/interval-ms)' },
@@ -27,7 +30,9 @@ ${describeFlags(flags)}
 Broker and account: MF_MQTT_URL, MF_MQTT_FLEET_USERNAME, MF_MQTT_FLEET_PASSWORD (a gateway account);
 command signatures are checked with secrets derived from MF_METER_MASTER_KEY.
 Example: npm run simulate -- --meters 100 --count 100 --rate 0
+Edge statistics: npm run simulate -- --profile temperature --meters 5 --interval-ms 10000 --edge-stats 5m --fridge-failure-after 60
 `;
+
 
 async function main() {
   const args = parseFlags(process.argv.slice(2), flags);
@@ -38,10 +43,16 @@ async function main() {
   const config = loadConfig();
   const meters = args.meters as number;
   const intervalMs = Math.max(1, args['interval-ms'] as number);
+  const edgeStats = args['edge-stats'] === undefined ? undefined : parseEdgeStatsInterval(args['edge-stats'] as string);
+  const failureAfter = args['fridge-failure-after'] as number | undefined;
+  const startTs = Date.now() - ((args.count as number | undefined) ?? 0) * intervalMs;
   const fleet = await runFleet({
     mqtt: { url: config.string('MF_MQTT_URL'), username: config.string('MF_MQTT_FLEET_USERNAME'), password: config.string('MF_MQTT_FLEET_PASSWORD') },
     meters,
-    profile: args.profile as 'water' | 'electricity' | 'mixed',
+    profile: args.profile as 'water' | 'electricity' | 'mixed' | 'temperature',
+    startTs,
+    ...(edgeStats !== undefined ? { edgeStatsIntervalMs: edgeStats } : {}),
+    ...(failureAfter !== undefined ? { fridge: { failureAtTs: startTs + failureAfter * 60_000 } } : {}),
     prefix: args.prefix as string,
     sectors: Math.max(1, args.sectors as number),
     intervalMs,

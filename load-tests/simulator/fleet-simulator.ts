@@ -4,6 +4,8 @@ import { deriveMeterSecret } from '../../core/security/meter-secrets';
 import { createMeterFirmware, type MeterFirmware } from './meter-firmware';
 import { connectMqtt } from '../../core/mqtt/mqtt-connection';
 import { createSimulatedMeter, type ProfileName, type SimulatedMeter } from './meter-profiles';
+import { createEdgeSummarizer, type EdgeSummarizer } from './edge-summarizer';
+import { createFridgeThermometer, type FridgeOptions } from './temperature-profile';
 import { createRandom } from '../../core/seeded-random';
 
 export interface FleetOptions {
@@ -41,6 +43,14 @@ export interface FleetOptions {
    * per-meter signing secrets derive from.
    */
   commands?: { masterKey: string };
+  /**
+   * Edge-statistics mode: each meter summarises its own readings per aligned interval of this
+   * length and publishes the summaries (count, min, max, mean) on meters/<id>/stats instead of
+   * the readings; only complete intervals are sent. `published` still counts readings (samples).
+   */
+  edgeStatsIntervalMs?: number;
+  /** The temperature profile's fridges; `failureAtTs` makes the first one fail from then on. */
+  fridge?: FridgeOptions;
 }
 
 export interface FleetRun {
@@ -55,8 +65,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
   const random = createRandom(options.seed);
   const meters: SimulatedMeter[] = Array.from({ length: options.meters }, (_, i) => {
     const kind = options.profile === 'mixed' ? (i % 2 === 0 ? 'water' : 'electricity') : options.profile;
-    const id = `${options.prefix}-${kind === 'water' ? 'w' : 'e'}-${String(i + 1).padStart(4, '0')}`;
-    return createSimulatedMeter(id, kind, `sector-${(i % options.sectors) + 1}`, random);
+    const id = `${options.prefix}-${kind === 'water' ? 'w' : kind === 'electricity' ? 'e' : 't'}-${String(i + 1).padStart(4, '0')}`;
+    const sector = `sector-${(i % options.sectors) + 1}`;
+    if (kind === 'temperature') {
+      // Only the first fridge fails, so a run shows one failure among healthy ones.
+      const { failureAtTs, ...rest } = options.fridge ?? {};
+      return createFridgeThermometer(id, sector, random, i === 0 && failureAtTs !== undefined ? { ...rest, failureAtTs } : rest);
+    }
+    return createSimulatedMeter(id, kind, sector, random);
   });
   const byId = new Map(meters.map((m) => [m.meterId, m]));
   const firmware = new Map<string, MeterFirmware>();
@@ -104,13 +120,19 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     const batch: object[] = [];
     const flush = (count: number) => ({ topic: gatewayTopic, payload: JSON.stringify({ readings: batch.splice(0) }), count });
     let emitted = 0;
+    const summarizers = new Map<string, EdgeSummarizer>();
     for (let k = 0; emitted < total; k += 1) {
       const ts = startTs + k * options.intervalMs;
       for (const meter of meters) {
         if (emitted >= total) break;
         const reading = meter.next(ts, options.intervalMs);
         emitted += 1;
-        if (options.batchSize <= 1) yield { topic: mqttTopics.reading(meter.meterId), payload: JSON.stringify(reading), count: 1 };
+        if (options.edgeStatsIntervalMs !== undefined) {
+          let summarizer = summarizers.get(meter.meterId);
+          if (!summarizer) summarizers.set(meter.meterId, (summarizer = createEdgeSummarizer(options.edgeStatsIntervalMs)));
+          const stats = summarizer.add(reading);
+          if (stats) yield { topic: mqttTopics.edgeStats(meter.meterId), payload: JSON.stringify(stats), count: stats.count };
+        } else if (options.batchSize <= 1) yield { topic: mqttTopics.reading(meter.meterId), payload: JSON.stringify(reading), count: 1 };
         else {
           batch.push({ meterId: meter.meterId, ...reading });
           if (batch.length >= options.batchSize) yield flush(options.batchSize);

@@ -11,7 +11,8 @@ export interface SimulatedMeter {
   next(ts: number, intervalMs: number): WireReading;
 }
 
-export type ProfileName = 'water' | 'electricity' | 'mixed';
+/** `temperature`: fridge thermometers (temperature-profile.ts). */
+export type ProfileName = 'water' | 'electricity' | 'mixed' | 'temperature';
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 

@@ -1,4 +1,4 @@
-import type { Command, CommandEvent, Reading } from '../../core/contracts';
+import type { Command, CommandEvent, EdgeStats, Reading } from '../../core/contracts';
 import type { DeadLetter } from '../../core/streams/dead-letters';
 import { allDashboards, panelQueries, type PanelQuery } from '../../dashboards/index';
 import { expandGrafanaMacros } from '../unit/dashboards/grafana-macros';
@@ -66,6 +66,9 @@ describe('dashboards: every panel query runs on QuestDB and finds the data', () 
     await harness.send([waterReading(`${run}-m2`, start + 7 * minute, { sector: `${run}-s0`, value: 1.5, register: 70_000 + 10 })]);
     const deadLetter: DeadLetter = { reason: 'MALFORMED_JSON', detail: 'test', mqttTopic: `meters/${run}-m9/readings`, receivedAt: end, payloadBase64: Buffer.from('{').toString('base64'), payloadBytes: 1, payloadTruncated: false, bridgeId: `${run}-bridge` };
     await harness.producer.sendBatch([{ topic: pipeline.topics.deadLetters.name, key: `${run}-m9`, value: JSON.stringify(deadLetter) }]);
+    // Two edge summaries of the bill meter (the meter detail's edge-statistics band).
+    const edgeStats: EdgeStats[] = [0, 1].map((k) => ({ meterId: billMeter, kind: 'water', from: end - (2 - k) * hour, to: end - (1 - k) * hour, count: 60, min: 0, max: 4 + k, mean: 1.5, unit: 'L/min', sector: `${run}-s1`, receivedAt: end }));
+    await harness.producer.sendBatch(edgeStats.map((e) => ({ topic: pipeline.topics.edgeStats.name, key: billMeter, value: JSON.stringify(e) })));
     // A block command for the bill meter and its life (the command log records both topics).
     const issuedAt = end - 30 * minute;
     const command: Command = { commandId: `${run}-cmd1`, meterId: billMeter, type: 'block', params: { reason: 'DEBT', note: 'dashboard test' }, issuedAt: new Date(issuedAt).toISOString(), expiresAt: new Date(issuedAt + hour).toISOString(), issuedBy: 'test' };
@@ -90,6 +93,7 @@ describe('dashboards: every panel query runs on QuestDB and finds the data', () 
       deadLetters: () => count(`SELECT count() n FROM dead_letters WHERE bridge_id::string LIKE $1`),
       commandEvents: () => count(`SELECT count() n FROM command_events WHERE meter_id::string LIKE $1`),
       commands: () => count(`SELECT count() n FROM commands WHERE meter_id::string LIKE $1`),
+      edgeStats: () => count(`SELECT count() n FROM edge_stats WHERE meter_id::string LIKE $1`),
       // Two samples at least, so a counter's rate exists.
       sinkSamples: () => count(`SELECT count() n FROM service_metrics WHERE per_second IS NOT NULL AND instance::string LIKE $1`),
     };
@@ -97,11 +101,11 @@ describe('dashboards: every panel query runs on QuestDB and finds the data', () 
     await waitFor(
       'every table filled',
       async () => Object.fromEntries(await Promise.all(Object.entries(probes).map(async ([k, f]) => [k, await f()] as const))) as Record<keyof typeof probes, number>,
-      (c) => c.readings >= expectedReadings && c.rolling24h > 0 && c.rollups > 0 && c.alerts >= 2 && c.finalInvoices > 0 && c.lateReadings > 0 && c.deadLetters > 0 && c.commandEvents >= 2 && c.commands > 0 && c.sinkSamples > 0,
+      (c) => c.readings >= expectedReadings && c.rolling24h > 0 && c.rollups > 0 && c.alerts >= 2 && c.finalInvoices > 0 && c.lateReadings > 0 && c.deadLetters > 0 && c.commandEvents >= 2 && c.commands > 0 && c.edgeStats >= 2 && c.sinkSamples > 0,
       45_000,
       500,
     );
-    for (const table of ['readings', 'rolling_averages', 'rollups', 'alerts', 'invoices', 'invoice_lines', 'late_readings', 'dead_letters', 'commands', 'command_events', 'service_metrics']) {
+    for (const table of ['readings', 'rolling_averages', 'rollups', 'alerts', 'invoices', 'invoice_lines', 'late_readings', 'dead_letters', 'commands', 'command_events', 'edge_stats', 'service_metrics']) {
       await waitFor(`WAL applied on ${table}`, () => walApplied(pipeline.questdb, table), Boolean);
     }
   }, 90_000);

@@ -95,6 +95,19 @@ describe('dashboards', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
+  it('the meter detail shows the meter\'s edge statistics: min/max band (max filled down to min) and the count-weighted mean', () => {
+    const detail = dashboards.find((d) => d.uid === 'meterflow-meter-detail')!;
+    const edge = panelQueries(detail).filter((q) => q.rawSql!.includes('FROM edge_stats'));
+    expect(edge.map((q) => q.panelTitle)).toEqual(['Edge statistics: min/max band and mean ($meter)']);
+    const compact = edge[0]!.rawSql!.replace(/\s+/g, ' ');
+    expect(compact).toBe(
+      'SELECT ts AS time, min(min) AS min, max(max) AS max, sum(mean * count) / sum(count) AS mean FROM edge_stats WHERE meter_id = ${meter:sqlstring} AND $__timeFilter(ts) SAMPLE BY $__interval ALIGN TO CALENDAR',
+    );
+    const panel = (detail.panels ?? []).find((p) => p.id === edge[0]!.panelId) as { fieldConfig?: { overrides?: { matcher: { options: string }; properties: { id: string; value: unknown }[] }[] } };
+    const max = panel.fieldConfig!.overrides!.find((o) => o.matcher.options === 'max')!;
+    expect(max.properties).toContainEqual({ id: 'custom.fillBelowTo', value: 'min' });
+  });
+
   it('the meter picker offers only meter ids as core/contracts defines them, and no typed-in value', () => {
     const meter = dashboards.find((d) => d.uid === 'meterflow-meter-detail')!.templating!.list![0]! as { regex?: string; allowCustomValue?: boolean };
     expect(meter.regex).toBe(meterIdRegex);

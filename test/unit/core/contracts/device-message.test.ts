@@ -426,6 +426,12 @@ describe('parseDeviceMessage: edge statistics', () => {
     expectRejected(parse(statsTopic, { ...stats, min: 5, mean: 4, max: 3 }), 'INVALID_SHAPE', '"min"');
   });
 
+  it('refuses a count that does not match the spread: one sample with min < max', () => {
+    expectRejected(parse(statsTopic, { ...stats, count: 1 }), 'INVALID_SHAPE', '"count"');
+    expect(parse(statsTopic, { ...stats, count: 1, min: 3, mean: 3, max: 3 }).edgeStats).toHaveLength(1);
+    expect(parse(statsTopic, { ...stats, count: 2 }).edgeStats).toHaveLength(1);
+  });
+
   it('refuses a zero or fractional count, non-finite stats, bad times and a foreign meter id', () => {
     expectRejected(parse(statsTopic, { ...stats, count: 0 }), 'INVALID_SHAPE', '"count"');
     expectRejected(parse(statsTopic, { ...stats, count: 1.5 }), 'INVALID_SHAPE', '"count"');
