@@ -59,14 +59,21 @@ export function createInvoiceDocuments(config: InvoiceDocumentsConfig): InvoiceD
   const { options, questdb, logger } = config;
   const now = config.now ?? Date.now;
   const signer = createUrlSigner(options.secret);
-  const payeeName = options.payee.pix?.merchantName ?? options.payee.sepa?.beneficiaryName ?? null;
   const payment = (invoice: LinkedInvoice) => paymentPayloadFor(options.payee, { invoiceId: invoice.id, currency: invoice.currency ?? '', amountCents: invoice.totalCents });
+
+  // The name the invoice is issued by: the one the payer's bank will show for this scheme.
+  function payeeNameFor(pay: PaymentPayload | null, currency: string | null): string | null {
+    const { pix, sepa } = options.payee;
+    if (pay?.scheme === 'PIX' || (!pay && currency === 'BRL')) return pix?.merchantName ?? sepa?.beneficiaryName ?? null;
+    return sepa?.beneficiaryName ?? pix?.merchantName ?? null;
+  }
 
   async function render(invoiceId: string): Promise<Buffer | null> {
     const invoice = await billedInvoice(questdb, invoiceId);
     if (!invoice) return null;
     const data = await invoiceDocumentData(questdb, invoice, await config.zoneOf(invoice.meterId));
-    return renderInvoicePdf(data, payment({ id: invoice.invoiceId, currency: invoice.currency, totalCents: invoice.totalCents }), payeeName);
+    const pay = payment({ id: invoice.invoiceId, currency: invoice.currency, totalCents: invoice.totalCents });
+    return renderInvoicePdf(data, pay, payeeNameFor(pay, invoice.currency));
   }
 
   return {

@@ -57,14 +57,14 @@ function layout(doc: PDFKit.PDFDocument, data: InvoiceDocumentData, payment: Pay
   doc.font('Helvetica').fontSize(10).fillColor(ink).text(invoice.invoiceId, left, page.margin + 26);
   doc.moveTo(left, page.margin + 44).lineTo(left + width, page.margin + 44).lineWidth(1).strokeColor('#1f6feb').stroke();
 
-  // Facts, two columns
+  // Facts, two columns; what an adjustment corrects on a row of its own (ids are long)
   const facts: Array<[string, string]> = [
     ['Meter', invoice.meterId],
     ['Customer', invoice.customerId ?? '-'],
     ['Period', `${invoice.periodLabel} to ${data.periodLastDay ?? 'open'}`],
-    ['Issued', invoice.issuedAt ? localDate(invoice.issuedAt.getTime(), data.zone) : '-'],
-    ['Status', adjustment ? `Adjustment ${invoice.revision} of ${invoice.adjusts ?? '-'}` : 'Final'],
     ['Due date', invoice.dueDate ?? '-'],
+    ['Issued', invoice.issuedAt ? localDate(invoice.issuedAt.getTime(), data.zone) : '-'],
+    ['Status', adjustment ? `Adjustment ${invoice.revision}` : 'Final'],
   ];
   let y = page.margin + 56;
   facts.forEach(([label, value], i) => {
@@ -73,7 +73,13 @@ function layout(doc: PDFKit.PDFDocument, data: InvoiceDocumentData, payment: Pay
     doc.font('Helvetica').fontSize(9).fillColor(grey).text(label, x, rowY, { lineBreak: false });
     doc.font('Helvetica-Bold').fontSize(9).fillColor(ink).text(value, x + 60, rowY, { width: width / 2 - 64, lineBreak: false, ellipsis: true });
   });
-  y += Math.ceil(facts.length / 2) * 16 + 10;
+  y += Math.ceil(facts.length / 2) * 16;
+  if (adjustment) {
+    doc.font('Helvetica').fontSize(9).fillColor(grey).text('Adjusts', left, y, { lineBreak: false });
+    doc.font('Helvetica-Bold').fontSize(9).fillColor(ink).text(`${invoice.adjusts ?? '-'} (this invoice bills the difference only)`, left + 60, y, { width: width - 60, lineBreak: false });
+    y += 16;
+  }
+  y += 10;
 
   // Register reads and consumption
   doc.font('Helvetica-Bold').fontSize(11).fillColor(ink).text('Meter readings', left, y);
