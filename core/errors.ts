@@ -27,6 +27,7 @@ export const errorCodes = {
   SCHEDULED_TASK_INVALID: 'A scheduled task was started with an invalid option (the message names it)',
   IMPORT_MAPPING_INVALID: 'A history import\'s column mapping (flags, preset or mapping file) is invalid or does not match the file\'s header; the message names the field',
   IMPORT_FILE_UNREADABLE: 'A file given to the history import cannot be opened or decompressed',
+  PAYMENT_PAYLOAD_INVALID: 'A payment payload (PIX BR Code, EPC QR, payment URL) cannot be built from these values; the message names the field',
   LOAD_TEST_USAGE: 'The load-test command line is invalid (unknown flag, missing value, unknown scenario); see --help',
 } as const;
 

@@ -4,6 +4,7 @@ import type { TariffCatalogReader } from './billing/tariff-catalog-reader';
 import type { QuestdbPool } from '../core/questdb/questdb-sql';
 import type { Principal } from './auth/principal';
 import type { CommandService } from './commands/command-service';
+import type { InvoiceDocuments } from './documents/invoice-documents';
 import type { LiveFeed } from './live/live-feed';
 import type { ManualReadSender } from './meter-reads/manual-read-sender';
 import type { MeterDirectory } from './meters/meter-directory';
@@ -42,6 +43,8 @@ export interface GraphqlServices {
   subscriptionRecheckMs: number;
   /** Settings of the command mutations. */
   commandSettings: { ttlS: number; maxWaitMs: number };
+  /** Invoice PDFs: signed links (Invoice.document) and the route serving them. */
+  documents: InvoiceDocuments;
   logger: Logger;
 }
 

@@ -8,6 +8,7 @@ import { parseBillingOptions, type BillingOptions, type BillingOptionsInput } fr
 import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
 import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import type { QueryLimits } from './context';
+import { invoiceDocumentOptionsFromConfig, type InvoiceDocumentOptions } from './documents/invoice-document-options';
 
 export interface AuthOptions {
   /** Inline keys `<name>:<role>[:<customerId>]=<key>` (MF_GRAPHQL_API_KEYS). */
@@ -65,6 +66,8 @@ export interface GraphqlOptions {
   policies: PolicyOptions;
   /** WebSocket and subscription bounds (MF_GRAPHQL_WS_MAX_PAYLOAD_BYTES, MF_GRAPHQL_SUBSCRIPTION_RECHECK_MS). */
   ws: { maxPayloadBytes: number; subscriptionRecheckMs: number };
+  /** Invoice PDFs: link signing and the payee of their QR codes (MF_INVOICE_DOCUMENT_*, MF_PAYEE_*). */
+  documents: InvoiceDocumentOptions;
   logger: Logger;
 }
 
@@ -121,6 +124,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
       overconsumptionBlock: config.bool('MF_POLICY_OVERCONSUMPTION_BLOCK'),
       intervalMs: config.int('MF_POLICY_INTERVAL_MS'),
     },
+    documents: invoiceDocumentOptionsFromConfig(config),
     logger,
   };
 }

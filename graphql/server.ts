@@ -8,6 +8,7 @@ import { createSecurityPlugins } from './auth/security-plugins';
 import { createCommandService } from './commands/create-command-service';
 import type { GraphqlServices } from './context';
 import type { GraphqlOptions } from './graphql-options';
+import { createInvoiceDocuments } from './documents/invoice-documents';
 import { createLiveFeed } from './live/create-live-feed';
 import { createTariffCatalogReader } from './billing/tariff-catalog-reader';
 import { createManualReadSender } from './meter-reads/manual-read-sender';
@@ -28,7 +29,7 @@ export interface GraphqlServer {
   stop(): Promise<void>;
 }
 
-/** GraphQL over HTTP (and SSE subscriptions) at /graphql, /health from yoga. */
+/** GraphQL over HTTP (and SSE subscriptions) at /graphql, /health from yoga, invoice documents at /documents/invoices/. */
 export async function startGraphqlServer(options: GraphqlOptions): Promise<GraphqlServer> {
   const log = options.logger;
   // Credentials first: a misconfigured production server stops before it touches anything.
@@ -70,6 +71,12 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     billingTimeZone: options.billingTimeZone,
     commandSettings: options.commands,
     subscriptionRecheckMs: options.ws.subscriptionRecheckMs,
+    documents: createInvoiceDocuments({
+      questdb,
+      options: options.documents,
+      zoneOf: async (meterId) => (await services.meters.get(meterId))?.timeZone ?? options.billingTimeZone,
+      logger: log.child('documents'),
+    }),
     logger: log,
   };
   const policiesOn = options.policies.debtBlockDays > 0 || options.policies.overconsumptionBlock;
@@ -84,7 +91,8 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     // In development with the built-in keys, GraphiQL opens ready to query.
     graphiqlAuthorization: !options.production && options.auth.apiKeys.length === 0 && !options.auth.apiKeysFile && !options.auth.jwtSecret && !options.auth.jwksUrl ? 'ApiKey meterflow-dev-admin-key' : null,
   });
-  const server = createServer(yoga);
+  // Signed invoice document links (/documents/invoices/…) are served beside GraphQL.
+  const server = createServer((request, response) => (services.documents.handles(request) ? void services.documents.serve(request, response) : yoga(request, response)));
   const ws = attachGraphqlWs(server, yoga, authenticator, log.child('graphql-ws'), { maxPayloadBytes: options.ws.maxPayloadBytes });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -148,5 +148,16 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_POLICY_DEBT_BLOCK_DAYS', '0', 'int', 'graphql', 'Auto-block a meter whose final invoice is unpaid this many days after its due date (0 = policy off); paying the overdue balance unblocks it', { min: 0, max: 3650 }),
   v('MF_POLICY_OVERCONSUMPTION_BLOCK', 'false', 'bool', 'graphql', 'Auto-block a meter with an open above-group-average alert (its consumption above its sector or fleet average)'),
   v('MF_POLICY_INTERVAL_MS', '60000', 'int', 'graphql', 'How often the auto-block policies are evaluated', { min: 1000, max: 86400000 }),
+  // Invoice documents (docs/invoice-documents.md): signed download links and the payee the QR codes pay.
+  v('MF_INVOICE_DOCUMENT_SECRET', 'meterflow-dev-invoice-document-secret', 'string', 'graphql', 'HMAC-SHA256 key that signs invoice document links (Invoice.document.url); changing it voids every link handed out', { secret: 'password' }),
+  v('MF_INVOICE_DOCUMENT_TTL_S', '900', 'int', 'graphql', 'How long an invoice document link stays valid, in seconds', { min: 10, max: 7 * 24 * 3600 }),
+  v('MF_INVOICE_DOCUMENT_BASE_URL', '', 'string', 'graphql', 'Origin the document links start with, e.g. https://api.example.com (behind a proxy); empty = the origin the GraphQL request reached'),
+  v('MF_PAYEE_PIX_KEY', '', 'string', 'graphql', 'PIX key invoices in BRL are paid to (a PIX BR Code on the invoice); empty = no PIX'),
+  v('MF_PAYEE_PIX_NAME', '', 'string', 'graphql', 'Merchant name of the PIX BR Code, 1-25 ASCII characters (required with MF_PAYEE_PIX_KEY)'),
+  v('MF_PAYEE_PIX_CITY', '', 'string', 'graphql', 'Merchant city of the PIX BR Code, 1-15 ASCII characters (required with MF_PAYEE_PIX_KEY)'),
+  v('MF_PAYEE_IBAN', '', 'string', 'graphql', 'IBAN invoices in EUR are paid to (an EPC QR code, SEPA credit transfer); empty = no EPC QR'),
+  v('MF_PAYEE_BIC', '', 'string', 'graphql', 'BIC of that IBAN\'s bank (optional within the EEA)'),
+  v('MF_PAYEE_SEPA_NAME', '', 'string', 'graphql', 'Beneficiary name of the EPC QR code, 1-70 characters (required with MF_PAYEE_IBAN)'),
+  v('MF_PAYEE_URL_TEMPLATE', '', 'string', 'graphql', 'Payment URL for invoices no QR standard above covers, with {invoiceId}, {reference}, {amount}, {currency}; empty = none'),
   v('MF_COMMAND_LOG_GROUP_ID', '', 'string', 'processors', 'Consumer group that records commands and their state changes in QuestDB (commands, command_events); empty = <MF_PROCESSORS_GROUP_ID>.command-log'),
 ];

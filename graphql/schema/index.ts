@@ -7,6 +7,7 @@ import { commandsModule } from './commands';
 import { commonModule } from './common';
 import { edgeStatisticsModule } from './edge-statistics';
 import type { GraphqlModule } from './graphql-module';
+import { invoiceDocumentsModule } from './invoice-documents';
 import { invoicesModule } from './invoices';
 import { liveModule } from './live';
 import { meterReadsModule } from './meter-reads';
@@ -18,7 +19,7 @@ import { tariffsModule } from './tariffs';
 import { meterOwnersModule } from './meter-owners';
 
 /** Every module of the schema; each adds its types and root fields. */
-export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule, meterOwnersModule, edgeStatisticsModule];
+export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule, meterOwnersModule, edgeStatisticsModule, invoiceDocumentsModule];
 
 export function createMeterflowSchema() {
   return createSchema<GraphqlContext>({

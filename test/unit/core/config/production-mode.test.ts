@@ -8,6 +8,7 @@ const strong = (): RawEnv => ({
   MF_MQTT_PASSWORD: randomBytes(24).toString('base64'),
   MF_QUESTDB_PG_PASSWORD: randomBytes(24).toString('base64'),
   MF_GRAPHQL_API_KEYS: `ops:admin=${randomBytes(24).toString('hex')}`,
+  MF_INVOICE_DOCUMENT_SECRET: randomBytes(24).toString('base64'),
 });
 
 function refusal(env: RawEnv, service: ServiceName): ConfigError {
