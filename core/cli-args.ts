@@ -16,7 +16,10 @@ export function parseFlags(argv: string[], specs: readonly FlagSpec[]): Record<s
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
     if (!arg.startsWith('--')) throw new MeterflowError('CONFIG_INVALID', `unexpected argument "${arg}" (see --help)`);
-    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    // Split at the first '=' only: a value may hold one (--node-args=--max-semi-space-size=64).
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
     const spec = byName.get(name);
     if (!spec) throw new MeterflowError('CONFIG_INVALID', `unknown flag --${name} (see --help)`);
     if (spec.kind === 'bool') raw.set(name, inline ?? 'true');

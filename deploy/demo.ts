@@ -7,6 +7,7 @@ import { loadConfig } from '../core/config';
 import { describeError } from '../core/errors';
 import { startChildService, waitForHealth, type ChildService } from './child-service';
 import { startStack } from './stack/stack';
+import { serviceNamed } from './services';
 
 async function main() {
   if (process.argv.includes('--help')) {
@@ -21,7 +22,7 @@ async function main() {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   services.push(startChildService('sink', 'processors/raw-readings-sink/cli.ts', {}, log));
   services.push(startChildService('bridge', 'bridge/cli.ts', {}, log));
-  services.push(startChildService('processors', 'processors/cli.ts', {}, log));
+  services.push(startChildService('processors', 'processors/cli.ts', {}, log, serviceNamed('processors').nodeFlags));
   services.push(startChildService('graphql', 'graphql/cli.ts', {}, log));
   const port = config.int('MF_GRAPHQL_PORT');
   await Promise.all([

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
@@ -9,6 +10,7 @@ import { encodeReading, encodeReadingsRecord } from '../core/streams/readings';
 import { silentLogger } from '../core/logger';
 import { startStack } from '../deploy/stack/stack';
 import { scrapeMetrics, startChildService, waitForHealth } from '../deploy/child-service';
+import { serviceNamed } from '../deploy/services';
 import { createRollingAverages } from '../processors/rolling-averages/rolling-averages';
 import { readingsGroupId } from '../processors/topology';
 import { parseSlidingWindows, parseTumblingWindows } from '../processors/rolling-averages/window-specs';
@@ -23,6 +25,9 @@ import { createPartitionTask } from '../processors/runtime/partition-task';
 const flags: FlagSpec[] = [
   { name: 'meters', kind: 'int', default: '10000', description: 'active meters' },
   { name: 'readings-per-meter', kind: 'int', default: '20', description: 'readings per meter (one a minute in event time)' },
+  { name: 'import', kind: 'string', description: 'fill the topic with this history file through `npm run import` (--preset, --rate 0) instead of synthetic meters, e.g. test/fixtures/daiad/swm_trialA.csv.gz: a year of 92 meters, hourly' },
+  { name: 'preset', kind: 'string', default: 'daiad', description: 'the import preset of --import (daiad, lcl)' },
+  { name: 'node-args', kind: 'string', default: serviceNamed('processors').nodeFlags.join(' '), description: 'node flags of the processors process, space-separated (default: those of npm run processors; e.g. --max-semi-space-size=16 for V8\'s default)' },
   { name: 'verbose', kind: 'bool', description: "print the processors' log" },
   { name: 'state-only', kind: 'bool', description: 'no servers: feed the meters through the three processors in this process (partition tasks, as the runner does) and print the state memory per 100,000 active meters' },
   { name: 'help', kind: 'bool', description: 'show this help' },
@@ -32,8 +37,10 @@ const usage = `
 Processors benchmark: fills a fresh readings topic (straight into Kafka, no MQTT), then runs
 the stream processors (npm run processors, as their own process) over it from the start and
 prints readings/s until the consumer group has caught up, Node CPU time per reading, and the
-resident memory the processors' state takes per 10,000 active meters. Starts (or reuses)
-the local stack. Not a test: it measures.
+resident memory the processors' state takes per 10,000 active meters. With --import, the topic
+holds a history file instead (how fast the processors catch up after an import: #13's target
+is 20,000 readings/s on a year of hourly history). Starts (or reuses) the local stack. Not a
+test: it measures.
 
 Usage: npm run bench:processors -- [flags]
 
@@ -48,7 +55,7 @@ async function main() {
   const args = parseFlags(process.argv.slice(2), flags);
   if (args.help) return void process.stdout.write(`${usage.trim()}\n`);
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
-  const meters = args.meters as number;
+  let meters = args.meters as number;
   const perMeter = args['readings-per-meter'] as number;
   if (args['state-only']) return stateOnly(meters, perMeter);
   await startStack({ log: args.verbose ? say : () => {} });
@@ -57,34 +64,40 @@ async function main() {
   const topics = createKafkaTopics(`${runId}.`, config.int('MF_KAFKA_PARTITIONS'));
   const kafka = createKafkaClient({ brokers: config.list('MF_KAFKA_BROKERS'), clientId: runId, logger: silentLogger });
   await kafka.ensureTopics([topics.readings]);
-  const producer = await kafka.createProducer();
-  const total = meters * perMeter;
-  const t0 = Math.floor((Date.now() - (perMeter + 120) * 60_000) / 60_000) * 60_000;
-  say(`writing ${total} readings of ${meters} meters to ${topics.readings.name}`);
-  for (let k = 0; k < perMeter; k += 1) {
-    const batch: Reading[] = [];
-    for (let m = 0; m < meters; m += 1) {
-      // Flow in L/min and the register it integrates, so every processor (rolling, alerts, billing) has work.
-      batch.push({ meterId: `${runId}-m${m}`, kind: 'water', ts: t0 + k * 60_000 + (m % 60) * 1000, value: (m + k) % 17, valueUnit: 'L/min', register: 1000 * m + 8 * k * (m % 5), registerUnit: 'L', seq: k, sector: `${runId}-s${m % 20}`, receivedAt: Date.now() });
+  let total = meters * perMeter;
+  if (typeof args.import === 'string') {
+    say(`importing ${args.import} into ${topics.readings.name}`);
+    ({ readings: total, meters } = await importHistory(args.import, args.preset as string, runId));
+  } else await fillSynthetic();
+  async function fillSynthetic() {
+    const producer = await kafka.createProducer();
+    const t0 = Math.floor((Date.now() - (perMeter + 120) * 60_000) / 60_000) * 60_000;
+    say(`writing ${total} readings of ${meters} meters to ${topics.readings.name}`);
+    for (let k = 0; k < perMeter; k += 1) {
+      const batch: Reading[] = [];
+      for (let m = 0; m < meters; m += 1) {
+        // Flow in L/min and the register it integrates, so every processor (rolling, alerts, billing) has work.
+        batch.push({ meterId: `${runId}-m${m}`, kind: 'water', ts: t0 + k * 60_000 + (m % 60) * 1000, value: (m + k) % 17, valueUnit: 'L/min', register: 1000 * m + 8 * k * (m % 5), registerUnit: 'L', seq: k, sector: `${runId}-s${m % 20}`, receivedAt: Date.now() });
+      }
+      // As the bridge writes them: records of up to 500 readings of one partition (core/streams/readings.ts).
+      const byPartition = new Map<number, Reading[]>();
+      for (const r of batch) {
+        const p = defaultPartitionOf(r.meterId, topics.readings.partitions);
+        const list = byPartition.get(p) ?? [];
+        if (!byPartition.has(p)) byPartition.set(p, list);
+        list.push(r);
+      }
+      const records = [...byPartition.values()].flatMap((list) =>
+        Array.from({ length: Math.ceil(list.length / 500) }, (_, i) => list.slice(i * 500, i * 500 + 500)).map((part) => ({ topic: topics.readings.name, key: part[0]!.meterId, value: encodeReadingsRecord(part.map(encodeReading)) })),
+      );
+      // A few records per request: records of one partition share a Kafka record batch, which must stay under the broker's 1 MB message limit.
+      for (let i = 0; i < records.length; i += 4) await producer.sendBatch(records.slice(i, i + 4));
     }
-    // As the bridge writes them: records of up to 500 readings of one partition (core/streams/readings.ts).
-    const byPartition = new Map<number, Reading[]>();
-    for (const r of batch) {
-      const p = defaultPartitionOf(r.meterId, topics.readings.partitions);
-      const list = byPartition.get(p) ?? [];
-      if (!byPartition.has(p)) byPartition.set(p, list);
-      list.push(r);
-    }
-    const records = [...byPartition.values()].flatMap((list) =>
-      Array.from({ length: Math.ceil(list.length / 500) }, (_, i) => list.slice(i * 500, i * 500 + 500)).map((part) => ({ topic: topics.readings.name, key: part[0]!.meterId, value: encodeReadingsRecord(part.map(encodeReading)) })),
-    );
-    // A few records per request: records of one partition share a Kafka record batch, which must stay under the broker's 1 MB message limit.
-    for (let i = 0; i < records.length; i += 4) await producer.sendBatch(records.slice(i, i + 4));
+    await producer.disconnect();
   }
-  await producer.disconnect();
 
   const group = `${runId}-processors`;
-  const child = startChildService('processors', 'processors/cli.ts', { MF_KAFKA_TOPIC_PREFIX: `${runId}.`, MF_PROCESSORS_GROUP_ID: group, MF_PROCESSORS_HTTP_PORT: String(port), MF_LOG_LEVEL: args.verbose ? 'info' : 'warn' }, (line) => process.stderr.write(`${line}\n`));
+  const child = startChildService('processors', 'processors/cli.ts', { MF_KAFKA_TOPIC_PREFIX: `${runId}.`, MF_PROCESSORS_GROUP_ID: group, MF_PROCESSORS_HTTP_PORT: String(port), MF_LOG_LEVEL: args.verbose ? 'info' : 'warn' }, (line) => process.stderr.write(`${line}\n`), (args['node-args'] as string).split(' ').filter(Boolean));
   try {
     // Startup on a loaded, shared 2-core machine can take over a minute (Kafka group joins, QuestDB DDL).
     await waitForHealth(`http://127.0.0.1:${port}/health`, 180_000);
@@ -138,11 +151,16 @@ async function main() {
       [
         `machine          ${result.machine}`,
         `processors       rolling averages (15m/5m, 1h/15m, 24h/1h per meter) + rollups (1m, 1h, 1d per sector and fleet), alerts (leak detection + rules), billing`,
-        `readings         ${total} (${meters} meters x ${perMeter})`,
+        `readings         ${total} (${typeof args.import === 'string' ? `${args.import}: ${meters} meters` : `${meters} meters x ${perMeter}`})${args['node-args'] ? `, node ${args['node-args']}` : ''}`,
         `throughput       ${result.readingsPerS} readings/s (Kafka -> state -> QuestDB outputs + checkpoints, every group committed)`,
         `CPU              ${result.cpuMicrosPerReading} us per reading`,
-        `memory           RSS ${result.rssMb} MB (at start ${result.rssAtStartMb} MB): ~${result.stateMbPer10kMeters} MB per 10,000 active meters`,
-        `memory/100k      RSS ~${result.rssMbPer100kMeters} MB, V8 heap ~${result.heapMbPer100kMeters} MB per 100,000 active meters (measured at ${meters}, scaled linearly from the start footprint; heap ${result.heapMb} MB, at start ${result.heapAtStartMb} MB)`,
+        // Per-meter memory scaled from a history's handful of meters (each with a year of state) would mislead.
+        ...(typeof args.import === 'string'
+          ? [`memory           RSS ${result.rssMb} MB (at start ${result.rssAtStartMb} MB), V8 heap ${result.heapMb} MB (at start ${result.heapAtStartMb} MB)`]
+          : [
+              `memory           RSS ${result.rssMb} MB (at start ${result.rssAtStartMb} MB): ~${result.stateMbPer10kMeters} MB per 10,000 active meters`,
+              `memory/100k      RSS ~${result.rssMbPer100kMeters} MB, V8 heap ~${result.heapMbPer100kMeters} MB per 100,000 active meters (measured at ${meters}, scaled linearly from the start footprint; heap ${result.heapMb} MB, at start ${result.heapAtStartMb} MB)`,
+            ]),
         JSON.stringify(result),
         '',
       ].join('\n'),
@@ -150,6 +168,19 @@ async function main() {
   } finally {
     await child.stop();
   }
+}
+
+/** Imports a history file into the run's topics with the import command (its own process); what its summary counted. */
+async function importHistory(file: string, preset: string, runId: string): Promise<{ readings: number; meters: number }> {
+  const args = ['--import', 'tsx', 'history-import/cli.ts', '--preset', preset, '--rate', '0', '--check-stored', 'false', '--wait-stored-s', '0', file];
+  const child = spawn(process.execPath, args, { env: { ...process.env, MF_KAFKA_TOPIC_PREFIX: `${runId}.` }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let summary = '';
+  child.stdout.on('data', (chunk: Buffer) => (summary += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (summary += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const count = (label: string) => Number(new RegExp(`\\n\\s*${label}\\s+([\\d,]+)`).exec(summary)?.[1]?.replaceAll(',', '') ?? NaN);
+  if (code !== 0 || !Number.isFinite(count('imported'))) throw new Error(`import of ${file} failed (exit ${code}):\n${summary.slice(-2000)}`);
+  return { readings: count('imported'), meters: count('meters') };
 }
 
 /**

@@ -22,3 +22,10 @@ describe('splitFlagsAndFiles', () => {
     expect(splitFlagsAndFiles(['--nope', 'x.csv'], flags)).toEqual({ flagArgs: ['--nope'], files: ['x.csv'] });
   });
 });
+
+describe('parseFlags', () => {
+  it('splits --name=value at the first = only, so a value may hold one', () => {
+    expect(parseFlags(['--preset=a=b', '--rate=7'], flags)).toMatchObject({ preset: 'a=b', rate: 7 });
+    expect(parseFlags(['--preset', 'x=y'], flags)).toMatchObject({ preset: 'x=y' });
+  });
+});

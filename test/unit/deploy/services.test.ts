@@ -3,7 +3,7 @@
  * the demo run), the build output and the configuration must agree with it.
  */
 import { envVariables } from '../../../core/config/env-spec';
-import { distEntryOf, serviceNamed, services, startCommand } from '../../../deploy/services';
+import { distEntryOf, npmScriptCommand, serviceNamed, services, startCommand } from '../../../deploy/services';
 import { readRepoFile } from './deploy-files';
 
 const packageJson = JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> };
@@ -17,8 +17,9 @@ describe('deploy/services.ts', () => {
     expect(() => serviceNamed('nope')).toThrow(/no service named nope/);
   });
 
-  it.each(services.map((s) => [s.name, s] as const))('%s: its npm script runs its entry point with tsx, as the local stack does', (_name, s) => {
-    expect(packageJson.scripts[s.npmScript]).toBe(`tsx ${s.script}`);
+  it.each(services.map((s) => [s.name, s] as const))('%s: its npm script runs its entry point with tsx (and its node flags), as the local stack does', (_name, s) => {
+    expect(packageJson.scripts[s.npmScript]).toBe(npmScriptCommand(s));
+    expect(packageJson.scripts[s.npmScript]).toBe(s.nodeFlags.length === 0 ? `tsx ${s.script}` : `node ${s.nodeFlags.join(' ')} --import tsx ${s.script}`);
     expect(() => readRepoFile(s.script)).not.toThrow();
   });
 
@@ -42,7 +43,7 @@ describe('deploy/services.ts', () => {
     expect(rootDir).toBe('.');
     expect(s.distEntry).toBe(distEntryOf(s.script));
     expect(s.distEntry).toBe(`dist/${s.script.slice(0, -'.ts'.length)}.js`);
-    expect(startCommand(s)).toEqual(['node', s.distEntry]);
+    expect(startCommand(s)).toEqual(['node', ...s.nodeFlags, s.distEntry]);
     // The entry point's folder is compiled (included and not excluded).
     const top = s.script.split('/')[0] as string;
     expect(tsconfig.include).toContain(top);
