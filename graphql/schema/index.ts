@@ -15,11 +15,12 @@ import { meterRegistryModule } from './meter-registry';
 import { metersModule } from './meters';
 import { paymentsModule } from './payments';
 import { readingsModule } from './readings';
+import { recommendationsModule } from './recommendations';
 import { tariffsModule } from './tariffs';
 import { meterOwnersModule } from './meter-owners';
 
 /** Every module of the schema; each adds its types and root fields. */
-export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule, meterOwnersModule, edgeStatisticsModule, invoiceDocumentsModule];
+export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule, meterOwnersModule, edgeStatisticsModule, invoiceDocumentsModule, recommendationsModule];
 
 export function createMeterflowSchema() {
   return createSchema<GraphqlContext>({

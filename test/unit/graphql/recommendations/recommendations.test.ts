@@ -2,6 +2,7 @@ import { parseTariff, type TariffInput } from '../../../../core/tariffs/tariff';
 import { leakCost, leakRateOf } from '../../../../graphql/recommendations/leak-cost';
 import { median, peerComparison } from '../../../../graphql/recommendations/peer-comparison';
 import { rankRecommendations } from '../../../../graphql/recommendations/rank';
+import { recommendationUpdates } from '../../../../graphql/recommendations/recommendation-updates';
 import { recommend } from '../../../../graphql/recommendations/recommend';
 import type { Recommendation, UsageWindow } from '../../../../graphql/recommendations/recommendation';
 import { hourlyUse, percentileOf, standby } from '../../../../graphql/recommendations/standby';
@@ -218,5 +219,43 @@ describe('ranking and recommend()', () => {
     // (21 h at 0.10 + 3 h at 0.30) / 24 = 0.125 → 547.50. Peers: own 27 kWh × 365 = 9,855 kWh;
     // median of 100…400 and 9,855 = 300; 9,555 × 0.125 = 1,194.375 → 1,194.38.
     expect(list.map((x) => [x.kind, x.savingPerYearCents])).toEqual([['PEER_COMPARISON', 119_438], ['STANDBY', 54_750], ['TOU_SHIFT', 8_760]]);
+  });
+});
+
+describe('recommendationUpdates: an update when a kind appears or goes', () => {
+  it('first evaluation, then only on a change of the set of kinds; a failed evaluation is skipped', async () => {
+    const r = (kind: Recommendation['kind'], cents: number): Recommendation => ({ kind, title: kind, savingPerYearCents: cents, currency: 'GBP', quantityPerYear: 0, unit: 'kWh', computation: [] });
+    const evaluations: Array<Recommendation[] | Error> = [
+      [r('TOU_SHIFT', 100)],
+      [r('TOU_SHIFT', 120)], // the saving moved: no update
+      new Error('QuestDB down'), // skipped
+      [r('LEAK', 9000), r('TOU_SHIFT', 120)], // LEAK appeared
+      [r('LEAK', 9000), r('TOU_SHIFT', 110)], // no change
+      [r('TOU_SHIFT', 110)], // LEAK went
+    ];
+    const slept: number[] = [];
+    const errors: unknown[] = [];
+    let i = 0;
+    const updates = recommendationUpdates({
+      everyMs: 60_000,
+      evaluate: async () => {
+        const next = evaluations[i++];
+        if (next === undefined) return new Promise<Recommendation[]>(() => undefined); // no further evaluation
+        if (next instanceof Error) throw next;
+        return next;
+      },
+      sleep: async (ms) => void slept.push(ms),
+      now: () => 1_000,
+      onError: (e) => errors.push(e),
+    });
+    const got: Array<[string[], string[]]> = [];
+    for (let k = 0; k < 3; k++) {
+      const { value } = await updates.next();
+      got.push([value!.kinds, value!.added]);
+    }
+    expect(got).toEqual([[['TOU_SHIFT'], ['TOU_SHIFT']], [['LEAK', 'TOU_SHIFT'], ['LEAK']], [['TOU_SHIFT'], []]]);
+    expect(errors).toHaveLength(1);
+    expect(slept).toEqual(Array(5).fill(60_000));
+    await updates.return(undefined);
   });
 });
