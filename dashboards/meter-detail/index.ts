@@ -4,6 +4,7 @@ import { datasource, meterflowDashboard, sql, withRows } from '../common';
 import { edgeStatisticsRow } from './edge-statistics';
 import { readingsRow } from './readings';
 import { recordsRow } from './records';
+import { savingsRow } from './savings';
 import { meter, meterVariable } from './variables';
 
 const al = alertsTable.columns;
@@ -11,10 +12,10 @@ const al = alertsTable.columns;
 export const meterDetailUid = 'meterflow-meter-detail';
 
 export function meterDetail(): dashboard.Dashboard {
-  const builder = meterflowDashboard(meterDetailUid, 'Meter detail', 'One meter: its readings and register, rolling averages, edge statistics (min/max band and mean), alerts (also as annotations on every graph), block history and invoices.')
+  const builder = meterflowDashboard(meterDetailUid, 'Meter detail', 'One meter: its readings and register, rolling averages, edge statistics (min/max band and mean), alerts (also as annotations on every graph), block history and invoices, use by hour of day (what the savings recommendations read).')
     .withVariable(meterVariable())
     .annotation(alertAnnotations());
-  return withRows(builder, [readingsRow, edgeStatisticsRow, recordsRow]).build();
+  return withRows(builder, [readingsRow, edgeStatisticsRow, recordsRow, savingsRow]).build();
 }
 
 /** The meter's alerts as regions (start to end, or to now while open) on every time series. */

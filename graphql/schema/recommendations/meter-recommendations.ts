@@ -94,7 +94,7 @@ export async function recommendationsOf(context: GraphqlContext, meter: MeterRec
   if (to === null) {
     const { rows } = await context.questdb.query<{ last: Date | null }>(
       `SELECT max(ts) AS last FROM readings WHERE meter_id = $1 AND register != null AND ts >= $2 AND ts <= $3${clamp}`,
-      [meter.meterId, new Date(0).toISOString(), new Date(8.64e15).toISOString(), ...clampParams],
+      [meter.meterId, '1970-01-01T00:00:00.000Z', '2999-12-31T00:00:00.000Z', ...clampParams],
     );
     if (!rows[0]?.last) return [];
     to = rows[0].last;

@@ -108,6 +108,18 @@ describe('dashboards', () => {
     expect(max.properties).toContainEqual({ id: 'custom.fillBelowTo', value: 'min' });
   });
 
+  it('the meter detail shows the meter\'s use by hour of day (mean and lowest rate), pointing to the recommendations field', () => {
+    const detail = dashboards.find((d) => d.uid === 'meterflow-meter-detail')!;
+    const savings = panelQueries(detail).filter((q) => q.panelTitle.startsWith('Use by hour of day'));
+    expect(savings.map((q) => [q.panelTitle, q.format])).toEqual([['Use by hour of day, UTC ($meter)', 'table']]);
+    expect(savings[0]!.rawSql!.replace(/\s+/g, ' ')).toBe(
+      'SELECT hour(ts) AS hour, avg(value) AS mean, min(value) AS lowest FROM readings WHERE meter_id = ${meter:sqlstring} AND $__timeFilter(ts) AND value != null ORDER BY hour',
+    );
+    const panel = (detail.panels ?? []).find((p) => p.id === savings[0]!.panelId) as { type?: string; description?: string; options?: { xField?: string } };
+    expect([panel.type, panel.options?.xField]).toEqual(['barchart', 'hour']);
+    expect(panel.description).toContain('recommendations');
+  });
+
   it('the meter picker offers only meter ids as core/contracts defines them, and no typed-in value', () => {
     const meter = dashboards.find((d) => d.uid === 'meterflow-meter-detail')!.templating!.list![0]! as { regex?: string; allowCustomValue?: boolean };
     expect(meter.regex).toBe(meterIdRegex);

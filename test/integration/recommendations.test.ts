@@ -1,0 +1,230 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseReadingRanges, type Reading } from '../../core/contracts';
+import { silentLogger } from '../../core/logger';
+import { lclScheduleToCalendar } from '../../core/tariffs/lcl-schedule';
+import { lclDtouTariff } from '../../core/tariffs/lcl-tariffs';
+import { runHistoryImport } from '../../history-import/history-import';
+import { resolveImportMapping } from '../../history-import/import-mapping';
+import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
+import { startTestProcessors, waterReading, type TestProcessors } from './support/processors-harness';
+import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
+import { waitFor } from './support/wait-for';
+
+// Issue #14 part 1: savings recommendations through the real API on the real stack. The LCL
+// household (the same file and dToU schedule as lcl-tou-bill.test.ts) imported with the lcl
+// preset, registered to customer 1 on the trial's dynamic ToU tariff published through the API;
+// its TOU_SHIFT saving is compared with a computation done here from the two CSV files alone.
+// A water meter with a constant flow (a leak that never stops, day and night) goes through the
+// real processors, which raise the leak alerts; its LEAK recommendation is the hand-computed
+// yearly cost. Customer 2 is refused both meters.
+const datasets = process.env.MF_LCL_DATASET_DIR ?? path.resolve(__dirname, '../fixtures/lcl');
+const householdFile = path.join(datasets, 'MAC003718_halfhourly.csv');
+const scheduleFile = path.join(datasets, 'dToU_schedule_2013.csv');
+const halfHour = 1_800_000;
+const day = 86_400_000;
+
+/** The household's half hours (GMT start → Wh), read to the Wh as in lcl-tou-bill.test.ts; `Null` is no quantity. */
+function householdHalfHours(text: string): Map<number, number> {
+  const wh = new Map<number, number>();
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.split(',');
+    if (f.length < 4 || f[3]!.trim() === 'Null') continue;
+    const [date, time] = f[2]!.split(' ') as [string, string];
+    const [dd, mm, yyyy] = date.split('/').map(Number) as [number, number, number];
+    const [hh, mi, ss] = time.split(':').map(Number) as [number, number, number];
+    wh.set(Date.UTC(yyyy, mm - 1, dd, hh, mi, ss), Math.round(Number(f[3]) * 1000));
+  }
+  return wh;
+}
+
+/** The schedule: band of the half hour starting at each GMT time of 2013. */
+function scheduleBands(text: string): Map<number, string> {
+  const bands = new Map<number, string>();
+  for (const line of text.split('\n').slice(1)) {
+    if (line.trim() === '') continue;
+    const [when, band] = line.trim().split(',') as [string, string];
+    bands.set(Date.parse(`${when.replace(' ', 'T')}Z`), band);
+  }
+  return bands;
+}
+
+const fields = 'kind title savingPerYear savingPerYearCents currency quantityPerYear unit computation tariffId windowFrom windowTo peakHours targetHours fromBand toBand fromPrice toPrice share alertIds';
+const query = `query ($id: ID!) { meter(id: $id) { id recommendations { ${fields} } } }`;
+
+interface RecommendationJson {
+  kind: string;
+  title: string;
+  savingPerYear: string;
+  savingPerYearCents: number;
+  currency: string;
+  quantityPerYear: number;
+  unit: string;
+  computation: string[];
+  tariffId: string;
+  windowFrom: string;
+  windowTo: string;
+  peakHours: number[] | null;
+  targetHours: number[] | null;
+  fromBand: string | null;
+  toBand: string | null;
+  fromPrice: number | null;
+  toPrice: number | null;
+  share: number | null;
+  alertIds: string[] | null;
+}
+
+describe('savings recommendations (real stack)', () => {
+  let pipeline: TestPipeline;
+  let graphql: GraphqlHarness;
+  let processors: TestProcessors;
+  const lclMeter = () => `${pipeline.runId}-MAC003718`;
+  const leakMeter = () => `${pipeline.runId}-leak`;
+
+  const recommendations = async (meterId: string, key: string) => {
+    const response = await graphql.request<{ meter: { recommendations: RecommendationJson[] } }>(query, { id: meterId }, key);
+    if (response.errors) throw new Error(JSON.stringify(response.errors));
+    return response.data!.meter.recommendations;
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(householdFile) || !existsSync(scheduleFile)) throw new Error(`the LCL data set is not in ${datasets} (set MF_LCL_DATASET_DIR)`);
+    pipeline = createTestPipeline();
+    await pipeline.startSink();
+    // Billing of water only: the household's bills are lcl-tou-bill.test.ts's business.
+    processors = await startTestProcessors(pipeline, { MF_BILLING_KINDS: 'water' });
+    graphql = await startTestGraphql(pipeline);
+  }, 120_000);
+
+  afterAll(async () => {
+    await graphql?.stop();
+    await processors?.stop();
+    await pipeline?.stopAll();
+  });
+
+  it('LCL household on dToU: the shift saving equals the computation from the CSV files', async () => {
+    // The trial's tariff, published through the API under a run-unique id, and the meter registered on it.
+    const schedule = lclScheduleToCalendar(readFileSync(scheduleFile, 'utf8'), { source: path.basename(scheduleFile) });
+    const tariffId = `${pipeline.runId}-dtou`;
+    const published = await graphql.request(`mutation ($t: JSONObject!) { publishTariff(tariff: $t, effectiveFrom: "2012-01-01") { id } }`, { t: lclDtouTariff(schedule, { id: tariffId }) });
+    expect(published.errors).toBeUndefined();
+    const registered = await graphql.request(
+      `mutation ($id: ID!, $c: ID!, $t: ID!) { registerMeter(meterId: $id, input: { kind: electricity, customerId: $c, timeZone: "Europe/London", tariffId: $t }) { id } }`,
+      { id: lclMeter(), c: graphql.customerIds.c1, t: tariffId },
+    );
+    expect(registered.errors).toBeUndefined();
+
+    const summary = await runHistoryImport({
+      files: [householdFile],
+      mapping: resolveImportMapping({ preset: 'lcl', flags: { meterIdPrefix: `${pipeline.runId}-` } }),
+      dryRun: false,
+      ratePerSecond: 0,
+      waitStoredMs: 0,
+      kafka: { brokers: pipeline.config.list('MF_KAFKA_BROKERS'), topics: pipeline.topics },
+      questdb: null,
+      limits: { maxFutureMs: 600_000, ranges: parseReadingRanges('') },
+      progress: { update: () => undefined, end: () => undefined },
+      logger: silentLogger,
+    });
+    expect(summary.meters).toBe(1);
+
+    // The expectation, from the CSV files alone. The window: the 90 days up to the household's
+    // last reading, the end of its last half hour (16/10/2013 00:00 + 30 min). The High band's
+    // Wh = the half hours wholly inside it whose start the schedule puts in High.
+    const halfHours = householdHalfHours(readFileSync(householdFile, 'utf8'));
+    const to = Math.max(...halfHours.keys()) + halfHour;
+    const from = to - 90 * day;
+    expect(new Date(to).toISOString()).toBe('2013-10-16T00:30:00.000Z');
+    const bands = scheduleBands(readFileSync(scheduleFile, 'utf8'));
+    let highWh = 0;
+    let highHalfHours = 0;
+    const highHours = new Set<number>();
+    for (const [ts, wh] of halfHours) {
+      if (ts < from || ts + halfHour > to || bands.get(ts) !== 'High') continue;
+      highWh += wh;
+      highHalfHours++;
+      // London is on BST (GMT+1) until 27 October 2013: the local hour of the half hour.
+      if (wh > 0) highHours.add((new Date(ts).getUTCHours() + 1) % 24);
+    }
+    expect(highHalfHours).toBeGreaterThan(0);
+    // 20 % of the High kWh moved to Low: × (67.20p − 3.99p = 63.21p) × 365 / 90, in pence, half-up:
+    // pence = highWh/1000 × 0.2 × 63.21 × 365/90 = highWh × 2 × 6321 × 365 / 9,000,000.
+    const numerator = BigInt(highWh) * 2n * 6321n * 365n;
+    const denominator = 9_000_000n;
+    const expectedPence = Number((2n * numerator + denominator) / (2n * denominator));
+
+    await waitFor('WAL applied on readings', () => walApplied(pipeline.questdb, 'readings'), Boolean);
+    const list = await waitFor('the household’s readings stored', () => recommendations(lclMeter(), graphql.keys.customer1), (l) => l.some((r) => r.kind === 'TOU_SHIFT' && r.windowTo === new Date(to).toISOString()), 120_000, 1000);
+    const shift = list.find((r) => r.kind === 'TOU_SHIFT')!;
+    process.stderr.write(`LCL TOU_SHIFT: High ${highWh} Wh in ${highHalfHours} half hours → ${shift.savingPerYear} GBP/year (expected ${expectedPence}p)\n${shift.computation.join('\n')}\n`);
+    expect([shift.windowFrom, shift.windowTo]).toEqual([new Date(from).toISOString(), new Date(to).toISOString()]);
+    expect(shift.savingPerYearCents).toBe(expectedPence);
+    expect(shift.savingPerYear).toBe(`${Math.floor(expectedPence / 100)}.${String(expectedPence % 100).padStart(2, '0')}`);
+    expect([shift.currency, shift.unit, shift.tariffId, shift.fromBand, shift.toBand, shift.fromPrice, shift.toPrice, shift.share]).toEqual(['GBP', 'kWh', tariffId, 'High', 'Low', 0.672, 0.0399, 0.2]);
+    expect(shift.quantityPerYear).toBeCloseTo(((highWh / 1000) * 0.2 * 365) / 90, 2);
+    expect(shift.peakHours).toEqual([...highHours].sort((a, b) => a - b));
+    // Ranked by money saved per year, most first.
+    const cents = list.map((r) => r.savingPerYearCents);
+    expect(cents).toEqual([...cents].sort((a, b) => b - a));
+    // No leak alert, no blocks, no sector: only the shift and the always-on floor apply.
+    expect(list.map((r) => r.kind).sort()).toEqual(['STANDBY', 'TOU_SHIFT']);
+
+    // Another customer: FORBIDDEN.
+    const refused = await graphql.request(query, { id: lclMeter() }, graphql.keys.customer2);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refused.data?.meter ?? null).toBeNull();
+  }, 300_000);
+
+  it('a simulated leak: the LEAK recommendation costs the leak rate × 8,760 h × the marginal price', async () => {
+    // Water at 5.00/m³ above 10 m³ per 30 days (2.00 below), run-unique.
+    const tariffId = `${pipeline.runId}-water`;
+    const published = await graphql.request(`mutation ($t: JSONObject!) { publishTariff(tariff: $t, effectiveFrom: "2020-01-01") { id } }`, {
+      t: { id: tariffId, currency: 'BRL', unit: 'm3', blocks: [{ upTo: 10, rate: 2 }, { upTo: null, rate: 5 }] },
+    });
+    expect(published.errors).toBeUndefined();
+    const registered = await graphql.request(
+      `mutation ($id: ID!, $c: ID!, $t: ID!) { registerMeter(meterId: $id, input: { kind: water, customerId: $c, timeZone: "UTC", tariffId: $t }) { id } }`,
+      { id: leakMeter(), c: graphql.customerIds.c1, t: tariffId },
+    );
+    expect(registered.errors).toBeUndefined();
+
+    // Three days of a constant 0.5 L/min (30 L/h, day and night), a reading every 10 minutes with
+    // its register, ending three days ago (event times stay in the past: QuestDB's TTLs).
+    const start = Math.floor((Date.now() - 6 * day) / 3_600_000) * 3_600_000;
+    const readings: Reading[] = [];
+    for (let k = 0; k <= 3 * 144; k++) readings.push(waterReading(leakMeter(), start + k * 600_000, { value: 0.5, register: 1000 + k * 5, receivedAt: Date.now() - 60_000 }));
+    await processors.send(readings);
+    await processors.closeThrough(start + 4 * day);
+    await processors.caughtUp();
+
+    const open = await waitFor(
+      'the continuous-flow alert open',
+      async () => {
+        await walApplied(pipeline.questdb, 'alerts');
+        const { rows } = await pipeline.questdb.query<{ alert_id: string; rule_kind: string; state: string; evidence: string }>(
+          `SELECT alert_id, rule_kind, state, evidence FROM alerts WHERE meter_id = $1 LATEST ON ts PARTITION BY alert_id`,
+          [leakMeter()],
+        );
+        return rows;
+      },
+      (rows) => rows.some((r) => r.rule_kind === 'continuous-flow' && r.state === 'open'),
+      120_000,
+      500,
+    );
+    const continuous = open.find((r) => r.rule_kind === 'continuous-flow')!;
+    expect(JSON.parse(continuous.evidence).leakRateLph).toBe(30);
+
+    const list = await waitFor('the leak’s readings stored', () => recommendations(leakMeter(), graphql.keys.customer1), (l) => l.some((r) => r.kind === 'LEAK'), 60_000, 1000);
+    const leak = list.find((r) => r.kind === 'LEAK')!;
+    process.stderr.write(`LEAK: ${leak.savingPerYear} ${leak.currency}/year\n${leak.computation.join('\n')}\n`);
+    // 30 L/h × 8,760 h = 262,800 L = 262.8 m³ a year; the meter uses 0.72 m³ a day, 2.16 m³ in the
+    // 3-day window, above the first block (10 × 3/30 = 1 m³): the next m³ costs 5.00.
+    // 262.8 × 5.00 = 1,314.00 BRL a year if unrepaired.
+    expect([leak.savingPerYear, leak.savingPerYearCents, leak.currency, leak.unit, leak.quantityPerYear]).toEqual(['1314.00', 131_400, 'BRL', 'm3', 262.8]);
+    expect(leak.alertIds).toEqual(expect.arrayContaining([continuous.alert_id]));
+    expect(list[0]!.kind).toBe('LEAK');
+
+    const refused = await graphql.request(query, { id: leakMeter() }, graphql.keys.customer2);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  }, 300_000);
+});
