@@ -169,6 +169,28 @@ describe('savings recommendations (real stack)', () => {
     // No leak alert, no blocks, no sector: only the shift and the always-on floor apply.
     expect(list.map((r) => r.kind).sort()).toEqual(['STANDBY', 'TOU_SHIFT']);
 
+    // STANDBY, from the files too: the whole UTC hours inside the window (01:00 on 18 July to
+    // 00:00 on 16 October), each the sum of its two half hours; the floor is the 10th percentile
+    // (nearest rank); half of it × 8,760 h is priced at the bands' rates averaged over the time
+    // each was in force in the window (half hours by their start's band).
+    const hourly: number[] = [];
+    for (let h = Math.ceil(from / 3_600_000) * 3_600_000; h + 3_600_000 <= to; h += 3_600_000) hourly.push((halfHours.get(h) ?? 0) + (halfHours.get(h + halfHour) ?? 0));
+    hourly.sort((a, b) => a - b);
+    const floorWh = hourly[Math.ceil(0.1 * hourly.length) - 1]!;
+    const milliPence: Record<string, number> = { High: 67_200, Low: 3_990, Normal: 11_760 };
+    let rateSum = 0;
+    let slots = 0;
+    for (let t = from; t < to; t += halfHour, slots++) rateSum += milliPence[bands.get(t) ?? 'Normal']!;
+    // pence = floorWh/1000 kWh × 8,760 × 0.5 × (rateSum / slots) milli-pence / 1000.
+    const standbyNumerator = BigInt(floorWh) * 8760n * BigInt(rateSum);
+    const standbyDenominator = BigInt(slots) * 2_000_000n;
+    const expectedStandby = Number((2n * standbyNumerator + standbyDenominator) / (2n * standbyDenominator));
+    const standby = list.find((r) => r.kind === 'STANDBY')!;
+    process.stderr.write(`LCL STANDBY: floor ${floorWh} Wh/h over ${hourly.length} hours → ${standby.savingPerYear} GBP/year (expected ${expectedStandby}p)\n${standby.computation.join('\n')}\n`);
+    expect(floorWh).toBeGreaterThan(0);
+    expect(standby.savingPerYearCents).toBe(expectedStandby);
+    expect(standby.quantityPerYear).toBeCloseTo((floorWh / 1000) * 8760 * 0.5, 3);
+
     // Another customer: FORBIDDEN.
     const refused = await graphql.request(query, { id: lclMeter() }, graphql.keys.customer2);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -178,13 +200,14 @@ describe('savings recommendations (real stack)', () => {
   it('a simulated leak: the LEAK recommendation costs the leak rate × 8,760 h × the marginal price', async () => {
     // Water at 5.00/m³ above 10 m³ per 30 days (2.00 below), run-unique.
     const tariffId = `${pipeline.runId}-water`;
+    const sector = `${pipeline.runId}-s`;
     const published = await graphql.request(`mutation ($t: JSONObject!) { publishTariff(tariff: $t, effectiveFrom: "2020-01-01") { id } }`, {
       t: { id: tariffId, currency: 'BRL', unit: 'm3', blocks: [{ upTo: 10, rate: 2 }, { upTo: null, rate: 5 }] },
     });
     expect(published.errors).toBeUndefined();
     const registered = await graphql.request(
-      `mutation ($id: ID!, $c: ID!, $t: ID!) { registerMeter(meterId: $id, input: { kind: water, customerId: $c, timeZone: "UTC", tariffId: $t }) { id } }`,
-      { id: leakMeter(), c: graphql.customerIds.c1, t: tariffId },
+      `mutation ($id: ID!, $c: ID!, $t: ID!, $s: String!) { registerMeter(meterId: $id, input: { kind: water, customerId: $c, timeZone: "UTC", tariffId: $t, sector: $s }) { id } }`,
+      { id: leakMeter(), c: graphql.customerIds.c1, t: tariffId, s: sector },
     );
     expect(registered.errors).toBeUndefined();
 
@@ -192,7 +215,11 @@ describe('savings recommendations (real stack)', () => {
     // its register, ending three days ago (event times stay in the past: QuestDB's TTLs).
     const start = Math.floor((Date.now() - 6 * day) / 3_600_000) * 3_600_000;
     const readings: Reading[] = [];
-    for (let k = 0; k <= 3 * 144; k++) readings.push(waterReading(leakMeter(), start + k * 600_000, { value: 0.5, register: 1000 + k * 5, receivedAt: Date.now() - 60_000 }));
+    for (let k = 0; k <= 3 * 144; k++) readings.push(waterReading(leakMeter(), start + k * 600_000, { value: 0.5, register: 1000 + k * 5, sector, receivedAt: Date.now() - 60_000 }));
+    // Four neighbours of the sector over the same three days, an hourly register: 100, 200, 300 and 400 L a day.
+    for (const perDay of [100, 200, 300, 400]) {
+      for (let h = 0; h <= 72; h++) readings.push(waterReading(`${pipeline.runId}-peer-${perDay}`, start + h * 3_600_000, { register: (perDay / 24) * h, sector, receivedAt: Date.now() - 60_000 }));
+    }
     await processors.send(readings);
     await processors.closeThrough(start + 4 * day);
     await processors.caughtUp();
@@ -223,6 +250,13 @@ describe('savings recommendations (real stack)', () => {
     expect([leak.savingPerYear, leak.savingPerYearCents, leak.currency, leak.unit, leak.quantityPerYear]).toEqual(['1314.00', 131_400, 'BRL', 'm3', 262.8]);
     expect(leak.alertIds).toEqual(expect.arrayContaining([continuous.alert_id]));
     expect(list[0]!.kind).toBe('LEAK');
+
+    // Among its sector: 720 L a day against 100-400, so every other meter uses less (percentile
+    // 100). Median of 100, 200, 300, 400 and 720 L a day = 300; 420 L a day above it × 365 =
+    // 153.3 m³ × 5.00 = 766.50 BRL a year.
+    const peers = (await graphql.request<{ meter: { recommendations: Array<RecommendationJson & { percentile: number; peers: number }> } }>(`query ($id: ID!) { meter(id: $id) { recommendations { kind savingPerYear quantityPerYear percentile peers } } }`, { id: leakMeter() }, graphql.keys.customer1)).data!.meter.recommendations.find((r) => r.kind === 'PEER_COMPARISON')!;
+    expect([peers.percentile, peers.peers, peers.savingPerYear]).toEqual([100, 5, '766.50']);
+    expect(peers.quantityPerYear).toBeCloseTo(153.3, 3);
 
     const refused = await graphql.request(query, { id: leakMeter() }, graphql.keys.customer2);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -57,22 +57,22 @@ export function recommendationSettings(args: RecommendationArgs): { days: number
 
 /** Register readings, at most the last one per quarter hour (the attribution needs no more). */
 async function registerPoints(context: GraphqlContext, meterId: string, from: Date, to: Date, clamp: string, params: unknown[]) {
-  const { rows } = await context.questdb.query<{ at: Date; register: number; unit: string | null }>(
-    `SELECT max(ts) AS at, last(register) AS register, last(register_unit) AS unit FROM readings WHERE meter_id = $1 AND register != null AND ts >= $2 AND ts <= $3${clamp} SAMPLE BY 15m ALIGN TO CALENDAR`,
+  const { rows } = await context.questdb.query<{ at_ts: Date; register: number; unit: string | null }>(
+    `SELECT max(ts) AS at_ts, last(register) AS register, last(register_unit) AS unit FROM readings WHERE meter_id = $1 AND register != null AND ts >= $2 AND ts <= $3${clamp} SAMPLE BY 15m ALIGN TO CALENDAR`,
     [meterId, from.toISOString(), to.toISOString(), ...params],
   );
-  return rows.map((r) => ({ ts: r.at.getTime(), register: Number(r.register), unit: r.unit }));
+  return rows.map((r) => ({ ts: r.at_ts.getTime(), register: Number(r.register), unit: r.unit }));
 }
 
 /** The sector's meters of the same kind: register advance over the window, annualised, in the tariff's unit. */
 async function sectorUse(context: GraphqlContext, meter: MeterRecord, from: Date, to: Date, factor: number): Promise<PeerUse[]> {
-  const { rows } = await context.questdb.query<{ meter_id: string; lo: number; hi: number; first: Date; last: Date }>(
-    `SELECT meter_id, min(register) AS lo, max(register) AS hi, min(ts) AS first, max(ts) AS last FROM readings WHERE sector = $1 AND kind = $2 AND register != null AND ts >= $3 AND ts <= $4 GROUP BY meter_id`,
+  const { rows } = await context.questdb.query<{ meter_id: string; lo: number; hi: number; first_ts: Date; last_ts: Date }>(
+    `SELECT meter_id, min(register) AS lo, max(register) AS hi, min(ts) AS first_ts, max(ts) AS last_ts FROM readings WHERE sector = $1 AND kind = $2 AND register != null AND ts >= $3 AND ts <= $4 GROUP BY meter_id`,
     [meter.sector, meter.kind, from.toISOString(), to.toISOString()],
   );
   return rows
-    .filter((r) => r.last.getTime() - r.first.getTime() >= dayMs)
-    .map((r) => ({ meterId: r.meter_id, perYear: ((Number(r.hi) - Number(r.lo)) * factor * 365 * dayMs) / (r.last.getTime() - r.first.getTime()) }));
+    .filter((r) => r.last_ts.getTime() - r.first_ts.getTime() >= dayMs)
+    .map((r) => ({ meterId: r.meter_id, perYear: ((Number(r.hi) - Number(r.lo)) * factor * 365 * dayMs) / (r.last_ts.getTime() - r.first_ts.getTime()) }));
 }
 
 /** Every recommendation of a meter the caller may read (the Meter parent passed the access check). */
@@ -92,12 +92,12 @@ export async function recommendationsOf(context: GraphqlContext, meter: MeterRec
   }
   let to = requestedTo;
   if (to === null) {
-    const { rows } = await context.questdb.query<{ last: Date | null }>(
-      `SELECT max(ts) AS last FROM readings WHERE meter_id = $1 AND register != null AND ts >= $2 AND ts <= $3${clamp}`,
+    const { rows } = await context.questdb.query<{ last_ts: Date | null }>(
+      `SELECT max(ts) AS last_ts FROM readings WHERE meter_id = $1 AND register != null AND ts >= $2 AND ts <= $3${clamp}`,
       [meter.meterId, '1970-01-01T00:00:00.000Z', '2999-12-31T00:00:00.000Z', ...clampParams],
     );
-    if (!rows[0]?.last) return [];
-    to = rows[0].last;
+    if (!rows[0]?.last_ts) return [];
+    to = rows[0].last_ts;
   }
   const from = new Date(to.getTime() - days * dayMs);
   const points = await registerPoints(context, meter.meterId, from, to, clamp, clampParams);
