@@ -15,8 +15,9 @@ const hoursOf = (w: UsageWindow, pick: (k: number) => boolean): number[] => {
   return [...hours].sort((a, b) => a - b);
 };
 
-/** "17–19, 21" for hours 17, 18, 19 and 21 (each hour h stands for h:00–h+1:00). */
+/** "17:00–20:00, 21:00–22:00" for hours 17, 18, 19 and 21 (each hour h stands for h:00–h+1:00); "every hour" for all 24. */
 export function hourRanges(hours: readonly number[]): string {
+  if (hours.length === 24) return 'every hour';
   const parts: string[] = [];
   for (let i = 0; i < hours.length; ) {
     let j = i;
@@ -47,12 +48,17 @@ export function touShift(w: UsageWindow, options: Pick<RecommendationOptions, 's
   const saving = shifted * difference * annual;
   const { savingPerYearCents, quantityPerYear } = amounts(saving, shifted * annual);
   const peakHours = hoursOf(w, (k) => p.slotBand[k] === peak && w.slots[k]! > 0);
+  // A dynamic tariff's peak comes at any hour: name the hours most of its use fell in.
+  const byHour = new Array<number>(24).fill(0);
+  for (let k = 0; k < w.slots.length; k++) if (p.slotBand[k] === peak) byHour[localParts(w.slotsFrom + k * slotMs, w.zone).hour]! += w.slots[k]!;
+  const top = byHour.map((q, h) => [h, q] as const).filter(([, q]) => q > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 3);
+  const when = peakHours.length < 24 ? hourRanges(peakHours) : `most at ${top.map(([h]) => `${String(h).padStart(2, '0')}:00`).join(', ')}`;
   const targetHours = hoursOf(w, (k) => p.slotBand[k] === cheapest);
   const [from, to] = [p.bands[peak]!.name, p.bands[cheapest]!.name];
   const u = tariff.unit;
   return {
     kind: 'TOU_SHIFT',
-    title: `Move ${fmt(share * 100, 1)} % of your ${from} use (${hourRanges(peakHours)}) to ${to} hours`,
+    title: `Move ${fmt(share * 100, 1)} % of your ${from} use (${when}) to ${to} hours`,
     savingPerYearCents,
     currency: tariff.currency,
     quantityPerYear,
@@ -64,6 +70,7 @@ export function touShift(w: UsageWindow, options: Pick<RecommendationOptions, 's
       `saving over the window: ${fmt(shifted)} × ${fmt(difference, 6)} = ${fmt(shifted * difference, 4)} ${tariff.currency}`,
       `per year: × 365 / ${fmt(days, 2)} = ${money(savingPerYearCents, tariff.currency)} (${fmt(quantityPerYear)} ${u} moved)`,
       `tariff ${tariff.id}; hours in ${w.zone}: ${from} use at ${hourRanges(peakHours)}; ${to} in force at ${hourRanges(targetHours)}`,
+      `most ${from} use: ${top.map(([h, q]) => `${String(h).padStart(2, '0')}:00–${String((h + 1) % 24).padStart(2, '0')}:00 ${fmt(q)} ${u}`).join(', ')}`,
     ],
     peakHours,
     targetHours,

@@ -148,9 +148,9 @@ describe('savings recommendations (real stack)', () => {
     }
     expect(highHalfHours).toBeGreaterThan(0);
     // 20 % of the High kWh moved to Low: × (67.20p − 3.99p = 63.21p) × 365 / 90, in pence, half-up:
-    // pence = highWh/1000 × 0.2 × 63.21 × 365/90 = highWh × 2 × 6321 × 365 / 9,000,000.
+    // pence = highWh/1000 × 0.2 × 63.21 × 365/90 = highWh × 2 × 6321 × 365 / (1000 × 10 × 100 × 90).
     const numerator = BigInt(highWh) * 2n * 6321n * 365n;
-    const denominator = 9_000_000n;
+    const denominator = 90_000_000n;
     const expectedPence = Number((2n * numerator + denominator) / (2n * denominator));
 
     await waitFor('WAL applied on readings', () => walApplied(pipeline.questdb, 'readings'), Boolean);

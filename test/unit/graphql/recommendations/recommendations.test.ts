@@ -94,6 +94,10 @@ describe('TOU_SHIFT', () => {
     expect(r.peakHours).toEqual([18, 19]);
     expect(r.targetHours).toEqual([0, 1, 2, 3, 4, 5]);
     expect(hourRanges(r.peakHours!)).toBe('18:00–20:00');
+    // Hour 18 holds 1 kWh of High use, hour 19 half of one.
+    expect(r.computation).toContain('most High use: 18:00–19:00 1 kWh, 19:00–20:00 0.5 kWh');
+    expect(r.title).toBe('Move 20 % of your High use (18:00–20:00) to Low hours');
+    expect([hourRanges([17, 18, 19, 21]), hourRanges([23]), hourRanges(Array.from({ length: 24 }, (_, h) => h))]).toEqual(['17:00–20:00, 21:00–22:00', '23:00–00:00', 'every hour']);
   });
 
   it('no TOU tariff, or no use in the peak band: nothing', () => {
