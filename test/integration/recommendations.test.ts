@@ -49,6 +49,35 @@ function scheduleBands(text: string): Map<number, string> {
   return bands;
 }
 
+/** The first event of a subscription over SSE (Accept: text/event-stream), then the stream closed. */
+async function firstEvent(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<{ data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] }> {
+  const controller = new AbortController();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `ApiKey ${key}` },
+    body: JSON.stringify({ query, variables }),
+    signal: controller.signal,
+  });
+  if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return (await response.json()) as never;
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+        if (/^event: ?next$/m.test(frame) && data) return JSON.parse(data) as never;
+      }
+    }
+  } finally {
+    controller.abort();
+  }
+  throw new Error('the subscription ended without an event');
+}
+
 const fields = 'kind title savingPerYear savingPerYearCents currency quantityPerYear unit computation tariffId windowFrom windowTo peakHours targetHours fromBand toBand fromPrice toPrice share alertIds';
 const query = `query ($id: ID!) { meter(id: $id) { id recommendations { ${fields} } } }`;
 
@@ -261,4 +290,20 @@ describe('savings recommendations (real stack)', () => {
     const refused = await graphql.request(query, { id: leakMeter() }, graphql.keys.customer2);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   }, 300_000);
+
+  it('recommendationsChanged: a first update with every kind as added; another customer FORBIDDEN', async () => {
+    // The leak meter of the test above (its readings and open alerts).
+    const subscription = `subscription ($id: ID!) { recommendationsChanged(meterId: $id, everySeconds: 60) { meterId kinds added recommendations { kind savingPerYear } } }`;
+    const first = await firstEvent(graphql.url, graphql.keys.customer1, subscription, { id: leakMeter() });
+    const update = first.data?.recommendationsChanged as { meterId: string; kinds: string[]; added: string[]; recommendations: { kind: string; savingPerYear: string }[] };
+    expect(update.meterId).toBe(leakMeter());
+    expect(update.kinds[0]).toBe('LEAK');
+    expect(update.kinds).toEqual(expect.arrayContaining(['LEAK', 'PEER_COMPARISON', 'TIER_THRESHOLD']));
+    expect(update.added).toEqual(update.kinds);
+    expect(update.recommendations.find((r) => r.kind === 'LEAK')!.savingPerYear).toBe('1314.00');
+    const refused = await firstEvent(graphql.url, graphql.keys.customer2, subscription, { id: leakMeter() });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const tooOften = await firstEvent(graphql.url, graphql.keys.customer1, subscription.replace('everySeconds: 60', 'everySeconds: 5'), { id: leakMeter() });
+    expect(tooOften.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  }, 60_000);
 });
