@@ -3,7 +3,8 @@
  * at the first evaluation and then only when the set of kinds changes (one appears or goes).
  * Savings moving within a kind do not notify: a window sliding by an hour moves every number a
  * little, and a subscriber wants news, not noise. `sleep` is injected so tests drive time.
- * A failed evaluation (QuestDB down) is skipped; the next one decides.
+ * A failed evaluation (QuestDB down) is skipped; the next one decides. Ending the stream
+ * (return(), when the client goes) cancels the wait at once: no evaluation after it.
  */
 import type { Recommendation, RecommendationKind } from './recommendation';
 
@@ -23,20 +24,50 @@ export interface UpdateOptions<R extends Recommendation> {
   onError?(error: unknown): void;
 }
 
-const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
-
-export async function* recommendationUpdates<R extends Recommendation>(options: UpdateOptions<R>): AsyncGenerator<RecommendationsUpdate<R>> {
+export function recommendationUpdates<R extends Recommendation>(options: UpdateOptions<R>): AsyncGenerator<RecommendationsUpdate<R>> {
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  let timeout: NodeJS.Timeout | null = null;
+  const timer = (ms: number) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      timeout = setTimeout(resolve, ms);
+      timeout.unref?.();
+    });
   const sleep = options.sleep ?? timer;
+  const updates = run(options, sleep, () => stopped);
+  const stop = () => {
+    stopped = true;
+    if (timeout !== null) clearTimeout(timeout);
+    (wake as (() => void) | null)?.();
+  };
+  return {
+    next: () => updates.next(),
+    return: (value) => {
+      stop();
+      return updates.return(value);
+    },
+    throw: (error) => {
+      stop();
+      return updates.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  } as AsyncGenerator<RecommendationsUpdate<R>>;
+}
+
+async function* run<R extends Recommendation>(options: UpdateOptions<R>, sleep: (ms: number) => Promise<void>, stopped: () => boolean): AsyncGenerator<RecommendationsUpdate<R>> {
   const now = options.now ?? Date.now;
   let previous: Set<RecommendationKind> | null = null;
-  for (;;) {
+  while (!stopped()) {
     let list: R[] | null = null;
     try {
       list = await options.evaluate();
     } catch (error) {
       options.onError?.(error);
     }
-    if (list !== null) {
+    if (list !== null && !stopped()) {
       const kinds = list.map((r) => r.kind);
       const current = new Set(kinds);
       const changed = previous === null || current.size !== previous.size || kinds.some((k) => !previous!.has(k));
@@ -46,6 +77,6 @@ export async function* recommendationUpdates<R extends Recommendation>(options: 
         yield { evaluatedAt: new Date(now()), kinds, added, recommendations: list };
       }
     }
-    await sleep(options.everyMs);
+    if (!stopped()) await sleep(options.everyMs);
   }
 }

@@ -263,3 +263,25 @@ describe('recommendationUpdates: an update when a kind appears or goes', () => {
     await updates.return(undefined);
   });
 });
+
+describe('recommendationUpdates: ending the stream', () => {
+  it('return() while it waits ends it at once, with no evaluation after', async () => {
+    let evaluations = 0;
+    const updates = recommendationUpdates({
+      everyMs: 3_600_000,
+      evaluate: async () => {
+        evaluations++;
+        return [{ kind: 'LEAK', title: 'LEAK', savingPerYearCents: 1, currency: 'BRL', quantityPerYear: 1, unit: 'm3', computation: [] }];
+      },
+    });
+    expect((await updates.next()).value!.kinds).toEqual(['LEAK']);
+    // The next update waits an hour (the kinds will not change): ending must not wait for it.
+    const pending = updates.next();
+    await new Promise((r) => setTimeout(r, 10));
+    const started = Date.now();
+    await updates.return(undefined);
+    expect(await pending).toEqual({ value: undefined, done: true });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(evaluations).toBe(1);
+  });
+});
