@@ -224,6 +224,16 @@ describe('savings recommendations (real stack)', () => {
     const refused = await graphql.request(query, { id: lclMeter() }, graphql.keys.customer2);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(refused.data?.meter ?? null).toBeNull();
+
+    // The household moves to customer 2 on 1 October 2013 (local midnight: 30 September 23:00
+    // GMT): customer 2's window starts at the move-in, never before, and customer 1 no longer
+    // reads the meter.
+    const moved = await graphql.request(`mutation ($m: ID!, $c: ID!) { changeMeterOwner(meterId: $m, customerId: $c, from: "2013-10-01", note: "move") { meterId } }`, { m: lclMeter(), c: graphql.customerIds.c2 });
+    expect(moved.errors).toBeUndefined();
+    const theirs = await waitFor('the move applied', async () => (await graphql.request<{ meter: { recommendations: RecommendationJson[] } }>(query, { id: lclMeter() }, graphql.keys.customer2)).data?.meter.recommendations ?? null, (l) => l !== null && l.length > 0, 30_000, 500);
+    expect(theirs!.every((r) => r.windowFrom === '2013-09-30T23:00:00.000Z' && r.windowTo === new Date(to).toISOString())).toBe(true);
+    const former = await graphql.request(query, { id: lclMeter() }, graphql.keys.customer1);
+    expect(former.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   }, 300_000);
 
   it('a simulated leak: the LEAK recommendation costs the leak rate × 8,760 h × the marginal price', async () => {
