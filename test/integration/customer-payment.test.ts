@@ -100,8 +100,8 @@ describe('a customer pays their own bill', () => {
   };
   const intentRows = async (intentId: string) => {
     await waitFor('payment_intents applied', () => walApplied(pipeline.questdb, 'payment_intents'), Boolean, 20_000);
-    const { rows } = await pipeline.questdb.query<{ state: string }>(`SELECT state FROM payment_intents WHERE intent_id = $1 ORDER BY state`, [intentId]);
-    return rows.map((r) => r.state);
+    const { rows } = await pipeline.questdb.query<{ state: string }>(`SELECT state FROM payment_intents WHERE intent_id = $1`, [intentId]);
+    return rows.map((r) => r.state).sort();
   };
   const auditRows = async (target: string) => {
     await waitFor('audit applied', () => walApplied(pipeline.questdb, 'audit_log'), Boolean, 20_000);
