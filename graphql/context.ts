@@ -9,6 +9,7 @@ import type { LiveFeed } from './live/live-feed';
 import type { ManualReadSender } from './meter-reads/manual-read-sender';
 import type { MeterDirectory } from './meters/meter-directory';
 import type { MutationSupport } from './mutations/mutation-support';
+import type { PaymentIntents } from './payments/payment-intents';
 import type { RecentWriteCaches } from './mutations/recent-write-caches';
 
 /** Bounds every query is held to (validated per argument, errors name the argument). */
@@ -45,6 +46,8 @@ export interface GraphqlServices {
   commandSettings: { ttlS: number; maxWaitMs: number };
   /** Invoice PDFs: signed links (Invoice.document) and the route serving them. */
   documents: InvoiceDocuments;
+  /** Customers' payment intents (startPayment) and the payee their payloads pay. */
+  paymentIntents: PaymentIntents;
   logger: Logger;
 }
 

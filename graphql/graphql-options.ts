@@ -9,6 +9,7 @@ import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
 import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import type { QueryLimits } from './context';
 import { invoiceDocumentOptionsFromConfig, type InvoiceDocumentOptions } from './documents/invoice-document-options';
+import { paymentOptionsFromConfig, type PaymentOptions } from './payments/payment-options';
 
 export interface AuthOptions {
   /** Inline keys `<name>:<role>[:<customerId>]=<key>` (MF_GRAPHQL_API_KEYS). */
@@ -68,6 +69,8 @@ export interface GraphqlOptions {
   ws: { maxPayloadBytes: number; subscriptionRecheckMs: number };
   /** Invoice PDFs: link signing and the payee of their QR codes (MF_INVOICE_DOCUMENT_*, MF_PAYEE_*). */
   documents: InvoiceDocumentOptions;
+  /** Payment intents and the provider's webhook (MF_PAYMENT_*). */
+  payments: PaymentOptions;
   logger: Logger;
 }
 
@@ -125,6 +128,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
       intervalMs: config.int('MF_POLICY_INTERVAL_MS'),
     },
     documents: invoiceDocumentOptionsFromConfig(config),
+    payments: paymentOptionsFromConfig(config),
     logger,
   };
 }

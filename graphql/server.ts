@@ -15,6 +15,9 @@ import { createManualReadSender } from './meter-reads/manual-read-sender';
 import { createMeterDirectory } from './meters/meter-directory';
 import { createMutationSupport } from './mutations/create-mutation-support';
 import { createRecentWriteCaches } from './mutations/recent-write-caches';
+import { confirmPayment } from './payments/confirm-payment';
+import { createPaymentIntents } from './payments/payment-intents';
+import { createPaymentWebhook } from './payments/payment-webhook';
 import { startPolicyTurns } from './policies/policy-turns';
 import { startPolicies, type Policies } from './policies/start-policies';
 import { attachGraphqlWs } from './ws-subscriptions';
@@ -29,7 +32,7 @@ export interface GraphqlServer {
   stop(): Promise<void>;
 }
 
-/** GraphQL over HTTP (and SSE subscriptions) at /graphql, /health from yoga, invoice documents at /documents/invoices/. */
+/** GraphQL over HTTP (and SSE subscriptions) at /graphql, /health from yoga, invoice documents at /documents/invoices/, the payment webhook at /payments/webhook. */
 export async function startGraphqlServer(options: GraphqlOptions): Promise<GraphqlServer> {
   const log = options.logger;
   // Credentials first: a misconfigured production server stops before it touches anything.
@@ -50,6 +53,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     questdbTables.commands,
     questdbTables.commandEvents,
     questdbTables.payments,
+    questdbTables.paymentIntents,
     questdbTables.auditLog,
   ]);
   const instanceId = `graphql-${randomUUID().slice(0, 8)}`;
@@ -77,6 +81,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
       zoneOf: async (meterId) => (await services.meters.get(meterId))?.timeZone ?? options.billingTimeZone,
       logger: log.child('documents'),
     }),
+    paymentIntents: createPaymentIntents({ questdb, mutations, payee: options.documents.payee, ttlS: options.payments.intentTtlS }),
     logger: log,
   };
   const policiesOn = options.policies.debtBlockDays > 0 || options.policies.overconsumptionBlock;
@@ -91,8 +96,11 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     // In development with the built-in keys, GraphiQL opens ready to query.
     graphiqlAuthorization: !options.production && options.auth.apiKeys.length === 0 && !options.auth.apiKeysFile && !options.auth.jwtSecret && !options.auth.jwksUrl ? 'ApiKey meterflow-dev-admin-key' : null,
   });
-  // Signed invoice document links (/documents/invoices/…) are served beside GraphQL.
-  const server = createServer((request, response) => (services.documents.handles(request) ? void services.documents.serve(request, response) : yoga(request, response)));
+  const webhook = createPaymentWebhook({ secret: options.payments.webhookSecret, toleranceS: options.payments.webhookToleranceS, confirm: (c) => confirmPayment(services, c), logger: log.child('payment-webhook') });
+  // Signed invoice document links (/documents/invoices/…) and the payment webhook (/payments/webhook) are served beside GraphQL.
+  const server = createServer((request, response) =>
+    services.documents.handles(request) ? void services.documents.serve(request, response) : webhook.handles(request) ? void webhook.serve(request, response) : yoga(request, response),
+  );
   const ws = attachGraphqlWs(server, yoga, authenticator, log.child('graphql-ws'), { maxPayloadBytes: options.ws.maxPayloadBytes });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

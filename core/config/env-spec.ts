@@ -159,5 +159,9 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_PAYEE_BIC', '', 'string', 'graphql', 'BIC of that IBAN\'s bank (optional within the EEA)'),
   v('MF_PAYEE_SEPA_NAME', '', 'string', 'graphql', 'Beneficiary name of the EPC QR code, 1-70 characters (required with MF_PAYEE_IBAN)'),
   v('MF_PAYEE_URL_TEMPLATE', '', 'string', 'graphql', 'Payment URL for invoices no QR standard above covers, with {invoiceId}, {reference}, {amount}, {currency}; empty = none'),
+  // Customer payments (docs/payments.md): payment intents and the payment provider's signed webhook.
+  v('MF_PAYMENT_WEBHOOK_SECRET', 'meterflow-dev-payment-webhook-secret', 'string', 'graphql', 'HMAC-SHA256 key the payment provider signs its confirmations with (POST /payments/webhook, X-Meterflow-Signature); shared with the provider only', { secret: 'password' }),
+  v('MF_PAYMENT_WEBHOOK_TOLERANCE_S', '300', 'int', 'graphql', 'Replay window of the payment webhook: a confirmation whose X-Meterflow-Timestamp is further than this from the server clock, either side, is refused (401)', { min: 10, max: 3600 }),
+  v('MF_PAYMENT_INTENT_TTL_S', '86400', 'int', 'graphql', 'How long a payment intent (startPayment) stays OPEN before it shows as EXPIRED and the customer starts a new one; a confirmation arriving later is still recorded', { min: 60, max: 30 * 24 * 3600 }),
   v('MF_COMMAND_LOG_GROUP_ID', '', 'string', 'processors', 'Consumer group that records commands and their state changes in QuestDB (commands, command_events); empty = <MF_PROCESSORS_GROUP_ID>.command-log'),
 ];

@@ -10,6 +10,7 @@ import { lateReadingsTable } from '../streams/late-readings';
 import { meterRegistryTable } from '../streams/meter-registry';
 import { meterOwnersTable } from '../streams/meter-owners';
 import { meterReplacementsTable } from '../streams/meter-replacements';
+import { paymentIntentsTable } from '../streams/payment-intents';
 import { paymentsTable } from '../streams/payments';
 import { processorStateTable } from '../streams/processor-state';
 import { readingsTable } from '../streams/readings';
@@ -44,6 +45,7 @@ export const questdbTables = {
   commands: commandsTable,
   commandEvents: commandEventsTable,
   payments: paymentsTable,
+  paymentIntents: paymentIntentsTable,
   auditLog: auditLogTable,
   serviceMetrics: serviceMetricsTable,
 } as const satisfies Record<string, TableSpec>;

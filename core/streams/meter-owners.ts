@@ -40,7 +40,7 @@ export interface MeterOwnerChange {
 }
 
 /** The date as its designated timestamp: 00:00 UTC of that calendar date (a date, not an instant). */
-export const ownerChangeTs = (date: string): number => Date.parse(`${date}T00:00:00Z`);
+const ownerChangeTs = (date: string): number => Date.parse(`${date}T00:00:00Z`);
 
 export function meterOwnerChangeToRow(c: MeterOwnerChange): TableRow {
   return {

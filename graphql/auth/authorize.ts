@@ -1,4 +1,5 @@
 import type { GraphqlContext } from '../context';
+import type { Role } from './principal';
 import { forbidden, notFound } from '../errors';
 import type { MeterRecord } from '../meters/meter-directory';
 import { validateId } from '../schema/arguments';
@@ -6,6 +7,11 @@ import { validateId } from '../schema/arguments';
 /** Mutations are for admins only. */
 export function requireAdmin(context: Pick<GraphqlContext, 'principal'>): void {
   if (context.principal.role !== 'admin') throw forbidden(`role ${context.principal.role} may not run mutations; admin only`);
+}
+
+/** A mutation open to more roles than admin (startPayment: customers pay their own invoices). */
+export function requireRole(context: Pick<GraphqlContext, 'principal'>, roles: readonly Role[], operation: string): void {
+  if (!roles.includes(context.principal.role)) throw forbidden(`role ${context.principal.role} may not run ${operation}; ${roles.join(' or ')} only`);
 }
 
 /**

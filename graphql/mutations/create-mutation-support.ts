@@ -5,7 +5,7 @@ import { auditEntryToRow } from '../../core/streams/audit-log';
 import type { Logger } from '../../core/logger';
 import { createIlpWriter } from '../../core/questdb/ilp-writer';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
-import { requireAdmin } from '../auth/authorize';
+import { requireAdmin, requireRole } from '../auth/authorize';
 import type { GraphqlContext } from '../context';
 import { badInput, conflict } from '../errors';
 import { createIdempotencyCache } from './idempotency-cache';
@@ -85,7 +85,8 @@ export async function createMutationSupport(options: MutationSupportOptions): Pr
       const requestId = randomUUID();
       const anySpec = spec as MutationSpec<unknown>;
       try {
-        requireAdmin(context);
+        if (spec.roles) requireRole(context, spec.roles, spec.operation);
+        else requireAdmin(context);
         if (spec.idempotencyKey !== null && !keyPattern.test(spec.idempotencyKey)) {
           throw badInput('idempotencyKey', 'must be 1-128 printable ASCII characters without spaces');
         }

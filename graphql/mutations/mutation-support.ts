@@ -1,4 +1,5 @@
 import type { IlpWriter } from '../../core/questdb/ilp-writer';
+import type { Role } from '../auth/principal';
 import type { GraphqlContext } from '../context';
 
 export interface MutationSpec<T> {
@@ -12,10 +13,12 @@ export interface MutationSpec<T> {
   /** What the audit log keeps of a result, and how a retry with the same key gets it back. */
   toRecord(result: T): unknown;
   fromRecord(record: unknown): Promise<T>;
+  /** Roles that may run it. @default ['admin'] */
+  roles?: readonly Role[];
 }
 
 /**
- * What every mutation goes through: admin check, one audit_log row per attempt (who, what,
+ * What every mutation goes through: role check (admin unless the spec says otherwise), one audit_log row per attempt (who, what,
  * when, outcome), and idempotency keys (a retry with the same key by the same subject returns
  * the first result instead of acting twice).
  */

@@ -1,7 +1,7 @@
 import type { StoredAlertRow } from '../../core/streams/alerts';
 import type { MeterOwnerChange } from '../../core/streams/meter-owners';
 import type { PendingPayment } from '../billing/pending-payments';
-import type { PaymentView } from '../schema/payments/resolvers';
+import type { PaymentView } from '../billing/record-payment';
 import { createRecentWrites, type RecentWrites } from './recent-writes';
 
 /** The server's read-your-writes memory, one bounded cache per kind of write (recent-writes.ts). */

@@ -13,6 +13,7 @@ import { liveModule } from './live';
 import { meterReadsModule } from './meter-reads';
 import { meterRegistryModule } from './meter-registry';
 import { metersModule } from './meters';
+import { paymentIntentsModule } from './payment-intents';
 import { paymentsModule } from './payments';
 import { readingsModule } from './readings';
 import { recommendationsModule } from './recommendations';
@@ -20,7 +21,7 @@ import { tariffsModule } from './tariffs';
 import { meterOwnersModule } from './meter-owners';
 
 /** Every module of the schema; each adds its types and root fields. */
-export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule, meterOwnersModule, edgeStatisticsModule, invoiceDocumentsModule, recommendationsModule];
+export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule, meterOwnersModule, edgeStatisticsModule, invoiceDocumentsModule, paymentIntentsModule, recommendationsModule];
 
 export function createMeterflowSchema() {
   return createSchema<GraphqlContext>({

@@ -299,6 +299,9 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
   /**
    * The period cut where the owner changes (at local midnight of the move-in date): one part per
    * owner, the whole period when it has one. A change to the owner already in place cuts nothing.
+   * A part wholly outside the service period (before the move-in, after the move-out) has no
+   * billable day: it is left out, as a period outside service is, rather than billed as an
+   * invoice of 0 days.
    */
   function partsOf(state: MeterBillingState, period: BillingPeriod): BillPart[] {
     const { zone, customerId, ownerChanges } = state.profile;
@@ -315,7 +318,10 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       owner = change.customerId;
     }
     parts.push({ period, from, to: period.end, customerId: owner });
-    return parts;
+    if (parts.length === 1) return parts;
+    const { serviceStart, serviceEnd } = state.profile;
+    const inService = parts.filter((p) => Math.max(p.from, serviceStart ?? -Infinity) < Math.min(p.to, serviceEnd ?? Infinity));
+    return inService.length > 0 ? inService : parts;
   }
 
   /** Local days of the part in service. */

@@ -9,6 +9,7 @@ const strong = (): RawEnv => ({
   MF_QUESTDB_PG_PASSWORD: randomBytes(24).toString('base64'),
   MF_GRAPHQL_API_KEYS: `ops:admin=${randomBytes(24).toString('hex')}`,
   MF_INVOICE_DOCUMENT_SECRET: randomBytes(24).toString('base64'),
+  MF_PAYMENT_WEBHOOK_SECRET: randomBytes(24).toString('base64'),
 });
 
 function refusal(env: RawEnv, service: ServiceName): ConfigError {
@@ -62,6 +63,12 @@ describe('production mode', () => {
     const error = refusal({ ...strong(), [variable]: value }, service);
     expect(error.variable).toBe(variable);
     expect(error.message).toContain(variable);
+    expect(error.message).not.toContain(value);
+  });
+
+  it.each(['meterflow-dev-payment-webhook-secret', 'change-me-payment-webhook-secret', 'Sh0rt!secret'])('graphql refuses MF_PAYMENT_WEBHOOK_SECRET=%s (the webhook would accept payments signed by anyone who read the docs)', (value) => {
+    const error = refusal({ ...strong(), MF_PAYMENT_WEBHOOK_SECRET: value }, 'graphql');
+    expect(error.variable).toBe('MF_PAYMENT_WEBHOOK_SECRET');
     expect(error.message).not.toContain(value);
   });
 

@@ -36,6 +36,7 @@ describe('questdbTables', () => {
       'meter_owners',
       'meter_registry',
       'meter_replacements',
+      'payment_intents',
       'payments',
       'processor_state',
       'readings',
@@ -46,9 +47,9 @@ describe('questdbTables', () => {
     ]);
   });
 
-  // Tables written a few rows a day per meter at most (registry changes, payments, audit) are
+  // Tables written a few rows a day per meter at most (registry changes, payments and their intents, audit) are
   // partitioned by month: a day partition each would be mostly empty files.
-  const monthly = new Set(['meter_registry', 'meter_replacements', 'payments', 'audit_log']);
+  const monthly = new Set(['meter_registry', 'meter_replacements', 'payments', 'payment_intents', 'audit_log']);
   // A utility publishes a few tariff versions a year.
   // Owners change a few times a decade per meter.
   const yearly = new Set(['tariff_versions', 'meter_owners']);

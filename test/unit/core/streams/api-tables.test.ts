@@ -1,5 +1,6 @@
 import { auditEntryToRow, auditLogTable } from '../../../../core/streams/audit-log';
 import { meterRegistrationToRow, meterRegistryTable } from '../../../../core/streams/meter-registry';
+import { paymentIntentFromSql, paymentIntentsTable, paymentIntentToRow, type PaymentIntentRecord } from '../../../../core/streams/payment-intents';
 import { paymentsTable, paymentToRow } from '../../../../core/streams/payments';
 
 // The tables only the API writes: each module's row codec against rows worked out by hand.
@@ -23,6 +24,62 @@ describe('row codecs of the API-written tables', () => {
     expect(row.values).toEqual({ amount_cents: 12803, reference: 'pix-42', recorded_by: 'cashier', recorded_at: 9_999 });
     expect(row.types).toEqual({ amount_cents: 'long', recorded_at: 'timestamp' });
     expect(paymentsTable.ddl).toContain('DEDUP UPSERT KEYS(ts, payment_id)');
+  });
+
+  it('writes a payment intent state at its invoice period start, keyed by intent and state, and reads it back', () => {
+    const open: PaymentIntentRecord = {
+      intentId: 'pi-1',
+      state: 'open',
+      invoiceId: 'm1/2026-03-01',
+      meterId: 'm1',
+      customerId: null,
+      reference: 'MF0A1B2C3D4E5F60718293A4B',
+      currency: 'BRL',
+      scheme: 'PIX',
+      amountCents: 13322,
+      payload: '000201…6304ABCD',
+      createdBy: 'customer-1',
+      createdAt: 5_000,
+      expiresAt: 6_000,
+      periodStart: 2_000,
+      paymentId: null,
+      providerReference: null,
+      paidAt: null,
+      writtenAt: 5_001,
+    };
+    const row = paymentIntentToRow(open);
+    expect(row).toEqual({
+      table: 'payment_intents',
+      ts: 2_000,
+      // No customer named: the symbol is left out (stored as NULL).
+      symbols: { intent_id: 'pi-1', state: 'open', invoice_id: 'm1/2026-03-01', meter_id: 'm1', reference: 'MF0A1B2C3D4E5F60718293A4B', currency: 'BRL', scheme: 'PIX' },
+      values: { amount_cents: 13322, payload: '000201…6304ABCD', created_by: 'customer-1', created_at: 5_000, expires_at: 6_000, payment_id: null, provider_reference: null, paid_at: null, written_at: 5_001 },
+      types: { amount_cents: 'long', created_at: 'timestamp', expires_at: 'timestamp', paid_at: 'timestamp', written_at: 'timestamp' },
+    });
+    expect(paymentIntentsTable.ddl).toContain('DEDUP UPSERT KEYS(ts, intent_id, state)');
+    const paid = { ...open, state: 'paid' as const, customerId: 'c9', paymentId: 'pay-1', providerReference: 'E123', paidAt: 5_500, writtenAt: 5_600 };
+    expect(paymentIntentToRow(paid).symbols).toMatchObject({ state: 'paid', customer_id: 'c9' });
+    const back = paymentIntentFromSql({
+      ts: new Date(2_000),
+      intent_id: 'pi-1',
+      state: 'paid',
+      invoice_id: 'm1/2026-03-01',
+      meter_id: 'm1',
+      customer_id: 'c9',
+      reference: 'MF0A1B2C3D4E5F60718293A4B',
+      currency: 'BRL',
+      scheme: 'PIX',
+      amount_cents: '13322',
+      payload: '000201…6304ABCD',
+      created_by: 'customer-1',
+      created_at: new Date(5_000),
+      expires_at: new Date(6_000),
+      payment_id: 'pay-1',
+      provider_reference: 'E123',
+      paid_at: new Date(5_500),
+      written_at: new Date(5_600),
+    });
+    expect(back).toEqual(paid);
   });
 
   it('audits a denied mutation with its error code and without result or idempotency key', () => {

@@ -35,6 +35,16 @@ describe('billing when the owner changes inside a period', () => {
     ]);
   });
 
+  it('a part wholly outside the service period is not billed (no 0-day invoice)', () => {
+    const engine = engineOf();
+    // Service starts 16 June; the registry names a new owner from 10 June: 1–9 June has no
+    // billable day, so June is one bill, the new owner's 15 days (as for a move-in alone).
+    const state = engine.createMeterState({ meterId: 'w-1', zone: SP, registerUnit: 'L', customerId: 'c-old', ownerChanges: [{ from: '2017-06-10', customerId: 'c-new' }], serviceStart: sp(6, 16) });
+    for (const [ts, litres] of [[sp(6, 16), 115_000], [sp(7, 1), 127_000]] as const) apply(engine, state, ts, litres);
+    // 12 m³ in 15 days: 12.08 + 5 × 3.78 + 2 × 9.44 = R$49.86.
+    expect(summary(engine.advanceWatermark(state, sp(7, 4)))).toEqual([['w-1/2017-06-01/from-2017-06-10', 'c-new', 'final', 12_000, 15, 4986]]);
+  });
+
   it('a late reading moves litres between the owners as adjustments of their own invoices', () => {
     const engine = engineOf();
     const state = newState(engine, moveIn);
