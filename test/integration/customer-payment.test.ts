@@ -1,7 +1,8 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { MeterDevice } from '../../load-tests/simulator/meter-device';
 import type { CommandLog } from '../../processors/command-log/command-log';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
+import { expectedPix, paymentReferenceOf, pixKey } from './support/pix-oracle';
 import { createTestPipeline, startTestCommandLog, startTestDevice, type TestPipeline, walApplied } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
@@ -13,31 +14,7 @@ import { waitFor } from './support/wait-for';
 // confirmations record nothing.
 
 const secret = 'test-payment-webhook-secret-0123456789';
-const pixKey = '123e4567-e12b-12d1-a456-426655440000';
 
-/** CRC-16/CCITT-FALSE, table-driven: written apart from core/payments/pix-payload.ts on purpose. */
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n << 8;
-  for (let k = 0; k < 8; k++) c = (c & 0x8000 ? (c << 1) ^ 0x1021 : c << 1) & 0xffff;
-  return c;
-});
-const crc16 = (text: string) => [...Buffer.from(text, 'latin1')].reduce((crc, byte) => ((crc << 8) & 0xffff) ^ crcTable[((crc >> 8) ^ byte) & 0xff]!, 0xffff);
-const tlv = (id: string, value: string) => `${id}${String(value.length).padStart(2, '0')}${value}`;
-const referenceOf = (invoiceId: string) => `MF${createHash('sha256').update(invoiceId).digest('hex').slice(0, 23).toUpperCase()}`;
-function expectedPix(invoiceId: string, amount: string): string {
-  const body =
-    tlv('00', '01') +
-    tlv('26', tlv('00', 'br.gov.bcb.pix') + tlv('01', pixKey)) +
-    tlv('52', '0000') +
-    tlv('53', '986') +
-    tlv('54', amount) +
-    tlv('58', 'BR') +
-    tlv('59', 'SANEAMENTO TESTE') +
-    tlv('60', 'SAO PAULO') +
-    tlv('62', tlv('05', referenceOf(invoiceId))) +
-    '6304';
-  return body + crc16(body).toString(16).toUpperCase().padStart(4, '0');
-}
 
 const startMutation = `mutation ($invoiceId: ID!, $key: String) {
   startPayment(invoiceId: $invoiceId, idempotencyKey: $key) { id invoiceId meterId amount amountCents currency reference scheme payload createdAt expiresAt state paidAt paymentId }
@@ -91,7 +68,7 @@ describe('a customer pays their own bill', () => {
     return { status: response.status, body: JSON.parse(text) as WebhookAnswer['body'] };
   };
   const confirmation = (over: Record<string, unknown> = {}) =>
-    JSON.stringify({ providerReference: `E18236120${pipeline.runId}0001`, reference: referenceOf(invoiceId), amount: '133.22', currency: 'BRL', paidAt: new Date().toISOString(), ...over });
+    JSON.stringify({ providerReference: `E18236120${pipeline.runId}0001`, reference: paymentReferenceOf(invoiceId), amount: '133.22', currency: 'BRL', paidAt: new Date().toISOString(), ...over });
 
   const paymentRows = async () => {
     await waitFor('payments applied', () => walApplied(pipeline.questdb, 'payments'), Boolean, 20_000);
@@ -180,7 +157,7 @@ describe('a customer pays their own bill', () => {
     const started = await api.request<{ startPayment: Intent }>(startMutation, { invoiceId, key }, api.keys.customer1);
     expect(started.errors).toBeUndefined();
     intent = started.data!.startPayment;
-    expect(intent).toMatchObject({ invoiceId, meterId, amount: '133.22', amountCents: 13_322, currency: 'BRL', reference: referenceOf(invoiceId), scheme: 'PIX', state: 'OPEN', paidAt: null, paymentId: null });
+    expect(intent).toMatchObject({ invoiceId, meterId, amount: '133.22', amountCents: 13_322, currency: 'BRL', reference: paymentReferenceOf(invoiceId), scheme: 'PIX', state: 'OPEN', paidAt: null, paymentId: null });
     expect(intent.payload).toBe(expectedPix(invoiceId, '133.22'));
     expect(Date.parse(intent.expiresAt) - Date.parse(intent.createdAt)).toBe(86_400_000);
     // The same key again, and another key for the same balance: one intent.
@@ -221,7 +198,7 @@ describe('a customer pays their own bill', () => {
     expect((await deliver(body, { method: 'GET' })).status).toBe(405);
 
     // Signed and well-formed, but not what an intent asks for.
-    const unknown = await deliver(confirmation({ providerReference: `unknown-${pipeline.runId}`, reference: referenceOf(`${meterId}/1999-01-01`) }));
+    const unknown = await deliver(confirmation({ providerReference: `unknown-${pipeline.runId}`, reference: paymentReferenceOf(`${meterId}/1999-01-01`) }));
     expect(unknown).toMatchObject({ status: 422, body: { ok: false, field: 'reference' } });
     const short = await deliver(confirmation({ providerReference: `short-${pipeline.runId}`, amount: '133.21' }));
     expect(short).toMatchObject({ status: 422, body: { ok: false, field: 'amount' } });

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,41 +6,16 @@ import { createIlpWriter } from '../../core/questdb/ilp-writer';
 import { writeTableRow } from '../../core/questdb/write-table-row';
 import { invoiceToRows, type InvoiceLineRow, type InvoiceRow } from '../../core/streams/invoices';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
+import { crc16, expectedPix, paymentReferenceOf, pixKey } from './support/pix-oracle';
 import { createTestPipeline, type TestPipeline, walApplied } from './support/test-services';
 import { waitFor } from './support/wait-for';
 
 // Invoice documents end to end: invoice rows written as billing writes them (invoiceToRows, ILP),
 // Invoice.document asked for as the owning customer, the signed URL fetched without credentials,
 // page 1 rendered with pdftoppm and its QR code decoded with zbarimg, the payload compared byte
-// for byte with one built here on its own (TLV by hand, a table-driven CRC16), the text checked
+// for byte with one built on its own (support/pix-oracle.ts: TLV by hand, a table-driven CRC16), the text checked
 // with pdftotext. Needs poppler-utils and zbar-tools (.ci/run installs them).
 
-/** CRC-16/CCITT-FALSE, table-driven: written apart from core/payments/pix-payload.ts on purpose. */
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n << 8;
-  for (let k = 0; k < 8; k++) c = (c & 0x8000 ? (c << 1) ^ 0x1021 : c << 1) & 0xffff;
-  return c;
-});
-const crc16 = (text: string) => [...Buffer.from(text, 'latin1')].reduce((crc, byte) => ((crc << 8) & 0xffff) ^ crcTable[((crc >> 8) ^ byte) & 0xff]!, 0xffff);
-const tlv = (id: string, value: string) => `${id}${String(value.length).padStart(2, '0')}${value}`;
-const reference = (invoiceId: string) => `MF${createHash('sha256').update(invoiceId).digest('hex').slice(0, 23).toUpperCase()}`;
-
-function expectedPix(invoiceId: string, amount: string): string {
-  const body =
-    tlv('00', '01') +
-    tlv('26', tlv('00', 'br.gov.bcb.pix') + tlv('01', pixKey)) +
-    tlv('52', '0000') +
-    tlv('53', '986') +
-    tlv('54', amount) +
-    tlv('58', 'BR') +
-    tlv('59', 'SANEAMENTO TESTE') +
-    tlv('60', 'SAO PAULO') +
-    tlv('62', tlv('05', reference(invoiceId))) +
-    '6304';
-  return body + crc16(body).toString(16).toUpperCase().padStart(4, '0');
-}
-
-const pixKey = '123e4567-e12b-12d1-a456-426655440000';
 const payeeEnv = {
   MF_PAYEE_PIX_KEY: pixKey,
   MF_PAYEE_PIX_NAME: 'SANEAMENTO TESTE',
@@ -201,7 +175,7 @@ describe('invoice documents', () => {
     const node = nodes.get(brlInvoice())!;
     expect(node.status).toBe('FINAL');
     const pix = expectedPix(brlInvoice(), '133.22');
-    expect(node.document).toMatchObject({ paymentScheme: 'PIX', paymentPayload: pix, paymentReference: reference(brlInvoice()) });
+    expect(node.document).toMatchObject({ paymentScheme: 'PIX', paymentPayload: pix, paymentReference: paymentReferenceOf(brlInvoice()) });
     expect(node.document!.url).toMatch(new RegExp(`^${api.url.replace('/graphql', '')}/documents/invoices/${encodeURIComponent(brlInvoice())}\\.pdf\\?exp=\\d+&sig=[A-Za-z0-9_-]{43}$`));
     const expiresIn = Date.parse(node.document!.expiresAt) - Date.now();
     expect(expiresIn).toBeGreaterThan(100_000);
@@ -222,7 +196,7 @@ describe('invoice documents', () => {
 
   it('gives the EPC QR code (SEPA) of a EUR invoice, decoded byte for byte', async () => {
     const node = nodes.get(eurInvoice())!;
-    const epc = ['BCD', '002', '1', 'SCT', 'COBADEFFXXX', 'Stadtwerke Teststadt', 'DE89370400440532013000', 'EUR42.50', '', '', `${reference(eurInvoice())} invoice ${eurInvoice()}`].join('\n');
+    const epc = ['BCD', '002', '1', 'SCT', 'COBADEFFXXX', 'Stadtwerke Teststadt', 'DE89370400440532013000', 'EUR42.50', '', '', `${paymentReferenceOf(eurInvoice())} invoice ${eurInvoice()}`].join('\n');
     expect(node.document).toMatchObject({ paymentScheme: 'EPC', paymentPayload: epc });
     const { qr, text } = await open(node.document!.url, 'eur');
     expect(qr).toBe(`${epc}\n`);

@@ -9,6 +9,7 @@ import { runHistoryImport } from '../../history-import/history-import';
 import { resolveImportMapping } from '../../history-import/import-mapping';
 import { startTestProcessors } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
+import { householdHalfHours, scheduleBands } from './support/lcl-fixture';
 import { waitFor } from './support/wait-for';
 
 // Issue #13: a real London household (Low Carbon London, MAC003718, half-hourly kWh) imported
@@ -31,35 +32,6 @@ const halfHour = 1_800_000;
  * midnight is 23:00 GMT the day before.
  */
 const londonMonthStart = (year: number, m: number) => Date.UTC(year, m - 1, 1) - (m >= 4 && m <= 10 ? 3_600_000 : 0);
-
-/**
- * The household's half hours: `DateTime` (dd/mm/yyyy HH:MM:SS, GMT) starts the half hour the kWh
- * was used in. Read to the Wh (the file's resolution; seven values carry float noise such as
- * 1.0420001). `Null` is no quantity. Duplicate rows in the file are identical: one per instant.
- */
-function householdHalfHours(text: string): Map<number, number> {
-  const wh = new Map<number, number>();
-  for (const line of text.split('\n').slice(1)) {
-    const f = line.split(',');
-    if (f.length < 4 || f[3]!.trim() === 'Null') continue;
-    const [date, time] = f[2]!.split(' ') as [string, string];
-    const [dd, mm, yyyy] = date.split('/').map(Number) as [number, number, number];
-    const [hh, mi, ss] = time.split(':').map(Number) as [number, number, number];
-    wh.set(Date.UTC(yyyy, mm - 1, dd, hh, mi, ss), Math.round(Number(f[3]) * 1000));
-  }
-  return wh;
-}
-
-/** The schedule: band of the half hour starting at each GMT time of 2013. */
-function scheduleBands(text: string): Map<number, string> {
-  const bands = new Map<number, string>();
-  for (const line of text.split('\n').slice(1)) {
-    if (line.trim() === '') continue;
-    const [when, band] = line.trim().split(',') as [string, string];
-    bands.set(Date.parse(`${when.replace(' ', 'T')}Z`), band);
-  }
-  return bands;
-}
 
 /** Pence for `wh` watt-hours at `rate` thousandths of a penny per kWh, half-up: wh × rate / 10⁶. */
 const pence = (wh: number, rate: number) => Math.floor((wh * rate + 500_000) / 1_000_000);

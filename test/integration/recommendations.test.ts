@@ -9,6 +9,7 @@ import { resolveImportMapping } from '../../history-import/import-mapping';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
 import { startTestProcessors, waterReading, type TestProcessors } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
+import { householdHalfHours, scheduleBands } from './support/lcl-fixture';
 import { waitFor } from './support/wait-for';
 
 // Issue #14 part 1: savings recommendations through the real API on the real stack. The LCL
@@ -23,31 +24,6 @@ const householdFile = path.join(datasets, 'MAC003718_halfhourly.csv');
 const scheduleFile = path.join(datasets, 'dToU_schedule_2013.csv');
 const halfHour = 1_800_000;
 const day = 86_400_000;
-
-/** The household's half hours (GMT start → Wh), read to the Wh as in lcl-tou-bill.test.ts; `Null` is no quantity. */
-function householdHalfHours(text: string): Map<number, number> {
-  const wh = new Map<number, number>();
-  for (const line of text.split('\n').slice(1)) {
-    const f = line.split(',');
-    if (f.length < 4 || f[3]!.trim() === 'Null') continue;
-    const [date, time] = f[2]!.split(' ') as [string, string];
-    const [dd, mm, yyyy] = date.split('/').map(Number) as [number, number, number];
-    const [hh, mi, ss] = time.split(':').map(Number) as [number, number, number];
-    wh.set(Date.UTC(yyyy, mm - 1, dd, hh, mi, ss), Math.round(Number(f[3]) * 1000));
-  }
-  return wh;
-}
-
-/** The schedule: band of the half hour starting at each GMT time of 2013. */
-function scheduleBands(text: string): Map<number, string> {
-  const bands = new Map<number, string>();
-  for (const line of text.split('\n').slice(1)) {
-    if (line.trim() === '') continue;
-    const [when, band] = line.trim().split(',') as [string, string];
-    bands.set(Date.parse(`${when.replace(' ', 'T')}Z`), band);
-  }
-  return bands;
-}
 
 /** The first event of a subscription over SSE (Accept: text/event-stream), then the stream closed. */
 async function firstEvent(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<{ data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] }> {
