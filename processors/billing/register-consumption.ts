@@ -202,9 +202,15 @@ interface Walk {
   baselineTs: number | null;
   /** The jump that started the series still held at the end of the walk, if any. */
   heldSinceTs: number | null;
-  /** The multiplier in force at the end of the walk; `fromReplacement` when a replacement set it. */
-  multiplier: number;
-  multiplierFromReplacement: boolean;
+}
+
+/** The multiplier in force at `ts` (the last replacement at or before it that set one), and whether a replacement set it. */
+function multiplierAt(state: RegisterState, options: RegisterOptions, ts: number): { multiplier: number; fromReplacement: boolean } {
+  for (let i = lowerBound(state.replacements, ts + 1) - 1; i >= 0; i--) {
+    const m = state.replacements[i]!.newMultiplier;
+    if (m !== undefined) return { multiplier: m, fromReplacement: true };
+  }
+  return state.prunedMultiplier !== undefined ? { multiplier: state.prunedMultiplier, fromReplacement: true } : { multiplier: options.multiplier ?? 1, fromReplacement: false };
 }
 
 /**
@@ -231,11 +237,8 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
   let r = 0;
   const { modulus, maxWrapFraction, maxFlowPerHour } = options;
   let m = state.prunedMultiplier ?? options.multiplier ?? 1;
-  let mFromReplacement = state.prunedMultiplier !== undefined;
   const takeMultiplier = (rep: MeterReplacement) => {
-    if (rep.newMultiplier === undefined) return;
-    m = rep.newMultiplier;
-    mFromReplacement = true;
+    if (rep.newMultiplier !== undefined) m = rep.newMultiplier;
   };
   // Within the maximum flow from (b, bTs): never true without a maximum.
   const plausible = (value: number, ts: number, b: number, bTs: number) =>
@@ -315,9 +318,7 @@ function walk(state: RegisterState, options: RegisterOptions, untilTs = Infinity
     }
     decreases.push({ ts: point.ts, from: baseline, to: value, kind: 'unexplained', quantity: 0 });
   }
-  // Replacements after the last point (declared ahead of the readings) still set what follows them.
-  while (r < state.replacements.length && state.replacements[r]!.ts < untilTs) takeMultiplier(state.replacements[r++]!);
-  return { analysis: { segments, decreases, held: heldTs, heldQuantity }, baseline, baselineTs, heldSinceTs: series?.startTs ?? null, multiplier: m, multiplierFromReplacement: mFromReplacement };
+  return { analysis: { segments, decreases, held: heldTs, heldQuantity }, baseline, baselineTs, heldSinceTs: series?.startTs ?? null };
 }
 
 /**
@@ -344,13 +345,14 @@ export function analyseRegister(state: RegisterState, options: RegisterOptions):
  */
 export function pruneRegister(state: RegisterState, options: RegisterOptions, beforeTs: number): void {
   if (state.floorTs !== null && beforeTs <= state.floorTs) return;
-  const anchorTs = walk(state, options, beforeTs).baselineTs ?? beforeTs;
+  const { baseline, baselineTs } = walk(state, options, beforeTs);
+  const anchorTs = baselineTs ?? beforeTs;
   // The multiplier in force at the anchor: replacements up to it are dropped with the history.
-  const { baseline, baselineTs, multiplier, multiplierFromReplacement } = walk(state, options, anchorTs + 1);
+  const { multiplier, fromReplacement } = multiplierAt(state, options, anchorTs);
   const keep = state.points.filter((p) => p.ts >= beforeTs);
   if (baseline !== null && baselineTs !== null) keep.unshift({ ts: baselineTs, value: baseline, receivedAt: 0 });
   state.points = keep;
-  if (multiplierFromReplacement) state.prunedMultiplier = multiplier;
+  if (fromReplacement) state.prunedMultiplier = multiplier;
   state.replacements = state.replacements.filter((r) => r.ts > anchorTs);
   state.floorTs = beforeTs;
 }
