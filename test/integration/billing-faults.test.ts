@@ -1,11 +1,7 @@
-import { parseReadingRanges } from '../../core/contracts';
-import { silentLogger } from '../../core/logger';
-import { questdbPgFromConfig } from '../../core/questdb/questdb-pg-options';
-import { runHistoryImport } from '../../history-import/history-import';
-import { resolveImportMapping } from '../../history-import/import-mapping';
 import { daiadBilling, daiadFaultsFixture, loadDaiadRows } from './support/daiad-oracle';
 import { startTestProcessors } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
+import { importHistory } from './support/history-import';
 import { waitFor } from './support/wait-for';
 
 // Every litre on exactly one invoice, on real data with its faults (docs/billing.md): six DAIAD
@@ -15,7 +11,6 @@ import { waitFor } from './support/wait-for';
 // (d0b62268 in April, 10757a1f in June, 2fa96702 in November 2016). The invoices are checked
 // against the rule computed on its own from the file (support/daiad-oracle.ts): per month, in
 // total, and the identity total billed = last accepted register − first register − held steps.
-const silentProgress = { update: () => undefined, end: () => undefined };
 const interleaved = '9348c9bb-e66e-4970-94c8-609ba5461ef2';
 const silentMonths = 'feccd95f-aed9-4bde-b584-678a60a48ea0';
 const stoppedInJune = '10757a1f-7240-460b-92c3-72b28b7b8deb';
@@ -31,18 +26,7 @@ describe('billing faults of real history: every litre on exactly one invoice', (
     pipeline = createTestPipeline();
     await pipeline.startSink();
     harness = await startTestProcessors(pipeline, { MF_BILLING_TIME_ZONE: 'Europe/Madrid', MF_ROLLING_WINDOWS: '1h/1h', MF_ROLLUP_BUCKETS: '1h' });
-    const summary = await runHistoryImport({
-      files: [daiadFaultsFixture],
-      mapping: resolveImportMapping({ preset: 'daiad', flags: { meterIdPrefix: `${pipeline.runId}-` } }),
-      dryRun: false,
-      ratePerSecond: 0,
-      waitStoredMs: 120_000,
-      kafka: { brokers: pipeline.config.list('MF_KAFKA_BROKERS'), topics: pipeline.topics },
-      questdb: questdbPgFromConfig(pipeline.config),
-      limits: { maxFutureMs: 600_000, ranges: parseReadingRanges('') },
-      progress: silentProgress,
-      logger: silentLogger,
-    });
+    const summary = await importHistory(pipeline, { files: [daiadFaultsFixture], preset: 'daiad', meterIdPrefix: `${pipeline.runId}-`, waitStoredMs: 120_000 });
     expect(summary.refused).toEqual({});
     // Close February 2017 for every meter: ticks on every partition, 20 days after the file ends, received a day from now.
     const end = Math.max(...rows.map((r) => r.ts));

@@ -2,14 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { parseReadingRanges } from '../../core/contracts';
-import { silentLogger } from '../../core/logger';
-import { runHistoryImport } from '../../history-import/history-import';
-import { resolveImportMapping } from '../../history-import/import-mapping';
 import type { SendOrder } from '../../history-import/history-sender';
 import { daiadBilling, loadDaiadRows } from './support/daiad-oracle';
 import { startTestProcessors } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
+import { importHistory } from './support/history-import';
 import { waitFor } from './support/wait-for';
 
 // The whole DAIAD trial (92 meters, a year of hourly registers, ~674k rows, with its real faults)
@@ -20,7 +17,6 @@ import { waitFor } from './support/wait-for';
 // order, none of its readings counted late, and every meter-month equal to the billing rule
 // computed on its own from the file (support/daiad-oracle.ts).
 const fixture = path.resolve(__dirname, '../fixtures/daiad/swm_trialA.csv.gz');
-const silentProgress = { update: () => undefined, end: () => undefined };
 const day = 86_400_000;
 
 interface Run {
@@ -61,19 +57,7 @@ describe('the whole DAIAD trial imported in three orders', () => {
     for (const run of runs) {
       // File by file: one import run per file, as an operator would with a directory of exports.
       for (const files of run.tag === 'f' ? run.files.map((f) => [f]) : [run.files]) {
-        const summary = await runHistoryImport({
-          files,
-          mapping: resolveImportMapping({ preset: 'daiad', flags: { meterIdPrefix: `${pipeline.runId}-${run.tag}-` } }),
-          dryRun: false,
-          ratePerSecond: 0,
-          order: run.order,
-          waitStoredMs: 0,
-          kafka: { brokers: pipeline.config.list('MF_KAFKA_BROKERS'), topics: pipeline.topics },
-          questdb: null,
-          limits: { maxFutureMs: 600_000, ranges: parseReadingRanges('') },
-          progress: silentProgress,
-          logger: silentLogger,
-        });
+        const summary = await importHistory(pipeline, { files, preset: 'daiad', meterIdPrefix: `${pipeline.runId}-${run.tag}-`, order: run.order });
         expect(summary.refused).toEqual({});
       }
     }

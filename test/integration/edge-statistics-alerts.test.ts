@@ -7,38 +7,8 @@ import { connectMqtt } from '../../core/mqtt/mqtt-connection';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
 import { startTestProcessors, type TestProcessors } from './support/processors-harness';
 import { createTestPipeline, fleetMqtt, walApplied, type TestPipeline } from './support/test-services';
+import { subscribeSse as subscribe } from './support/sse-subscription';
 import { waitFor } from './support/wait-for';
-
-/** A GraphQL subscription over SSE, collecting every `next` payload. */
-async function subscribe(url: string, key: string, query: string, variables: Record<string, unknown>) {
-  const controller = new AbortController();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `ApiKey ${key}` },
-    body: JSON.stringify({ query, variables }),
-    signal: controller.signal,
-  });
-  const results: { data?: Record<string, unknown>; errors?: unknown[] }[] = [];
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-          if (/^event: ?next$/m.test(frame) && data) results.push(JSON.parse(data) as (typeof results)[number]);
-        }
-      }
-    } catch {
-      // aborted by close()
-    }
-  })();
-  return { status: response.status, results, close: () => controller.abort() };
-}
 
 // An edge node (a fridge thermometer) publishes one summary over MQTT with the simulated
 // fleet's device credentials (per-meter accounts would rewrite the shared stack's password

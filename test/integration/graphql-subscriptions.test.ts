@@ -9,62 +9,8 @@ import type { CommandLog } from '../../processors/command-log/command-log';
 import type { RawProducer } from '../../core/kafka';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
 import { createTestPipeline, startTestCommandLog, startTestDevice, type TestPipeline, walApplied } from './support/test-services';
+import { subscribeSse as subscribe, type SseSubscription } from './support/sse-subscription';
 import { waitFor } from './support/wait-for';
-
-interface SseResult {
-  data?: Record<string, unknown>;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-
-/** A GraphQL subscription over SSE (Accept: text/event-stream), as a browser's EventSource or curl would read it. */
-interface SseSubscription {
-  status: number;
-  results: SseResult[];
-  completed: boolean;
-  close(): void;
-}
-
-async function subscribe(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<SseSubscription> {
-  const controller = new AbortController();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `ApiKey ${key}` },
-    body: JSON.stringify({ query, variables }),
-    signal: controller.signal,
-  });
-  const sub: SseSubscription = { status: response.status, results: [], completed: false, close: () => controller.abort() };
-  if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    sub.results.push((await response.json()) as SseResult);
-    sub.completed = true;
-    return sub;
-  }
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: ?(.*)$/m.exec(frame)?.[1];
-          const data = frame
-            .split('\n')
-            .filter((l) => l.startsWith('data:'))
-            .map((l) => l.slice(5).trimStart())
-            .join('\n');
-          if (event === 'next' && data) sub.results.push(JSON.parse(data) as SseResult);
-          if (event === 'complete') sub.completed = true;
-        }
-      }
-    } catch {
-      // aborted by close()
-    }
-    sub.completed = true;
-  })();
-  return sub;
-}
 
 // Subscriptions through the real server: SSE clients, the live feed's own Kafka group, real devices.
 describe('GraphQL subscriptions over SSE and graphql-ws', () => {

@@ -1,15 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parseReadingRanges } from '../../core/contracts';
-import { silentLogger } from '../../core/logger';
 import { lclScheduleToCalendar } from '../../core/tariffs/lcl-schedule';
 import { lclBillingConfig, lclDtouTariff, lclStdTariff } from '../../core/tariffs/lcl-tariffs';
-import { runHistoryImport } from '../../history-import/history-import';
-import { resolveImportMapping } from '../../history-import/import-mapping';
 import { startTestProcessors } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { householdHalfHours, scheduleBands } from './support/lcl-fixture';
+import { importHistory } from './support/history-import';
 import { waitFor } from './support/wait-for';
 
 // Issue #13: a real London household (Low Carbon London, MAC003718, half-hourly kWh) imported
@@ -72,18 +69,7 @@ describe('LCL household on the 2013 dynamic time-of-use tariff (real stack)', ()
   it('bills every whole month to the penny: dToU line per band, and the same household on Std', async () => {
     // The same file twice: `<run>-MAC003718` on dToU, `<run>-std-MAC003718` on Std (the default).
     for (const prefix of ['', 'std-']) {
-      const summary = await runHistoryImport({
-        files: [householdFile],
-        mapping: resolveImportMapping({ preset: 'lcl', flags: { meterIdPrefix: `${pipeline.runId}-${prefix}` } }),
-        dryRun: false,
-        ratePerSecond: 0,
-        waitStoredMs: 0,
-        kafka: { brokers: pipeline.config.list('MF_KAFKA_BROKERS'), topics: pipeline.topics },
-        questdb: null,
-        limits: { maxFutureMs: 600_000, ranges: parseReadingRanges('') },
-        progress: { update: () => undefined, end: () => undefined },
-        logger: silentLogger,
-      });
+      const summary = await importHistory(pipeline, { files: [householdFile], preset: 'lcl', meterIdPrefix: `${pipeline.runId}-${prefix}` });
       // One meter; the one refused row is the `Null` quantity of 18/12/2012 15:24:01.
       expect(summary.meters).toBe(1);
       expect(Object.values(summary.refused).reduce((n, c) => n + (c ?? 0), 0)).toBe(1);

@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseReadingRanges, type Reading } from '../../core/contracts';
-import { silentLogger } from '../../core/logger';
+import type { Reading } from '../../core/contracts';
 import { lclScheduleToCalendar } from '../../core/tariffs/lcl-schedule';
 import { lclDtouTariff } from '../../core/tariffs/lcl-tariffs';
-import { runHistoryImport } from '../../history-import/history-import';
-import { resolveImportMapping } from '../../history-import/import-mapping';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
 import { startTestProcessors, waterReading, type TestProcessors } from './support/processors-harness';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
 import { householdHalfHours, scheduleBands } from './support/lcl-fixture';
+import { firstSseEvent } from './support/sse-subscription';
+import { importHistory } from './support/history-import';
 import { waitFor } from './support/wait-for';
 
 // Issue #14 part 1: savings recommendations through the real API on the real stack. The LCL
@@ -24,35 +23,6 @@ const householdFile = path.join(datasets, 'MAC003718_halfhourly.csv');
 const scheduleFile = path.join(datasets, 'dToU_schedule_2013.csv');
 const halfHour = 1_800_000;
 const day = 86_400_000;
-
-/** The first event of a subscription over SSE (Accept: text/event-stream), then the stream closed. */
-async function firstEvent(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<{ data?: Record<string, unknown>; errors?: { extensions?: { code?: string } }[] }> {
-  const controller = new AbortController();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `ApiKey ${key}` },
-    body: JSON.stringify({ query, variables }),
-    signal: controller.signal,
-  });
-  if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return (await response.json()) as never;
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-        if (/^event: ?next$/m.test(frame) && data) return JSON.parse(data) as never;
-      }
-    }
-  } finally {
-    controller.abort();
-  }
-  throw new Error('the subscription ended without an event');
-}
 
 const fields = 'kind title savingPerYear savingPerYearCents currency quantityPerYear unit computation tariffId windowFrom windowTo peakHours targetHours fromBand toBand fromPrice toPrice share alertIds';
 const query = `query ($id: ID!) { meter(id: $id) { id recommendations { ${fields} } } }`;
@@ -119,18 +89,7 @@ describe('savings recommendations (real stack)', () => {
     );
     expect(registered.errors).toBeUndefined();
 
-    const summary = await runHistoryImport({
-      files: [householdFile],
-      mapping: resolveImportMapping({ preset: 'lcl', flags: { meterIdPrefix: `${pipeline.runId}-` } }),
-      dryRun: false,
-      ratePerSecond: 0,
-      waitStoredMs: 0,
-      kafka: { brokers: pipeline.config.list('MF_KAFKA_BROKERS'), topics: pipeline.topics },
-      questdb: null,
-      limits: { maxFutureMs: 600_000, ranges: parseReadingRanges('') },
-      progress: { update: () => undefined, end: () => undefined },
-      logger: silentLogger,
-    });
+    const summary = await importHistory(pipeline, { files: [householdFile], preset: 'lcl', meterIdPrefix: `${pipeline.runId}-` });
     expect(summary.meters).toBe(1);
 
     // The expectation, from the CSV files alone. The window: the 90 days up to the household's
@@ -280,16 +239,16 @@ describe('savings recommendations (real stack)', () => {
   it('recommendationsChanged: a first update with every kind as added; another customer FORBIDDEN', async () => {
     // The leak meter of the test above (its readings and open alerts).
     const subscription = `subscription ($id: ID!) { recommendationsChanged(meterId: $id, everySeconds: 60) { meterId kinds added recommendations { kind savingPerYear } } }`;
-    const first = await firstEvent(graphql.url, graphql.keys.customer1, subscription, { id: leakMeter() });
+    const first = await firstSseEvent(graphql.url, graphql.keys.customer1, subscription, { id: leakMeter() });
     const update = first.data?.recommendationsChanged as { meterId: string; kinds: string[]; added: string[]; recommendations: { kind: string; savingPerYear: string }[] };
     expect(update.meterId).toBe(leakMeter());
     expect(update.kinds[0]).toBe('LEAK');
     expect(update.kinds).toEqual(expect.arrayContaining(['LEAK', 'PEER_COMPARISON', 'TIER_THRESHOLD']));
     expect(update.added).toEqual(update.kinds);
     expect(update.recommendations.find((r) => r.kind === 'LEAK')!.savingPerYear).toBe('1314.00');
-    const refused = await firstEvent(graphql.url, graphql.keys.customer2, subscription, { id: leakMeter() });
+    const refused = await firstSseEvent(graphql.url, graphql.keys.customer2, subscription, { id: leakMeter() });
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const tooOften = await firstEvent(graphql.url, graphql.keys.customer1, subscription.replace('everySeconds: 60', 'everySeconds: 5'), { id: leakMeter() });
+    const tooOften = await firstSseEvent(graphql.url, graphql.keys.customer1, subscription.replace('everySeconds: 60', 'everySeconds: 5'), { id: leakMeter() });
     expect(tooOften.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   }, 60_000);
 });
