@@ -98,7 +98,7 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
           continue;
         }
         for (const { filter, queue } of alertSubs) {
-          if ((filter.meterId === null || filter.meterId === alert.meterId) && (filter.sector === null || filter.sector === alert.sector)) queue.push(alert);
+          if ((filter.meterId === null || filter.meterId === alert.meterId) && (filter.sector === null || filter.sector === alert.sector) && (!filter.meterIds || filter.meterIds.has(alert.meterId))) queue.push(alert);
         }
       }
     } else if (batch.topic === topics.commands.name) {
