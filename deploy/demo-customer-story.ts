@@ -25,8 +25,14 @@ export interface CustomerStoryOptions {
   customerId: string;
   /** Shared with the payment provider (MF_PAYMENT_WEBHOOK_SECRET): the demo plays the provider. */
   webhookSecret: string;
+  /** How often billing reads the registry (MF_BILLING_REGISTRY_SYNC_MS): a new meter's owner reaches its bills after that. */
+  registrySyncMs: number;
   say(line: string): void;
   now?: number;
+  /** @default demo-home */
+  meterId?: string;
+  /** Environment of the import command (Kafka, QuestDB); @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Litres in each local hour of a day: a household's morning and evening peaks, a quiet night. */
@@ -39,7 +45,7 @@ const leakDays = 21;
  * Hourly readings of the demo meter from the start of the month before last (local) to the
  * last whole hour: register (L) and the hour's mean flow (L/min). Deterministic for a given now.
  */
-export function demoHistoryCsv(now: number): string {
+export function demoHistoryCsv(now: number, meterId = demoHomeMeter): string {
   const here = localParts(now, zone);
   const first = fromLocal(zone, here.month <= 2 ? here.year - 1 : here.year, ((here.month + 9) % 12) + 1, 1, 0);
   const last = Math.floor(now / hour) * hour - hour;
@@ -50,7 +56,7 @@ export function demoHistoryCsv(now: number): string {
     // The hour that ends at ts.
     const litres = householdLitres[localParts(ts - hour, zone).hour]! + (ts > leakFrom ? leakLitresPerHour : 0);
     register += litres;
-    lines.push(`${demoHomeMeter},${new Date(ts).toISOString()},${register},${(litres / 60).toFixed(3)}`);
+    lines.push(`${meterId},${new Date(ts).toISOString()},${register},${(litres / 60).toFixed(3)}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -65,10 +71,10 @@ async function graphql<T>(options: CustomerStoryOptions, key: string, query: str
 }
 
 /** Runs the history import as `npm run import` would, and resolves with its exit code. */
-function importHistory(file: string, say: (line: string) => void): Promise<number | null> {
+function importHistory(file: string, env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<number | null> {
   const args = ['--meter-id', 'meter', '--timestamp', 'ts', '--kind', 'water', '--register', 'register', '--register-unit', 'L', '--value', 'flow', '--wait-stored-s', '120', file];
   say(`importing its history: npm run import -- ${args.join(' ')}`);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'history-import/cli.ts'), ...args], { cwd: repoRoot, env: process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'history-import/cli.ts'), ...args], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) say(`  [import] ${line.trim()}`);
   });
@@ -89,6 +95,7 @@ interface InvoiceNode {
   id: string;
   status: string;
   periodLabel: string;
+  issuedAt: string;
   total: string;
   currency: string;
   consumption: number;
@@ -96,47 +103,76 @@ interface InvoiceNode {
   document: { url: string; paymentScheme: string | null; paymentPayload: string | null; paymentReference: string } | null;
 }
 
-/** The story; returns the lines the demo prints at the end. Any step that fails says why and the rest go on. */
-export async function runCustomerStory(options: CustomerStoryOptions): Promise<string[]> {
+/** What the story did: the lines the demo prints, and what a test checks. */
+export interface CustomerStory {
+  lines: string[];
+  invoiceId: string;
+  pdfFile: string | null;
+  paymentPayload: string | null;
+  recommendationKinds: string[];
+  paymentId: string | null;
+  paid: boolean;
+}
+
+/** The story. A step that cannot run says why in its line; a missing bill (the pipeline not billing) is an error. */
+export async function runCustomerStory(options: CustomerStoryOptions): Promise<CustomerStory> {
   const { say } = options;
-  const out: string[] = [`Customer story (${options.customerId}, meter ${demoHomeMeter}: two months of hourly history with a leak for the last ${leakDays} days):`];
-  const registered = await graphql(options, options.adminKey, `mutation { registerMeter(meterId: "${demoHomeMeter}", input: { kind: water, customerId: "${options.customerId}", timeZone: "${zone}", label: "Demo household" }) { id } }`);
+  const meterId = options.meterId ?? demoHomeMeter;
+  const out: string[] = [`Customer story (${options.customerId}, meter ${meterId}: two months of hourly history with a leak for the last ${leakDays} days):`];
+  const registered = await graphql(options, options.adminKey, `mutation { registerMeter(meterId: "${meterId}", input: { kind: water, customerId: "${options.customerId}", timeZone: "${zone}", label: "Demo household" }) { id } }`);
   const refusal = registered.errors?.[0];
-  if (refusal && refusal.extensions?.code !== 'CONFLICT') throw new Error(`demo: cannot register ${demoHomeMeter}: ${refusal.message}`);
+  if (refusal && refusal.extensions?.code !== 'CONFLICT') throw new Error(`demo: cannot register ${meterId}: ${refusal.message}`);
+  if (!refusal) {
+    // Billing names the owner on each bill from the registry it last read: let it read the new meter first.
+    say(`registered ${meterId} for ${options.customerId}; waiting ${Math.ceil(options.registrySyncMs / 1000) + 5} s for billing to read the registry…`);
+    await new Promise((r) => setTimeout(r, options.registrySyncMs + 5000));
+  }
 
   const dir = path.join(tmpdir(), 'meterflow-demo');
   mkdirSync(dir, { recursive: true });
-  const csv = path.join(dir, `${demoHomeMeter}-history.csv`);
-  writeFileSync(csv, demoHistoryCsv(options.now ?? Date.now()));
-  const code = await importHistory(csv, say);
+  const csv = path.join(dir, `${meterId}-history.csv`);
+  writeFileSync(csv, demoHistoryCsv(options.now ?? Date.now(), meterId));
+  const code = await importHistory(csv, options.env ?? process.env, say);
   if (code !== 0) throw new Error(`demo: the history import exited with ${code}`);
 
   // 1. Bills: the processors close last month's period (end + 3 days of grace) from the history.
-  const invoicesQuery = `query { invoices(meterId: "${demoHomeMeter}", first: 6) { edges { node { id status periodLabel total currency consumption balanceCents document { url paymentScheme paymentPayload paymentReference } } } } }`;
+  const invoicesQuery = `query { invoices(meterId: "${meterId}", first: 6) { edges { node { id status periodLabel issuedAt total currency consumption balanceCents document { url paymentScheme paymentPayload paymentReference } } } } }`;
+  const lastHour = Math.floor((options.now ?? Date.now()) / hour) * hour - hour;
   say('waiting for the processors to bill the history (a minute at most)…');
   const invoices = await poll(
     'a final invoice',
     async () => {
       const r = await graphql<{ invoices: { edges: { node: InvoiceNode }[] } }>(options, options.customerKey, invoicesQuery);
       const nodes = r.data?.invoices.edges.map((e) => e.node) ?? [];
-      return nodes.some((n) => n.status === 'FINAL' && n.document) ? nodes : null;
+      // Caught up: a final bill, and the running period's bill computed up to the history's last hours
+      // (the partition's watermark trails the last reading by the allowed lateness).
+      const running = nodes.find((n) => n.status === 'PROVISIONAL');
+      const current = !running || Date.parse(running.issuedAt) >= lastHour - 3 * hour;
+      return current && nodes.some((n) => n.status === 'FINAL' && n.document) ? nodes : null;
     },
     180_000,
   );
   const final = invoices.find((n) => n.status === 'FINAL' && n.document)!;
+  const story: CustomerStory = { lines: out, invoiceId: final.id, pdfFile: null, paymentPayload: final.document!.paymentPayload, recommendationKinds: [], paymentId: null, paid: final.balanceCents <= 0 };
   out.push(`  bills           ${invoices.map((n) => `${n.periodLabel} ${n.status.toLowerCase()} ${n.currency} ${n.total} (${(n.consumption / 1000).toFixed(3)} m³)`).join('; ')}`);
 
   // 2. A savings recommendation, computed on demand from the meter's readings and tariff.
-  const recommendationsQuery = `{ meter(id: "${demoHomeMeter}") { recommendations(days: 30) { kind title savingPerYear currency computation } } }`;
+  const recommendationsQuery = `{ meter(id: "${meterId}") { recommendations(days: 30) { kind title savingPerYear currency computation } } }`;
   const recommended = await graphql<{ meter: { recommendations: { kind: string; title: string; savingPerYear: string; currency: string; computation: string[] }[] } }>(options, options.customerKey, recommendationsQuery);
-  const best = recommended.data?.meter.recommendations[0];
-  out.push(best ? `  recommendation  ${best.kind}: ${best.title} — saves ${best.currency} ${best.savingPerYear} a year (${best.computation[0] ?? ''})` : `  recommendation  none yet (${recommended.errors?.[0]?.message ?? 'too little data'})`);
+  const ranked = recommended.data?.meter.recommendations ?? [];
+  story.recommendationKinds = ranked.map((r) => r.kind);
+  if (ranked.length === 0) out.push(`  recommendations none yet (${recommended.errors?.[0]?.message ?? 'too little data'})`);
+  ranked.slice(0, 3).forEach((r, i) => out.push(`  ${i === 0 ? 'recommendations' : '               '} ${r.kind}: ${r.title} — saves ${r.currency} ${r.savingPerYear} a year`));
+  if (ranked[0]) out.push(`                  how: ${ranked[0].computation.join(' ')}`);
   out.push(`                  ${recommendationsQuery}`);
 
   // 3. The invoice PDF with its payment QR code, through its signed, expiring link.
   const pdfFile = path.join(dir, `${final.id.replaceAll('/', '_')}.pdf`);
   const pdf = await fetch(final.document!.url);
-  if (pdf.ok) writeFileSync(pdfFile, Buffer.from(await pdf.arrayBuffer()));
+  if (pdf.ok) {
+    writeFileSync(pdfFile, Buffer.from(await pdf.arrayBuffer()));
+    story.pdfFile = pdfFile;
+  }
   out.push(`  invoice PDF     ${pdf.ok ? pdfFile : `HTTP ${pdf.status}`} (${final.id}, ${final.currency} ${final.total}; QR: ${final.document!.paymentScheme ?? 'none'})`);
   out.push(`                  link valid 15 min: ${final.document!.url}`);
   if (final.document!.paymentPayload) out.push(`                  QR payload: ${final.document!.paymentPayload}`);
@@ -144,7 +180,7 @@ export async function runCustomerStory(options: CustomerStoryOptions): Promise<s
   // 4. The customer pays: a payment intent, then the provider's signed confirmation (played here).
   if (final.balanceCents <= 0) {
     out.push(`  payment         ${final.id} is paid already (an earlier demo run)`);
-    return out;
+    return story;
   }
   const started = await graphql<{ startPayment: { id: string; reference: string; amount: string; currency: string; scheme: string; state: string } }>(
     options,
@@ -155,7 +191,7 @@ export async function runCustomerStory(options: CustomerStoryOptions): Promise<s
   const intent = started.data?.startPayment;
   if (!intent) {
     out.push(`  payment         startPayment refused: ${started.errors?.[0]?.message ?? 'no answer'}`);
-    return out;
+    return story;
   }
   const body = JSON.stringify({ providerReference: `DEMO${Date.now()}`, reference: intent.reference, amount: intent.amount, currency: intent.currency, paidAt: new Date().toISOString() });
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -166,6 +202,7 @@ export async function runCustomerStory(options: CustomerStoryOptions): Promise<s
     body,
   });
   const confirmed = (await webhook.json()) as { ok: boolean; paymentId?: string; error?: string };
+  story.paymentId = confirmed.paymentId ?? null;
   out.push(`  payment         startPayment → intent ${intent.id} (${intent.scheme}, ${intent.currency} ${intent.amount}, reference ${intent.reference})`);
   out.push(`                  provider webhook (played by the demo, signed with MF_PAYMENT_WEBHOOK_SECRET) → HTTP ${webhook.status} ${confirmed.ok ? `payment ${confirmed.paymentId}` : confirmed.error}`);
   const after = await poll(
@@ -178,5 +215,6 @@ export async function runCustomerStory(options: CustomerStoryOptions): Promise<s
     30_000,
   ).catch(() => null);
   out.push(`                  ${after ? `invoice ${final.id} balance 0: paid` : 'the balance has not reached 0 yet: query invoices again in a few seconds'}`);
-  return out;
+  story.paid = after !== null;
+  return story;
 }

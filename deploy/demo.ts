@@ -46,8 +46,12 @@ async function main() {
     customerKey: 'meterflow-dev-customer-key',
     customerId: 'demo-customer',
     webhookSecret: config.string('MF_PAYMENT_WEBHOOK_SECRET'),
+    registrySyncMs: config.int('MF_BILLING_REGISTRY_SYNC_MS'),
     say,
-  }).catch((error: unknown) => [`Customer story: ${describeError(error)}`]);
+  }).then(
+    (s) => s.lines,
+    (error: unknown) => [`Customer story: ${describeError(error)}`],
+  );
   const since = new Date(Date.now() - 60_000).toISOString();
   const until = new Date(Date.now() + 3_600_000).toISOString();
   process.stdout.write(
