@@ -42,9 +42,9 @@ export function daysCovering(ms: number): RetentionPeriod {
   return { forever: false, count: Math.max(1, Math.ceil(ms / dayMs)), unit: 'd' };
 }
 
-/** The TTL clause QuestDB takes: `30 DAYS`, or `0` (QuestDB's "no TTL") for forever. */
+/** The TTL clause QuestDB takes: `30 DAYS`, or `0 HOURS` (no TTL; QuestDB 9.2 wants a unit even for 0) for forever. */
 export function questdbTtl(period: RetentionPeriod): string {
-  return period.forever ? '0' : `${period.count} ${questdbUnit[period.unit]}`;
+  return period.forever ? '0 HOURS' : `${period.count} ${questdbUnit[period.unit]}`;
 }
 
 /**
