@@ -2,7 +2,7 @@
  * The one module that imports kafkajs (kafkajs is in maintenance mode: keeping it behind
  * this one module keeps it swappable). Everything else sees the small types below.
  */
-import { Kafka, KafkaJSError, logLevel, Partitioners, type Admin, type Consumer, type ICustomPartitioner, type PartitionMetadata, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, Kafka, KafkaJSError, logLevel, Partitioners, type Admin, type Consumer, type ICustomPartitioner, type PartitionMetadata, type Producer } from 'kafkajs';
 import { MeterflowError } from '../errors';
 import type { Logger } from '../logger';
 import type { KafkaTopicSpec } from '../contracts/kafka-topics';
@@ -54,6 +54,10 @@ export interface KafkaClient {
   resetGroupOffsets(groupId: string, topic: string): Promise<void>;
   /** Sum over partitions of (high watermark − committed offset). */
   groupLag(groupId: string, topic: string): Promise<number>;
+  /** The topics' current values of `configNames` (broker defaults included); topics that do not exist are left out. */
+  topicConfigs(topics: string[], configNames: string[]): Promise<Map<string, Record<string, string>>>;
+  /** Sets topic-level configs of an existing topic, keeping its other topic-level overrides. */
+  alterTopicConfigs(topic: string, configs: Record<string, string>): Promise<void>;
 }
 
 export interface RawProducer {
@@ -385,6 +389,33 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
       }),
 
     resetGroupOffsets: (groupId, topic) => withAdmin((admin) => admin.resetOffsets({ groupId, topic, earliest: true })),
+
+    topicConfigs: (topics, configNames) =>
+      withAdmin(async (admin) => {
+        const existing = new Set(await admin.listTopics());
+        const present = topics.filter((t) => existing.has(t));
+        const out = new Map<string, Record<string, string>>();
+        if (present.length === 0) return out;
+        const { resources } = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames })),
+        });
+        for (const r of resources) out.set(r.resourceName, Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue])));
+        return out;
+      }),
+
+    alterTopicConfigs: (topic, configs) =>
+      withAdmin(async (admin) => {
+        // AlterConfigs (the request kafkajs sends) replaces the topic's whole override set: an
+        // override left out reverts to the broker default. So send the current ones with the change.
+        const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+        const overrides = (resources[0]?.configEntries ?? []).filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && !e.readOnly);
+        const merged = { ...Object.fromEntries(overrides.map((e) => [e.configName, e.configValue])), ...configs };
+        await admin.alterConfigs({
+          validateOnly: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(merged).map(([name, value]) => ({ name, value })) }],
+        });
+      }),
 
     groupLag: (groupId, topic) =>
       withAdmin(async (admin) => {
