@@ -42,7 +42,7 @@ export function runService(name: ServiceName, main: ServiceMain): void {
           return;
         }
         stopping = true;
-        logger.info('draining', { signal });
+        logger.info('shutdown requested; draining', { signal });
         stop().then(
           () => {
             logger.info('stopped', { signal });

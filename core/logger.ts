@@ -69,6 +69,8 @@ function destinationFor(destination: NonNullable<LoggerOptions['destination']>, 
       translateTime: 'SYS:HH:MM:ss.l',
       ignore: 'service,component',
       messageFormat: '[{service}{if component}:{component}{end}] {msg}',
+      // One line per record: still one line when a tool prefixes each line (npm run demo: `[bridge] …`).
+      singleLine: true,
     });
   }
   // Asynchronous: a log call on a hot path queues its line and returns; flush() (on shutdown)

@@ -108,7 +108,7 @@ describe('logger', () => {
     const script = "const { createLogger } = require('./core/logger'); const log = createLogger('bridge'); log.child('commands').warn('command relayed', { meterId: 'm-7' }); process.exit(0);";
     const run = (format: string) => execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repo, env: { ...process.env, MF_LOG_FORMAT: format, MF_LOG_LEVEL: 'info', NO_COLOR: '1' }, encoding: 'utf8' });
     const pretty = run('pretty');
-    expect(pretty).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: \[bridge:commands\] command relayed\n {4}meterId: "m-7"\n$/);
+    expect(pretty).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: \[bridge:commands\] command relayed \{"meterId":"m-7"\}\n$/);
     const json = run('json');
     expect(JSON.parse(json)).toMatchObject({ level: 'warn', service: 'bridge', component: 'commands', msg: 'command relayed', meterId: 'm-7' });
     expect(json.trim().split('\n')).toHaveLength(1);
