@@ -20,10 +20,12 @@ async function main() {
   const config = loadConfig();
   const services: ChildService[] = [];
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  services.push(startChildService('sink', 'processors/raw-readings-sink/cli.ts', {}, log));
-  services.push(startChildService('bridge', 'bridge/cli.ts', {}, log));
-  services.push(startChildService('processors', 'processors/cli.ts', {}, log, serviceNamed('processors').nodeFlags));
-  services.push(startChildService('graphql', 'graphql/cli.ts', {}, log));
+  // The services' stdout is a pipe here, so they would log JSON: for a person, pretty lines.
+  const logs = { MF_LOG_FORMAT: process.env.MF_LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json') };
+  services.push(startChildService('sink', 'processors/raw-readings-sink/cli.ts', logs, log));
+  services.push(startChildService('bridge', 'bridge/cli.ts', logs, log));
+  services.push(startChildService('processors', 'processors/cli.ts', logs, log, serviceNamed('processors').nodeFlags));
+  services.push(startChildService('graphql', 'graphql/cli.ts', logs, log));
   const port = config.int('MF_GRAPHQL_PORT');
   await Promise.all([
     waitForHealth(`http://127.0.0.1:${config.int('MF_SINK_HTTP_PORT')}/health`),

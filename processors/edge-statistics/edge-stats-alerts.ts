@@ -99,7 +99,7 @@ export async function startEdgeStatsAlerts(options: EdgeStatsAlertsOptions): Pro
         } catch (error) {
           if (!isMeterflowError(error, 'STREAM_RECORD_INVALID')) throw error;
           applied.inc({ status: 'invalid' });
-          log.warn('edge-stats record skipped: not of its topic\'s shape', { partition: batch.partition, offset: record.offset, error });
+          log.warn('edge-stats record skipped: not of its topic\'s shape', { topic: batch.topic, partition: batch.partition, offset: record.offset, error });
           continue;
         }
         let state = meters.get(stats.meterId);
