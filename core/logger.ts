@@ -41,8 +41,8 @@ const levels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const formats: readonly LogFormat[] = ['auto', 'json', 'pretty'];
 
 export function createLogger(service: string, options: LoggerOptions = {}): Logger {
-  const level = options.level ?? (process.env.MF_LOG_LEVEL as LogLevel | undefined) ?? 'info';
-  const format = options.format ?? (process.env.MF_LOG_FORMAT as LogFormat | undefined) ?? 'auto';
+  const level = options.level ?? ((process.env.MF_LOG_LEVEL as LogLevel | undefined) || 'info');
+  const format = options.format ?? ((process.env.MF_LOG_FORMAT as LogFormat | undefined) || 'auto');
   // Config validation names the variable; this guards direct callers (tests, tools).
   if (!levels.includes(level)) throw new Error(`log level must be one of ${levels.join(', ')}; got "${level}"`);
   if (!formats.includes(format)) throw new Error(`log format must be one of ${formats.join(', ')}; got "${format}"`);
