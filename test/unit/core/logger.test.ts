@@ -98,6 +98,14 @@ describe('logger', () => {
     expect(redactFields({ token: '', n: 3 })).toEqual({ token: '', n: 3 });
   });
 
+  it('writes a parsable line whatever the fields hold (a cycle, a bigint offset, NaN)', () => {
+    const { logger, records } = capture('sink', { level: 'info' });
+    const state: Record<string, unknown> = { id: 1 };
+    state.self = state;
+    logger.warn('odd fields', { state, offset: 12n, value: NaN });
+    expect(records()).toEqual([{ level: 'warn', time: expect.any(String), service: 'sink', msg: 'odd fields', state: { id: 1, self: '[Circular]' }, offset: 12, value: null }]);
+  });
+
   it('refuses an unknown level or format by name', () => {
     expect(() => createLogger('x', { level: 'verbose' as never })).toThrow('log level must be one of debug, info, warn, error; got "verbose"');
     expect(() => createLogger('x', { format: 'text' as never })).toThrow('log format must be one of auto, json, pretty; got "text"');
