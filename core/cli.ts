@@ -30,7 +30,7 @@ export function runService(name: ServiceName, main: ServiceMain): void {
   }
   const logger = createLogger(name, { level: config.string('MF_LOG_LEVEL') as LogLevel, format: config.string('MF_LOG_FORMAT') as LogFormat });
   // Log lines are written asynchronously: every exit waits for them.
-  const exit = (code: number) => void logger.flush().then(() => process.exit(code));
+  const exit = (code: number) => void (logger.flush?.() ?? Promise.resolve()).then(() => process.exit(code));
   main
     .start(config, logger)
     .then((stop) => {

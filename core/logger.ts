@@ -21,8 +21,11 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
   /** The same service's logger with `component` set (`kafka`; a child's child: `commands:kafka`). */
   child(name: string): Logger;
-  /** Resolves when every line logged so far is written (call before process.exit). */
-  flush(): Promise<void>;
+  /**
+   * Resolves when every line logged so far is written (call before process.exit). Optional so
+   * that a test's recording logger need not write one.
+   */
+  flush?(): Promise<void>;
 }
 
 export interface LoggerOptions {

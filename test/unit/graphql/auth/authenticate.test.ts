@@ -17,7 +17,6 @@ function recordingLogger(lines: string[]): Logger {
     warn: (message, fields) => lines.push(`${message} ${JSON.stringify(fields ?? {})}`),
     error: () => {},
     child: () => logger,
-    flush: () => Promise.resolve(),
   };
   return logger;
 }
