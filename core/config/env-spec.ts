@@ -54,6 +54,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_MODE', 'development', 'string', 'bridge, sink, processors, graphql', 'development or production. Production refuses to start with a documented default or placeholder secret, a weak MF_METER_MASTER_KEY, or MF_GRAPHQL_MODE=development (docs/operations.md); compose and k8s set it', { oneOf: ['development', 'production'] }),
   v('MF_HTTP_HOST', '127.0.0.1', 'string', 'bridge, sink, processors, graphql', 'Interface the services\' HTTP ports (/health, /metrics, GraphQL) listen on: loopback unless set; 0.0.0.0 in containers, where probes and Prometheus come from outside'),
   v('MF_LOG_LEVEL', 'info', 'string', 'all', 'debug, info, warn or error', { oneOf: ['debug', 'info', 'warn', 'error'] }),
+  v('MF_LOG_FORMAT', 'auto', 'string', 'all', 'Log lines: json (one JSON object per line, for collectors), pretty (for people), or auto: pretty when the output is a terminal, else json (docs/operations.md#logs)', { oneOf: ['auto', 'json', 'pretty'] }),
   v('MF_KAFKA_BROKERS', '127.0.0.1:${MF_KAFKA_PORT:-19092}', 'list', 'all', 'Comma-separated Kafka bootstrap servers'),
   v('MF_KAFKA_TOPIC_PREFIX', 'meterflow.', 'string', 'all', 'Prefix of every Kafka topic (lets deployments or tests share a cluster)'),
   v('MF_KAFKA_PARTITIONS', '6', 'int', 'bridge', 'Partitions of the per-meter topics when the bridge creates them (upper bound for processor instances)', { min: 1, max: 1024 }),

@@ -119,8 +119,12 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
     brokers: options.brokers,
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log: entry }) => {
-      const { message, ...rest } = entry;
-      const fields = { namespace, ...rest };
+      // kafkajs' own timestamp and logger name repeat the line's time and component.
+      const fields: Record<string, unknown> = { namespace, ...entry };
+      delete fields.message;
+      delete fields.timestamp;
+      delete fields.logger;
+      const message = entry.message;
       if (level <= logLevel.ERROR) log.error(message, fields);
       else log.warn(message, fields);
     },
@@ -181,7 +185,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             const rejection = asRecordRejection(error);
             const type = protocolErrorType(error);
             if (rejection || (type && sequenceErrors.has(type))) {
-              await renew().catch((renewError: unknown) => log.warn('could not renew the Kafka producer; retrying later', { error: (renewError as Error).message }));
+              await renew().catch((renewError: unknown) => log.warn('could not renew the Kafka producer; retrying later', { error: renewError }));
             }
             if (rejection) throw rejection;
             if (type && sequenceErrors.has(type)) {
@@ -209,7 +213,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             await consumer.disconnect();
             throw error;
           }
-          log.warn(`subscribing: ${(error as Error).message}; retrying in ${delayMs} ms`);
+          log.warn('subscribing failed; retrying', { groupId: opts.groupId, topics: opts.topics, retryInMs: delayMs, error });
           await new Promise((r) => setTimeout(r, delayMs));
         }
       }
@@ -270,7 +274,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             outcome = await opts.flush?.(control);
             backoffMs = 100;
           } catch (error) {
-            log.warn(`flush failed; re-reading ${offsets.length} partition(s) from their last commit in ${backoffMs} ms`, { error: (error as Error).message });
+            log.warn('flush failed; re-reading the partitions from their last commit', { groupId: opts.groupId, partitions: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.from })), retryInMs: backoffMs, error });
             await new Promise((r) => setTimeout(r, backoffMs));
             backoffMs = Math.min(backoffMs * 2, 5000);
             for (const o of offsets) {
@@ -294,7 +298,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
           // A failed commit (e.g. a rebalance moved the partition) only means a replay, which is idempotent.
           await consumer
             .commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.next })))
-            .catch((error: Error) => log.warn('offset commit failed; those records will be replayed', { error: error.message }));
+            .catch((error: Error) => log.warn('offset commit failed; those records will be replayed', { groupId: opts.groupId, partitions: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.next })), error }));
         });
 
       const timer = setInterval(() => {
@@ -362,7 +366,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             return;
           } catch (error) {
             if ((error as { retriable?: boolean }).retriable !== true || Date.now() + delayMs > deadline) throw error;
-            log.warn(`creating topics: ${(error as Error).message}; retrying in ${delayMs} ms`);
+            log.warn('creating topics failed; retrying', { topics: topics.map((t) => t.name), retryInMs: delayMs, error });
             await new Promise((r) => setTimeout(r, delayMs));
           }
         }
