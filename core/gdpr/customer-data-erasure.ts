@@ -51,7 +51,7 @@ export async function eraseCustomerData(questdb: QuestdbPool, customerId: string
     tables.push({ table: d.table.name, rows, action: d.erasure });
     options.onTable?.(d.table.name, rows, d.erasure);
     if (rows === 0) continue;
-    for (const [sql, params] of erasureStatements(d, scope, pseudonym)) await questdb.query(sql, params);
+    for (const [sql, params] of [...(await carriedForwardStatements(questdb, d, scope)), ...erasureStatements(d, scope, pseudonym)]) await questdb.query(sql, params);
     applied.push({ table: d.table.name, txn: await sequencerTxn(questdb, d.table.name) });
   }
   await untilApplied(questdb, applied, options.applyTimeoutMs ?? 120_000);
@@ -79,9 +79,13 @@ export function erasureStatements(d: PersonalDataDeclaration, scope: CustomerSco
   const out: Array<[string, unknown[]]> = [];
   const table = d.table.name;
   if (d.rows === 'audit') {
-    const quoted = JSON.stringify(scope.customerId);
+    // On the entries about them, every occurrence of the id (free text too: a label naming them)
+    // becomes the pseudonym; the target last, as it selects the entries.
+    for (const column of ['args', 'result']) {
+      const params: unknown[] = [scope.customerId, pseudonym];
+      out.push([`UPDATE ${table} SET ${column} = replace(${column}, $1, $2) WHERE ${customerRowsSql('audit', scope, params)}`, params]);
+    }
     out.push([`UPDATE ${table} SET target = $1 WHERE target = $2`, [pseudonym, scope.customerId]]);
-    for (const column of ['args', 'result']) out.push([`UPDATE ${table} SET ${column} = replace(${column}, $1, $2) WHERE strpos(${column}, $1) > 0`, [quoted, JSON.stringify(pseudonym)]]);
     return out;
   }
   const sets = [...(d.nullify ?? []).map((c) => `${c} = null`), ...(d.erasure === 'anonymise' ? [`meter_id = '${erasedMeterId}'`] : [])];
@@ -96,6 +100,18 @@ export function erasureStatements(d: PersonalDataDeclaration, scope: CustomerSco
       const params: unknown[] = [pseudonym];
       out.push([`UPDATE ${table} SET ${column} = $1 WHERE ${customerRowsSql(d.rows, scope, params)}`, params]);
     } else out.push([`UPDATE ${table} SET ${column} = $1 WHERE ${column} = $2`, [pseudonym, scope.customerId]]);
+  }
+  return out;
+}
+
+// The values of carried-forward columns in the customer's rows, cleared wherever a row of the same meter repeats them.
+async function carriedForwardStatements(questdb: QuestdbPool, d: PersonalDataDeclaration, scope: CustomerScope): Promise<Array<[string, unknown[]]>> {
+  const out: Array<[string, unknown[]]> = [];
+  for (const column of d.carriedForward ?? []) {
+    const params: unknown[] = [];
+    const where = customerRowsSql(d.rows!, scope, params);
+    const { rows } = await questdb.query<{ meter_id: string; value: string }>(`SELECT DISTINCT meter_id, ${column} value FROM ${d.table.name} WHERE ${where} AND ${column} IS NOT NULL`, params);
+    for (const r of rows) out.push([`UPDATE ${d.table.name} SET ${column} = null WHERE meter_id = $1 AND ${column} = $2`, [r.meter_id, r.value]]);
   }
   return out;
 }

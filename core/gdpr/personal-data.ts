@@ -33,6 +33,11 @@ export interface PersonalDataDeclaration<Column extends string = string> {
   nullify?: readonly Column[];
   /** Erasure: columns holding the customer id, set to the pseudonym where they name them. */
   pseudonymise?: readonly Column[];
+  /**
+   * Erasure: free text a later row of the same meter copies forward (a new owner's registry row
+   * keeps the meter's label): cleared in those rows too where it holds the customer's value.
+   */
+  carriedForward?: readonly Column[];
   /** Why, for operators (docs/gdpr.md repeats it). */
   why: string;
 }
@@ -71,7 +76,8 @@ export const personalData = {
     erasure: 'pseudonymise',
     nullify: ['label'],
     pseudonymise: ['customer_id'],
-    why: 'registry entries naming them: the customer id pseudonymised (billing still knows whose days were whose), the label (may hold a name or an address) cleared',
+    carriedForward: ['label'],
+    why: 'registry entries naming them: the customer id pseudonymised (billing still knows whose days were whose), the label (may hold a name or an address) cleared, also where a later owner\'s row carried it forward',
   }),
   meterOwners: declare(t.meterOwners, {
     rows: 'owners',

@@ -37,6 +37,10 @@ async function erase(customerId: string, context: GraphqlContext): Promise<Erasu
   const report = await context.mutations.exclusive(`gdpr:${customerId}`, () =>
     eraseCustomerData(context.questdb, customerId, { pseudonymKey: context.gdpr.pseudonymKey, defaultZone: context.billingTimeZone }),
   );
+  // This server's read-your-writes memory of owner changes would still name them (other replicas' expires in 10 minutes).
+  for (const c of [...context.recentWrites.ownerChanges.values()]) {
+    if (c.customerId === customerId || c.previousCustomerId === customerId) context.recentWrites.ownerChanges.delete(`${c.meterId}@${c.from}`);
+  }
   return {
     ...report,
     erasedAt: new Date(),
