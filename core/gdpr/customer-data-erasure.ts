@@ -42,7 +42,7 @@ export async function eraseCustomerData(questdb: QuestdbPool, customerId: string
   const present = await existingTables(questdb);
   const declarations = Object.values(personalData).filter((d) => d.rows !== null && present.has(d.table.name)) as PersonalDataDeclaration[];
   // Whatever names the customer is rewritten after the data it leads to.
-  const last = new Set(['meter_registry', 'meter_owners', 'audit_log']);
+  const last = new Set(['meter_registry', 'meter_owners', 'processor_state', 'audit_log']);
   const ordered = [...declarations.filter((d) => !last.has(d.table.name)), ...declarations.filter((d) => last.has(d.table.name))];
   const tables: ErasureReport['tables'] = [];
   const applied: Array<{ table: string; txn: number }> = [];
@@ -86,6 +86,11 @@ export function erasureStatements(d: PersonalDataDeclaration, scope: CustomerSco
       out.push([`UPDATE ${table} SET ${column} = replace(${column}, $1, $2) WHERE ${customerRowsSql('audit', scope, params)}`, params]);
     }
     out.push([`UPDATE ${table} SET target = $1 WHERE target = $2`, [pseudonym, scope.customerId]]);
+    return out;
+  }
+  if (d.rows === 'state') {
+    // JSON: the id as a JSON string only, so an id it is a prefix of stays as it is.
+    out.push([`UPDATE ${table} SET state = replace(state, $1, $2) WHERE strpos(state, $1) > 0`, [JSON.stringify(scope.customerId), JSON.stringify(pseudonym)]]);
     return out;
   }
   const sets = [...(d.nullify ?? []).map((c) => `${c} = null`), ...(d.erasure === 'anonymise' ? [`meter_id = '${erasedMeterId}'`] : [])];

@@ -10,9 +10,10 @@ import type { OwnershipPeriod } from './ownership-periods';
  * - `customer-id`: rows naming them in customer_id;
  * - `owners`: owner changes naming them as new or previous owner;
  * - `audit`: audit entries whose target is their id or whose arguments or result name it;
+ * - `state`: processor checkpoints whose JSON names them (billing keeps each meter's owners);
  * - null: no row is about one customer.
  */
-export type CustomerRows = 'meter-period' | 'customer-invoices' | 'invoice-ids' | 'customer-id' | 'owners' | 'audit' | null;
+export type CustomerRows = 'meter-period' | 'customer-invoices' | 'invoice-ids' | 'customer-id' | 'owners' | 'audit' | 'state' | null;
 
 /**
  * What erasure does to a customer's rows of a table:
@@ -94,7 +95,12 @@ export const personalData = {
   }),
   rollups: declare(t.rollups, { rows: null, erasure: 'none', why: 'sector and fleet aggregates: no meter or customer in them' }),
   deadLetters: declare(t.deadLetters, { rows: null, erasure: 'none', why: 'refused device messages, no customer field; kept 30 days (TTL), not exported' }),
-  processorState: declare(t.processorState, { rows: null, erasure: 'none', why: 'processor checkpoints, rewritten at every flush' }),
+  processorState: declare(t.processorState, {
+    rows: 'state',
+    erasure: 'pseudonymise',
+    pseudonymise: ['state'],
+    why: 'processor checkpoints: billing keeps each meter\'s owners in its state; their id pseudonymised (a running processor rewrites it from the registry it re-reads)',
+  }),
   tariffVersions: declare(t.tariffVersions, { rows: null, erasure: 'none', why: 'tariffs: no customer in them' }),
   serviceMetrics: declare(t.serviceMetrics, { rows: null, erasure: 'none', why: 'the services\' own metrics' }),
 } as const satisfies Record<keyof typeof questdbTables, PersonalDataDeclaration>;
@@ -131,6 +137,8 @@ export function customerRowsSql(rows: Exclude<CustomerRows, null>, scope: Custom
       const quoted = p(JSON.stringify(scope.customerId));
       return `(target = ${p(scope.customerId)} OR strpos(args, ${quoted}) > 0 OR strpos(result, ${quoted}) > 0)`;
     }
+    case 'state':
+      return `strpos(state, ${p(JSON.stringify(scope.customerId))}) > 0`;
   }
 }
 

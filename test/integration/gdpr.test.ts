@@ -51,6 +51,7 @@ describe('GDPR export and erasure of a customer (real stack)', () => {
       meter_registry: [`SELECT * FROM meter_registry WHERE customer_id = $1`, [c]],
       meter_owners: [`SELECT * FROM meter_owners WHERE customer_id = $1 OR previous_customer_id = $1`, [c]],
       audit_log: [`SELECT * FROM audit_log WHERE target = $1 OR args LIKE $2 OR result LIKE $2`, [c, `%"${c}"%`]],
+      processor_state: [`SELECT * FROM processor_state WHERE state LIKE $1`, [`%"${c}"%`]],
     };
   };
   const snapshot = async (who: 'A' | 'B') => {
@@ -101,6 +102,10 @@ describe('GDPR export and erasure of a customer (real stack)', () => {
       await ins(`INSERT INTO invoice_lines (ts, invoice_id, line_key, status, kind, amount_cents) VALUES ('2017-06-01T00:00:00Z', $1, 'fixed', 'final', 'fixed', $2)`, [id, cents]);
       await ins(`INSERT INTO payments (ts, payment_id, invoice_id, meter_id, amount_cents, currency, reference, recorded_by) VALUES ('2017-06-01T00:00:00Z', $1, $2, $3, $4, 'BRL', 'bank', 'admin')`, [`${id}-pay`, id, m, cents]);
       await ins(`INSERT INTO payment_intents (ts, intent_id, state, invoice_id, meter_id, customer_id, amount_cents) VALUES ('2017-06-01T00:00:00Z', $1, 'open', $2, $3, $4, $5)`, [`${id}-intent`, id, m, c, cents]);
+    }
+    // Billing's checkpoint of a meter names its owners (processors/billing/billing-state.ts).
+    for (const [m, owners] of [[mA, `{"customerId":"${A}"}`], [mB, `{"customerId":"${B}"}`], [mX, `{"customerId":"${B}","previous":"${A}"}`]]) {
+      await ins(`INSERT INTO processor_state (ts, processor, kafka_partition, state_key, last_offset, state) VALUES ('1970-01-01T00:00:00Z', $1, 0, $2, 1, $3)`, [`${pipeline.runId}-billing`, m, owners]);
     }
     await waitFor('rows applied', allApplied, Boolean, 60_000, 200);
   }, 120_000);
@@ -190,8 +195,8 @@ describe('GDPR export and erasure of a customer (real stack)', () => {
     const paid = await q<{ n: string }>(`SELECT count() n FROM payments WHERE invoice_id IN ($1, $2)`, [`${mA}/2017-06-01`, `${mX}/2017-06-01`]);
     expect(Number(paid[0]!.n)).toBe(2);
 
-    // B's rows: identical, value for value, except the three that also concern A: the move of mX
-    // (meter_owners, and its audit entry) names A as the previous owner — now the pseudonym, and the
+    // B's rows: identical, value for value, except the four that also concern A: the move of mX
+    // (meter_owners, its audit entry, billing's checkpoint of mX) names A as the previous owner — now the pseudonym, and the
     // move's free-text note cleared — and B's registry row of mX carried forward the label A gave
     // it (a label may hold a name or an address), cleared too.
     const expectedB = (table: string, line: string) => {
@@ -202,7 +207,7 @@ describe('GDPR export and erasure of a customer (real stack)', () => {
       return JSON.stringify(row);
     };
     const bAfter = await snapshot('B');
-    expect(Object.values(bBefore).flat().filter((l) => l.includes(A))).toHaveLength(3);
+    expect(Object.values(bBefore).flat().filter((l) => l.includes(A))).toHaveLength(4);
     expect(bAfter).toEqual(Object.fromEntries(Object.entries(bBefore).map(([table, lines]) => [table, lines.map((l) => expectedB(table, l)).sort()])));
     expect(Object.values(bAfter).flat().length).toBeGreaterThanOrEqual(20);
 
