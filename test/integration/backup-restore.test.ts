@@ -176,5 +176,5 @@ describe('backup and restore (private QuestDB, shared Kafka)', () => {
     expect(invoices).toEqual(refInvoices);
     // The backup recorded the processors' group as the services name it.
     expect(manifest.groups.map((g) => g.groupId)).toContain(readingsGroupId(`${disaster.runId}-processors`));
-  }, 400_000);
+  }, 600_000);
 });

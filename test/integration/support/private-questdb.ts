@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { libDirs } from '../../../deploy/stack/artifacts';
 import { isPortFree } from '../../../deploy/stack/ports';
@@ -46,6 +46,9 @@ export async function createPrivateQuestdb(dir: string): Promise<PrivateQuestdb>
     env: { MF_QUESTDB_HTTP_URL: `http://127.0.0.1:${httpPort}`, MF_QUESTDB_PG_PORT: pgPort, MF_QUESTDB_HTTP_PORT: httpPort },
     async start() {
       const launch = await server.prepare({ tools: { java } as Tools, lib, log: () => undefined });
+      // Small mapped pages: a writer maps each column file 16 MB at a time by default, so even a
+      // nearly empty database is gigabytes of zeros to copy in a backup test on shared disks.
+      appendFileSync(path.join(server.files.dir, 'conf', 'server.conf'), 'cairo.writer.data.append.page.size=256K\ncairo.wal.writer.data.append.page.size=256K\n');
       const spawned = spawnDetached(launch, server.files);
       running = spawned;
       await waitFor(
