@@ -58,6 +58,20 @@ export interface KafkaClient {
   topicConfigs(topics: string[], configNames: string[]): Promise<Map<string, Record<string, string>>>;
   /** Sets topic-level configs of an existing topic, keeping its other topic-level overrides. */
   alterTopicConfigs(topic: string, configs: Record<string, string>): Promise<void>;
+  /** A group's committed offsets on every topic it has committed to ("-1": none for that partition). */
+  committedOffsets(groupId: string): Promise<TopicOffsets[]>;
+  /** A group's state ("Empty" or "Dead" when no member runs) and how many members it has now. */
+  groupMembership(groupId: string): Promise<{ state: string; members: number }>;
+  /** Each partition's low (oldest still held) and high (next to be written) offset. */
+  topicWatermarks(topic: string): Promise<Array<{ partition: number; low: string; high: string }>>;
+  /** Sets a stopped group's committed offsets on some partitions of a topic (Kafka refuses while members run). */
+  setGroupOffsets(groupId: string, topic: string, partitions: ReadonlyArray<{ partition: number; offset: string }>): Promise<void>;
+  listTopics(): Promise<string[]>;
+}
+
+export interface TopicOffsets {
+  topic: string;
+  partitions: Array<{ partition: number; offset: string }>;
 }
 
 export interface RawProducer {
@@ -420,6 +434,29 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
           resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(merged).map(([name, value]) => ({ name, value })) }],
         });
       }),
+
+    committedOffsets: (groupId) =>
+      withAdmin(async (admin) => {
+        const topics = await admin.fetchOffsets({ groupId });
+        return topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ partition: p.partition, offset: p.offset })) }));
+      }),
+
+    groupMembership: (groupId) =>
+      withAdmin(async (admin) => {
+        const { groups } = await admin.describeGroups([groupId]);
+        const group = groups[0];
+        return { state: group?.state ?? 'Dead', members: group?.members.length ?? 0 };
+      }),
+
+    topicWatermarks: (topic) =>
+      withAdmin(async (admin) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: p.low, high: p.high }))),
+
+    setGroupOffsets: (groupId, topic, partitions) =>
+      withAdmin(async (admin) => {
+        await admin.setOffsets({ groupId, topic, partitions: partitions.map((p) => ({ partition: p.partition, offset: p.offset })) });
+      }),
+
+    listTopics: () => withAdmin((admin) => admin.listTopics()),
 
     groupLag: (groupId, topic) =>
       withAdmin(async (admin) => {
