@@ -75,6 +75,9 @@ const labelKey = (labels: Labels = {}) =>
 export function createMetrics(prefix: string): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client's gauges named *_total break the naming rules (promtool: "non-counter metrics
+  // should not have _total suffix"); each is the sum of its per-type gauge, which stays.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
   const families = new Map<string, Family>();
 
   const family = (name: string, help: string, kind: Kind, labelNames: readonly string[], create: (full: string) => Family['metric'], buckets: readonly number[] = []): Family => {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describeError } from '../errors';
 import type { Metrics } from '../metrics';
+import { serveMetrics } from './serve-metrics';
 
 export interface HealthCheck {
   /** True when the service can do its work; the detail appears in /health's body. */
@@ -30,17 +30,7 @@ export async function startHealthServer(port: number, check: HealthCheck, metric
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: healthy ? 'ok' : 'unhealthy', ...detail }));
     } else if (req.url === '/metrics') {
-      // A failing collector costs this scrape (500, with the reason), never the service.
-      metrics.render().then(
-        (text) => {
-          res.writeHead(200, { 'content-type': metrics.contentType });
-          res.end(text);
-        },
-        (error: unknown) => {
-          res.writeHead(500, { 'content-type': 'text/plain' });
-          res.end(`metrics not rendered: ${describeError(error)}\n`);
-        },
-      );
+      serveMetrics(metrics, res);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found: try /health or /metrics\n');
