@@ -92,6 +92,8 @@ describe('every service\'s /metrics is a valid exposition without duplicate seri
     await fleet.done;
     await waitFor('readings stored', () => storedReadings(pipeline, pipeline.runId), (s) => s.n === meters * perMeter, 60_000);
     // Every processor has applied readings, so their labelled series exist.
+    // A request GraphQL counts (its own series exist once it has answered one).
+    expect((await fetch(`${new URL(graphql.url).origin}/health`)).status).toBe(200);
     await waitFor('processors applied the readings', async () => processors.processors.metrics.render(), (text) => /records_processed_total\{processor="[^"]+"\} [1-9]/.test(text), 60_000);
   }, 180_000);
 
