@@ -27,8 +27,10 @@ const renderLabels = (labels: Partial<Record<string, string | number>>) => {
 };
 
 /**
- * Every series of the registry, as samples for service_metrics. Histogram buckets are left out:
- * they are for Prometheus' histogram_quantile; _count and _sum are kept (rate and mean).
+ * Every series of the registry, as samples for service_metrics, but two kinds of detail that is
+ * Prometheus' business and would triple the rows: histogram buckets (for histogram_quantile;
+ * _count and _sum are kept, for the rate and the mean) and the per-V8-space heap series
+ * (nodejs_heap_space_*; the heap totals are kept).
  */
 export async function collectSamples(metrics: Metrics): Promise<MetricSample[]> {
   const samples: MetricSample[] = [];
@@ -37,7 +39,7 @@ export async function collectSamples(metrics: Metrics): Promise<MetricSample[]> 
     const type = String(family.type) as MetricSample['type'];
     for (const v of family.values) {
       const metric = (v as { metricName?: string }).metricName ?? family.name;
-      if (metric.endsWith('_bucket') || !Number.isFinite(v.value)) continue;
+      if (metric.endsWith('_bucket') || metric.startsWith('nodejs_heap_space_') || !Number.isFinite(v.value)) continue;
       samples.push({ metric, labels: renderLabels(v.labels), type, value: v.value });
     }
   }

@@ -23,6 +23,9 @@ describe('metrics samples for QuestDB', () => {
     expect(find('t_flush_seconds_sum')?.value).toBeCloseTo(0.75, 10);
     // Buckets are for Prometheus' quantiles, not for service_metrics.
     expect(samples.filter((s) => s.metric.endsWith('_bucket'))).toEqual([]);
+    // Nor the per-V8-space heap detail; the heap totals are kept.
+    expect(samples.filter((s) => s.metric.startsWith('nodejs_heap_space_'))).toEqual([]);
+    expect(find('nodejs_heap_size_used_bytes')!.value).toBeGreaterThan(1_000_000);
     expect(find('process_resident_memory_bytes')!.value).toBeGreaterThan(1_000_000);
     expect(find('nodejs_eventloop_lag_seconds')?.type).toBe('gauge');
   });
