@@ -15,7 +15,8 @@ import { MeterflowError } from './errors';
  * type, help and label names agree, and throws METRICS_DUPLICATE_SERIES when they do not, so a
  * clash shows at startup, not as a scrape Prometheus rejects.
  */
-export type Labels<L extends string = string> = Record<L, string | number>;
+/** A series' label values; a metric registered without label names takes none (checked by the compiler). */
+export type Labels<L extends string = string> = [L] extends [never] ? Record<string, never> : Record<L, string | number>;
 
 export interface Counter<L extends string = string> {
   inc(labels?: Labels<L>, by?: number): void;
@@ -65,6 +66,9 @@ interface Family {
   collectors: Map<string, { labels: Labels; collect: () => number }>;
 }
 
+// The compile-time label check done, prom-client takes any label values.
+const values = (labels: Labels<string> | Labels<never> | undefined) => (labels ?? {}) as Labels<string>;
+
 // Sorted, so {a,b} and {b,a} are one label set.
 const labelKey = (labels: Labels = {}) =>
   Object.keys(labels)
@@ -102,11 +106,11 @@ export function createMetrics(prefix: string): Metrics {
     contentType: registry.contentType,
     counter(name, help, labelNames = []) {
       const counter = family(name, help, 'counter', labelNames, (full) => new PromCounter({ name: full, help, labelNames, registers: [registry] })).metric as PromCounter<string>;
-      return { inc: (labels = {} as Labels, by = 1) => counter.inc(labels, by) };
+      return { inc: (labels, by = 1) => counter.inc(values(labels), by) };
     },
     gauge(name, help, labelNames = []) {
       const gauge = family(name, help, 'gauge', labelNames, (full) => new PromGauge({ name: full, help, labelNames, registers: [registry] })).metric as PromGauge<string>;
-      return { set: (value, labels = {} as Labels) => gauge.set(labels, value) };
+      return { set: (value, labels) => gauge.set(values(labels), value) };
     },
     collectedGauge(name, help, collect, labels = {}) {
       const labelNames = Object.keys(labels);
@@ -128,7 +132,7 @@ export function createMetrics(prefix: string): Metrics {
     },
     histogram(name, help, { buckets, labelNames = [] }) {
       const histogram = family(name, help, 'histogram', labelNames, (full) => new PromHistogram({ name: full, help, labelNames, buckets: [...buckets], registers: [registry] }), buckets).metric as PromHistogram<string>;
-      return { observe: (value, labels = {} as Labels) => histogram.observe(labels, value) };
+      return { observe: (value, labels) => histogram.observe(values(labels), value) };
     },
     render: () => registry.metrics(),
   };
