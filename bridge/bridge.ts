@@ -31,17 +31,18 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
   const log = options.logger;
   const { topics } = options.kafka;
   const metrics = createMetrics('meterflow_bridge');
-  const received = metrics.counter('messages_received_total', 'MQTT messages received, by kind of topic');
-  const produced = metrics.counter('records_produced_total', 'Records acknowledged by Kafka, by topic; for readings, each reading (however many share a Kafka record)');
-  const deadLettered = metrics.counter('dead_letters_total', 'Refused messages or batch items, by reason');
+  const received = metrics.counter('messages_received_total', 'MQTT messages received, by kind of topic', ['type']);
+  const produced = metrics.counter('records_produced_total', 'Records acknowledged by Kafka, by topic; for readings, each reading (however many share a Kafka record)', ['topic']);
+  const deadLettered = metrics.counter('dead_letters_total', 'Refused messages or batch items, by reason', ['reason']);
   const produceErrors = metrics.counter('kafka_produce_errors_total', 'Failed produce attempts (each is retried)');
-  const produceLatency = metrics.summary('kafka_produce_seconds', 'Kafka produce request latency');
-  const refused = metrics.counter('kafka_records_refused_total', 'Records Kafka refused for good (too large, invalid), replaced by a KAFKA_REFUSED dead letter');
+  // acks=all on a nearby broker takes milliseconds; retries and a slow ISR push it to seconds.
+  const produceLatency = metrics.histogram('kafka_produce_seconds', 'Kafka produce request latency (acks=all)', { buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+  const refused = metrics.counter('kafka_records_refused_total', 'Records Kafka refused for good (too large, invalid), replaced by a KAFKA_REFUSED dead letter, by topic', ['topic']);
   const dropped = metrics.counter('kafka_records_dropped_total', 'Refused records whose dead letter Kafka refused too: only in the log');
   const rateLimited = metrics.counter('messages_rate_limited_total', 'Messages over their meter\'s MF_BRIDGE_METER_RATE_LIMIT, dead-lettered as RATE_LIMITED');
   const rateLimit = createMeterRateLimit({ perSecond: options.meterRateLimit.perSecond, burst: options.meterRateLimit.burst });
   let inFlight = 0;
-  metrics.gauge('messages_in_flight', 'MQTT messages received but not yet acknowledged (held back until Kafka acknowledges)', () => inFlight);
+  metrics.collectedGauge('messages_in_flight', 'MQTT messages received but not yet acknowledged (held back until Kafka acknowledges)', () => inFlight);
 
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: `meterflow-${options.bridgeId}`, logger: log.child('kafka') });
   await kafka.ensureTopics([topics.readings, topics.edgeStats, topics.deadLetters, topics.commands, topics.commandAcks]);
@@ -85,8 +86,8 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
       produced.inc({ topic: 'readings' }, readings);
     },
   });
-  metrics.gauge('kafka_pending_records', 'Records queued for or in flight to Kafka', () => producer.pending());
-  metrics.gauge('kafka_oldest_pending_seconds', 'Age of the oldest record not yet acknowledged by Kafka (0 when none)', () => producer.oldestPendingMs() / 1000);
+  metrics.collectedGauge('kafka_pending_records', 'Records queued for or in flight to Kafka', () => producer.pending());
+  metrics.collectedGauge('kafka_oldest_pending_seconds', 'Age of the oldest record not yet acknowledged by Kafka (0 when none)', () => producer.oldestPendingMs() / 1000);
 
   let stopping = false;
   const handle = (message: AckableMessage) => {
@@ -183,7 +184,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
     metrics,
     logger: log.child('commands'),
   });
-  metrics.gauge('mqtt_connected', '1 when connected to the MQTT broker', () => (mqtt.connected ? 1 : 0));
+  metrics.collectedGauge('mqtt_connected', '1 when connected to the MQTT broker', () => (mqtt.connected ? 1 : 0));
 
   const health: HealthServer | null =
     options.httpPort === null

@@ -32,7 +32,7 @@ export interface CommandRelayOptions {
 export async function startCommandRelay(options: CommandRelayOptions): Promise<RawConsumer> {
   const { topics, producer, mqtt, metrics, logger: log } = options;
   const now = options.now ?? Date.now;
-  const relayed = metrics.counter('commands_total', 'Commands taken from Kafka, by outcome (delivered, expired, invalid)');
+  const relayed = metrics.counter('commands_total', 'Commands taken from Kafka, by outcome (delivered, expired, invalid)', ['outcome']);
   const event = (e: CommandEvent) => producer.send({ topic: topics.commandAcks.name, key: e.meterId, value: JSON.stringify(e) });
 
   return options.kafka.createConsumer({

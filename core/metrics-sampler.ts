@@ -12,32 +12,42 @@ export interface MetricSample {
   metric: string;
   /** Prometheus label set as rendered, e.g. `{topic="readings"}`; '' for none. */
   labels: string;
-  type: 'counter' | 'gauge' | 'summary';
+  /** A histogram's _count and _sum carry 'histogram' (and a rate, like counters). */
+  type: 'counter' | 'gauge' | 'histogram' | 'summary';
   value: number;
 }
 
-/** Parses what `Metrics.render()` produces (the Prometheus text format, no timestamps). */
-export function parseExposition(text: string): MetricSample[] {
-  const types = new Map<string, MetricSample['type']>();
+// Sorted and escaped as the exposition format renders them, so `labels` reads like /metrics.
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const renderLabels = (labels: Partial<Record<string, string | number>>) => {
+  const pairs = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}="${escapeLabel(String(labels[k]))}"`);
+  return pairs.length > 0 ? `{${pairs.join(',')}}` : '';
+};
+
+/**
+ * Every series of the registry, as samples for service_metrics, but two kinds of detail that is
+ * Prometheus' business and would triple the rows: histogram buckets (for histogram_quantile;
+ * _count and _sum are kept, for the rate and the mean) and the per-V8-space heap series
+ * (nodejs_heap_space_*; the heap totals are kept).
+ */
+export async function collectSamples(metrics: Metrics): Promise<MetricSample[]> {
   const samples: MetricSample[] = [];
-  for (const line of text.split('\n')) {
-    if (line.startsWith('# TYPE ')) {
-      const [, , name, type] = line.split(' ');
-      types.set(name!, type as MetricSample['type']);
-      continue;
+  for (const family of await metrics.registry.getMetricsAsJSON()) {
+    // The typings say an enum; at run time it is the type's name ('counter', 'histogram', …).
+    const type = String(family.type) as MetricSample['type'];
+    for (const v of family.values) {
+      const metric = (v as { metricName?: string }).metricName ?? family.name;
+      if (metric.endsWith('_bucket') || metric.startsWith('nodejs_heap_space_') || !Number.isFinite(v.value)) continue;
+      samples.push({ metric, labels: renderLabels(v.labels), type, value: v.value });
     }
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(\{.*\})?\s+(\S+)$/.exec(line);
-    if (!match) continue;
-    const value = Number(match[3]);
-    if (!Number.isFinite(value)) continue;
-    const name = match[1]!;
-    // Summary parts (_count, _sum) are named after their summary.
-    const base = types.has(name) ? name : name.replace(/_(count|sum)$/, '');
-    samples.push({ metric: name, labels: match[2] ?? '', type: types.get(base) ?? 'gauge', value });
   }
   return samples;
 }
+
+/** Counters, and histogram or summary _count and _sum, only go up: their rate is what a panel shows. */
+const hasRate = (s: MetricSample) => s.type === 'counter' || (s.type !== 'gauge' && /_(count|sum)$/.test(s.metric));
 
 export interface MetricsSamplerOptions {
   metrics: Metrics;
@@ -70,7 +80,7 @@ export function startMetricsSampler(options: MetricsSamplerOptions): MetricsSamp
 
   const sample = async () => {
     const at = Date.now();
-    const samples = parseExposition(options.metrics.render());
+    const samples = await collectSamples(options.metrics);
     if (options.collect) {
       try {
         samples.push(...(await options.collect()));
@@ -88,7 +98,7 @@ export function startMetricsSampler(options: MetricsSamplerOptions): MetricsSamp
       const key = `${s.metric}${s.labels}`;
       next.set(key, { at, value: s.value });
       const before = previous.get(key);
-      const perSecond = s.type === 'counter' && before && at > before.at ? Math.max(0, s.value - before.value) / ((at - before.at) / 1000) : null;
+      const perSecond = hasRate(s) && before && at > before.at ? Math.max(0, s.value - before.value) / ((at - before.at) / 1000) : null;
       await writer.row(questdbTables.serviceMetrics.name, at, (row) => {
         row.symbol(column.service, options.service).symbol(column.instance, options.instance).symbol(column.metric, s.metric).symbol(column.type, s.type);
         if (s.labels) row.symbol(column.labels, s.labels);

@@ -1,161 +1,139 @@
+import { Counter as PromCounter, Gauge as PromGauge, Histogram as PromHistogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { MeterflowError } from './errors';
 
 /**
- * Counters, gauges and a latency summary, rendered in the Prometheus text format.
- * Deliberately tiny: services expose a handful of series, not a client library's worth.
+ * A service's metrics on its own prom-client Registry (never the global default one: tests start
+ * several services in one process, and each must render only its own series).
  *
- * One name is one family (one HELP and TYPE line), and one name + label set is one series,
- * rendered once: Prometheus rejects a scrape that repeats a series. Registering a name again
- * (several processors in one service) returns a handle on the same family; for counters and
- * set-gauges the label set tells the callers' series apart (same labels = same series, counts
- * add up). A collected gauge or a summary owns its series: a second registration with the
- * same labels throws METRICS_DUPLICATE_SERIES, so the mistake shows at startup, not in a
- * dropped scrape. Registering a name with another type or help text also throws.
+ * Every registry carries prom-client's default process and Node metrics (process_cpu_seconds_total,
+ * process_resident_memory_bytes, nodejs_eventloop_lag_seconds, nodejs_gc_duration_seconds, …)
+ * under their standard names: which service a series is from is the scrape's job/instance labels'
+ * business, as Prometheus' conventions say, and dashboards built for Node work unchanged.
+ * The service's own series are named `<prefix>_<name>` (meterflow_bridge_…), in base units.
+ *
+ * Registering a name again (several processors in one service) returns the same family when
+ * type, help and label names agree, and throws METRICS_DUPLICATE_SERIES when they do not, so a
+ * clash shows at startup, not as a scrape Prometheus rejects.
  */
-export type Labels = Record<string, string>;
+/** A series' label values; a metric registered without label names takes none (checked by the compiler). */
+export type Labels<L extends string = string> = [L] extends [never] ? Record<string, never> : Record<L, string | number>;
 
-type MetricType = 'counter' | 'gauge' | 'summary';
-
-interface Family {
-  name: string;
-  help: string;
-  type: MetricType;
-  /** Rendered label set (`{a="b"}` or '') → value, for counters and set-gauges. */
-  values: Map<string, number>;
-  /** Rendered label set → the collector that owns that series (collected gauges, summaries). */
-  owned: Map<string, () => Array<[string, number]>>;
+export interface Counter<L extends string = string> {
+  inc(labels?: Labels<L>, by?: number): void;
 }
 
-export interface Counter {
-  inc(labels?: Labels, by?: number): void;
-  get(labels?: Labels): number;
+export interface Gauge<L extends string = string> {
+  set(value: number, labels?: Labels<L>): void;
 }
 
-export interface Gauge {
-  set(value: number, labels?: Labels): void;
-  get(labels?: Labels): number;
+export interface Histogram<L extends string = string> {
+  /** In the histogram's base unit (seconds for durations). */
+  observe(value: number, labels?: Labels<L>): void;
 }
 
-export interface LatencySummary {
-  observe(seconds: number): void;
+export interface HistogramOptions<L extends string> {
+  /** Upper bounds, ascending, suited to what the histogram measures (`+Inf` is implied). */
+  buckets: readonly number[];
+  labelNames?: readonly L[];
 }
 
 export interface Metrics {
-  counter(name: string, help: string): Counter;
-  /** With `collect`, the gauge is read at render time, as the series `labels` (default: none). */
-  gauge(name: string, help: string, collect?: () => number, labels?: Labels): Gauge;
-  /** Quantiles 0.5 and 0.99, _count and _sum of the series `labels` (default: none). */
-  summary(name: string, help: string, labels?: Labels): LatencySummary;
-  render(): string;
+  /** The service's registry (prom-client), for anything the factories below do not cover. */
+  readonly registry: Registry;
+  counter<L extends string = never>(name: string, help: string, labelNames?: readonly L[]): Counter<L>;
+  gauge<L extends string = never>(name: string, help: string, labelNames?: readonly L[]): Gauge<L>;
+  /**
+   * A gauge read at scrape time as the series `labels` (default: none). Several callers may
+   * collect one name under different label sets; the same label set twice is refused.
+   */
+  collectedGauge(name: string, help: string, collect: () => number, labels?: Labels): void;
+  histogram<L extends string = never>(name: string, help: string, options: HistogramOptions<L>): Histogram<L>;
+  /** The Prometheus text exposition of every series. */
+  render(): Promise<string>;
+  /** The Content-Type of render()'s text. */
+  readonly contentType: string;
 }
 
-// Sorted, so {a,b} and {b,a} are one series; values escaped as the exposition format says.
-const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const labelPairs = (labels?: Labels) =>
-  labels
-    ? Object.keys(labels)
-        .sort()
-        .map((k) => `${k}="${escapeLabel(labels[k] as string)}"`)
-    : [];
-const labelKey = (labels?: Labels, extra: string[] = []) => {
-  const pairs = [...labelPairs(labels), ...extra];
-  return pairs.length > 0 ? `{${pairs.join(',')}}` : '';
-};
+type Kind = 'counter' | 'gauge' | 'collected gauge' | 'histogram';
 
-const processFamilies = ['process_cpu_seconds_total', 'process_resident_memory_bytes'];
+interface Family {
+  kind: Kind;
+  help: string;
+  labelNames: string;
+  buckets: string;
+  metric: PromCounter<string> | PromGauge<string> | PromHistogram<string>;
+  /** Collected gauges: rendered label set → its collector. */
+  collectors: Map<string, { labels: Labels; collect: () => number }>;
+}
+
+// The compile-time label check done, prom-client takes any label values.
+const values = (labels: Labels<string> | Labels<never> | undefined) => (labels ?? {}) as Labels<string>;
+
+// Sorted, so {a,b} and {b,a} are one label set.
+const labelKey = (labels: Labels = {}) =>
+  Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(String(labels[k]))}`)
+    .join(',');
 
 export function createMetrics(prefix: string): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  // prom-client's gauges named *_total break the naming rules (promtool: "non-counter metrics
+  // should not have _total suffix"); each is the sum of its per-type gauge, which stays.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
   const families = new Map<string, Family>();
 
-  const family = (name: string, help: string, type: MetricType): Family => {
+  const family = (name: string, help: string, kind: Kind, labelNames: readonly string[], create: (full: string) => Family['metric'], buckets: readonly number[] = []): Family => {
     const full = `${prefix}_${name}`;
-    if (processFamilies.includes(full)) throw new MeterflowError('METRICS_DUPLICATE_SERIES', `${full} is rendered by every service already`);
+    const wanted = { kind, help, labelNames: [...labelNames].sort().join(','), buckets: buckets.join(',') };
     const existing = families.get(full);
     if (existing) {
-      if (existing.type !== type || existing.help !== help) {
-        throw new MeterflowError('METRICS_DUPLICATE_SERIES', `${full} is registered as a ${existing.type} ("${existing.help}") and again as a ${type} ("${help}"): one name, one meaning`);
+      const { kind: k, help: h, labelNames: l, buckets: b } = existing;
+      if (k !== kind || h !== help || l !== wanted.labelNames || b !== wanted.buckets) {
+        throw new MeterflowError('METRICS_DUPLICATE_SERIES', `${full} is registered as a ${k} ("${h}", labels [${l}]) and again as a ${kind} ("${help}", labels [${wanted.labelNames}]): one name, one meaning`);
       }
       return existing;
     }
-    const created: Family = { name: full, help, type, values: new Map(), owned: new Map() };
+    if (registry.getSingleMetric(full)) throw new MeterflowError('METRICS_DUPLICATE_SERIES', `${full} is one of the default process / Node.js metrics every service renders already`);
+    const created: Family = { ...wanted, metric: create(full), collectors: new Map() };
     families.set(full, created);
     return created;
   };
 
-  const own = (f: Family, labels: Labels | undefined, collect: () => Array<[string, number]>) => {
-    const key = labelKey(labels);
-    if (f.owned.has(key) || f.values.has(key)) {
-      throw new MeterflowError('METRICS_DUPLICATE_SERIES', `${f.name}${key} is registered twice; give each registration a distinguishing label (e.g. processor)`);
-    }
-    f.owned.set(key, collect);
-  };
-
   return {
-    counter(name, help) {
-      const f = family(name, help, 'counter');
-      return {
-        inc: (labels, by = 1) => f.values.set(labelKey(labels), (f.values.get(labelKey(labels)) ?? 0) + by),
-        get: (labels) => f.values.get(labelKey(labels)) ?? 0,
-      };
+    registry,
+    contentType: registry.contentType,
+    counter(name, help, labelNames = []) {
+      const counter = family(name, help, 'counter', labelNames, (full) => new PromCounter({ name: full, help, labelNames, registers: [registry] })).metric as PromCounter<string>;
+      return { inc: (labels, by = 1) => counter.inc(values(labels), by) };
     },
-    gauge(name, help, collect, labels) {
-      const f = family(name, help, 'gauge');
-      if (collect) {
-        own(f, labels, () => [[labelKey(labels), collect()]]);
-        return {
-          // A collected gauge is what its collector says; set() on it would be silently lost.
-          set: () => {
-            throw new MeterflowError('METRICS_DUPLICATE_SERIES', `${f.name} is collected; it cannot also be set`);
+    gauge(name, help, labelNames = []) {
+      const gauge = family(name, help, 'gauge', labelNames, (full) => new PromGauge({ name: full, help, labelNames, registers: [registry] })).metric as PromGauge<string>;
+      return { set: (value, labels) => gauge.set(values(labels), value) };
+    },
+    collectedGauge(name, help, collect, labels = {}) {
+      const labelNames = Object.keys(labels);
+      const f = family(name, help, 'collected gauge', labelNames, (full) =>
+        new PromGauge({
+          name: full,
+          help,
+          labelNames,
+          registers: [registry],
+          // Read at each scrape; `this` is the gauge.
+          collect(this: PromGauge<string>) {
+            for (const c of f.collectors.values()) this.set(c.labels, c.collect());
           },
-          get: () => collect(),
-        };
-      }
-      return {
-        set: (value, setLabels) => {
-          const key = labelKey(setLabels);
-          if (f.owned.has(key)) throw new MeterflowError('METRICS_DUPLICATE_SERIES', `${f.name}${key} is collected; it cannot also be set`);
-          f.values.set(key, value);
-        },
-        get: (getLabels) => f.values.get(labelKey(getLabels)) ?? 0,
-      };
+        }),
+      );
+      const key = labelKey(labels);
+      if (f.collectors.has(key)) throw new MeterflowError('METRICS_DUPLICATE_SERIES', `${prefix}_${name}{${key}} is collected twice; give each registration a distinguishing label (e.g. processor)`);
+      f.collectors.set(key, { labels, collect });
     },
-    summary(name, help, labels) {
-      // Exact quantiles over a bounded window of recent observations: simple and honest.
-      const f = family(name, help, 'summary');
-      const window: number[] = [];
-      let count = 0;
-      let sum = 0;
-      own(f, labels, () => {
-        const sorted = [...window].sort((a, b) => a - b);
-        const quantiles = [0.5, 0.99].map((q): [string, number] => [
-          labelKey(labels, [`quantile="${q}"`]),
-          sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : 0,
-        ]);
-        return [...quantiles, [`_count${labelKey(labels)}`, count], [`_sum${labelKey(labels)}`, sum]];
-      });
-      return {
-        observe(seconds) {
-          count += 1;
-          sum += seconds;
-          window.push(seconds);
-          if (window.length > 1024) window.shift();
-        },
-      };
+    histogram(name, help, { buckets, labelNames = [] }) {
+      const histogram = family(name, help, 'histogram', labelNames, (full) => new PromHistogram({ name: full, help, labelNames, buckets: [...buckets], registers: [registry] }), buckets).metric as PromHistogram<string>;
+      return { observe: (value, labels) => histogram.observe(values(labels), value) };
     },
-    render() {
-      const lines: string[] = [];
-      const cpu = process.cpuUsage();
-      lines.push('# HELP process_cpu_seconds_total User and system CPU time of this process', '# TYPE process_cpu_seconds_total counter');
-      lines.push(`process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`);
-      lines.push('# HELP process_resident_memory_bytes Resident set size', '# TYPE process_resident_memory_bytes gauge');
-      lines.push(`process_resident_memory_bytes ${process.memoryUsage.rss()}`);
-      for (const f of families.values()) {
-        lines.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`);
-        // Keys are label sets ({a="b"}) or, for summaries, _count/_sum suffixes with their labels.
-        for (const [key, value] of f.values) lines.push(`${f.name}${key} ${value}`);
-        for (const collect of f.owned.values()) for (const [key, value] of collect()) lines.push(`${f.name}${key} ${value}`);
-      }
-      return `${lines.join('\n')}\n`;
-    },
+    render: () => registry.metrics(),
   };
 }

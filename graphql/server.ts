@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { questdbTables } from '../core/contracts';
+import { serveMetrics } from '../core/http/serve-metrics';
+import { createMetrics, type Metrics } from '../core/metrics';
 import { createQuestdbPool, ensureTables } from '../core/questdb/questdb-sql';
 import { createAuthenticator } from './auth/authenticate';
 import { createSecurityPlugins } from './auth/security-plugins';
@@ -28,12 +30,14 @@ export interface GraphqlServer {
   url: string;
   port: number;
   services: GraphqlServices;
+  /** Served at /metrics beside /graphql. */
+  metrics: Metrics;
   /** The auto-block policies (tests call runOnce instead of waiting for the interval). */
   policies: Policies;
   stop(): Promise<void>;
 }
 
-/** GraphQL over HTTP (and SSE subscriptions) at /graphql, /health from yoga, invoice documents at /documents/invoices/, customer data exports at /documents/customer-exports/, the payment webhook at /payments/webhook. */
+/** GraphQL over HTTP (and SSE subscriptions) at /graphql, /health from yoga, /metrics (Prometheus), invoice documents at /documents/invoices/, customer data exports at /documents/customer-exports/, the payment webhook at /payments/webhook. */
 export async function startGraphqlServer(options: GraphqlOptions): Promise<GraphqlServer> {
   const log = options.logger;
   // Credentials first: a misconfigured production server stops before it touches anything.
@@ -107,14 +111,26 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     graphiqlAuthorization: !options.production && options.auth.apiKeys.length === 0 && !options.auth.apiKeysFile && !options.auth.jwtSecret && !options.auth.jwksUrl ? 'ApiKey meterflow-dev-admin-key' : null,
   });
   const webhook = createPaymentWebhook({ secret: options.payments.webhookSecret, toleranceS: options.payments.webhookToleranceS, confirm: (c) => confirmPayment(services, c), logger: log.child('payment-webhook') });
+  const metrics = createMetrics('meterflow_graphql');
+  const requests = metrics.counter('http_requests_total', 'HTTP requests answered, by route (graphql, documents, customer_exports, payment_webhook, metrics) and status code', ['route', 'code']);
   // Signed invoice document links (/documents/invoices/…) and the payment webhook (/payments/webhook) are served beside GraphQL.
-  const server = createServer((request, response) =>
-    services.documents.handles(request)
-      ? void services.documents.serve(request, response)
+  const server = createServer((request, response) => {
+    const route = services.documents.handles(request)
+      ? 'documents'
       : services.customerExports.handles(request)
-        ? void services.customerExports.serve(request, response)
-        : webhook.handles(request) ? void webhook.serve(request, response) : yoga(request, response),
-  );
+        ? 'customer_exports'
+        : webhook.handles(request)
+          ? 'payment_webhook'
+          : request.method === 'GET' && request.url === '/metrics'
+            ? 'metrics'
+            : 'graphql';
+    response.once('finish', () => requests.inc({ route, code: response.statusCode }));
+    if (route === 'documents') void services.documents.serve(request, response);
+    else if (route === 'customer_exports') void services.customerExports.serve(request, response);
+    else if (route === 'payment_webhook') void webhook.serve(request, response);
+    else if (route === 'metrics') serveMetrics(metrics, response);
+    else void yoga(request, response);
+  });
   const ws = attachGraphqlWs(server, yoga, authenticator, log.child('graphql-ws'), { maxPayloadBytes: options.ws.maxPayloadBytes });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -127,6 +143,7 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
     url,
     port,
     services,
+    metrics,
     policies,
     async stop() {
       await policies.stop();

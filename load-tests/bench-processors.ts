@@ -126,8 +126,8 @@ async function main() {
     const baseMb = (before.get('process_resident_memory_bytes') ?? 0) / 1e6;
     // One series per processor (labelled): the sum is every key held.
     const keys = [...after].filter(([k]) => k.startsWith('meterflow_processors_state_keys')).reduce((n, [, v]) => n + v, 0);
-    const heapMb = (after.get('meterflow_processors_heap_used_bytes') ?? 0) / 1e6;
-    const heapBaseMb = (before.get('meterflow_processors_heap_used_bytes') ?? 0) / 1e6;
+    const heapMb = (after.get('nodejs_heap_size_used_bytes') ?? 0) / 1e6;
+    const heapBaseMb = (before.get('nodejs_heap_size_used_bytes') ?? 0) / 1e6;
     // Measured for `meters` meters, scaled linearly to 100,000 active meters on top of the
     // process's own footprint at start (target: ≤ 1 GB RSS per 100,000 active meters).
     const per100k = (now: number, base: number) => Number((base + ((now - base) * 100_000) / meters).toFixed(0));

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Metrics } from '../metrics';
+import { serveMetrics } from './serve-metrics';
 
 export interface HealthCheck {
   /** True when the service can do its work; the detail appears in /health's body. */
@@ -29,8 +30,7 @@ export async function startHealthServer(port: number, check: HealthCheck, metric
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: healthy ? 'ok' : 'unhealthy', ...detail }));
     } else if (req.url === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(metrics.render());
+      serveMetrics(metrics, res);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found: try /health or /metrics\n');

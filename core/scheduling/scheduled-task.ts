@@ -37,7 +37,7 @@ export interface ScheduledTask {
 export function startScheduledTask(options: ScheduledTaskOptions): ScheduledTask {
   if (!options.name) throw new MeterflowError('SCHEDULED_TASK_INVALID', 'name: required');
   if (!Number.isFinite(options.intervalMs)) throw new MeterflowError('SCHEDULED_TASK_INVALID', `${options.name}: intervalMs must be a number of milliseconds, got ${options.intervalMs}`);
-  const runs = options.metrics?.counter('scheduled_runs_total', 'Runs of scheduled work (group comparison, registry sync, policies), by task and outcome');
+  const runs = options.metrics?.counter('scheduled_runs_total', 'Runs of scheduled work (group comparison, registry sync, policies), by task and outcome', ['task', 'outcome']);
   let running: Promise<void> | null = null;
   let failingSince: number | null = null;
   let stopped = false;

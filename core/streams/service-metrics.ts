@@ -5,7 +5,7 @@ import { defineTable } from '../questdb/table-spec';
 
 export const serviceMetricsTable = defineTable({
   name: 'service_metrics',
-  description: 'Samples of the services\' own metrics (ingest rate, consumer lag, dead letters, command states), written by each service every MF_METRICS_SAMPLE_INTERVAL_MS, so dashboards need no Prometheus; per_second is a counter\'s rate since the previous sample. Key: (ts, service, instance, metric, labels).',
+  description: 'Samples of the services\' own metrics (ingest rate, consumer lag, dead letters, command states), written by each service every MF_METRICS_SAMPLE_INTERVAL_MS, so dashboards need no Prometheus: every series of the service\'s /metrics (process_* and nodejs_* included) but histogram buckets and per-V8-space heap series; per_second is the rate since the previous sample of a counter or a histogram\'s _count and _sum. Key: (ts, service, instance, metric, labels).',
   columns: {
     ts: 'TIMESTAMP',
     service: 'SYMBOL CAPACITY 16 CACHE',

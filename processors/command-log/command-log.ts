@@ -35,8 +35,8 @@ export interface CommandLog {
 export async function startCommandLog(options: CommandLogOptions): Promise<CommandLog> {
   const log = options.logger;
   const { topics } = options.kafka;
-  const written = options.metrics.counter('command_log_rows_total', 'Rows the command log wrote to QuestDB, by table');
-  const skipped = options.metrics.counter('command_log_invalid_total', 'Records on the commands / command-acks topics that are not of their shape (skipped), by topic');
+  const written = options.metrics.counter('command_log_rows_total', 'Rows the command log wrote to QuestDB, by table', ['table']);
+  const skipped = options.metrics.counter('command_log_invalid_total', 'Records on the commands / command-acks topics that are not of their shape (skipped), by topic', ['topic']);
 
   const pool = createQuestdbPool({ ...options.questdb.pg, max: 1 });
   try {
@@ -46,7 +46,7 @@ export async function startCommandLog(options: CommandLogOptions): Promise<Comma
   }
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-command-log', logger: log.child('kafka') });
   await kafka.ensureTopics([topics.commands, topics.commandAcks]);
-  const refusedRows = options.metrics.counter('command_log_rows_refused_total', 'Rows isolated from their flush and dead-lettered (a value the column cannot hold, or refused by QuestDB), by table and code');
+  const refusedRows = options.metrics.counter('command_log_rows_refused_total', 'Rows isolated from their flush and dead-lettered (a value the column cannot hold, or refused by QuestDB), by table and code', ['table', 'code']);
   const writer = await createIlpWriter(options.questdb.httpUrl, {
     service: 'command-log',
     logger: log.child('ilp'),

@@ -50,8 +50,8 @@ interface Changed {
 export async function startEdgeStatsAlerts(options: EdgeStatsAlertsOptions): Promise<EdgeStatsAlerts> {
   const log = options.logger;
   const { topics } = options.kafka;
-  const applied = options.metrics.counter('edge_stats_rule_inputs_total', 'Edge-statistics summaries seen by the rule engine, by status (accepted, duplicate, late, invalid)');
-  const raised = options.metrics.counter('edge_stats_alerts_total', 'Alert transitions raised on edge statistics, by rule kind and state');
+  const applied = options.metrics.counter('edge_stats_rule_inputs_total', 'Edge-statistics summaries seen by the rule engine, by status (accepted, duplicate, late, invalid)', ['status']);
+  const raised = options.metrics.counter('edge_stats_alerts_total', 'Alert transitions raised on edge statistics, by rule kind and state', ['rule_kind', 'state']);
   const pool = createQuestdbPool({ ...options.questdb.pg, max: 1 });
   const store = createStateStore<EdgeRuleState>(options.groupId, pool);
   const kafka = createKafkaClient({ brokers: options.kafka.brokers, clientId: 'meterflow-edge-stats-alerts', logger: log.child('kafka') });

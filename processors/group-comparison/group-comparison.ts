@@ -63,7 +63,7 @@ export function startGroupComparison(options: GroupComparisonOptions): { failing
   const { pool, writer, logger: log } = options;
   const store = createStateStore<ComparisonState>(options.groupId, pool);
   const compared = options.metrics.counter('group_windows_compared_total', 'Window ends compared against their group averages');
-  const excludedCount = options.metrics.counter('group_windows_excluded_total', 'Meter windows left out of group averages, by reason (negative, implausible, not-consumption)');
+  const excludedCount = options.metrics.counter('group_windows_excluded_total', 'Meter windows left out of group averages, by reason (negative, implausible, not-consumption)', ['reason']);
   const statistics = options.statistics ?? defaultGroupStatisticsOptions;
 
   /** Every registered meter's sector and kind as of `at` (the latest registry change at or before it). */

@@ -29,11 +29,12 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
   const log = options.logger;
   const { topics } = options.kafka;
   const metrics = createMetrics('meterflow_sink');
-  const rowsWritten = metrics.counter('rows_written_total', 'Rows accepted by QuestDB, by table');
-  const unreadable = metrics.counter('records_unreadable_total', 'Kafka records that are not valid JSON of their topic or lack its fields (dead-lettered as QUESTDB_REFUSED with their offset)');
-  const refusedRows = metrics.counter('rows_refused_total', 'Rows isolated from their flush and dead-lettered: a value the column cannot hold, or refused by QuestDB, by table and code');
+  const rowsWritten = metrics.counter('rows_written_total', 'Rows accepted by QuestDB, by table', ['table']);
+  const unreadable = metrics.counter('records_unreadable_total', 'Kafka records that are not valid JSON of their topic or lack its fields (dead-lettered as QUESTDB_REFUSED with their offset), by topic', ['topic']);
+  const refusedRows = metrics.counter('rows_refused_total', 'Rows isolated from their flush and dead-lettered: a value the column cannot hold, or refused by QuestDB, by table and code', ['table', 'code']);
   const writeErrors = metrics.counter('questdb_write_errors_total', 'Failed QuestDB flushes (each is retried)');
-  const flushLatency = metrics.summary('questdb_flush_seconds', 'QuestDB ILP flush latency');
+  // One ILP/HTTP request per batch: milliseconds when QuestDB keeps up, seconds when it stalls.
+  const flushLatency = metrics.histogram('questdb_flush_seconds', 'QuestDB ILP flush latency', { buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
 
   const pool = createQuestdbPool({ ...options.questdb.pg, max: 2 });
   await ensureTables(pool, [questdbTables.readings, questdbTables.edgeStats, questdbTables.deadLetters]);

@@ -298,7 +298,7 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
       for (const { processor, table, n } of counted.rows) m.emitted.inc({ processor, table }, n);
       for (const { processor, n } of counted.late) m.late.inc({ processor }, n);
       notify(work.events);
-      m.observeFlush(topologyLabel, Number(process.hrtime.bigint() - started) / 1e9);
+      m.flushDuration.observe(Number(process.hrtime.bigint() - started) / 1e9, { processor: topologyLabel });
       refreshGauges();
       return { commit: due };
     } catch (error) {

@@ -110,7 +110,7 @@ describe('bad device input', () => {
     );
 
     // And the bridge is still up and counting.
-    const metrics = pipeline.bridge!.metrics.render();
+    const metrics = await pipeline.bridge!.metrics.render();
     expect(metrics).toMatch(/meterflow_bridge_dead_letters_total\{reason="FORBIDDEN_KEY"\} 2/);
     const health = await fetch(`http://127.0.0.1:${pipeline.bridge!.httpPort}/health`);
     expect(health.status).toBe(200);

@@ -61,8 +61,8 @@ describe('two bridges sharing one subscription (one of them over TLS)', () => {
     await waitFor('WAL applied', () => walApplied(pipeline.questdb, questdbTables.readings.name), Boolean);
     expect(await count()).toEqual({ n: total, pairs: total });
 
-    const producedBy = (bridge: Bridge) => metricValue(bridge.metrics.render(), 'meterflow_bridge_records_produced_total', 'topic="readings"');
-    const [a, b] = [producedBy(first), producedBy(second)];
+    const producedBy = async (bridge: Bridge) => metricValue(await bridge.metrics.render(), 'meterflow_bridge_records_produced_total', 'topic="readings"');
+    const [a, b] = [await producedBy(first), await producedBy(second)];
     expect(a + b).toBe(total); // no redelivery happened, so no message went through both
     expect(Math.min(a, b)).toBeGreaterThan(total * 0.2);
   });

@@ -140,8 +140,8 @@ describe('the whole DAIAD trial imported in three orders', () => {
     expect(comparable(at!)).toBe(comparable(am!));
   });
 
-  it('counts none of the readings late', () => {
-    const metrics = harness.processors.metrics.render();
+  it('counts none of the readings late', async () => {
+    const metrics = await harness.processors.metrics.render();
     const late = metrics.split('\n').filter((l) => l.startsWith('meterflow_processors_late_readings_total')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
     expect(late).toBe(0);
   });

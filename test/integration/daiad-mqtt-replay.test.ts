@@ -56,11 +56,11 @@ describe('the DAIAD trial replayed through MQTT at full speed, a login per meter
     const started = Date.now();
     await Promise.all(meters.map((meter, i) => publishAll(clients[i]!, id(meter), rows.filter((r) => r.meter === meter))));
     // Everything is with the broker; wait until the bridge has it all in Kafka and nothing moves.
-    const produced = () => metricValue(bridge.metrics.render(), 'meterflow_bridge_records_produced_total', 'topic="readings"');
+    const produced = async () => metricValue(await bridge.metrics.render(), 'meterflow_bridge_records_produced_total', 'topic="readings"');
     let last = -1;
     await waitFor('the bridge to have produced every message', async () => {
-      const now = produced();
-      const settled = now === last && now >= rows.length && metricValue(bridge.metrics.render(), 'meterflow_bridge_messages_in_flight') === 0;
+      const now = await produced();
+      const settled = now === last && now >= rows.length && metricValue(await bridge.metrics.render(), 'meterflow_bridge_messages_in_flight') === 0;
       last = now;
       return settled;
     }, Boolean, 15 * 60_000, 3000);
@@ -100,11 +100,11 @@ describe('the DAIAD trial replayed through MQTT at full speed, a login per meter
     expect(compared).toBeGreaterThanOrEqual(meters.length * 11);
   });
 
-  it('refuses nothing and counts nothing late', () => {
-    const bridge = pipeline.bridge!.metrics.render();
+  it('refuses nothing and counts nothing late', async () => {
+    const bridge = await pipeline.bridge!.metrics.render();
     // Per reason, so a failure says what was refused.
     const deadLettered = bridge.split('\n').filter((l) => l.startsWith('meterflow_bridge_dead_letters_total') || l.startsWith('meterflow_bridge_records_refused_total'));
-    const late = harness.processors.metrics.render().split('\n').filter((l) => l.startsWith('meterflow_processors_late_readings_total')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+    const late = (await harness.processors.metrics.render()).split('\n').filter((l) => l.startsWith('meterflow_processors_late_readings_total')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
     expect({ deadLettered: deadLettered.filter((l) => Number(l.split(' ').pop()) > 0), late }).toEqual({ deadLettered: [], late: 0 });
   });
 });

@@ -28,7 +28,7 @@ describe('fault: Kafka broker killed with SIGKILL mid-stream', () => {
     processors = await startServiceChild('processors', pipeline, { ...faultProcessorsEnv, MF_PROCESSORS_GROUP_ID: group });
     const prefix = `${pipeline.runId}-f`;
     const fleet = await startFaultFleet(pipeline, { prefix, meters: 40, perMeter: 300, ratePerSecond: 300, seed: 13 });
-    const produced = async () => metricValue(pipeline.bridge!.metrics.render(), 'meterflow_bridge_records_produced_total', 'topic="readings"');
+    const produced = async () => metricValue(await pipeline.bridge!.metrics.render(), 'meterflow_bridge_records_produced_total', 'topic="readings"');
 
     await waitFor('30 % through the bridge', produced, (n) => n >= fleet.total * 0.3, 90_000, 50);
     await killStackServer('kafka');

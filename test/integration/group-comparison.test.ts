@@ -59,7 +59,7 @@ describe('above the sector average by a factor', () => {
     expect(evidence.ratio).toBeCloseTo(6, 6);
     // All six windows were compared, and nothing else was raised for this sector.
     await waitFor('every hour compared', async () => {
-      const text = harness.processors.metrics.render();
+      const text = await harness.processors.metrics.render();
       return Number(/meterflow_processors_group_windows_compared_total (\d+)/.exec(text)?.[1] ?? 0);
     }, (n) => n >= 6, 60_000, 300);
     expect((await alerts()).length).toBe(1);
@@ -134,7 +134,7 @@ describe('one hostile meter among five honest ones', () => {
     expect(rows.map((r) => [r.meter_id, r.state, r.started_at.getTime()])).toEqual([[honest(4), 'open', t0 + 2 * hour]]);
     // Its sector's average was the honest meters' (trimmed: 1 L/min × 60 = 60 L), over the five of them.
     expect(JSON.parse(rows[0]!.evidence)).toMatchObject({ groupAverage: 60, meterCount: 5, group: sector });
-    const excluded = Number(/meterflow_processors_group_windows_excluded_total\{reason="negative"\} (\d+)/.exec(harness.processors.metrics.render())?.[1] ?? 0);
+    const excluded = Number(/meterflow_processors_group_windows_excluded_total\{reason="negative"\} (\d+)/.exec(await harness.processors.metrics.render())?.[1] ?? 0);
     expect(excluded).toBeGreaterThanOrEqual(3);
   }, 200_000);
 });

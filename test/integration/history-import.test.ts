@@ -93,7 +93,7 @@ describe('history import (npm run import) on the real stack', () => {
     }
     expect(compared).toBeGreaterThanOrEqual(6 * 11);
     // Each meter's readings came in its own event-time order: no processor counted one late.
-    const metrics = harness.processors.metrics.render();
+    const metrics = await harness.processors.metrics.render();
     const late = metrics.split('\n').filter((l) => l.startsWith('meterflow_processors_late_readings_total')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
     expect(late).toBe(0);
   }, 400_000);

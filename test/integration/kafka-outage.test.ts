@@ -32,9 +32,12 @@ describe('Kafka unavailable for 30 s during a run', () => {
 
   it('holds back, recovers by itself, and stores every reading exactly once', async () => {
     const bridge = pipeline.bridge!;
-    const heldBack = () => metricValue(bridge.metrics.render(), 'meterflow_bridge_messages_in_flight');
+    const heldBack = async () => metricValue(await bridge.metrics.render(), 'meterflow_bridge_messages_in_flight');
     const samples: { at: number; held: number }[] = [];
-    const sampler = setInterval(() => samples.push({ at: Date.now(), held: heldBack() }), 200);
+    const sampler = setInterval(() => {
+      const at = Date.now();
+      void heldBack().then((held) => samples.push({ at, held }));
+    }, 200);
     const healthSamples: { at: number; status: number }[] = [];
     const healthSampler = setInterval(() => {
       const at = Date.now();
@@ -81,7 +84,7 @@ describe('Kafka unavailable for 30 s during a run', () => {
       const during = samples.filter((s) => s.at > downAt + 2_000 && s.at < upAt).map((s) => s.held);
       expect(Math.max(...during)).toBeGreaterThan(0);
       expect(Math.max(...during)).toBeLessThanOrEqual(pipeline.config.int('MF_BRIDGE_RECEIVE_MAXIMUM'));
-      expect(metricValue(bridge.metrics.render(), 'meterflow_bridge_records_produced_total', 'topic="readings"')).toBeGreaterThanOrEqual(total);
+      expect(metricValue(await bridge.metrics.render(), 'meterflow_bridge_records_produced_total', 'topic="readings"')).toBeGreaterThanOrEqual(total);
     } finally {
       clearInterval(sampler);
       clearInterval(healthSampler);

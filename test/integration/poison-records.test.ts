@@ -71,7 +71,7 @@ describe('a dead letter larger than Kafka accepts', () => {
     expect(letter[0]!.detail).toContain('MESSAGE_TOO_LARGE');
     expect(Number(letter[0]!.payload_bytes)).toBeGreaterThan(16384); // the size of the record Kafka refused
 
-    const metrics = pipeline.bridge!.metrics.render();
+    const metrics = await pipeline.bridge!.metrics.render();
     expect(metricValue(metrics, 'meterflow_bridge_kafka_records_refused_total', `topic="${pipeline.topics.deadLetters.name}"`)).toBe(1);
     expect(metricValue(metrics, 'meterflow_bridge_messages_in_flight')).toBe(0);
     const h = await health(pipeline.bridge!.httpPort);
@@ -128,7 +128,7 @@ describe('a number QuestDB cannot store, written to the readings topic by someth
     expect(letters.map((l) => Buffer.from(l.payload_base64, 'base64').toString()).sort()).toEqual([...bad].sort());
     expect(letters.map((l) => l.detail).join('\n')).toMatch(/"seq"/);
 
-    const metrics = pipeline.sink!.metrics.render();
+    const metrics = await pipeline.sink!.metrics.render();
     expect(metricValue(metrics, 'meterflow_sink_rows_refused_total', 'code="QUESTDB_ROW_INVALID",table="readings"')).toBe(3);
     expect(metricValue(metrics, 'meterflow_sink_records_unreadable_total', `topic="${pipeline.topics.readings.name}"`)).toBe(1);
     expect((await health(pipeline.sink!.httpPort)).status).toBe(200);
@@ -171,6 +171,6 @@ describe('a meter flooding the bridge, with MF_BRIDGE_METER_RATE_LIMIT set', () 
     const passed = await flooded();
     expect(passed).toBeGreaterThanOrEqual(10); // the burst
     expect(passed).toBeLessThanOrEqual(10 + Math.ceil(5 * elapsedS) + 1);
-    expect(metricValue(pipeline.bridge!.metrics.render(), 'meterflow_bridge_messages_rate_limited_total')).toBe(200 - passed);
+    expect(metricValue(await pipeline.bridge!.metrics.render(), 'meterflow_bridge_messages_rate_limited_total')).toBe(200 - passed);
   }, 120_000);
 });

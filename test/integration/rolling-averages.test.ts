@@ -112,10 +112,10 @@ describe('rolling averages and rollups against QuestDB SQL over the raw readings
     }
   });
 
-  it('skipped the two records that are not readings, and went on (processors and raw sink)', () => {
-    const text = processors.metrics.render();
+  it('skipped the two records that are not readings, and went on (processors and raw sink)', async () => {
+    const text = await processors.metrics.render();
     expect(/meterflow_processors_records_unreadable_total\{processor="readings-topology"\} (\d+)/.exec(text)?.[1]).toBe('2');
-    const sink = pipeline.sink!.metrics.render();
+    const sink = await pipeline.sink!.metrics.render();
     expect(/meterflow_sink_records_unreadable_total\{topic="[^"]*readings"\} (\d+)/.exec(sink)?.[1]).toBe('2');
   });
 

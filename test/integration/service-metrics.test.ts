@@ -90,4 +90,31 @@ describe('service metrics in QuestDB', () => {
     // Some sample saw the readings arrive.
     expect(Number(rows[0]!.positive)).toBeGreaterThan(0);
   });
+
+  it('records the process and Node.js series and a histogram\'s _count and _sum (with their rate), never its buckets', async () => {
+    const instance = pipeline.config.string('MF_SINK_GROUP_ID');
+    // Series without labels are stored with labels null.
+    const unlabelled = async (metric: string) => {
+      const { rows } = await pipeline.questdb.query<{ value: number; per_second: number | null; type: string }>(
+        `SELECT value, per_second, type FROM service_metrics
+          WHERE service = 'sink' AND instance::string = $1 AND metric::string = $2 AND labels IS NULL
+          ORDER BY ts DESC LIMIT 1`,
+        [instance, metric],
+      );
+      return rows[0] ?? null;
+    };
+    const cpu = await unlabelled('process_cpu_seconds_total');
+    expect(cpu).toMatchObject({ type: 'counter' });
+    expect(cpu!.value).toBeGreaterThan(0);
+    expect((await unlabelled('nodejs_eventloop_lag_seconds'))?.type).toBe('gauge');
+    const flushes = await unlabelled('meterflow_sink_questdb_flush_seconds_count');
+    expect(flushes).toMatchObject({ type: 'histogram' });
+    expect(flushes!.value).toBeGreaterThan(0);
+    expect(flushes!.per_second).not.toBeNull();
+    const { rows } = await pipeline.questdb.query<{ n: string }>(
+      `SELECT count() n FROM service_metrics WHERE service = 'sink' AND instance::string = $1 AND metric::string LIKE '%_bucket'`,
+      [instance],
+    );
+    expect(Number(rows[0]!.n)).toBe(0);
+  });
 });

@@ -15,7 +15,7 @@ export function exposition(text: string): { samples: string[]; typed: string[] }
 const duplicates = (list: string[]) => list.filter((x, i) => list.indexOf(x) !== i);
 
 describe('processor runner metrics', () => {
-  it('three runners in one process: every series once, each sample labelled with its processor', () => {
+  it('three runners in one process: every series once, each sample labelled with its processor', async () => {
     const metrics = createMetrics('meterflow_processors');
     for (const name of ['rolling-averages', 'alerts', 'billing']) {
       const m = runnerMetrics(metrics);
@@ -23,10 +23,10 @@ describe('processor runner metrics', () => {
       m.emitted.inc({ processor: name, table: 'alerts' });
       m.stateKeys.set(5, { processor: name });
       m.watermarkLag.set(1.5, { processor: name });
-      m.observeFlush(name, 0.01);
-      m.observeFlush(name, 0.03);
+      m.flushDuration.observe(0.01, { processor: name });
+      m.flushDuration.observe(0.03, { processor: name });
     }
-    const { samples, typed } = exposition(metrics.render());
+    const { samples, typed } = exposition(await metrics.render());
     expect(duplicates(samples)).toEqual([]);
     expect(duplicates(typed)).toEqual([]);
     for (const name of ['rolling-averages', 'alerts', 'billing']) {
@@ -34,10 +34,14 @@ describe('processor runner metrics', () => {
         `meterflow_processors_rows_emitted_total{processor="${name}",table="alerts"}`,
         `meterflow_processors_state_keys{processor="${name}"}`,
         `meterflow_processors_watermark_lag_seconds{processor="${name}"}`,
-        `meterflow_processors_flush_duration_seconds{processor="${name}",quantile="0.99"}`,
-        `meterflow_processors_flushes_total{processor="${name}"}`,
+        `meterflow_processors_flush_duration_seconds_bucket{le="0.05",processor="${name}"}`,
+        `meterflow_processors_flush_duration_seconds_count{processor="${name}"}`,
       ]));
     }
+    // Two flushes of 10 and 30 ms each: both within 50 ms, none within 5 ms.
+    const text = await metrics.render();
+    expect(text).toContain('meterflow_processors_flush_duration_seconds_bucket{le="0.005",processor="billing"} 0\n');
+    expect(text).toContain('meterflow_processors_flush_duration_seconds_bucket{le="0.05",processor="billing"} 2\n');
     // No sample without its processor among the runner series.
     expect(samples.filter((s) => /state_keys|watermark_lag|flush|rows_emitted/.test(s) && !s.includes('processor="'))).toEqual([]);
   });
