@@ -1,0 +1,135 @@
+import { buildSchema, Kind, parse, print, validate, type DefinitionNode, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { demoHomeMeter } from '../../deploy/demo-customer-story';
+import { demoRecommendationsQuery, demoSampleQueries } from '../../deploy/demo-queries';
+import { createMeterflowSchema } from '../../graphql/schema';
+import { docCodeBlocks, type DocCodeBlock } from './support/doc-code-blocks';
+import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
+import { subscribeSse } from './support/sse-subscription';
+import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
+import { waitFor } from './support/wait-for';
+
+// Every GraphQL example of README.md and docs/*.md (read now, so new pages count) and every query
+// the demo prints runs against the real server on the test stack with the admin key: parsed,
+// validated against the server's schema, executed, no errors. A block of several operations runs
+// one operation at a time, as a reader pastes them. The info-string convention is
+// docs/development.md § Examples in the docs; a block that breaks it fails here.
+//
+// The docs use readable ids; this run registers meters under its own prefix and rewrites them
+// (`"sim-w-0001"` -> `"<run>-sim-w-0001"`), so the examples stay copyable and runs never collide:
+//
+//   doc id / variable            what the test gives it
+//   "sim-w-0001", "m-0042",      a water meter of this run (America/Sao_Paulo), with an hour of
+//   "m-1", "MAC003718",          readings
+//   "demo-home" (the demo's)
+//   "c-1042"                     the customer owning those meters
+//   "m-1042/2026-01-01"          an open BRL invoice of meter m-1042 (for startPayment)
+//   $meterId, $id: ID!           "<run>-sim-w-0001"
+const docMeters = ['sim-w-0001', 'sim-e-0002', 'm-0042', 'm-1', 'm-1042', 'MAC003718', demoHomeMeter];
+const docCustomer = 'c-1042';
+const docInvoice = 'm-1042/2026-01-01';
+
+describe('examples in README.md and docs/*.md, and the queries the demo prints', () => {
+  let pipeline: TestPipeline;
+  let graphql: GraphqlHarness;
+  let run: string;
+  const schema = createMeterflowSchema();
+  const blocks = docCodeBlocks();
+  const graphqlBlocks = blocks.filter((b) => b.language === 'graphql');
+  const runnable = graphqlBlocks.filter((b) => b.kind === null && b.noRun === null);
+
+  /** A doc's readable ids, as this run's ids. */
+  const localise = (text: string) => {
+    let out = text.split(`"${docInvoice}"`).join(`"${run}-${docInvoice}"`).split(`"${docCustomer}"`).join(`"${run}-${docCustomer}"`);
+    for (const id of docMeters) out = out.split(`"${id}"`).join(`"${run}-${id}"`);
+    return out;
+  };
+  const variablesFor = (operation: OperationDefinitionNode) => Object.fromEntries((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, `${run}-sim-w-0001`]));
+
+  /** One document per operation (with every fragment of the block), as a reader runs them. */
+  const operationsOf = (document: DocumentNode): { operation: OperationDefinitionNode; text: string }[] => {
+    const fragments: DefinitionNode[] = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+    return document.definitions
+      .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
+      .map((operation) => ({ operation, text: print({ kind: Kind.DOCUMENT, definitions: [operation, ...fragments] }) }));
+  };
+
+  const execute = async (where: string, text: string) => {
+    const document = parse(text);
+    for (const { operation, text: one } of operationsOf(document)) {
+      const problems = validate(schema, parse(one)).map((e) => e.message);
+      expect({ where, problems }).toEqual({ where, problems: [] });
+      const variables = variablesFor(operation);
+      if (operation.operation === 'subscription') {
+        // The stream opens (SSE, 200) and stays open without an error for a second.
+        const sub = await subscribeSse(graphql.url, graphql.keys.admin, one, variables);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          expect({ where, status: sub.status, errors: sub.results.flatMap((r) => r.errors ?? []), completed: sub.completed }).toEqual({ where, status: 200, errors: [], completed: false });
+        } finally {
+          sub.close();
+        }
+      } else {
+        const answer = await graphql.request(one, variables, graphql.keys.admin);
+        expect({ where, status: answer.status, errors: answer.errors ?? [] }).toEqual({ where, status: 200, errors: [] });
+        expect(answer.data).toBeDefined();
+      }
+    }
+  };
+
+  beforeAll(async () => {
+    pipeline = createTestPipeline();
+    run = pipeline.runId;
+    graphql = await startTestGraphql(pipeline);
+    const now = Date.now();
+    for (const id of docMeters) {
+      const kind = id.startsWith('sim-e') || id === 'MAC003718' ? 'electricity' : 'water';
+      const registered = await graphql.request(`mutation ($id: ID!, $input: MeterInput!) { registerMeter(meterId: $id, input: $input) { id } }`, {
+        id: `${run}-${id}`,
+        input: { kind, customerId: `${run}-${docCustomer}`, timeZone: 'America/Sao_Paulo' },
+      });
+      expect(registered.errors).toBeUndefined();
+    }
+    // An hour of readings, a minute apart, for every meter.
+    for (const id of docMeters) {
+      const water = !(id.startsWith('sim-e') || id === 'MAC003718');
+      const rows = Array.from({ length: 60 }, (_, i) => {
+        const ts = new Date(now - (60 - i) * 60_000).toISOString();
+        return `('${ts}', '${run}-${id}', '${water ? 'water' : 'electricity'}', ${i % 5}, '${water ? 'L/min' : 'kW'}', ${1000 + i}, '${water ? 'L' : 'kWh'}')`;
+      });
+      await pipeline.questdb.query(`INSERT INTO readings (ts, meter_id, kind, value, value_unit, register, register_unit) VALUES ${rows.join(', ')}`);
+    }
+    await pipeline.questdb.query(
+      `INSERT INTO invoices (ts, invoice_id, meter_id, status, revision, period_label, period_end, issued_at, due_date, currency, consumption, consumption_unit, total_cents, total)
+       VALUES ('2026-01-01T00:00:00.000000Z', $1, $2, 'final', 0, '2026-01', '2026-02-01T00:00:00.000000Z', '2026-02-04T00:00:00.000000Z', '2099-01-10', 'BRL', 27.55, 'm3', 13322, '133.22')`,
+      [`${run}-${docInvoice}`, `${run}-m-1042`],
+    );
+    for (const table of ['readings', 'invoices', 'meter_registry']) await waitFor(`${table} applied`, () => walApplied(pipeline.questdb, table), Boolean, 30_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await graphql?.stop();
+    await pipeline?.stopAll();
+  });
+
+  it('every fenced block of the docs has a known info string', () => {
+    const wrong = blocks.filter((b) => b.problem).map((b) => `${b.file}:${b.line} \`\`\`${b.info}: ${b.problem}`);
+    expect(wrong).toEqual([]);
+    expect(runnable.length).toBeGreaterThan(5);
+  });
+
+  it.each(graphqlBlocks.filter((b) => b.kind !== null || b.noRun !== null).map((b) => [`${b.file}:${b.line}`, b] as [string, DocCodeBlock]))('%s (not executed) parses', (_where, block) => {
+    if (block.kind === 'sdl') expect(() => buildSchema(block.code, { assumeValid: true })).not.toThrow();
+    else expect(parse(block.code).definitions.length).toBeGreaterThan(0);
+  });
+
+  it.each(runnable.map((b) => [`${b.file}:${b.line}`, b] as [string, DocCodeBlock]))('%s runs without errors', async (where, block) => {
+    await execute(where, localise(block.code));
+  });
+
+  it('every query the demo prints runs without errors', async () => {
+    // The same strings the demo prints, its meter ids made this run's.
+    const queries = [...demoSampleQueries({ now: Date.now() }), demoRecommendationsQuery(demoHomeMeter)].map(localise);
+    expect(queries.length).toBeGreaterThan(0);
+    for (const [i, query] of queries.entries()) await execute(`demo sample ${i + 1}`, query);
+  });
+});
