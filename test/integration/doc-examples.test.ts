@@ -24,6 +24,7 @@ import { waitFor } from './support/wait-for';
 //   "c-1042"                     the customer owning those meters
 //   "m-1042/2026-01-01"          an open BRL invoice of meter m-1042 (for startPayment)
 //   $meterId, $id: ID!           "<run>-sim-w-0001"
+//   idempotencyKey: "k"          "<run>-k" (keys outlive a run)
 const docMeters = ['sim-w-0001', 'sim-e-0002', 'm-0042', 'm-1', 'm-1042', 'MAC003718', demoHomeMeter];
 const docCustomer = 'c-1042';
 const docInvoice = 'm-1042/2026-01-01';
@@ -41,7 +42,8 @@ describe('examples in README.md and docs/*.md, and the queries the demo prints',
   const localise = (text: string) => {
     let out = text.split(`"${docInvoice}"`).join(`"${run}-${docInvoice}"`).split(`"${docCustomer}"`).join(`"${run}-${docCustomer}"`);
     for (const id of docMeters) out = out.split(`"${id}"`).join(`"${run}-${id}"`);
-    return out;
+    // Idempotency keys live as long as the stack: another run's "ops-2026-11-23-001" is a conflict.
+    return out.replace(/idempotencyKey: "([^"]*)"/g, `idempotencyKey: "${run}-$1"`);
   };
   const variablesFor = (operation: OperationDefinitionNode) => Object.fromEntries((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, `${run}-sim-w-0001`]));
 
@@ -79,7 +81,8 @@ describe('examples in README.md and docs/*.md, and the queries the demo prints',
   beforeAll(async () => {
     pipeline = createTestPipeline();
     run = pipeline.runId;
-    graphql = await startTestGraphql(pipeline);
+    // startPayment needs a payee for the invoice's currency (BRL: PIX).
+    graphql = await startTestGraphql(pipeline, { MF_PAYEE_PIX_KEY: 'pagamentos@saneamento.example', MF_PAYEE_PIX_NAME: 'SANEAMENTO TESTE', MF_PAYEE_PIX_CITY: 'SAO PAULO' });
     const now = Date.now();
     for (const id of docMeters) {
       const kind = id.startsWith('sim-e') || id === 'MAC003718' ? 'electricity' : 'water';
