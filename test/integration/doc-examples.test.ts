@@ -1,8 +1,10 @@
-import { buildSchema, Kind, parse, print, validate, type DefinitionNode, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Kind, parse, print, validate, type DefinitionNode, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { demoHomeMeter } from '../../deploy/demo-customer-story';
 import { demoRecommendationsQuery, demoSampleQueries } from '../../deploy/demo-queries';
 import { createMeterflowSchema } from '../../graphql/schema';
-import { docCodeBlocks, type DocCodeBlock } from './support/doc-code-blocks';
+import { docCodeBlocks, repositoryRoot, shellLanguages, type DocCodeBlock } from './support/doc-code-blocks';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
 import { subscribeSse } from './support/sse-subscription';
 import { createTestPipeline, walApplied, type TestPipeline } from './support/test-services';
@@ -25,9 +27,25 @@ import { waitFor } from './support/wait-for';
 //   "m-1042/2026-01-01"          an open BRL invoice of meter m-1042 (for startPayment)
 //   $meterId, $id: ID!           "<run>-sim-w-0001"
 //   idempotencyKey: "k"          "<run>-k" (keys outlive a run)
+//
+// Shell blocks (sh, bash, shell, console) run with bash -e from the repository root, after:
+//   localhost:4000               this test's GraphQL server (host:port)
+//   meterflow-dev-admin-key      this run's admin key (-analyst-key, -customer-key likewise)
+//   sim-w-0001, m-0042, …        the run's meters, as above (also inside JSON strings)
 const docMeters = ['sim-w-0001', 'sim-e-0002', 'm-0042', 'm-1', 'm-1042', 'MAC003718', demoHomeMeter];
 const docCustomer = 'c-1042';
 const docInvoice = 'm-1042/2026-01-01';
+
+/** Runs a script with bash -e from the repository root, asynchronously: the server under test shares this process. */
+async function run$(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd: repositoryRoot, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string; message: string };
+    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr || failed.message };
+  }
+}
 
 describe('examples in README.md and docs/*.md, and the queries the demo prints', () => {
   let pipeline: TestPipeline;
@@ -37,6 +55,7 @@ describe('examples in README.md and docs/*.md, and the queries the demo prints',
   const blocks = docCodeBlocks();
   const graphqlBlocks = blocks.filter((b) => b.language === 'graphql');
   const runnable = graphqlBlocks.filter((b) => b.kind === null && b.noRun === null);
+  const shellBlocks = blocks.filter((b) => shellLanguages.has(b.language) && b.noRun === null);
 
   /** A doc's readable ids, as this run's ids. */
   const localise = (text: string) => {
@@ -44,6 +63,16 @@ describe('examples in README.md and docs/*.md, and the queries the demo prints',
     for (const id of docMeters) out = out.split(`"${id}"`).join(`"${run}-${id}"`);
     // Idempotency keys live as long as the stack: another run's "ops-2026-11-23-001" is a conflict.
     return out.replace(/idempotencyKey: "([^"]*)"/g, `idempotencyKey: "${run}-$1"`);
+  };
+  /** A shell example, pointed at this test's server, keys and meters. */
+  const localiseShell = (text: string) => {
+    let out = text
+      .replace(/\b(localhost|127\.0\.0\.1):4000\b/g, new URL(graphql.url).host)
+      .split('meterflow-dev-admin-key').join(graphql.keys.admin)
+      .split('meterflow-dev-analyst-key').join(graphql.keys.analyst)
+      .split('meterflow-dev-customer-key').join(graphql.keys.customer1);
+    for (const id of docMeters) out = out.replace(new RegExp(`(?<![\\w-])${id}(?![\\w-])`, 'g'), `${run}-${id}`);
+    return out;
   };
   const variablesFor = (operation: OperationDefinitionNode) => Object.fromEntries((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, `${run}-sim-w-0001`]));
 
@@ -120,13 +149,25 @@ describe('examples in README.md and docs/*.md, and the queries the demo prints',
     expect(runnable.length).toBeGreaterThan(5);
   });
 
-  it.each(graphqlBlocks.filter((b) => b.kind !== null || b.noRun !== null).map((b) => [`${b.file}:${b.line}`, b] as [string, DocCodeBlock]))('%s (not executed) parses', (_where, block) => {
-    if (block.kind === 'sdl') expect(() => buildSchema(block.code, { assumeValid: true })).not.toThrow();
-    else expect(parse(block.code).definitions.length).toBeGreaterThan(0);
+  it('GraphQL blocks that are not run (sdl, error-example, no-run) parse', () => {
+    for (const block of graphqlBlocks.filter((b) => b.kind !== null || b.noRun !== null)) {
+      const definitions = parse(block.code).definitions;
+      const sdl = definitions.every((d) => d.kind !== Kind.OPERATION_DEFINITION && d.kind !== Kind.FRAGMENT_DEFINITION);
+      expect({ where: `${block.file}:${block.line}`, definitions: definitions.length > 0, sdl }).toEqual({ where: `${block.file}:${block.line}`, definitions: true, sdl: block.kind === 'sdl' });
+    }
   });
 
   it.each(runnable.map((b) => [`${b.file}:${b.line}`, b] as [string, DocCodeBlock]))('%s runs without errors', async (where, block) => {
     await execute(where, localise(block.code));
+  });
+
+  it.each(shellBlocks.map((b) => [`${b.file}:${b.line}`, b] as [string, DocCodeBlock]))('%s (shell) exits 0', async (where, block) => {
+    const script = localiseShell(block.code);
+    const result = await run$(script);
+    expect({ where, code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ where, code: 0, stderr: '' });
+    // curl exits 0 on a GraphQL error too: an answer in JSON must carry no errors.
+    const out = result.stdout.trim();
+    if (out.startsWith('{')) expect({ where, errors: (JSON.parse(out) as { errors?: unknown[] }).errors ?? [] }).toEqual({ where, errors: [] });
   });
 
   it('every query the demo prints runs without errors', async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 // graphql            executed against the test stack (queries, mutations, subscriptions)
 // graphql sdl        a fragment of the schema: parsed as SDL
 // graphql error-example  deliberately refused: parsed only
-// sh|bash|shell|console  executed (after the substitutions of doc-shell-substitutions.ts), exit 0
+// sh|bash|shell|console  executed with bash -e (after the test's substitutions of host, keys and ids), exit 0
 // json               parsed
 // text, ts, sql, yaml, mermaid, http, conf  shown, not run
 // any of them + no-run (<reason>)  not executed, with the reason a reader can check
