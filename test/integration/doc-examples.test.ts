@@ -149,6 +149,12 @@ describe('examples in README.md and docs/*.md, and the queries the demo prints',
     expect(runnable.length).toBeGreaterThan(5);
   });
 
+  it('every json block parses', () => {
+    const jsonBlocks = blocks.filter((b) => b.language === 'json' && b.noRun === null);
+    expect(jsonBlocks.length).toBeGreaterThan(0);
+    for (const block of jsonBlocks) expect({ where: `${block.file}:${block.line}`, type: typeof JSON.parse(block.code) }).toEqual({ where: `${block.file}:${block.line}`, type: 'object' });
+  });
+
   it('GraphQL blocks that are not run (sdl, error-example, no-run) parse', () => {
     for (const block of graphqlBlocks.filter((b) => b.kind !== null || b.noRun !== null)) {
       const definitions = parse(block.code).definitions;
