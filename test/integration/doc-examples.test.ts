@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Kind, parse, print, validate, type DefinitionNode, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { demoHomeMeter } from '../../deploy/demo-customer-story';
-import { demoRecommendationsQuery, demoSampleQueries } from '../../deploy/demo-queries';
+import { demoRecommendationsQuery, demoSampleQueries, demoSampleSql } from '../../deploy/demo-queries';
 import { createMeterflowSchema } from '../../graphql/schema';
 import { docCodeBlocks, repositoryRoot, shellLanguages, type DocCodeBlock } from './support/doc-code-blocks';
 import { startTestGraphql, type GraphqlHarness } from './support/graphql-harness';
@@ -181,5 +181,16 @@ describe('examples in README.md and docs/*.md, and the queries the demo prints',
     const queries = [...demoSampleQueries({ now: Date.now() }), demoRecommendationsQuery(demoHomeMeter)].map(localise);
     expect(queries.length).toBeGreaterThan(0);
     for (const [i, query] of queries.entries()) await execute(`demo sample ${i + 1}`, query);
+  });
+
+  it('the SQL the demo suggests for the QuestDB console runs and finds this run\'s readings', async () => {
+    const [latest, rollups] = demoSampleSql;
+    const rows = (await pipeline.questdb.query<{ meter_id: string }>(latest.replace(/;$/, ''))).rows;
+    expect(rows.filter((r) => r.meter_id.startsWith(`${run}-`)).length).toBe(docMeters.length);
+    // No processors run here: the rollups are other runs' (or none), so the statement's own promise is checked.
+    const recent = (await pipeline.questdb.query<{ bucket: string; ts: Date }>(rollups.replace(/;$/, ''))).rows;
+    expect(recent.length).toBeLessThanOrEqual(20);
+    expect(recent.filter((r) => r.bucket !== '1m')).toEqual([]);
+    expect(recent.map((r) => r.ts.getTime())).toEqual(recent.map((r) => r.ts.getTime()).sort((a, b) => b - a));
   });
 });
