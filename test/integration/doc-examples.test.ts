@@ -20,12 +20,12 @@ import { waitFor } from './support/wait-for';
 // (`"sim-w-0001"` -> `"<run>-sim-w-0001"`), so the examples stay copyable and runs never collide:
 //
 //   doc id / variable            what the test gives it
-//   "sim-w-0001", "m-0042",      a water meter of this run (America/Sao_Paulo), with an hour of
-//   "m-1", "MAC003718",          readings
-//   "demo-home" (the demo's)
+//   "sim-w-0001", "m-0042",      a meter of this run (America/Sao_Paulo; electricity for
+//   "m-1", "m-1042", "MAC003718", sim-e-0002 and MAC003718, else water) with an hour of readings
+//   "sim-e-0002", "demo-home"
 //   "c-1042"                     the customer owning those meters
 //   "m-1042/2026-01-01"          an open BRL invoice of meter m-1042 (for startPayment)
-//   $meterId, $id: ID!           "<run>-sim-w-0001"
+//   every variable ($meterId, $id) "<run>-sim-w-0001" (a new kind of variable: extend this)
 //   idempotencyKey: "k"          "<run>-k" (keys outlive a run)
 //
 // Shell blocks (sh, bash, shell, console) run with bash -e from the repository root, after:
@@ -37,7 +37,7 @@ const docCustomer = 'c-1042';
 const docInvoice = 'm-1042/2026-01-01';
 
 /** Runs a script with bash -e from the repository root, asynchronously: the server under test shares this process. */
-async function run$(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runShell(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd: repositoryRoot, timeout: 60_000 });
     return { code: 0, stdout, stderr };
@@ -169,7 +169,7 @@ describe('examples in README.md and docs/*.md, and the queries the demo prints',
 
   it.each(shellBlocks.map((b) => [`${b.file}:${b.line}`, b] as [string, DocCodeBlock]))('%s (shell) exits 0', async (where, block) => {
     const script = localiseShell(block.code);
-    const result = await run$(script);
+    const result = await runShell(script);
     expect({ where, code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ where, code: 0, stderr: '' });
     // curl exits 0 on a GraphQL error too: an answer in JSON must carry no errors.
     const out = result.stdout.trim();
