@@ -29,6 +29,8 @@ export const errorCodes = {
   IMPORT_FILE_UNREADABLE: 'A file given to the history import cannot be opened or decompressed',
   PAYMENT_PAYLOAD_INVALID: 'A payment payload (PIX BR Code, EPC QR, payment URL) cannot be built from these values; the message names the field',
   LOAD_TEST_USAGE: 'The load-test command line is invalid (unknown flag, missing value, unknown scenario); see --help',
+  BACKUP_INVALID: 'A backup folder is missing, incomplete (no manifest: the backup did not finish) or of another format; the message names the file',
+  BACKUP_REFUSED: 'A backup or restore was refused to protect data: QuestDB or a consumer group still running, a target data folder not empty, or offsets Kafka no longer holds (see --force); the message says which',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

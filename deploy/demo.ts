@@ -26,12 +26,14 @@ async function main() {
   const config = loadConfig();
   const services: ChildService[] = [];
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  services.push(startChildService('sink', 'processors/raw-readings-sink/cli.ts', {}, log));
-  services.push(startChildService('bridge', 'bridge/cli.ts', {}, log));
-  services.push(startChildService('processors', 'processors/cli.ts', {}, log, serviceNamed('processors').nodeFlags));
+  // The services' stdout is a pipe here, so they would log JSON: for a person, pretty lines.
+  const logs = { MF_LOG_FORMAT: process.env.MF_LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json') };
+  services.push(startChildService('sink', 'processors/raw-readings-sink/cli.ts', logs, log));
+  services.push(startChildService('bridge', 'bridge/cli.ts', logs, log));
+  services.push(startChildService('processors', 'processors/cli.ts', logs, log, serviceNamed('processors').nodeFlags));
   // A demo payee, so invoices in BRL carry a PIX QR code (docs/invoice-documents.md); a payee of one's own wins.
   const payee: Record<string, string> = process.env.MF_PAYEE_PIX_KEY ? {} : { MF_PAYEE_PIX_KEY: '7d9f0335-8dcc-4054-9bf9-0dbd61d36906', MF_PAYEE_PIX_NAME: 'METERFLOW DEMO', MF_PAYEE_PIX_CITY: 'SAO PAULO' };
-  services.push(startChildService('graphql', 'graphql/cli.ts', payee, log));
+  services.push(startChildService('graphql', 'graphql/cli.ts', { ...logs, ...payee }, log));
   const port = config.int('MF_GRAPHQL_PORT');
   await Promise.all([
     waitForHealth(`http://127.0.0.1:${config.int('MF_SINK_HTTP_PORT')}/health`),

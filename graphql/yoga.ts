@@ -87,10 +87,17 @@ export function createMeterflowYoga(options: YogaOptions): YogaServerInstance<ob
     // Unexpected errors reach clients as "Unexpected error." with no stack; the log keeps the detail.
     maskedErrors: true,
     logging: {
-      debug: (...args) => log.debug(args.map(String).join(' ')),
-      info: (...args) => log.info(args.map(String).join(' ')),
-      warn: (...args) => log.warn(args.map(String).join(' ')),
-      error: (...args) => log.error(args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(' ')),
+      debug: (...args) => log.debug(...yogaLine(args)),
+      info: (...args) => log.info(...yogaLine(args)),
+      warn: (...args) => log.warn(...yogaLine(args)),
+      error: (...args) => log.error(...yogaLine(args)),
     },
   });
+}
+
+/** Yoga logs (message…, Error): the texts are the message, an Error the `error` field (code; stack only at debug). */
+function yogaLine(args: unknown[]): [string, Record<string, unknown>?] {
+  const error = args.find((a) => a instanceof Error);
+  const message = args.filter((a) => !(a instanceof Error)).map(String).join(' ') || (error ? 'unexpected error' : '');
+  return error ? [message, { error }] : [message];
 }

@@ -54,6 +54,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_MODE', 'development', 'string', 'bridge, sink, processors, graphql', 'development or production. Production refuses to start with a documented default or placeholder secret, a weak MF_METER_MASTER_KEY, or MF_GRAPHQL_MODE=development (docs/operations.md); compose and k8s set it', { oneOf: ['development', 'production'] }),
   v('MF_HTTP_HOST', '127.0.0.1', 'string', 'bridge, sink, processors, graphql', 'Interface the services\' HTTP ports (/health, /metrics, GraphQL) listen on: loopback unless set; 0.0.0.0 in containers, where probes and Prometheus come from outside'),
   v('MF_LOG_LEVEL', 'info', 'string', 'all', 'debug, info, warn or error', { oneOf: ['debug', 'info', 'warn', 'error'] }),
+  v('MF_LOG_FORMAT', 'auto', 'string', 'all', 'Log lines: json (one JSON object per line, for collectors), pretty (for people), or auto: pretty when the output is a terminal, else json (docs/operations.md#logs)', { oneOf: ['auto', 'json', 'pretty'] }),
   v('MF_KAFKA_BROKERS', '127.0.0.1:${MF_KAFKA_PORT:-19092}', 'list', 'all', 'Comma-separated Kafka bootstrap servers'),
   v('MF_KAFKA_TOPIC_PREFIX', 'meterflow.', 'string', 'all', 'Prefix of every Kafka topic (lets deployments or tests share a cluster)'),
   v('MF_KAFKA_PARTITIONS', '6', 'int', 'bridge', 'Partitions of the per-meter topics when the bridge creates them (upper bound for processor instances)', { min: 1, max: 1024 }),
@@ -154,6 +155,7 @@ export const envVariables: readonly EnvVariable[] = [
   // Invoice documents (docs/invoice-documents.md): signed download links and the payee the QR codes pay.
   v('MF_INVOICE_DOCUMENT_SECRET', 'meterflow-dev-invoice-document-secret', 'string', 'graphql', 'HMAC-SHA256 key that signs invoice document links (Invoice.document.url); changing it voids every link handed out', { secret: 'password' }),
   v('MF_INVOICE_DOCUMENT_TTL_S', '900', 'int', 'graphql', 'How long an invoice document link stays valid, in seconds', { min: 10, max: 7 * 24 * 3600 }),
+  v('MF_GDPR_PSEUDONYM_KEY', 'meterflow-dev-gdpr-pseudonym-key', 'string', 'graphql, gdpr', 'HMAC-SHA256 key of the pseudonyms that replace an erased customer\'s id in invoices, payments and the audit log (docs/gdpr.md); keep it for good: a new key gives the same customer another pseudonym', { secret: 'password' }),
   v('MF_INVOICE_DOCUMENT_BASE_URL', '', 'string', 'graphql', 'Origin the document links start with, e.g. https://api.example.com (behind a proxy); empty = the origin the GraphQL request reached'),
   v('MF_PAYEE_PIX_KEY', '', 'string', 'graphql', 'PIX key invoices in BRL are paid to (a PIX BR Code on the invoice); empty = no PIX'),
   v('MF_PAYEE_PIX_NAME', '', 'string', 'graphql', 'Merchant name of the PIX BR Code, 1-25 ASCII characters (required with MF_PAYEE_PIX_KEY)'),

@@ -58,6 +58,20 @@ export interface KafkaClient {
   topicConfigs(topics: string[], configNames: string[]): Promise<Map<string, Record<string, string>>>;
   /** Sets topic-level configs of an existing topic, keeping its other topic-level overrides. */
   alterTopicConfigs(topic: string, configs: Record<string, string>): Promise<void>;
+  /** A group's committed offsets on every topic it has committed to ("-1": none for that partition). */
+  committedOffsets(groupId: string): Promise<TopicOffsets[]>;
+  /** A group's state ("Empty" or "Dead" when no member runs) and how many members it has now. */
+  groupMembership(groupId: string): Promise<{ state: string; members: number }>;
+  /** Each partition's low (oldest still held) and high (next to be written) offset. */
+  topicWatermarks(topic: string): Promise<Array<{ partition: number; low: string; high: string }>>;
+  /** Sets a stopped group's committed offsets on some partitions of a topic (Kafka refuses while members run). */
+  setGroupOffsets(groupId: string, topic: string, partitions: ReadonlyArray<{ partition: number; offset: string }>): Promise<void>;
+  listTopics(): Promise<string[]>;
+}
+
+export interface TopicOffsets {
+  topic: string;
+  partitions: Array<{ partition: number; offset: string }>;
 }
 
 export interface RawProducer {
@@ -119,8 +133,12 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
     brokers: options.brokers,
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log: entry }) => {
-      const { message, ...rest } = entry;
-      const fields = { namespace, ...rest };
+      // kafkajs' own timestamp and logger name repeat the line's time and component.
+      const fields: Record<string, unknown> = { namespace, ...entry };
+      delete fields.message;
+      delete fields.timestamp;
+      delete fields.logger;
+      const message = entry.message;
       if (level <= logLevel.ERROR) log.error(message, fields);
       else log.warn(message, fields);
     },
@@ -181,7 +199,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             const rejection = asRecordRejection(error);
             const type = protocolErrorType(error);
             if (rejection || (type && sequenceErrors.has(type))) {
-              await renew().catch((renewError: unknown) => log.warn('could not renew the Kafka producer; retrying later', { error: (renewError as Error).message }));
+              await renew().catch((renewError: unknown) => log.warn('could not renew the Kafka producer; retrying later', { error: renewError }));
             }
             if (rejection) throw rejection;
             if (type && sequenceErrors.has(type)) {
@@ -209,7 +227,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             await consumer.disconnect();
             throw error;
           }
-          log.warn(`subscribing: ${(error as Error).message}; retrying in ${delayMs} ms`);
+          log.warn('subscribing failed; retrying', { groupId: opts.groupId, topics: opts.topics, retryInMs: delayMs, error });
           await new Promise((r) => setTimeout(r, delayMs));
         }
       }
@@ -270,7 +288,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             outcome = await opts.flush?.(control);
             backoffMs = 100;
           } catch (error) {
-            log.warn(`flush failed; re-reading ${offsets.length} partition(s) from their last commit in ${backoffMs} ms`, { error: (error as Error).message });
+            log.warn('flush failed; re-reading the partitions from their last commit', { groupId: opts.groupId, partitions: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.from })), retryInMs: backoffMs, error });
             await new Promise((r) => setTimeout(r, backoffMs));
             backoffMs = Math.min(backoffMs * 2, 5000);
             for (const o of offsets) {
@@ -294,7 +312,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
           // A failed commit (e.g. a rebalance moved the partition) only means a replay, which is idempotent.
           await consumer
             .commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.next })))
-            .catch((error: Error) => log.warn('offset commit failed; those records will be replayed', { error: error.message }));
+            .catch((error: Error) => log.warn('offset commit failed; those records will be replayed', { groupId: opts.groupId, partitions: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.next })), error }));
         });
 
       const timer = setInterval(() => {
@@ -362,7 +380,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             return;
           } catch (error) {
             if ((error as { retriable?: boolean }).retriable !== true || Date.now() + delayMs > deadline) throw error;
-            log.warn(`creating topics: ${(error as Error).message}; retrying in ${delayMs} ms`);
+            log.warn('creating topics failed; retrying', { topics: topics.map((t) => t.name), retryInMs: delayMs, error });
             await new Promise((r) => setTimeout(r, delayMs));
           }
         }
@@ -416,6 +434,29 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
           resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(merged).map(([name, value]) => ({ name, value })) }],
         });
       }),
+
+    committedOffsets: (groupId) =>
+      withAdmin(async (admin) => {
+        const topics = await admin.fetchOffsets({ groupId });
+        return topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ partition: p.partition, offset: p.offset })) }));
+      }),
+
+    groupMembership: (groupId) =>
+      withAdmin(async (admin) => {
+        const { groups } = await admin.describeGroups([groupId]);
+        const group = groups[0];
+        return { state: group?.state ?? 'Dead', members: group?.members.length ?? 0 };
+      }),
+
+    topicWatermarks: (topic) =>
+      withAdmin(async (admin) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: p.low, high: p.high }))),
+
+    setGroupOffsets: (groupId, topic, partitions) =>
+      withAdmin(async (admin) => {
+        await admin.setOffsets({ groupId, topic, partitions: partitions.map((p) => ({ partition: p.partition, offset: p.offset })) });
+      }),
+
+    listTopics: () => withAdmin((admin) => admin.listTopics()),
 
     groupLag: (groupId, topic) =>
       withAdmin(async (admin) => {

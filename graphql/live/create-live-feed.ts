@@ -1,5 +1,4 @@
 import type { Command, CommandEvent, KafkaTopics } from '../../core/contracts';
-import { describeError } from '../../core/errors';
 import { createKafkaClient, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import { isMeterflowError } from '../../core/errors';
@@ -46,7 +45,7 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
     try {
       listener(value);
     } catch (error) {
-      log.error('live listener failed', { error: describeError(error) });
+      log.error('live listener failed', { error });
     }
   };
   const skip = (batch: IncomingBatch, offset: string) => {

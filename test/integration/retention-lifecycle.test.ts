@@ -11,7 +11,8 @@ import { runLifecycle } from '../../core/lifecycle/lifecycle-command';
 import type { LifecycleStatus } from '../../core/lifecycle/lifecycle-status';
 import { createLogger } from '../../core/logger';
 import { createQuestdbPool, ensureTables, type QuestdbPool } from '../../core/questdb/questdb-sql';
-import { startPrivateQuestdb, type PrivateQuestdb } from './support/private-questdb';
+import { createPrivateQuestdb, type PrivateQuestdb } from './support/private-questdb';
+import { questdbAdmin } from '../../deploy/stack/stack-options';
 import { waitFor } from './support/wait-for';
 
 // A short TTL drops whole partitions of the fixed-name tables, whoever wrote them: this runs on a
@@ -47,16 +48,17 @@ describe('lifecycle: retention on a private QuestDB and the shared Kafka', () =>
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mf-retention-'));
-    questdb = await startPrivateQuestdb(dir);
-    pool = createQuestdbPool(questdb.pg);
+    questdb = await createPrivateQuestdb(dir);
+    await questdb.start();
+    pool = createQuestdbPool({ host: '127.0.0.1', port: Number(questdb.env.MF_QUESTDB_PG_PORT), ...questdbAdmin, max: 2 });
     env = {
       ...process.env,
-      MF_QUESTDB_PG_PORT: String(questdb.pg.port),
+      ...questdb.env,
       MF_KAFKA_TOPIC_PREFIX: prefix,
       MF_RETENTION_TABLES: 'readings=3d',
       MF_RETENTION_TOPICS: 'readings=14d,alerts=forever,dead-letters=60d',
     };
-    kafka = createKafkaClient({ brokers: loadConfig(env).list('MF_KAFKA_BROKERS'), clientId: 'lifecycle-test', logger: createLogger('lifecycle-test', 'warn') });
+    kafka = createKafkaClient({ brokers: loadConfig(env).list('MF_KAFKA_BROKERS'), clientId: 'lifecycle-test', logger: createLogger('lifecycle-test', { level: 'warn' }) });
     await ensureTables(pool, Object.values(questdbTables));
     await kafka.ensureTopics(Object.values(createKafkaTopics(prefix, 1)));
 
