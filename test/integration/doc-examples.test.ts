@@ -23,7 +23,9 @@ import { waitFor } from './support/wait-for';
 //   "sim-w-0001", "m-0042",      a meter of this run (America/Sao_Paulo; electricity for
 //   "m-1", "m-1042", "MAC003718", sim-e-0002 and MAC003718, else water) with an hour of readings
 //   "sim-e-0002", "demo-home"
-//   "c-1042"                     the customer owning those meters
+//   "c-1042"                     the customer owning those meters; in a block that erases a
+//                                customer, another one (with a meter of its own), so the erasure
+//                                leaves the other examples their data
 //   "m-1042/2026-01-01"          an open BRL invoice of meter m-1042 (for startPayment)
 //   every variable ($meterId, $id) "<run>-sim-w-0001" (a new kind of variable: extend this)
 //   idempotencyKey: "k"          "<run>-k" (keys outlive a run)
@@ -59,7 +61,8 @@ describe('examples in README.md and docs/*.md, and the queries the demo prints',
 
   /** A doc's readable ids, as this run's ids. */
   const localise = (text: string) => {
-    let out = text.split(`"${docInvoice}"`).join(`"${run}-${docInvoice}"`).split(`"${docCustomer}"`).join(`"${run}-${docCustomer}"`);
+    const customer = /eraseCustomerData/.test(text) ? erasedCustomer() : `${run}-${docCustomer}`;
+    let out = text.split(`"${docInvoice}"`).join(`"${run}-${docInvoice}"`).split(`"${docCustomer}"`).join(`"${customer}"`);
     for (const id of docMeters) out = out.split(`"${id}"`).join(`"${run}-${id}"`);
     // Idempotency keys live as long as the stack: another run's "ops-2026-11-23-001" is a conflict.
     return out.replace(/idempotencyKey: "([^"]*)"/g, `idempotencyKey: "${run}-$1"`);
@@ -74,6 +77,7 @@ describe('examples in README.md and docs/*.md, and the queries the demo prints',
     for (const id of docMeters) out = out.replace(new RegExp(`(?<![\\w-])${id}(?![\\w-])`, 'g'), `${run}-${id}`);
     return out;
   };
+  const erasedCustomer = () => `${run}-erased-${docCustomer}`;
   const variablesFor = (operation: OperationDefinitionNode) => Object.fromEntries((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, `${run}-sim-w-0001`]));
 
   /** One document per operation (with every fragment of the block), as a reader runs them. */
@@ -121,6 +125,8 @@ describe('examples in README.md and docs/*.md, and the queries the demo prints',
       });
       expect(registered.errors).toBeUndefined();
     }
+    const erasable = await graphql.request(`mutation ($id: ID!, $c: ID!) { registerMeter(meterId: $id, input: { kind: water, customerId: $c, timeZone: "UTC" }) { id } }`, { id: `${run}-erasable`, c: erasedCustomer() });
+    expect(erasable.errors).toBeUndefined();
     // An hour of readings, a minute apart, for every meter.
     for (const id of docMeters) {
       const water = !(id.startsWith('sim-e') || id === 'MAC003718');
