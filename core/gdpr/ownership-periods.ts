@@ -1,3 +1,4 @@
+import { ownershipIntervals } from '../ownership/ownership-intervals';
 import { startOfDate } from '../time/local-days';
 
 /** [from, to) in epoch ms; null = unbounded on that side. */
@@ -33,17 +34,5 @@ export function ownershipPeriods(history: MeterOwnershipHistory, customerId: str
     changes = [...changes.filter((c) => c.at < dated[0]!.at), ...dated];
     if (changes.length === dated.length) changes.unshift({ at: dated[0]!.at - 1, customerId: moves[0]!.previousCustomerId });
   }
-  const out: OwnershipPeriod[] = [];
-  let open: OwnershipPeriod | null = null;
-  changes.forEach((change, i) => {
-    const owns = change.customerId === customerId;
-    if (owns && !open) open = { meterId: history.meterId, from: i === 0 ? null : change.at, to: null };
-    else if (!owns && open) {
-      open.to = change.at;
-      out.push(open);
-      open = null;
-    }
-  });
-  if (open) out.push(open);
-  return out;
+  return ownershipIntervals(changes, customerId).map((i) => ({ meterId: history.meterId, ...i }));
 }
