@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fromLocal, localParts } from '../core/time/local-time';
+import { demoRecommendationsQuery } from './demo-queries';
 
 export const demoHomeMeter = 'demo-home';
 const zone = 'America/Sao_Paulo';
@@ -157,7 +158,7 @@ export async function runCustomerStory(options: CustomerStoryOptions): Promise<C
   out.push(`  bills           ${invoices.map((n) => `${n.periodLabel} ${n.status.toLowerCase()} ${n.currency} ${n.total} (${(n.consumption / 1000).toFixed(3)} m³)`).join('; ')}`);
 
   // 2. A savings recommendation, computed on demand from the meter's readings and tariff.
-  const recommendationsQuery = `{ meter(id: "${meterId}") { recommendations(days: 30) { kind title savingPerYear currency computation } } }`;
+  const recommendationsQuery = demoRecommendationsQuery(meterId);
   const recommended = await graphql<{ meter: { recommendations: { kind: string; title: string; savingPerYear: string; currency: string; computation: string[] }[] } }>(options, options.customerKey, recommendationsQuery);
   const ranked = recommended.data?.meter.recommendations ?? [];
   story.recommendationKinds = ranked.map((r) => r.kind);

@@ -9,6 +9,7 @@ import { startChildService, waitForHealth, type ChildService } from './child-ser
 import { startStack } from './stack/stack';
 import { serviceNamed } from './services';
 import { runCustomerStory } from './demo-customer-story';
+import { demoSampleQueries, demoSampleSql } from './demo-queries';
 
 async function main() {
   if (process.argv.includes('--help')) {
@@ -54,23 +55,19 @@ async function main() {
     (s) => s.lines,
     (error: unknown) => [`Customer story: ${describeError(error)}`],
   );
-  const since = new Date(Date.now() - 60_000).toISOString();
-  const until = new Date(Date.now() + 3_600_000).toISOString();
   process.stdout.write(
     [
       '',
       'meterflow is running: 20 simulated meters (sim-w-0001, sim-e-0002, …) publish one reading per second.',
       `  GraphQL (GraphiQL)   http://127.0.0.1:${port}/graphql   dev keys (docs/graphql-access-control.md): "Authorization: ApiKey meterflow-dev-admin-key",`,
       '                       meterflow-dev-analyst-key, meterflow-dev-customer-key (customer demo-customer owns sim-w-0001 and sim-e-0002)',
-      `  QuestDB console      ${endpoints.questdbHttpUrl}   try: SELECT * FROM readings LATEST ON ts PARTITION BY meter_id;`,
+      `  QuestDB console      ${endpoints.questdbHttpUrl}   try: ${demoSampleSql[0]}`,
       `  MQTT                 ${endpoints.mqttUrl}   Kafka ${endpoints.kafkaBrokers.join(',')}`,
       `  bridge metrics       http://127.0.0.1:${config.int('MF_BRIDGE_HTTP_PORT')}/metrics   processors http://127.0.0.1:${config.int('MF_PROCESSORS_HTTP_PORT')}/metrics`,
       '  processors           windows close 2 min (MF_PROCESSORS_LATENESS_MS) after their end: the first 1-min rollups after ~3 min, 15-min averages after ~7',
-      '                       SELECT * FROM rollups WHERE bucket = \'1m\' ORDER BY ts DESC LIMIT 20;   (also rolling_averages, alerts, invoices)',
+      `                       ${demoSampleSql[1]}   (also rolling_averages, alerts, invoices)`,
       '  try in GraphiQL:',
-      `    { readings(meterId: "sim-w-0001", from: "${since}", to: "${until}") { ts value register valueUnit } }`,
-      '    { meters(first: 5) { edges { node { id kind sector customerId status { status } lastReading { ts value } } } } }',
-      '    mutation { blockMeter(meterId: "sim-w-0001", reason: MANUAL, note: "demo", waitMs: 5000) { id state history { state at } } }',
+      ...demoSampleQueries({ now: Date.now() }).map((query) => `    ${query}`),
       '  Ctrl-C stops the services; `npm run stack -- down` stops the servers.',
       '',
       ...story,

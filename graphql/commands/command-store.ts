@@ -29,7 +29,7 @@ interface CommandRow {
   reason: string | null;
   note: string | null;
   issued_by: string | null;
-  expires_at: Date;
+  expires_at: Date | null;
 }
 
 interface EventRow {
@@ -52,6 +52,8 @@ const placeholders = (n: number, from = 1) => Array.from({ length: n }, (_, i) =
 
 function recordOf(row: CommandRow): CommandRecord | null {
   if (!(commandTypes as readonly string[]).includes(row.type)) return null;
+  // A row without an expiry (written by hand or by an erasure) is unreadable: skip it rather than fail every meter's status.
+  if (!row.expires_at) return null;
   return {
     commandId: row.command_id,
     meterId: row.meter_id,
