@@ -79,7 +79,8 @@ export async function runCliCommand(name: string, command: CliCommand, argv: rea
   }
   const fail = (error: unknown) => {
     const usage = isMeterflowError(error, 'CONFIG_INVALID');
-    io.stderr.write(`meterflow ${name}: ${describeError(error)}\n${usage ? `Usage: meterflow ${name} --help\n` : ''}`);
+    const message = usage ? `${error.message.replace(/ \(see --help\)$/, '')}; see meterflow ${name} --help` : describeError(error);
+    io.stderr.write(`meterflow ${name}: ${message}\n`);
     return usage ? 2 : 1;
   };
   let args: CommandArgs;
