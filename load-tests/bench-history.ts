@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import type { FlagSpec } from '../core/cli-args';
 import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../core/cli-command';
 import type { Reading } from '../core/contracts';
-import { describeError } from '../core/errors';
 import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
 import { createHistoryPlan } from '../history-import/history-plan';
 import { resolveImportMapping } from '../history-import/import-mapping';

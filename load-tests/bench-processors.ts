@@ -5,7 +5,6 @@ import type { FlagSpec } from '../core/cli-args';
 import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../core/cli-command';
 import { loadConfig } from '../core/config';
 import { createKafkaTopics, type Reading } from '../core/contracts';
-import { describeError } from '../core/errors';
 import { createKafkaClient, defaultPartitionOf } from '../core/kafka';
 import { encodeReading, encodeReadingsRecord } from '../core/streams/readings';
 import { silentLogger } from '../core/logger';

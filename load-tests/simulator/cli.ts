@@ -1,7 +1,6 @@
 import type { FlagSpec } from '../../core/cli-args';
 import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../../core/cli-command';
 import { loadConfig } from '../../core/config';
-import { describeError } from '../../core/errors';
 import { parseEdgeStatsInterval } from './edge-summarizer';
 import { runFleet } from './fleet-simulator';
 
