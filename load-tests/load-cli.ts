@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { runCliMain, type CliCommand } from '../core/cli-command';
+import { formatHelp, runCliMain, type CliCommand } from '../core/cli-command';
 import { writeHtmlReport } from './report/html-report';
 import { runLoadCli } from './runner/load-cli-main';
 
@@ -49,9 +49,10 @@ export const command: CliCommand = {
     description: `
 Runs a scenario file's scenarios (constant-arrival-rate, ramping-arrival-rate, constant-vus,
 per-vu-iterations), shows a progress line, prints k6's end-of-test summary with its thresholds and
-checks. <scenario> is a name under load-tests/scenarios/ (${scenarios().join(', ')}) or the path
-of a module whose default export is a LoadTest. Ctrl-C stops the scenarios, closes the VUs, runs
-teardown and prints the summary; a second Ctrl-C exits at once. See docs/load-testing.md.`,
+checks. <scenario> is the path of a module whose default export is a LoadTest, or a name under
+load-tests/scenarios/: ${scenarios().join(', ')}.
+Ctrl-C stops the scenarios, closes the VUs, runs teardown and prints the summary; a second Ctrl-C
+exits at once. See docs/load-testing.md.`,
     flags: [
       { name: 'env', kind: 'string', description: 'KEY=VALUE: a variable for the VUs, setup and teardown (over the process env); repeatable; also -e' },
       { name: 'summary-export', kind: 'string', description: "write the summary as JSON in k6's handleSummary shape" },
@@ -66,7 +67,14 @@ teardown and prints the summary; a second Ctrl-C exits at once. See docs/load-te
   },
   // Its own parser: repeatable --env, -e and -q (load-tests/runner/load-cli-args.ts).
   ownParser: true,
-  run: ({ argv }) => run(argv),
+  run: ({ argv }) => {
+    // --help after the scenario too (the runner's parser takes it anywhere): the common layout.
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(formatHelp('load', command.help));
+      return 0;
+    }
+    return run(argv);
+  },
 };
 
 if (require.main === module) runCliMain('load', command);
