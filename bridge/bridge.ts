@@ -1,6 +1,5 @@
 import type { MqttClient } from 'mqtt';
 import { createDeadLetter, deadLetterKey, ingestSubscriptions, parseDeviceMessage, sharedSubscriptions, type CommandEvent, type DeviceMessageResult } from '../core/contracts';
-import { describeError } from '../core/errors';
 import { startHealthServer, type HealthServer } from '../core/http/health-server';
 import { createBatchingProducer, createKafkaClient, defaultPartitionOf, type BatchingProducer } from '../core/kafka';
 import { createMetrics, type Metrics } from '../core/metrics';
@@ -70,7 +69,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
         if (count !== readingsPartitions) log.info('readings topic partition count changed', { from: readingsPartitions, to: count });
         readingsPartitions = count;
       },
-      (error: unknown) => log.warn('could not read the readings topic partition count; keeping the last one', { error: describeError(error) }),
+      (error: unknown) => log.warn('could not read the readings topic partition count; keeping the last one', { topic: topics.readings.name, error }),
     );
   }, options.partitionRefreshMs ?? 30_000);
   partitionRefresh.unref();
@@ -133,7 +132,8 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
         ...(rejection.index !== undefined ? { index: rejection.index } : {}),
         bridgeId: options.bridgeId,
       });
-      log.debug('dead-lettered', { reason: rejection.reason, detail: rejection.detail, topic: message.topic });
+      // Debug: a misbehaving meter can send thousands a second; each is in the dead-letters topic and counted.
+      log.debug('dead-lettered', { code: 'READING_REJECTED', reason: rejection.reason, detail: rejection.detail, meterId: result.topicMeterId ?? undefined, mqttTopic: message.topic, index: rejection.index, topic: topics.deadLetters.name });
       sends.push(producer.send({ topic: topics.deadLetters.name, key: deadLetterKey(result.topicMeterId, message.topic), value: JSON.stringify(letter) }));
     }
     return sends;
@@ -159,14 +159,14 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
   });
   // With a share group, instances started with the same group split the messages between them.
   const filters = options.shareGroup ? sharedSubscriptions(options.shareGroup) : [...ingestSubscriptions];
-  const subscribe = () => mqtt.subscribeAsync(filters, { qos: 1 }).catch((error: unknown) => log.error('subscribe failed', { error: describeError(error) }));
+  const subscribe = () => mqtt.subscribeAsync(filters, { qos: 1 }).catch((error: unknown) => log.error('subscribe failed', { subscriptions: filters.join(' '), error }));
   // A resumed session keeps its subscriptions; a new (or expired) one needs them again.
   mqtt.on('connect', (connack) => {
     log.info('MQTT reconnected', { sessionPresent: connack.sessionPresent });
     if (!connack.sessionPresent) void subscribe();
   });
   mqtt.on('offline', () => log.warn('MQTT offline; reconnecting'));
-  mqtt.on('error', (error) => log.warn('MQTT error', { error: error.message }));
+  mqtt.on('error', (error) => log.warn('MQTT error', { error }));
   await subscribe();
   // A resumed session keeps the filters of an earlier configuration (shared or not): drop
   // them, or the broker would deliver each message twice to this session.
@@ -217,7 +217,7 @@ export async function createBridge(options: BridgeOptions): Promise<Bridge> {
       clearInterval(partitionRefresh);
       await commandRelay.disconnect(); // commits what was delivered; the rest goes to another instance
       const givenUp = await producer.close(options.drainTimeoutMs);
-      if (givenUp > 0) log.warn(`Kafka did not take ${givenUp} records within ${options.drainTimeoutMs} ms; their MQTT messages stay unacknowledged and will be redelivered`);
+      if (givenUp > 0) log.warn('Kafka did not take every record before the drain timeout; their MQTT messages stay unacknowledged and will be redelivered', { records: givenUp, drainTimeoutMs: options.drainTimeoutMs });
       // Let the PUBACKs queued by the last acknowledgements reach the socket before closing.
       await new Promise<void>((resolve) => setImmediate(resolve));
       await mqtt.endAsync(false);

@@ -53,7 +53,15 @@ export async function startCommandRelay(options: CommandRelayOptions): Promise<R
           if (!parsed.success) {
             const issue = parsed.error.issues[0]!;
             relayed.inc({ outcome: 'invalid' });
-            log.warn('invalid command dead-lettered', { offset: record.offset, field: issue.path.join('.') });
+            const claimed = body as { commandId?: unknown; meterId?: unknown } | undefined;
+            log.warn('invalid command dead-lettered', {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: record.offset,
+              field: issue.path.join('.'),
+              commandId: typeof claimed?.commandId === 'string' ? claimed.commandId : undefined,
+              meterId: typeof claimed?.meterId === 'string' ? claimed.meterId : undefined,
+            });
             const letter = createDeadLetter({
               reason: body === undefined ? 'MALFORMED_JSON' : 'INVALID_SHAPE',
               detail: body === undefined ? 'command is not valid JSON' : `command "${issue.path.join('.') || '(message)'}": ${issue.message}`,
@@ -70,6 +78,7 @@ export async function startCommandRelay(options: CommandRelayOptions): Promise<R
           const ttl = secondsUntilExpiry(command, now());
           if (ttl <= 0) {
             relayed.inc({ outcome: 'expired' });
+            log.info('command expired before delivery', { commandId: command.commandId, meterId: command.meterId, type: command.type, topic: batch.topic, partition: batch.partition, offset: record.offset });
             await event({ commandId: command.commandId, meterId: command.meterId, state: 'expired', source: 'bridge', reason: 'expired before delivery', seq, at: now() });
             return;
           }
@@ -79,6 +88,7 @@ export async function startCommandRelay(options: CommandRelayOptions): Promise<R
           // The broker holds it for an offline meter (persistent session) and drops it at expiry.
           await mqtt.publishAsync(topic, JSON.stringify(envelope), { qos: 1, properties: { messageExpiryInterval: ttl } });
           relayed.inc({ outcome: 'delivered' });
+          log.info('command relayed', { commandId: command.commandId, meterId: command.meterId, type: command.type, mqttTopic: topic, topic: batch.topic, partition: batch.partition, offset: record.offset });
           await event({ commandId: command.commandId, meterId: command.meterId, state: 'delivered', source: 'bridge', seq, at: now() });
         }),
       );

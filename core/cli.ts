@@ -1,7 +1,7 @@
 import type { CliCommand, CommandHelp } from './cli-command';
 import { checkProductionConfig, loadConfig, type Config, type ServiceName } from './config';
-import { describeError, isMeterflowError } from './errors';
-import { createLogger, type Logger, type LogLevel } from './logger';
+import { describeError } from './errors';
+import { createLogger, type LogFormat, type Logger, type LogLevel } from './logger';
 
 export interface ServiceMain {
   /** Shown by `meterflow <service> --help` (core/cli-command.ts formatHelp). */
@@ -36,23 +36,29 @@ export function runService(name: ServiceName, main: ServiceMain): void {
     process.stderr.write(`${name}: ${describeError(error)}\n`);
     process.exit(2);
   }
-  const logger = createLogger(name, config.string('MF_LOG_LEVEL') as LogLevel);
+  const logger = createLogger(name, { level: config.string('MF_LOG_LEVEL') as LogLevel, format: config.string('MF_LOG_FORMAT') as LogFormat });
+  // Log lines are written asynchronously: every exit waits for them.
+  const exit = (code: number) => void (logger.flush?.() ?? Promise.resolve()).then(() => process.exit(code));
   main
     .start(config, logger)
     .then((stop) => {
       let stopping = false;
       const onSignal = (signal: string) => {
         if (stopping) {
-          logger.warn(`${signal} again: exiting without draining`);
-          process.exit(1);
+          logger.warn('signal again: exiting without draining', { signal });
+          exit(1);
+          return;
         }
         stopping = true;
-        logger.info(`${signal}: draining`);
+        logger.info('shutdown requested; draining', { signal });
         stop().then(
-          () => process.exit(0),
+          () => {
+            logger.info('stopped', { signal });
+            exit(0);
+          },
           (error: unknown) => {
-            logger.error('shutdown failed', { error: describeError(error) });
-            process.exit(1);
+            logger.error('shutdown failed', { error });
+            exit(1);
           },
         );
       };
@@ -60,7 +66,7 @@ export function runService(name: ServiceName, main: ServiceMain): void {
       process.on('SIGINT', () => onSignal('SIGINT'));
     })
     .catch((error: unknown) => {
-      logger.error(`cannot start: ${describeError(error)}`, isMeterflowError(error) ? { code: error.code } : {});
-      process.exit(1);
+      logger.error('cannot start', { error });
+      exit(1);
     });
 }

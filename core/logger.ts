@@ -1,29 +1,110 @@
-/** A small line logger: `time level [name] message {fields}`, to stderr so stdout stays for program output. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import pretty from 'pino-pretty';
+import { logFields, redactText } from './log-fields';
 
-const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+export { redactFields, redactUrl } from './log-fields';
+
+/**
+ * Logs as records a collector (Loki, Elasticsearch, CloudWatch) can parse: one JSON object per
+ * line, `{"level":"info","time":"<ISO 8601>","service":"bridge","component":"kafka",…fields,"msg":"…"}`.
+ * Identifiers people search by (meterId, commandId, topic, partition, offset, code, table,
+ * groupId) go in fields, never inside the message. On a terminal the same records are printed
+ * by pino-pretty instead (docs/operations.md#logs).
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** The same service's logger with `component` set (`kafka`; a child's child: `commands:kafka`). */
   child(name: string): Logger;
+  /**
+   * Resolves when every line logged so far is written (call before process.exit). Optional so
+   * that a test's recording logger need not write one.
+   */
+  flush?(): Promise<void>;
 }
 
-export function createLogger(name: string, level: LogLevel = (process.env.MF_LOG_LEVEL as LogLevel) || 'info'): Logger {
-  const threshold = rank[level] ?? rank.info;
-  const write = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
-    if (rank[at] < threshold) return;
-    const tail = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(redactFields(fields))}` : '';
-    process.stderr.write(`${new Date().toISOString()} ${at.padEnd(5)} [${name}] ${redactUrls(message)}${tail}\n`);
+export interface LoggerOptions {
+  /** Lines below it are dropped at the call (no formatting). @default MF_LOG_LEVEL, else 'info' */
+  level?: LogLevel;
+  /** 'auto': pretty when the destination is a terminal, else JSON lines. @default MF_LOG_FORMAT, else 'auto' */
+  format?: LogFormat;
+  /**
+   * Where lines go: services log on stdout; a command-line tool whose stdout is its output (the
+   * import's summary) logs on stderr; tests pass a stream. @default 'stdout'
+   */
+  destination?: 'stdout' | 'stderr' | DestinationStream;
+}
+
+const levels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const formats: readonly LogFormat[] = ['auto', 'json', 'pretty'];
+
+export function createLogger(service: string, options: LoggerOptions = {}): Logger {
+  const level = options.level ?? ((process.env.MF_LOG_LEVEL as LogLevel | undefined) || 'info');
+  const format = options.format ?? ((process.env.MF_LOG_FORMAT as LogFormat | undefined) || 'auto');
+  // Config validation names the variable; this guards direct callers (tests, tools).
+  if (!levels.includes(level)) throw new Error(`log level must be one of ${levels.join(', ')}; got "${level}"`);
+  if (!formats.includes(format)) throw new Error(`log format must be one of ${formats.join(', ')}; got "${format}"`);
+  const root = pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // The level as its name: collectors and people search for "error", not 50.
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destinationFor(options.destination ?? 'stdout', format),
+  );
+  return wrap(root, root, level === 'debug', '');
+}
+
+function destinationFor(destination: NonNullable<LoggerOptions['destination']>, format: LogFormat): DestinationStream {
+  if (typeof destination !== 'string') return destination;
+  const fd = destination === 'stdout' ? 1 : 2;
+  const tty = Boolean((destination === 'stdout' ? process.stdout : process.stderr).isTTY);
+  if (format === 'pretty' || (format === 'auto' && tty)) {
+    return pretty({
+      destination: fd,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'service,component',
+      messageFormat: '[{service}{if component}:{component}{end}] {msg}',
+      // One line per record: still one line when a tool prefixes each line (npm run demo: `[bridge] …`).
+      singleLine: true,
+    });
+  }
+  // Asynchronous: a log call on a hot path queues its line and returns; flush() (on shutdown)
+  // and pino's exit hook write what is queued.
+  return pino.destination({ dest: fd, sync: false });
+}
+
+function wrap(root: PinoLogger, pinoLogger: PinoLogger, withStack: boolean, component: string): Logger {
+  // A disabled level is a no-op function: no field copying for lines nobody reads.
+  const method = (level: LogLevel) => {
+    if (!pinoLogger.isLevelEnabled(level)) return () => {};
+    return (message: string, fields?: Record<string, unknown>) => {
+      if (fields) pinoLogger[level](logFields(fields, withStack), redactText(message));
+      else pinoLogger[level](redactText(message));
+    };
   };
   return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (child) => createLogger(`${name}:${child}`, level),
+    debug: method('debug'),
+    info: method('info'),
+    warn: method('warn'),
+    error: method('error'),
+    child: (name) => {
+      const path = component ? `${component}:${name}` : name;
+      // From the service's logger, not this one: pino would write a second `component` key.
+      return wrap(root, root.child({ component: path }), withStack, path);
+    },
+    flush: () =>
+      new Promise((resolve) => {
+        // An error here is a closed pipe: nothing more can be written, and shutdown goes on.
+        pinoLogger.flush(() => resolve());
+      }),
   };
 }
 
@@ -34,38 +115,5 @@ export const silentLogger: Logger = {
   warn: () => {},
   error: () => {},
   child: () => silentLogger,
+  flush: () => Promise.resolve(),
 };
-
-/**
- * `scheme://user:password@host/…` → `scheme://user:***@host/…`, and QuestDB client
- * configuration strings (`http::addr=…;username=…;password=…;`) with `password`/`token` masked.
- * For anything that may carry credentials before it is logged or shown.
- */
-export function redactUrl(url: string): string {
-  return url
-    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:)[^\s/@]*@/gi, '$1***@')
-    .replace(/(\b(?:password|token|token_x|token_y)=)[^;\s]*/gi, '$1***');
-}
-
-function redactUrls(text: string): string {
-  return text.includes('@') || text.includes('=') ? redactUrl(text) : text;
-}
-
-// Field names whose values are credentials whatever they look like.
-const secretField = /pass(word)?|secret|token|api[-_]?key|master[-_]?key|authorization/i;
-
-/**
- * Log fields with credentials masked: values of secret-named fields, and passwords inside URLs
- * (the sink once logged its QuestDB URL with ILP credentials). Applied by every logger line, so
- * a service cannot leak a secret by logging its options.
- */
-export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    if (secretField.test(key) && value !== undefined && value !== null && value !== '') out[key] = '***';
-    else if (typeof value === 'string') out[key] = redactUrls(value);
-    else if (Array.isArray(value)) out[key] = value.map((item) => (typeof item === 'string' ? redactUrls(item) : item));
-    else out[key] = value;
-  }
-  return out;
-}

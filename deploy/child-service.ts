@@ -24,11 +24,19 @@ export function startChildService(name: string, script: string, env: Record<stri
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) onLine?.(`[${name}] ${line}`);
+  // Whole lines only: a chunk may end inside a line (a JSON log record cut in two).
+  const forward = (stream: NodeJS.ReadableStream | null) => {
+    let rest = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) if (line.trim()) onLine?.(`[${name}] ${line}`);
+    });
+    stream?.on('end', () => rest.trim() && onLine?.(`[${name}] ${rest}`));
   };
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
+  forward(child.stdout);
+  forward(child.stderr);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     name,

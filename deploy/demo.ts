@@ -9,6 +9,7 @@ import { describeError } from '../core/errors';
 import { startChildService, waitForHealth, type ChildService } from './child-service';
 import { startStack } from './stack/stack';
 import { serviceNamed } from './services';
+import { runCustomerStory } from './demo-customer-story';
 
 async function main() {
   const say = (line: string) => process.stderr.write(`demo: ${line}\n`);
@@ -17,10 +18,14 @@ async function main() {
   const config = loadConfig();
   const services: ChildService[] = [];
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  services.push(startChildService('sink', 'processors/raw-readings-sink/cli.ts', {}, log));
-  services.push(startChildService('bridge', 'bridge/cli.ts', {}, log));
-  services.push(startChildService('processors', 'processors/cli.ts', {}, log, serviceNamed('processors').nodeFlags));
-  services.push(startChildService('graphql', 'graphql/cli.ts', {}, log));
+  // The services' stdout is a pipe here, so they would log JSON: for a person, pretty lines.
+  const logs = { MF_LOG_FORMAT: process.env.MF_LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json') };
+  services.push(startChildService('sink', 'processors/raw-readings-sink/cli.ts', logs, log));
+  services.push(startChildService('bridge', 'bridge/cli.ts', logs, log));
+  services.push(startChildService('processors', 'processors/cli.ts', logs, log, serviceNamed('processors').nodeFlags));
+  // A demo payee, so invoices in BRL carry a PIX QR code (docs/invoice-documents.md); a payee of one's own wins.
+  const payee: Record<string, string> = process.env.MF_PAYEE_PIX_KEY ? {} : { MF_PAYEE_PIX_KEY: '7d9f0335-8dcc-4054-9bf9-0dbd61d36906', MF_PAYEE_PIX_NAME: 'METERFLOW DEMO', MF_PAYEE_PIX_CITY: 'SAO PAULO' };
+  services.push(startChildService('graphql', 'graphql/cli.ts', { ...logs, ...payee }, log));
   const port = config.int('MF_GRAPHQL_PORT');
   await Promise.all([
     waitForHealth(`http://127.0.0.1:${config.int('MF_SINK_HTTP_PORT')}/health`),
@@ -30,7 +35,20 @@ async function main() {
   ]);
   services.push(startChildService('simulator', 'load-tests/simulator/cli.ts', {}, log));
   await registerDemoMeters(`http://127.0.0.1:${port}/graphql`, say);
+  const story = await runCustomerStory({
+    graphqlUrl: `http://127.0.0.1:${port}/graphql`,
+    adminKey: 'meterflow-dev-admin-key',
+    customerKey: 'meterflow-dev-customer-key',
+    customerId: 'demo-customer',
+    webhookSecret: config.string('MF_PAYMENT_WEBHOOK_SECRET'),
+    registrySyncMs: config.int('MF_BILLING_REGISTRY_SYNC_MS'),
+    say,
+  }).then(
+    (s) => s.lines,
+    (error: unknown) => [`Customer story: ${describeError(error)}`],
+  );
   const since = new Date(Date.now() - 60_000).toISOString();
+  const until = new Date(Date.now() + 3_600_000).toISOString();
   process.stdout.write(
     [
       '',
@@ -43,10 +61,12 @@ async function main() {
       '  processors           windows close 2 min (MF_PROCESSORS_LATENESS_MS) after their end: the first 1-min rollups after ~3 min, 15-min averages after ~7',
       '                       SELECT * FROM rollups WHERE bucket = \'1m\' ORDER BY ts DESC LIMIT 20;   (also rolling_averages, alerts, invoices)',
       '  try in GraphiQL:',
-      `    { readings(meterId: "sim-w-0001", from: "${since}", to: "2100-01-01T00:00:00Z") { ts value register valueUnit } }`,
+      `    { readings(meterId: "sim-w-0001", from: "${since}", to: "${until}") { ts value register valueUnit } }`,
       '    { meters(first: 5) { edges { node { id kind sector customerId status { status } lastReading { ts value } } } } }',
       '    mutation { blockMeter(meterId: "sim-w-0001", reason: MANUAL, note: "demo", waitMs: 5000) { id state history { state at } } }',
       '  Ctrl-C stops the services; `npm run stack -- down` stops the servers.',
+      '',
+      ...story,
       '',
     ].join('\n'),
   );
@@ -77,8 +97,11 @@ export const command: CliCommand = {
     usage: '',
     description: `
 Starts (or reuses) the local stack, then the services and a 20-meter fleet in real time, and prints
-the GraphQL (GraphiQL) and QuestDB console URLs; data is queryable within a minute. Ctrl-C stops
-the services and the fleet; the stack keeps running (meterflow stack down stops it).`,
+the GraphQL (GraphiQL) and QuestDB console URLs; data is queryable within a minute. Then plays a
+customer story: a household meter's two months of history imported, billed, a savings
+recommendation, an invoice PDF with its payment QR code, and a payment the customer starts and a
+payment provider (played by the demo) confirms. Ctrl-C stops the services and the fleet; the stack
+keeps running (meterflow stack down stops it).`,
     environment: "the stack's and the services' MF_* variables (ports, accounts); the defaults need none.",
     examples: ['meterflow demo', 'npm install && npm run demo'],
   },

@@ -1,5 +1,5 @@
 import { useResponseCache } from '@graphql-yoga/plugin-response-cache';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type GraphiQLOptions, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from './auth/authenticate';
 import type { Principal } from './auth/principal';
 import type { GraphqlContext, GraphqlServices } from './context';
@@ -27,6 +27,25 @@ function authenticateFirst(authenticator: Authenticator, principals: WeakMap<Req
     async onRequestParse({ request }) {
       principals.set(request, await authenticator.authenticate(request));
     },
+  };
+}
+
+/**
+ * GraphiQL from the installed @graphql-yoga/render-graphiql: its script, styles, editor workers
+ * and favicon are inlined in the page, so it works with no outside network (yoga's own page
+ * loads them from a CDN and is blank in an air-gapped network). The module and the page are
+ * ~9 MB: loaded on the first request for the page (never on a server without GraphiQL), and
+ * the page is built once for the server's one set of options, not per request.
+ */
+function offlineGraphiql(): (options: GraphiQLOptions) => Promise<string> {
+  let last: { key: string; page: string } | null = null;
+  return async (options) => {
+    const key = JSON.stringify(options);
+    if (last?.key !== key) {
+      const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
+      last = { key, page: renderGraphiQL(options) };
+    }
+    return last.page;
   };
 }
 
@@ -63,14 +82,22 @@ export function createMeterflowYoga(options: YogaOptions): YogaServerInstance<ob
         : []),
     ],
     graphiql: options.graphiql ? (options.graphiqlAuthorization ? { headers: JSON.stringify({ authorization: options.graphiqlAuthorization }) } : true) : false,
+    renderGraphiQL: offlineGraphiql(),
     landingPage: false,
     // Unexpected errors reach clients as "Unexpected error." with no stack; the log keeps the detail.
     maskedErrors: true,
     logging: {
-      debug: (...args) => log.debug(args.map(String).join(' ')),
-      info: (...args) => log.info(args.map(String).join(' ')),
-      warn: (...args) => log.warn(args.map(String).join(' ')),
-      error: (...args) => log.error(args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(' ')),
+      debug: (...args) => log.debug(...yogaLine(args)),
+      info: (...args) => log.info(...yogaLine(args)),
+      warn: (...args) => log.warn(...yogaLine(args)),
+      error: (...args) => log.error(...yogaLine(args)),
     },
   });
+}
+
+/** Yoga logs (message…, Error): the texts are the message, an Error the `error` field (code; stack only at debug). */
+function yogaLine(args: unknown[]): [string, Record<string, unknown>?] {
+  const error = args.find((a) => a instanceof Error);
+  const message = args.filter((a) => !(a instanceof Error)).map(String).join(' ') || (error ? 'unexpected error' : '');
+  return error ? [message, { error }] : [message];
 }

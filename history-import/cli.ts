@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../core/config';
 import { createKafkaTopics, parseReadingRanges } from '../core/contracts';
 import { describeError } from '../core/errors';
-import { createLogger, type LogLevel } from '../core/logger';
+import { createLogger, type LogFormat, type LogLevel } from '../core/logger';
 import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import type { FlagSpec } from '../core/cli-args';
 import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../core/cli-command';
@@ -105,7 +105,8 @@ async function main({ flags: parsed, positionals: files }: CommandArgs): Promise
     process.stderr.write(`import: ${describeError(error)}\n`);
     return 2;
   }
-  const logger = createLogger('import', config.string('MF_LOG_LEVEL') as LogLevel);
+  // stderr: stdout is the summary (--json: for programs).
+  const logger = createLogger('import', { level: config.string('MF_LOG_LEVEL') as LogLevel, format: config.string('MF_LOG_FORMAT') as LogFormat, destination: 'stderr' });
   const progress = createImportProgress();
   try {
     const summary = await runHistoryImport({

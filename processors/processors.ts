@@ -3,7 +3,6 @@ import { createMetrics, type Metrics } from '../core/metrics';
 import { startMetricsSampler } from '../core/metrics-sampler';
 import type { ProcessorsOptions } from './processors-options';
 import { questdbTables } from '../core/contracts';
-import { describeError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { createWebhookNotifier, type AlertNotifier } from './alert-rules/webhook-notifier';
 import { encodeAlert, type AlertEvent } from '../core/streams/alerts';
@@ -189,6 +188,6 @@ export async function startProcessors(options: ProcessorsOptions): Promise<Proce
 /** After the alerts are durable: each transition to the webhook (at least once; the alert id deduplicates). */
 function notifyAlerts(webhook: AlertNotifier, alerts: AlertEvent[], log: Logger): void {
   for (const alert of alerts) {
-    webhook.notify(alert).catch((error: unknown) => log.warn('alert webhook gave up', { alertId: alert.alertId, error: describeError(error) }));
+    webhook.notify(alert).catch((error: unknown) => log.warn('alert webhook gave up', { alertId: alert.alertId, error }));
   }
 }

@@ -54,6 +54,7 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_MODE', 'development', 'string', 'bridge, sink, processors, graphql', 'development or production. Production refuses to start with a documented default or placeholder secret, a weak MF_METER_MASTER_KEY, or MF_GRAPHQL_MODE=development (docs/operations.md); compose and k8s set it', { oneOf: ['development', 'production'] }),
   v('MF_HTTP_HOST', '127.0.0.1', 'string', 'bridge, sink, processors, graphql', 'Interface the services\' HTTP ports (/health, /metrics, GraphQL) listen on: loopback unless set; 0.0.0.0 in containers, where probes and Prometheus come from outside'),
   v('MF_LOG_LEVEL', 'info', 'string', 'all', 'debug, info, warn or error', { oneOf: ['debug', 'info', 'warn', 'error'] }),
+  v('MF_LOG_FORMAT', 'auto', 'string', 'all', 'Log lines: json (one JSON object per line, for collectors), pretty (for people), or auto: pretty when the output is a terminal, else json (docs/operations.md#logs)', { oneOf: ['auto', 'json', 'pretty'] }),
   v('MF_KAFKA_BROKERS', '127.0.0.1:${MF_KAFKA_PORT:-19092}', 'list', 'all', 'Comma-separated Kafka bootstrap servers'),
   v('MF_KAFKA_TOPIC_PREFIX', 'meterflow.', 'string', 'all', 'Prefix of every Kafka topic (lets deployments or tests share a cluster)'),
   v('MF_KAFKA_PARTITIONS', '6', 'int', 'bridge', 'Partitions of the per-meter topics when the bridge creates them (upper bound for processor instances)', { min: 1, max: 1024 }),
@@ -116,6 +117,9 @@ export const envVariables: readonly EnvVariable[] = [
   v('MF_ROLLING_WINDOWS', '15m/5m,1h/15m,24h/1h', 'string', 'processors', 'Per-meter sliding windows of the instantaneous rate, <size>/<hop> (a window ends, and is emitted, every hop)'),
   v('MF_ROLLUP_BUCKETS', '1m,1h,1d', 'string', 'processors', 'Tumbling buckets per sector and for the fleet; 1d follows local days in MF_ROLLUP_TIME_ZONE'),
   v('MF_ROLLUP_TIME_ZONE', 'UTC', 'string', 'processors', 'IANA time zone of the 1-day rollup buckets (e.g. America/Sao_Paulo)'),
+  // Data lifecycle (docs/retention.md): applied by `npm run lifecycle -- apply`, never by a service at start.
+  v('MF_RETENTION_TABLES', '', 'string', 'lifecycle', 'How long each QuestDB table keeps its rows, overriding the defaults: <table>=<period>, comma-separated, a period being <n>h|d|w|mo|y or forever (e.g. readings=400d,edge_stats=90d); raw readings never shorter than the rollups need, rollups never shorter than readings, invoices and payments at least 5y (docs/retention.md)'),
+  v('MF_RETENTION_TOPICS', '', 'string', 'lifecycle', 'How long each Kafka topic keeps its records (retention.ms), overriding the defaults: <topic>=<period> with the topic named without MF_KAFKA_TOPIC_PREFIX, a period <n>h|d|w or forever (e.g. readings=14d,dead-letters=90d)'),
   v('MF_GRAPHQL_PORT', '4000', 'int', 'graphql', 'GraphQL HTTP port (0 = any free port)', { min: 0, max: 65535 }),
   v('MF_GRAPHQL_MAX_ROWS', '100000', 'int', 'graphql', 'Largest `limit` a readings query may ask for', { min: 1, max: 10000000 }),
   v('MF_GRAPHQL_MODE', '${MF_MODE:-development}', 'string', 'graphql', 'Follows MF_MODE unless set. development: GraphiQL, introspection and the built-in dev API keys are on; production: all three off unless set explicitly', { oneOf: ['development', 'production'] }),

@@ -131,7 +131,7 @@ export function createBatchingProducer(producer: RawProducer, options: BatchingP
             const rest = batch.splice(Math.ceil(batch.length / 2));
             queue.unshift(...rest);
             inFlight = batch.length;
-            options.logger.warn(`Kafka refused a request of ${batch.length + rest.length} records; splitting it`, { error: describeError(error) });
+            options.logger.warn('Kafka refused a request as too large or invalid; splitting it', { records: batch.length + rest.length, error });
             continue;
           }
           // Refused alone: this record can never be sent. Replace it (dead letter) or drop it,
@@ -140,12 +140,12 @@ export function createBatchingProducer(producer: RawProducer, options: BatchingP
             const entry = batch[0]!;
             const replacement = entry.replaced ? null : (options.onRejected?.(entry.record, error) ?? null);
             if (replacement) {
-              options.logger.error('Kafka refused a record; sending its replacement (dead letter) instead', { topic: entry.record.topic, key: entry.record.key.slice(0, 256), error: describeError(error) });
+              options.logger.error('Kafka refused a record; sending its replacement (dead letter) instead', { topic: entry.record.topic, key: entry.record.key.slice(0, 256), error });
               entry.record = replacement;
               entry.replaced = true;
               continue;
             }
-            options.logger.error('Kafka refused a record and it has no (acceptable) replacement; dropped', { topic: entry.record.topic, key: entry.record.key.slice(0, 256), error: describeError(error) });
+            options.logger.error('Kafka refused a record and it has no (acceptable) replacement; dropped', { topic: entry.record.topic, key: entry.record.key.slice(0, 256), error });
             options.onDropped?.(entry.record, error);
             entry.resolve('dropped');
             break;

@@ -2,7 +2,7 @@
  * The one module that imports kafkajs (kafkajs is in maintenance mode: keeping it behind
  * this one module keeps it swappable). Everything else sees the small types below.
  */
-import { Kafka, KafkaJSError, logLevel, Partitioners, type Admin, type Consumer, type ICustomPartitioner, type PartitionMetadata, type Producer } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, Kafka, KafkaJSError, logLevel, Partitioners, type Admin, type Consumer, type ICustomPartitioner, type PartitionMetadata, type Producer } from 'kafkajs';
 import { MeterflowError } from '../errors';
 import type { Logger } from '../logger';
 import type { KafkaTopicSpec } from '../contracts/kafka-topics';
@@ -54,6 +54,10 @@ export interface KafkaClient {
   resetGroupOffsets(groupId: string, topic: string): Promise<void>;
   /** Sum over partitions of (high watermark − committed offset). */
   groupLag(groupId: string, topic: string): Promise<number>;
+  /** The topics' current values of `configNames` (broker defaults included); topics that do not exist are left out. */
+  topicConfigs(topics: string[], configNames: string[]): Promise<Map<string, Record<string, string>>>;
+  /** Sets topic-level configs of an existing topic, keeping its other topic-level overrides. */
+  alterTopicConfigs(topic: string, configs: Record<string, string>): Promise<void>;
 }
 
 export interface RawProducer {
@@ -115,8 +119,12 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
     brokers: options.brokers,
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log: entry }) => {
-      const { message, ...rest } = entry;
-      const fields = { namespace, ...rest };
+      // kafkajs' own timestamp and logger name repeat the line's time and component.
+      const fields: Record<string, unknown> = { namespace, ...entry };
+      delete fields.message;
+      delete fields.timestamp;
+      delete fields.logger;
+      const message = entry.message;
       if (level <= logLevel.ERROR) log.error(message, fields);
       else log.warn(message, fields);
     },
@@ -177,7 +185,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             const rejection = asRecordRejection(error);
             const type = protocolErrorType(error);
             if (rejection || (type && sequenceErrors.has(type))) {
-              await renew().catch((renewError: unknown) => log.warn('could not renew the Kafka producer; retrying later', { error: (renewError as Error).message }));
+              await renew().catch((renewError: unknown) => log.warn('could not renew the Kafka producer; retrying later', { error: renewError }));
             }
             if (rejection) throw rejection;
             if (type && sequenceErrors.has(type)) {
@@ -205,7 +213,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             await consumer.disconnect();
             throw error;
           }
-          log.warn(`subscribing: ${(error as Error).message}; retrying in ${delayMs} ms`);
+          log.warn('subscribing failed; retrying', { groupId: opts.groupId, topics: opts.topics, retryInMs: delayMs, error });
           await new Promise((r) => setTimeout(r, delayMs));
         }
       }
@@ -266,7 +274,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             outcome = await opts.flush?.(control);
             backoffMs = 100;
           } catch (error) {
-            log.warn(`flush failed; re-reading ${offsets.length} partition(s) from their last commit in ${backoffMs} ms`, { error: (error as Error).message });
+            log.warn('flush failed; re-reading the partitions from their last commit', { groupId: opts.groupId, partitions: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.from })), retryInMs: backoffMs, error });
             await new Promise((r) => setTimeout(r, backoffMs));
             backoffMs = Math.min(backoffMs * 2, 5000);
             for (const o of offsets) {
@@ -290,7 +298,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
           // A failed commit (e.g. a rebalance moved the partition) only means a replay, which is idempotent.
           await consumer
             .commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.next })))
-            .catch((error: Error) => log.warn('offset commit failed; those records will be replayed', { error: error.message }));
+            .catch((error: Error) => log.warn('offset commit failed; those records will be replayed', { groupId: opts.groupId, partitions: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.next })), error }));
         });
 
       const timer = setInterval(() => {
@@ -358,7 +366,7 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
             return;
           } catch (error) {
             if ((error as { retriable?: boolean }).retriable !== true || Date.now() + delayMs > deadline) throw error;
-            log.warn(`creating topics: ${(error as Error).message}; retrying in ${delayMs} ms`);
+            log.warn('creating topics failed; retrying', { topics: topics.map((t) => t.name), retryInMs: delayMs, error });
             await new Promise((r) => setTimeout(r, delayMs));
           }
         }
@@ -385,6 +393,33 @@ export function createKafkaClient(options: { brokers: string[]; clientId: string
       }),
 
     resetGroupOffsets: (groupId, topic) => withAdmin((admin) => admin.resetOffsets({ groupId, topic, earliest: true })),
+
+    topicConfigs: (topics, configNames) =>
+      withAdmin(async (admin) => {
+        const existing = new Set(await admin.listTopics());
+        const present = topics.filter((t) => existing.has(t));
+        const out = new Map<string, Record<string, string>>();
+        if (present.length === 0) return out;
+        const { resources } = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames })),
+        });
+        for (const r of resources) out.set(r.resourceName, Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue])));
+        return out;
+      }),
+
+    alterTopicConfigs: (topic, configs) =>
+      withAdmin(async (admin) => {
+        // AlterConfigs (the request kafkajs sends) replaces the topic's whole override set: an
+        // override left out reverts to the broker default. So send the current ones with the change.
+        const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+        const overrides = (resources[0]?.configEntries ?? []).filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && !e.readOnly);
+        const merged = { ...Object.fromEntries(overrides.map((e) => [e.configName, e.configValue])), ...configs };
+        await admin.alterConfigs({
+          validateOnly: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: Object.entries(merged).map(([name, value]) => ({ name, value })) }],
+        });
+      }),
 
     groupLag: (groupId, topic) =>
       withAdmin(async (admin) => {

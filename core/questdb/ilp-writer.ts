@@ -147,7 +147,7 @@ export async function createIlpWriter(httpUrl: string, options: IlpWriterOptions
   const deadLetter = async (refused: RefusedRow[]) => {
     for (const r of refused) {
       options.onRefused?.(r);
-      options.logger?.error('row isolated and dead-lettered', { table: r.table, code: r.code, error: truncateText(r.error, 300), source: r.origin?.source, partition: r.origin?.partition, offset: r.origin?.offset });
+      options.logger?.error('row isolated and dead-lettered', { table: r.table, code: r.code, error: truncateText(r.error, 300), topic: r.origin?.source, partition: r.origin?.partition, offset: r.origin?.offset });
     }
     sender.reset();
     for (const r of refused) await append(refusedRowDeadLetter(r, service));
@@ -156,7 +156,7 @@ export async function createIlpWriter(httpUrl: string, options: IlpWriterOptions
     } catch (error) {
       // The dead letters are bounded and well-formed; if QuestDB still refuses them, say so and go on.
       if (!(error instanceof RowsRefused)) throw error;
-      options.logger?.error(`QuestDB refused ${refused.length} dead letter(s) of refused rows; they are only in this log`, { error: error.message });
+      options.logger?.error('QuestDB refused the dead letters of refused rows; they are only in this log', { service, rows: refused.length, tables: [...new Set(refused.map((r) => r.table))], error });
     }
   };
 
@@ -187,7 +187,7 @@ export async function createIlpWriter(httpUrl: string, options: IlpWriterOptions
           written = rows.length;
         } catch (error) {
           if (!(error instanceof RowsRefused)) throw error;
-          options.logger?.warn(`QuestDB refused a flush of ${rows.length} rows; isolating the bad row(s)`, { error: truncateText(error.message, 300) });
+          options.logger?.warn('QuestDB refused a flush; isolating the bad row(s)', { rows: rows.length, tables: [...new Set(rows.map((r) => r.table))], error: truncateText(error.message, 300) });
           written = await sendIsolating(rows, refused);
         }
         if (refused.length > 0) await deadLetter(refused);

@@ -1,4 +1,4 @@
-import { describeError, MeterflowError } from '../errors';
+import { MeterflowError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 
@@ -63,7 +63,7 @@ export function startScheduledTask(options: ScheduledTaskOptions): ScheduledTask
     options.intervalMs > 0
       ? setInterval(() => {
           if (stopped || running) return;
-          runNow().catch((error: unknown) => options.logger.warn(`${options.name} failed; retried on the next tick`, { error: describeError(error) }));
+          runNow().catch((error: unknown) => options.logger.warn('scheduled task failed; retried on the next tick', { task: options.name, error }));
         }, options.intervalMs)
       : null;
   timer?.unref();

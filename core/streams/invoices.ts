@@ -39,6 +39,12 @@ export interface InvoiceRow {
   held_jumps: number;
   /** The customer billed (the meter's owner over the invoice's days); null = none named. */
   customer_id: string | null;
+  /** Provisional invoices: the total projected to the period's end (null: not provisional, or too little known yet). */
+  projected_total_cents: number | null;
+  /** Provisional invoices: the consumption projected to the period's end. */
+  projected_consumption: number | null;
+  /** Provisional invoices: the share of the billable span the readings cover (0–1). */
+  projection_coverage: number | null;
 }
 
 export interface InvoiceLineRow {
@@ -91,6 +97,9 @@ export const invoicesTable = defineTable({
     carried_consumption: 'DOUBLE',
     held_jumps: 'LONG',
     customer_id: 'SYMBOL CAPACITY 65536 CACHE',
+    projected_total_cents: 'LONG',
+    projected_consumption: 'DOUBLE',
+    projection_coverage: 'DOUBLE',
   },
   timestamp: 'ts',
   partitionBy: 'DAY',
@@ -101,8 +110,11 @@ export const invoicesTable = defineTable({
       'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS carried_consumption DOUBLE',
       'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS held_jumps LONG',
       'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS customer_id SYMBOL CAPACITY 65536 CACHE',
+      'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS projected_total_cents LONG',
+      'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS projected_consumption DOUBLE',
+      'ALTER TABLE invoices ADD COLUMN IF NOT EXISTS projection_coverage DOUBLE',
     ],
-    upToDate: `SELECT 1 FROM table_columns('invoices') WHERE "column" = 'customer_id'`,
+    upToDate: `SELECT 1 FROM table_columns('invoices') WHERE "column" = 'projection_coverage'`,
   },
 });
 
@@ -155,8 +167,11 @@ export function invoiceToRows(i: InvoiceRow, lineRows: InvoiceLineRow[]): TableR
       unexplained_decreases: i.unexplained_decreases,
       carried_consumption: i.carried_consumption,
       held_jumps: i.held_jumps,
+      projected_total_cents: i.projected_total_cents,
+      projected_consumption: i.projected_consumption,
+      projection_coverage: i.projection_coverage,
     },
-    types: { revision: 'long', period_end: 'timestamp', period_days: 'long', billable_days: 'long', issued_at: 'timestamp', total_cents: 'long', line_count: 'long', gaps: 'long', unexplained_decreases: 'long', held_jumps: 'long' },
+    types: { revision: 'long', period_end: 'timestamp', period_days: 'long', billable_days: 'long', issued_at: 'timestamp', total_cents: 'long', line_count: 'long', gaps: 'long', unexplained_decreases: 'long', held_jumps: 'long', projected_total_cents: 'long' },
   } satisfies TableRowOf<typeof invoicesTable>;
   const lines = lineRows.map(lineRow);
   return [head, ...lines];
@@ -177,7 +192,7 @@ const long = (v: string | number | null): number | null => (v === null ? null : 
 /** The columns an invoice is read back with: `SELECT ${storedInvoiceColumns} FROM invoices …`. */
 export const storedInvoiceColumns = sqlColumns(invoicesTable, [
   'ts', 'invoice_id', 'meter_id', 'sector', 'status', 'adjusts', 'revision', 'period_label', 'period_end', 'issued_at', 'due_date', 'currency', 'consumption', 'consumption_unit', 'total_cents', 'total',
-  'read_status', 'carried_consumption', 'held_jumps', 'customer_id',
+  'read_status', 'carried_consumption', 'held_jumps', 'customer_id', 'projected_total_cents', 'projected_consumption', 'projection_coverage',
 ]);
 
 /** A row of storedInvoiceColumns as the PG wire returns it: timestamps as Date, a LONG as a string or a number. */
@@ -204,6 +219,9 @@ export type StoredInvoiceRow = StoredRow<
     carried_consumption: number | null;
     held_jumps: string | number | null;
     customer_id: string | null;
+    projected_total_cents: string | number | null;
+    projected_consumption: number | null;
+    projection_coverage: number | null;
   }
 >;
 
@@ -232,6 +250,8 @@ export interface StoredInvoice {
   heldJumps: number;
   /** The customer billed; null = none named (and rows of releases before owners were billed). */
   customerId: string | null;
+  /** Provisional invoices: the bill projected to the period's end; null otherwise or when too little is known. */
+  projection: { totalCents: number; consumption: number | null; coverage: number | null } | null;
 }
 
 export function storedInvoiceFromRow(r: StoredInvoiceRow): StoredInvoice {
@@ -256,6 +276,7 @@ export function storedInvoiceFromRow(r: StoredInvoiceRow): StoredInvoice {
     carriedConsumption: r.carried_consumption ?? 0,
     heldJumps: long(r.held_jumps) ?? 0,
     customerId: r.customer_id,
+    projection: long(r.projected_total_cents) === null ? null : { totalCents: long(r.projected_total_cents)!, consumption: r.projected_consumption, coverage: r.projection_coverage },
   };
 }
 

@@ -47,6 +47,13 @@ export const billingOptionsSchema = z
     carryGapMs: z.number().int().positive().default(31 * day),
     /** A decrease is a wrap only if the forward distance is at most this fraction of the modulus. @default 0.5 */
     maxWrapFraction: z.number().gt(0).lte(1).default(0.5),
+    /**
+     * A provisional bill carries a projection to the period's end (its consumption so far scaled
+     * to the whole billable span, priced with the tariff) once its readings cover at least this
+     * long, or half the span when the span is shorter: a projection from a day or two of readings
+     * would swing with the weather. @default 7 days
+     */
+    projectionMinMs: z.number().int().positive().max(366 * day).default(7 * day),
     /** Closed periods kept for adjustments; readings older than the oldest are refused. @default 3 */
     retainClosedPeriods: z.number().int().min(1).max(120).default(3),
     /**
@@ -89,6 +96,7 @@ export interface BillingOptions {
   dueDays: number;
   maxGapMs: number;
   carryGapMs: number;
+  projectionMinMs: number;
   maxWrapFraction: number;
   retainClosedPeriods: number;
   maxRegister: number;

@@ -19,7 +19,7 @@ const authVariables = 'MF_GRAPHQL_API_KEYS, MF_GRAPHQL_API_KEYS_FILE, MF_GRAPHQL
  * production with nothing configured refuses to start.
  */
 export async function createAuthenticator(options: AuthOptions & { production: boolean; logger?: Logger }): Promise<Authenticator> {
-  const log = options.logger ?? createLogger('graphql:auth');
+  const log = options.logger ?? createLogger('graphql').child('auth');
   const records: ApiKeyRecord[] = [...parseInlineApiKeys(options.apiKeys), ...(options.apiKeysFile ? loadApiKeysFile(options.apiKeysFile) : [])];
   const jwtConfigured = Boolean(options.jwtSecret || options.jwksUrl);
   if (records.length === 0 && !jwtConfigured) {

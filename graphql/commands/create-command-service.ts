@@ -1,5 +1,4 @@
 import type { CommandEvent, KafkaTopics } from '../../core/contracts';
-import { describeError } from '../../core/errors';
 import { createKafkaClient } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
@@ -152,7 +151,7 @@ export async function createCommandService(options: CommandServiceOptions): Prom
     });
     return Promise.race([attempt, timeout])
       .catch((error: unknown) => {
-        log.error('command not sent', { meterId, error: describeError(error) });
+        log.error('command not sent', { meterId, error });
         throw apiError('UNAVAILABLE', 'Kafka did not take the command; retry with the same idempotencyKey (the command may still go out)');
       })
       .finally(() => clearTimeout(timer));

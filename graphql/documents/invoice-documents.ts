@@ -3,7 +3,6 @@ import type { Logger } from '../../core/logger';
 import { paymentPayloadFor, type PaymentPayload } from '../../core/payments/payment-payload';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
 import { createUrlSigner } from '../../core/security/url-signing';
-import { describeError } from '../../core/errors';
 import { billedInvoice, invoiceDocumentData } from './invoice-document-data';
 import type { InvoiceDocumentOptions } from './invoice-document-options';
 import { renderInvoicePdf } from './invoice-pdf';
@@ -112,7 +111,7 @@ export function createInvoiceDocuments(config: InvoiceDocumentsConfig): InvoiceD
         });
         response.end(request.method === 'HEAD' ? undefined : pdf);
       } catch (error) {
-        logger.error('invoice document failed', { invoiceId, error: describeError(error) });
+        logger.error('invoice document failed', { invoiceId, error });
         plain(response, 503, 'document unavailable, retry later');
       }
     },

@@ -1,5 +1,4 @@
 import type { Command, CommandEvent, KafkaTopics } from '../../core/contracts';
-import { describeError } from '../../core/errors';
 import { createKafkaClient, type IncomingBatch, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import { isMeterflowError } from '../../core/errors';
@@ -46,7 +45,7 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
     try {
       listener(value);
     } catch (error) {
-      log.error('live listener failed', { error: describeError(error) });
+      log.error('live listener failed', { error });
     }
   };
   const skip = (batch: IncomingBatch, offset: string) => {
@@ -98,7 +97,7 @@ export async function createLiveFeed(options: LiveFeedOptions): Promise<LiveFeed
           continue;
         }
         for (const { filter, queue } of alertSubs) {
-          if ((filter.meterId === null || filter.meterId === alert.meterId) && (filter.sector === null || filter.sector === alert.sector)) queue.push(alert);
+          if ((filter.meterId === null || filter.meterId === alert.meterId) && (filter.sector === null || filter.sector === alert.sector) && (!filter.meterIds || filter.meterIds.has(alert.meterId))) queue.push(alert);
         }
       }
     } else if (batch.topic === topics.commands.name) {

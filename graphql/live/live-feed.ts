@@ -8,6 +8,8 @@ export type { LiveSubscription } from './subscriber-queue';
 export interface AlertFilter {
   meterId: string | null;
   sector: string | null;
+  /** Only alerts of these meters (a customer's feed); read at each event, so the owner of the set may update it. null = any. */
+  meterIds?: ReadonlySet<string> | null;
 }
 
 /**

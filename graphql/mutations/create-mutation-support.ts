@@ -63,7 +63,7 @@ export async function createMutationSupport(options: MutationSupportOptions): Pr
       await write((w) => writeTableRow(w, row));
     } catch (error) {
       // The action itself has happened (or failed); losing its audit row is logged loudly, not hidden.
-      log.error('audit row not written', { requestId, operation: spec.operation, error: (error as Error).message });
+      log.error('audit row not written', { requestId, operation: spec.operation, error });
     }
   };
 

@@ -76,10 +76,10 @@ export async function confirmPayment(services: GraphqlServices, confirmation: Pa
     if (code === 'NOT_FOUND' || code === 'CONFLICT' || code === 'BAD_USER_INPUT') {
       const field = typeof (error as GraphQLError).extensions.field === 'string' ? ((error as GraphQLError).extensions.field as string) : null;
       // Money the provider says moved but that is not recorded: someone has to look (refund or record by hand).
-      log.warn('payment confirmation not recorded', { reference: confirmation.reference, providerReference: confirmation.providerReference, amount: confirmation.amount, currency: confirmation.currency, code, error: (error as Error).message });
+      log.warn('payment confirmation not recorded', { reference: confirmation.reference, providerReference: confirmation.providerReference, amount: confirmation.amount, currency: confirmation.currency, code, error });
       return { status: 422, body: { ok: false, error: (error as Error).message, field } };
     }
-    log.error('payment confirmation failed', { reference: confirmation.reference, providerReference: confirmation.providerReference, error: (error as Error).message });
+    log.error('payment confirmation failed', { reference: confirmation.reference, providerReference: confirmation.providerReference, error });
     return { status: 503, body: { ok: false, error: 'payment not recorded, retry later' } };
   }
 }

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { describeError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { verifyWebhookSignature, webhookSignatureHeader, webhookTimestampHeader } from '../../core/security/webhook-signing';
 import type { ConfirmationAnswer } from './confirm-payment';
@@ -62,7 +61,7 @@ export function createPaymentWebhook(config: PaymentWebhookConfig): PaymentWebho
         const answer = await config.confirm(parsed.value);
         return json(response, answer.status, answer.body);
       } catch (error) {
-        log.error('payment webhook failed', { error: describeError(error) });
+        log.error('payment webhook failed', { error });
         if (!response.headersSent) json(response, 503, { ok: false, error: 'payment not recorded, retry later' });
       }
     },

@@ -80,7 +80,7 @@ export async function startPolicyTurns(options: PolicyTurnsOptions): Promise<Pol
         await sent;
         return await decided;
       } catch (error) {
-        options.logger.warn('policy bid not sent', { slot, error: (error as Error).message });
+        options.logger.warn('policy bid not sent', { slot, error });
         return false;
       } finally {
         waiting.delete(claim.claimId);

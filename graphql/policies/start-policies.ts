@@ -1,4 +1,3 @@
-import { describeError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { startScheduledTask } from '../../core/scheduling/scheduled-task';
 import type { GraphqlServices } from '../context';
@@ -75,7 +74,7 @@ export async function startPolicies(options: {
         blocked.push(candidate.meterId);
         logger.info('policy block issued', { meterId: candidate.meterId, reason: candidate.reason, commandId: command.commandId });
       } catch (error) {
-        logger.error('policy block failed', { meterId: candidate.meterId, reason: candidate.reason, error: describeError(error) });
+        logger.error('policy block failed', { meterId: candidate.meterId, reason: candidate.reason, error });
       }
     }
     return blocked;

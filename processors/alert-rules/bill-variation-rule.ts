@@ -21,6 +21,8 @@ export interface BillInput {
   final: boolean;
   /** Event time the total was computed at (end of the data it covers). */
   at: number;
+  /** A projection's basis, shown in the alert's evidence: the bill so far and how much of the period the readings cover. */
+  projection?: { soFarAmount: number; coverage: number; consumption: number; unit: string; currency: string };
 }
 
 /** Records the total (keeps this and the previous period only). */
@@ -59,6 +61,9 @@ export function billVariation(st: BillState, rule: BillVariationRule, input: Bil
     increase: round3(input.amount / previous.amount - 1),
     minIncrease: rule.minIncrease,
     final: input.final,
+    ...(input.projection
+      ? { projected: true, soFarAmount: round3(input.projection.soFarAmount), coverage: input.projection.coverage, projectedConsumption: input.projection.consumption, unit: input.projection.unit, currency: input.projection.currency }
+      : {}),
   };
   if (above && !st.open[rule.id]) {
     st.open[rule.id] = { periodStart: input.periodStart, startedAt: input.at };

@@ -60,15 +60,16 @@ export interface BillingProcessorOptions {
  * lands in a closed period produces an adjustment invoice, never a change to the final one;
  * the open period's provisional bill is rewritten every provisionalIntervalMs of event time.
  * Classified register decreases feed the register-anomaly rule (unexplained decreases by
- * default). Final bills feed the bill-variation rule (≥ 30 % over the previous final by default, Opower):
- * its alerts go to the alerts table like the alerts processor's. (Projections during the period
- * are not fed: scaling a bill with a flat first tier by elapsed time overstates it; pricing the
- * projected consumption is the next step.)
+ * default). The bill-variation rule (≥ 30 % over the previous final by default, Opower) gets the
+ * open period's projected bill with each provisional bill (its consumption so far scaled to the
+ * whole period and priced: a flat first tier or fixed charge is not scaled) and the final bill at
+ * its end; its alerts go to the alerts table like the alerts processor's.
  */
 export function createBillingProcessor(options: BillingProcessorOptions): KeyedProcessor<MeterBilling> {
   const { engine } = options;
   const billVariation = (state: MeterBilling, bill: Invoice, amount: number, final: boolean, ctx: ProcessorContext) => {
-    const input = { type: 'bill' as const, meterId: bill.meterId, sector: bill.sector, periodStart: bill.periodStart, periodEnd: bill.periodEnd, amount, final, at: ctx.watermark };
+    const projection = final || !bill.projection ? undefined : { soFarAmount: bill.totalCents / 100, coverage: bill.projection.coverage, consumption: bill.projection.consumption, unit: bill.consumptionUnit, currency: bill.currency };
+    const input = { type: 'bill' as const, meterId: bill.meterId, sector: bill.sector, periodStart: bill.periodStart, periodEnd: bill.periodEnd, amount, final, at: ctx.watermark, ...(projection ? { projection } : {}) };
     for (const event of applyRuleInput(state.rules, input, options.rules).events) ctx.emit({ stream: 'alerts', alert: event });
   };
   /**
@@ -236,7 +237,11 @@ export function createBillingProcessor(options: BillingProcessorOptions): KeyedP
         // time on history.
         if (!finalDueBeforeArrival(state)) {
           const bill = engine.provisionalBill(state.billing, ctx.watermark);
-          if (bill && emitInvoice(state, bill, ctx)) registerAnomalies(state, bill, ctx);
+          if (bill && emitInvoice(state, bill, ctx)) {
+            registerAnomalies(state, bill, ctx);
+            // The running period's projected bill against the previous period's final one.
+            if (bill.projection) billVariation(state, bill, bill.projection.totalCents / 100, false, ctx);
+          }
         }
         state.provisionalDue = null;
       }

@@ -18,7 +18,7 @@ import type { Reading } from '../../core/streams/readings';
 import { billingPeriodAt, nextBillingPeriod, type BillingCycle, type BillingPeriod } from './billing-period';
 import { invalidBilling } from '../../core/tariffs/billing-errors';
 import { maxRegisterMultiplier, parseBillingOptions, parseMeterProfile, type BillingOptions, type BillingOptionsInput, type MeterProfile, type MeterProfileInput } from '../../core/tariffs/billing-options';
-import { adjustmentLines, dueDate, totalCents, type CarriedGap, type Invoice, type ReadStatus, type InvoiceLine, type InvoiceStatus } from './invoice';
+import { adjustmentLines, dueDate, totalCents, type BillProjection, type CarriedGap, type Invoice, type ReadStatus, type InvoiceLine, type InvoiceStatus } from './invoice';
 import { addDays, localDate, startOfDate } from '../../core/time/local-days';
 import { roundQuantity } from '../../core/units/money';
 import { priceUsage } from './price-consumption';
@@ -343,13 +343,15 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     billableDays: number;
   }
 
-  function computeBill(state: MeterBillingState, part: BillPart, analysis: RegisterAnalysis): Bill {
+  /** `scale` multiplies the measured consumption (a projection to the period's end); 1 = as measured. */
+  function computeBill(state: MeterBillingState, part: BillPart, analysis: RegisterAnalysis, scale = 1): Bill {
     const { profile } = state;
     const { period } = part;
     const dates = billableDates(state, part);
     const shares = pricedShares(catalog, options.assignment, profile.meterId, profile.sector, dates);
     const hourly = shares.some((s) => s.tariff.tou !== undefined);
-    const usage = usageBetween(attributeGaps(state, analysis).segments, part.from, part.to, profile.zone, { hourly });
+    const measured = usageBetween(attributeGaps(state, analysis).segments, part.from, part.to, profile.zone, { hourly });
+    const usage = scale === 1 ? measured : scaleUsage(measured, scale);
     const lines: InvoiceLine[] = [];
     let currency: string | null = null;
     for (const share of shares) {
@@ -358,7 +360,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       if (factor === null) throw invalidBilling(`tariffs "${tariff.id}".unit`, `"${tariff.unit}" cannot be converted from "${state.register.unit}" (meter ${profile.meterId})`);
       if (currency !== null && tariff.currency !== currency) throw invalidBilling(`tariffs "${tariff.id}".currency`, `${tariff.currency} differs from ${currency} within one period of meter ${profile.meterId}`);
       currency = tariff.currency;
-      const bandUsage = tariff.datedTou && usageByBand(analysis.segments, part.from, part.to, tariff.datedTou).map((q) => q * factor);
+      const bandUsage = tariff.datedTou && usageByBand(analysis.segments, part.from, part.to, tariff.datedTou).map((q) => q * factor * scale);
       lines.push(...priceUsage({ tariff, usage: scaleUsage(usage, factor), bandUsage, days: share.days, billableDays: dates.length, periodDays: period.days }));
     }
     currency ??= priceListOn(catalog, tariffIdOn(options.assignment, profile.meterId, profile.sector, period.label), period.label)?.tariff.currency ?? latestVersion(catalog.entries.get(options.assignment.default)!).tariff.currency;
@@ -376,7 +378,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     part: BillPart,
     analysis: RegisterAnalysis,
     bill: Bill,
-    fields: { status: InvoiceStatus; issuedAt: number; lines: InvoiceLine[]; consumption: number; revision: number; dueDate: string; horizon: number },
+    fields: { status: InvoiceStatus; issuedAt: number; lines: InvoiceLine[]; consumption: number; revision: number; dueDate: string; horizon: number; projection?: BillProjection | null },
   ): Invoice {
     const { profile } = state;
     const { period } = part;
@@ -409,7 +411,31 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       carried: attributeGaps(state, analysis)
         .carried.filter((c) => c.periodStart === period.start && c.gap.to > part.from && c.gap.to <= part.to)
         .map((c) => c.gap),
+      projection: fields.projection ?? null,
     };
+  }
+
+  /**
+   * The part's bill projected to the end of its billable span: the readings cover
+   * [first point, last point] of it; that stretch's consumption, scaled to the whole span
+   * (the same hourly profile: a time-of-use split keeps its shares), is priced as a bill.
+   * Fixed charges are already the whole span's. Null until the readings cover
+   * projectionMinMs (or half a shorter span), or when the projected total is out of range.
+   */
+  function projectBill(state: MeterBillingState, part: BillPart, analysis: RegisterAnalysis): BillProjection | null {
+    const { serviceStart, serviceEnd } = state.profile;
+    const spanFrom = Math.max(part.from, serviceStart ?? -Infinity);
+    const spanTo = Math.min(part.to, serviceEnd ?? Infinity);
+    const points = state.register.points;
+    if (spanTo <= spanFrom || points.length === 0) return null;
+    const knownFrom = Math.max(spanFrom, points[0]!.ts);
+    const knownTo = Math.min(spanTo, points.at(-1)!.ts);
+    const known = knownTo - knownFrom;
+    if (known <= 0 || known < Math.min(options.projectionMinMs, (spanTo - spanFrom) / 2)) return null;
+    const bill = computeBill(state, part, analysis, (spanTo - spanFrom) / known);
+    const cents = totalCents(bill.lines);
+    if (!Number.isSafeInteger(cents) || Math.abs(cents) > options.maxInvoiceCents || !Number.isFinite(bill.consumption)) return null;
+    return { totalCents: cents, consumption: bill.consumption, coverage: Math.round((known / (spanTo - spanFrom)) * 10_000) / 10_000 };
   }
 
   /**
@@ -544,6 +570,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       revision: 0,
       dueDate: dueDate(closeDate(state, period), options.dueDays),
       horizon: Math.min(part.to, Math.max(part.from, nowMs)),
+      projection: projectBill(state, part, analysis),
     });
   }
 

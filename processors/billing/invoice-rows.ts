@@ -36,6 +36,9 @@ export function invoiceRow(inv: Invoice): InvoiceRow {
     carried_consumption: roundQuantity(inv.carried.reduce((sum, c) => sum + c.quantity, 0)),
     held_jumps: inv.decreases.filter((d) => d.kind === 'jump').length,
     customer_id: inv.customerId,
+    projected_total_cents: inv.projection?.totalCents ?? null,
+    projected_consumption: inv.projection?.consumption ?? null,
+    projection_coverage: inv.projection?.coverage ?? null,
   };
 }
 

@@ -77,6 +77,20 @@ export interface Invoice {
   readStatus: ReadStatus;
   /** Consumption over gaps that began in an earlier period, billed in this one (docs/billing.md, "Gaps"). */
   carried: CarriedGap[];
+  /** Provisional invoices: the bill projected to the period's end; null when too little is known yet (or not provisional). */
+  projection: BillProjection | null;
+}
+
+/**
+ * A provisional bill projected to the end of its billable span: the consumption of the stretch
+ * the readings cover, scaled to the whole span (same hourly profile), priced with the tariff.
+ */
+export interface BillProjection {
+  totalCents: number;
+  /** Projected consumption, in the register's unit (3 decimals). */
+  consumption: number;
+  /** Share of the billable span the readings cover, 0–1 (the scale is its inverse). */
+  coverage: number;
 }
 
 /** Consumption measured over a gap that began in an earlier period, billed in the period of the reading that ends it. */

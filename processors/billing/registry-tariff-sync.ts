@@ -1,4 +1,3 @@
-import { describeError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
 import { startScheduledTask } from '../../core/scheduling/scheduled-task';
@@ -102,7 +101,7 @@ export async function startRegistryTariffSync(options: { questdb: QuestdbPool; e
   };
   // Read-only and idempotent: a run repeated or lost changes nothing but how fresh the schedules are.
   const task = startScheduledTask({ name: 'registry-tariff-sync', intervalMs: options.intervalMs, run: refresh, logger: options.logger, ...(options.metrics ? { metrics: options.metrics } : {}) });
-  await task.runNow().catch((error) => options.logger.warn('meter registry not read; billing uses the configured assignment until it is', { error: describeError(error) }));
+  await task.runNow().catch((error) => options.logger.warn('meter registry not read; billing uses the configured assignment until it is', { error }));
   return {
     refresh: task.runNow,
     failingForMs: task.failingForMs,

@@ -1,6 +1,6 @@
 import type { KafkaTopics } from '../../core/contracts';
 import { questdbTables } from '../../core/contracts';
-import { describeError, isMeterflowError } from '../../core/errors';
+import { isMeterflowError } from '../../core/errors';
 import { createKafkaClient, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
@@ -70,7 +70,7 @@ export async function startCommandLog(options: CommandLogOptions): Promise<Comma
           // A malformed record must be skipped, not written or retried forever.
           if (!isMeterflowError(error, 'STREAM_RECORD_INVALID')) throw error;
           skipped.inc({ topic: batch.topic });
-          log.warn('record skipped: not of its topic\'s shape', { topic: batch.topic, partition: batch.partition, offset: record.offset, error: describeError(error) });
+          log.warn('record skipped: not of its topic\'s shape', { topic: batch.topic, partition: batch.partition, offset: record.offset, error });
           continue;
         }
         await writeTableRow(writer, row);
@@ -85,7 +85,7 @@ export async function startCommandLog(options: CommandLogOptions): Promise<Comma
         writer.discard();
         buffered.commands = 0;
         buffered.command_events = 0;
-        log.warn('command log flush failed; re-reading', { error: describeError(error) });
+        log.warn('command log flush failed; re-reading', { error });
         throw error;
       }
       written.inc({ table: 'commands' }, buffered.commands);

@@ -1,5 +1,5 @@
 import type { KafkaTopics } from '../../core/contracts';
-import { describeError, isMeterflowError, MeterflowError } from '../../core/errors';
+import { isMeterflowError, MeterflowError } from '../../core/errors';
 import { createBatchingProducer, createKafkaClient, type RawConsumer } from '../../core/kafka';
 import type { Logger } from '../../core/logger';
 import type { Metrics } from '../../core/metrics';
@@ -99,7 +99,7 @@ export async function startEdgeStatsAlerts(options: EdgeStatsAlertsOptions): Pro
         } catch (error) {
           if (!isMeterflowError(error, 'STREAM_RECORD_INVALID')) throw error;
           applied.inc({ status: 'invalid' });
-          log.warn('edge-stats record skipped: not of its topic\'s shape', { partition: batch.partition, offset: record.offset, error: describeError(error) });
+          log.warn('edge-stats record skipped: not of its topic\'s shape', { topic: batch.topic, partition: batch.partition, offset: record.offset, error });
           continue;
         }
         let state = meters.get(stats.meterId);
@@ -132,7 +132,7 @@ export async function startEdgeStatsAlerts(options: EdgeStatsAlertsOptions): Pro
       } catch (error) {
         failingSince ??= Date.now();
         dropAll();
-        log.warn('edge-stats alerts flush failed; re-reading from the last commit', { error: describeError(error) });
+        log.warn('edge-stats alerts flush failed; re-reading from the last commit', { error });
         throw error;
       }
       failingSince = null;

@@ -69,7 +69,7 @@ export async function createRawReadingsSink(options: SinkOptions): Promise<RawRe
         body = parsed;
       } catch (error) {
         unreadable.inc({ topic: batch.topic });
-        log.error('unreadable record dead-lettered', { topic: batch.topic, partition: batch.partition, offset: record.offset, error: describeError(error) });
+        log.error('unreadable record dead-lettered', { topic: batch.topic, partition: batch.partition, offset: record.offset, error });
         writer.refuse({ table: route.table, timestampMs: record.timestamp, error: describeError(error), origin });
         continue;
       }

@@ -163,12 +163,12 @@ export async function startTopologyRunner(options: TopologyRunnerOptions): Promi
       const decoded = decodeReadingsRecord(record.value);
       if (!decoded.ok) {
         m.unreadable.inc({ processor: topologyLabel });
-        log.warn('unreadable reading skipped', { partition: batch.partition, offset: record.offset, error: decoded.detail });
+        log.warn('unreadable reading skipped', { topic: batch.topic, partition: batch.partition, offset: record.offset, error: decoded.detail });
         continue;
       }
       for (const bad of decoded.unreadable) {
         m.unreadable.inc({ processor: topologyLabel });
-        log.warn('unreadable reading skipped', { partition: batch.partition, offset: record.offset, index: bad.index, error: bad.detail });
+        log.warn('unreadable reading skipped', { topic: batch.topic, partition: batch.partition, offset: record.offset, index: bad.index, error: bad.detail });
       }
       // A record holds several readings: each is addressed by (offset, index), a position that
       // grows along the partition as offsets did when a record held one reading.

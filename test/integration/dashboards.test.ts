@@ -81,6 +81,13 @@ describe('dashboards: every panel query runs on QuestDB and finds the data', () 
       ...events.map((e) => ({ topic: pipeline.topics.commandAcks.name, key: billMeter, value: JSON.stringify(e) })),
     ]);
 
+    // A running period's provisional bill with its projection (the Billing dashboard's "Projected
+    // bills"): written as billing writes it, since whether a live period has 7 days read depends on the date.
+    await pipeline.questdb.query(
+      `INSERT INTO invoices (ts, invoice_id, meter_id, status, revision, period_label, period_end, issued_at, due_date, currency, consumption, consumption_unit, total_cents, total, projected_total_cents, projected_consumption, projection_coverage)
+       VALUES ($1, $2, $3, 'provisional', 0, $4, $5, $6, '2099-01-10', 'BRL', 8000, 'L', 2415, '24.15', 9971, 24000, 0.3333)`,
+      [new Date(nextPeriod).toISOString(), `${run}-m5/${new Date(nextPeriod).toISOString().slice(0, 10)}`, `${run}-m5`, new Date(nextPeriod).toISOString().slice(0, 10), new Date(nextPeriod + 30 * day).toISOString(), new Date(nextPeriod + 10 * day).toISOString()],
+    );
     const like = `${run}-%`;
     const count = async (sql: string) => Number((await pipeline.questdb.query<{ n: string }>(sql, [like])).rows[0]?.n ?? 0);
     const probes = {

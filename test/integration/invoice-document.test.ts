@@ -68,6 +68,9 @@ describe('invoice documents', () => {
     carried_consumption: 0,
     held_jumps: 0,
     customer_id: api.customerIds.c1,
+    projected_total_cents: null,
+    projected_consumption: null,
+    projection_coverage: null,
     ...over,
   });
   const line = (invoiceId: string, ts: number, no: number, over: Partial<InvoiceLineRow>): InvoiceLineRow => ({

@@ -11,6 +11,7 @@ import {
   type StoredInvoiceRow,
 } from '../../../core/streams/invoices';
 import { paymentsTable } from '../../../core/streams/payments';
+import { formatCents } from '../../../core/units/money';
 import { customerOwnership, withinIntervals } from '../../auth/ownership';
 import type { GraphqlContext } from '../../context';
 import { sqlStringList } from '../analytics/sql-literals';
@@ -108,4 +109,28 @@ export async function currentBillOf(context: GraphqlContext, meterId: string): P
 export async function invoicePageOfMeter(context: GraphqlContext, meterId: string, first: number): Promise<InvoiceView[]> {
   validatePageSize('first', first, context.limits.maxPageSize);
   return withLinesAndPayments(context, (await invoicesOfMeters(context, [meterId], null)).slice(0, first));
+}
+
+/**
+ * Invoice.projection: a provisional invoice's projected bill beside the previous period's final
+ * bill of the same meter (the part of the same customer when the meter changed hands then;
+ * otherwise the period's last part), which is what the bill-variation rule compares with.
+ */
+export async function projectionOf(context: GraphqlContext, invoice: InvoiceView) {
+  if (invoice.status !== 'PROVISIONAL' || !invoice.projection) return null;
+  const { rows } = await context.questdb.query<{ customer_id: string | null; total_cents: string | number | null; ts: Date }>(
+    `SELECT ${inv.customer_id}, ${inv.total_cents}, ${inv.ts} FROM invoices WHERE ${inv.meter_id} = $1 AND ${inv.status} = 'final' AND ${inv.period_end} = $2 ORDER BY ${inv.ts}`,
+    [invoice.meterId, invoice.periodStart.toISOString()],
+  );
+  const previous = rows.find((r) => r.customer_id !== null && r.customer_id === invoice.customerId) ?? rows.at(-1);
+  const previousTotalCents = previous?.total_cents == null ? null : Number(previous.total_cents);
+  const { totalCents, consumption, coverage } = invoice.projection;
+  return {
+    total: formatCents(totalCents),
+    totalCents,
+    consumption,
+    coverage,
+    previousTotalCents,
+    change: previousTotalCents === null || previousTotalCents <= 0 ? null : Math.round((totalCents / previousTotalCents - 1) * 1000) / 1000,
+  };
 }

@@ -4,7 +4,7 @@ import { badInput, forbidden } from '../../errors';
 import { metersOnceOwnedBy } from '../../meters/owner-changes';
 import { validateId } from '../arguments';
 import { paginate, pageRequest } from '../meters/connection';
-import { invoiceSortKey, invoicesOfMeters, periodPattern, withLinesAndPayments, type InvoiceView } from './invoice-queries';
+import { invoiceSortKey, invoicesOfMeters, periodPattern, projectionOf, withLinesAndPayments, type InvoiceView } from './invoice-queries';
 
 interface InvoicesArgs {
   meterId?: string | null;
@@ -48,5 +48,6 @@ export const invoicesResolvers = {
     meter: (i: InvoiceView, _: unknown, context: GraphqlContext) => context.meters.get(i.meterId),
     lines: (i: InvoiceView) => i.lines.map((l) => ({ ...l, kind: l.kind.toUpperCase(), adjusts: l.adjusts?.toUpperCase() ?? null })),
     readStatus: (i: InvoiceView) => i.readStatus.toUpperCase().replace('-', '_'),
+    projection: (i: InvoiceView, _: unknown, context: GraphqlContext) => projectionOf(context, i),
   },
 };

@@ -108,8 +108,30 @@ export const invoicesTypeDefs = `
     balanceCents: Int!
     "Its lines, in order."
     lines: [InvoiceLine!]!
+    "Provisional invoices: the bill projected to the period's end, against the previous period's final bill (null once final, or until the readings cover 7 days)."
+    projection: BillProjection
     "The meter."
     meter: Meter
+  }
+
+  """
+  The running period's bill projected to its end: the consumption of the days read so far,
+  scaled to the whole period (the same hourly profile), priced with the meter's tariff. The
+  bill-variation alert (docs/customer-alerts.md) fires from it during the period.
+  """
+  type BillProjection {
+    "Projected total, a decimal string, e.g. 109.15."
+    total: String!
+    "Projected total in cents."
+    totalCents: Int!
+    "Projected consumption in the invoice's consumptionUnit."
+    consumption: Float
+    "Share of the period the readings cover, 0–1."
+    coverage: Float
+    "The previous period's final bill of the same meter (and customer), in cents; null when there is none."
+    previousTotalCents: Int
+    "Projected total / previous final total − 1, e.g. 0.3 = 30 % more; null without a previous final bill."
+    change: Float
   }
 
   "An invoice and its cursor."

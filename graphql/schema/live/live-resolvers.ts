@@ -1,4 +1,5 @@
-import { requireMeterAccess } from '../../auth/authorize';
+import { customerScope, requireMeterAccess } from '../../auth/authorize';
+import { customerAlertFeed } from '../../live/customer-alert-feed';
 import type { GraphqlContext } from '../../context';
 import { guardSubscription } from '../../live/guarded-subscription';
 import { forbidden } from '../../errors';
@@ -49,6 +50,9 @@ export const liveResolvers = {
     alerts: {
       async subscribe(_: unknown, args: { meterId?: string | null; sector?: string | null }, context: GraphqlContext) {
         if (args.sector != null) validateId('sector', args.sector);
+        // A customer without a meterId follows all of their own meters.
+        const customer = customerScope(context);
+        if (customer !== null && args.meterId == null) return customerAlertFeed(context, customer, args.sector ?? null);
         const meterId = await checkOptionalMeter(context, args.meterId);
         return guarded(context, meterId, context.live.alerts({ meterId, sector: args.sector ?? null }));
       },

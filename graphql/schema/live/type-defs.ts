@@ -36,7 +36,7 @@ export const liveTypeDefs = `
   type Subscription {
     "A meter's readings as the bridge validates them. Customers: their own meters only."
     meterReadings(meterId: ID!): Reading!
-    "Alert transitions, of one meter and/or one sector (both optional). Customers must name one of their meters."
+    "Alert transitions, of one meter and/or one sector (both optional). A customer without meterId gets the alerts of all of their meters (their own alert feed: leaks, excessive use, projected and final bill variations)."
     alerts(meterId: ID, sector: String): AlertEvent!
     "Each state change of commands (PENDING, DELIVERED, final), of one meter or all. Customers must name one of their meters."
     commandUpdates(meterId: ID): Command!

@@ -1,4 +1,3 @@
-import { describeError } from '../../../core/errors';
 import type { StoredRow } from '../../../core/questdb/table-spec';
 import { sqlColumns } from '../../../core/questdb/table-spec';
 import { readingsTable, type Reading, type ReadingSource } from '../../../core/streams/readings';
@@ -32,7 +31,7 @@ async function send(context: GraphqlContext, meter: MeterRecord, ts: number, reg
   try {
     await context.manualReads.send(reading);
   } catch (error) {
-    context.logger.warn('manual read not sent', { meterId: meter.meterId, error: describeError(error) });
+    context.logger.warn('manual read not sent', { meterId: meter.meterId, error });
     throw apiError('UNAVAILABLE', 'Kafka did not take the read; retry later');
   }
   return { meterId: meter.meterId, at: new Date(ts), register, unit, source: source === 'manual' ? 'MANUAL' : 'ESTIMATED', replaced: replaced?.register ?? null, replacedUnit: replaced?.register_unit ?? null };

@@ -31,7 +31,7 @@ export const recommendationsResolvers = {
         const updates = recommendationUpdates<RecommendationView>({
           everyMs: everySeconds * 1000,
           evaluate: async () => recommendationsOf(context, await requireMeterAccess(context, args.meterId), args),
-          onError: (error) => context.logger.warn('recommendations evaluation failed', { meterId: args.meterId, error: (error as Error).message }),
+          onError: (error) => context.logger.warn('recommendations evaluation failed', { meterId: args.meterId, error }),
         });
         return guardSubscription(updates, {
           recheckMs: context.subscriptionRecheckMs,

@@ -4,7 +4,7 @@ import { graphqlOptionsFromConfig } from '../../../graphql/graphql-options';
 import { startGraphqlServer, type GraphqlServer } from '../../../graphql/server';
 import type { TestPipeline } from './test-services';
 
-const testLogger = process.env.MF_TEST_LOG ? createLogger('test-graphql', 'debug') : silentLogger;
+const testLogger = process.env.MF_TEST_LOG ? createLogger('test-graphql', { level: 'debug' }) : silentLogger;
 
 export interface GraphqlResponse<T = Record<string, unknown>> {
   status: number;

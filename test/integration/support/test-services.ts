@@ -11,7 +11,7 @@ import { createMeterDevice, type MeterDevice } from '../../../load-tests/simulat
 import { startCommandLog, type CommandLog } from '../../../processors/command-log/command-log';
 
 // MF_TEST_LOG=1 shows the services' logs while debugging a test.
-const testLogger = process.env.MF_TEST_LOG ? createLogger('test', 'debug') : silentLogger;
+const testLogger = process.env.MF_TEST_LOG ? createLogger('test', { level: 'debug' }) : silentLogger;
 import { createQuestdbPool, type QuestdbPool } from '../../../core/questdb/questdb-sql';
 import { createRawReadingsSink, type RawReadingsSink } from '../../../processors/raw-readings-sink/raw-readings-sink';
 import { questdbPgFromConfig } from '../../../core/questdb/questdb-pg-options';

@@ -188,11 +188,14 @@ export interface ImportClosure {
   packages: Set<string>;
 }
 
-/** Files and packages a TypeScript entry point needs at run time (type-only imports are erased). */
-export function runtimeImportClosure(entry: string): ImportClosure {
+/**
+ * Files and packages TypeScript entry points need at run time (type-only imports are erased;
+ * `require.resolve('pkg')` counts: a file read from the package is a use of it).
+ */
+export function runtimeImportClosure(entry: string | string[]): ImportClosure {
   const files = new Set<string>();
   const packages = new Set<string>();
-  const pending = [entry];
+  const pending = [entry].flat();
   while (pending.length > 0) {
     const file = pending.pop() as string;
     if (files.has(file)) continue;
@@ -208,7 +211,9 @@ export function runtimeImportClosure(entry: string): ImportClosure {
         specifiers.push((node.moduleSpecifier as ts.StringLiteral).text);
       } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0] as ts.Expression)) {
         const callee = node.expression;
-        if ((ts.isIdentifier(callee) && callee.text === 'require') || callee.kind === ts.SyntaxKind.ImportKeyword) {
+        const isRequire = (e: ts.Expression) => ts.isIdentifier(e) && e.text === 'require';
+        const isResolve = ts.isPropertyAccessExpression(callee) && isRequire(callee.expression) && callee.name.text === 'resolve';
+        if (isRequire(callee) || isResolve || callee.kind === ts.SyntaxKind.ImportKeyword) {
           specifiers.push((node.arguments[0] as ts.StringLiteral).text);
         }
       }

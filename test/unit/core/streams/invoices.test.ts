@@ -36,6 +36,9 @@ const head: InvoiceRow = {
   carried_consumption: 0,
   held_jumps: 0,
   customer_id: 'c-9',
+  projected_total_cents: null,
+  projected_consumption: null,
+  projection_coverage: null,
 };
 const line: InvoiceLineRow = { ts: 1_000, invoice_id: 'inv-1', line_key: 'tier|sabesp|2|', line_no: 1, status: 'final', issued_at: 2_500, kind: 'tier', adjusts: null, tariff_id: 'sabesp', tier: 2, tou_period: null, quantity: 2.5, unit: 'm3', rate: 3.78, amount_cents: 945, description: '11–20 m³' };
 
@@ -76,12 +79,15 @@ describe('stored invoices', () => {
       ts, invoice_id: 'inv-1', meter_id: 'm-1', sector: null, status: 'final', adjusts: null, revision: '2', period_label: '2026-01', period_end: issued, issued_at: issued,
       due_date: '2026-02-17', currency: 'EUR', consumption: 12.5, consumption_unit: 'm3', total_cents: '12803', total: '128.03',
       read_status: 'no-read', carried_consumption: 4.5, held_jumps: '1', customer_id: 'c-9',
+      projected_total_cents: null, projected_consumption: null, projection_coverage: null,
     };
     expect(storedInvoiceFromRow(row)).toEqual({
       invoiceId: 'inv-1', meterId: 'm-1', sector: null, status: 'final', adjusts: null, revision: 2, periodLabel: '2026-01', periodStart: ts, periodEnd: issued, issuedAt: issued,
       dueDate: '2026-02-17', currency: 'EUR', consumption: 12.5, consumptionUnit: 'm3', total: '128.03', totalCents: 12803,
-      readStatus: 'no-read', carriedConsumption: 4.5, heldJumps: 1, customerId: 'c-9',
+      readStatus: 'no-read', carriedConsumption: 4.5, heldJumps: 1, customerId: 'c-9', projection: null,
     });
+    // A provisional row's projection (a LONG sent as a string).
+    expect(storedInvoiceFromRow({ ...row, status: 'provisional', projected_total_cents: '4600', projected_consumption: 18, projection_coverage: 0.3333 }).projection).toEqual({ totalCents: 4600, consumption: 18, coverage: 0.3333 });
     expect(storedInvoiceFromRow({ ...row, revision: null, total_cents: null })).toMatchObject({ revision: 0, totalCents: 0 });
     // Rows billing wrote before these columns existed read as a plain read bill.
     expect(storedInvoiceFromRow({ ...row, read_status: null, carried_consumption: null, held_jumps: null, customer_id: null })).toMatchObject({ readStatus: 'read', carriedConsumption: 0, heldJumps: 0, customerId: null });

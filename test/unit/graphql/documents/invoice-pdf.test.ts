@@ -24,6 +24,7 @@ const data: InvoiceDocumentData = {
     carriedConsumption: 0,
     heldJumps: 0,
     customerId: 'c1',
+    projection: null,
   },
   lines: [{ invoiceId: 'm1/2026-01-01', status: 'final', issuedAt: null, lineNo: 1, kind: 'tier', adjusts: null, tariffId: 't', tier: 1, touPeriod: null, quantity: 27.55, unit: 'm3', rate: null, amountCents: 13322, description: 'All of it' }],
   zone: 'UTC',

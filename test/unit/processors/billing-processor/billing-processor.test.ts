@@ -72,6 +72,39 @@ describe('billing processor (SABESP 2017, UTC months, 3 days of grace)', () => {
     expect([evidence.amount, evidence.previousAmount]).toEqual([109.15, 24.96]);
   });
 
+  it('warns during the period from the projected bill, before the final one, and shows the projection in the evidence', () => {
+    const driver = createTestDriver(processor, { allowedLatenessMs: 0 });
+    driver.pipe(...march, ...april, tick);
+    const [opened, closed] = driver.rows.filter((r) => r.table === 'alerts');
+    // A provisional bill is due a day of event time after the first reading since the last bill: here every
+    // other day. The one of 7 April covers 6 days from 1 April 00:00 (too few: no projection); the one of
+    // 9 April covers 8: 25/30 m³ a day → 6.667 m³ so far (the R$24.15 minimum), × 30/8 = 25 m³ → R$109.15,
+    // 337 % above March's R$24.96.
+    expect(opened!.symbols.state).toBe('open');
+    expect(opened!.values.started_at).toBe(Date.UTC(2026, 3, 9));
+    expect(JSON.parse(opened!.values.evidence as string)).toEqual({
+      periodStart: Date.UTC(2026, 3, 1),
+      periodEnd: Date.UTC(2026, 4, 1),
+      amount: 109.15,
+      previousAmount: 24.96,
+      increase: 3.373,
+      minIncrease: 0.3,
+      final: false,
+      projected: true,
+      soFarAmount: 24.15,
+      coverage: 0.2667,
+      projectedConsumption: 25_000,
+      unit: 'L',
+      currency: 'BRL',
+    });
+    // The provisional invoice row carries the same projection for the API.
+    const provisional = driver.rows.filter((r) => r.table === 'invoices' && r.symbols.invoice_id === 'wm-1/2026-04-01' && r.symbols.status === 'provisional' && r.values.issued_at === Date.UTC(2026, 3, 9));
+    expect(provisional.map((r) => [r.values.projected_total_cents, r.values.projected_consumption, r.values.projection_coverage])).toEqual([[10915, 25_000, 0.2667]]);
+    // It closes with April's final bill, which is over the limit too.
+    expect(closed!.symbols.state).toBe('closed');
+    expect(JSON.parse(closed!.values.evidence as string)).toMatchObject({ amount: 109.15, final: true });
+  });
+
   it('raises none when consumption is steady', () => {
     const steady = Array.from({ length: 30 }, (_, i) => reading(Date.UTC(2026, 3, 2) + i * day, 110_000 + (10_000 * (i + 1)) / 30));
     const driver = createTestDriver(processor, { allowedLatenessMs: 0 });

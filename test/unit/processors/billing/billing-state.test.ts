@@ -79,6 +79,34 @@ describe('billing state: SABESP water, São Paulo, June 2017', () => {
     expect(before.register.points).toHaveLength(2);
   });
 
+  it('projects the provisional bill to the period end once 7 days are read: consumption scaled, priced with the tiers', () => {
+    const engine = water();
+    const state = engine.createMeterState({ meterId: 'w-1', zone: SP, registerUnit: 'L' });
+    feed(engine, state, [[sp(6, 1), 100_000], [sp(6, 6), 105_000]]);
+    // 5 of June's 30 days read: too little to project from.
+    expect(engine.provisionalBill(state, sp(6, 6))!.projection).toBeNull();
+    engine.applyReading(state, reading(sp(6, 11), 110_000));
+    const bill = engine.provisionalBill(state, sp(6, 11))!;
+    // So far 10 m³ = the tier-1 minimum, R$24.15. 10 of 30 days read → × 3 = 30 m³:
+    // 24.15 + 10 × 3.78 + 10 × 9.44 = 24.15 + 37.80 + 94.40 = R$156.35.
+    expect(bill.totalCents).toBe(2415);
+    expect(bill.projection).toEqual({ totalCents: 15635, consumption: 30_000, coverage: 0.3333 });
+    // A final bill has none.
+    feed(engine, state, [[sp(7, 1), 130_000]]);
+    expect(engine.advanceWatermark(state, sp(7, 4))[0]).toMatchObject({ status: 'final', totalCents: 15635, projection: null });
+  });
+
+  it('projects only over the stretch the readings cover: a meter first read on 16 June', () => {
+    const engine = water();
+    const state = engine.createMeterState({ meterId: 'w-1', zone: SP, registerUnit: 'L' });
+    // Service from 1 June (the period is June's), readings from the 16th: 15 of 30 days known.
+    engine.updateProfile(state, { zone: SP, cycleDay: 1, registerModulus: null, registerMultiplier: 1, maxFlowPerHour: undefined, serviceStart: sp(6, 1), serviceEnd: null });
+    feed(engine, state, [[sp(6, 16), 200_000], [sp(6, 26), 208_000]]);
+    const bill = engine.provisionalBill(state, sp(6, 26))!;
+    // 8 m³ over 10 days of 30 → 24 m³: 24.15 + 10 × 3.78 + 4 × 9.44 = 24.15 + 37.80 + 37.76 = R$99.71.
+    expect(bill.projection).toEqual({ totalCents: 9971, consumption: 24_000, coverage: 0.3333 });
+  });
+
   it('gives the same final bill for shuffled, duplicated readings as for sorted ones', () => {
     const points: Array<[number, number]> = [[sp(6, 1), 100_000], [sp(6, 5), 103_000], [sp(6, 9, 12), 108_500], [sp(6, 16), 115_000], [sp(6, 28), 125_000], [sp(7, 1), 127_000]];
     const engine = water();

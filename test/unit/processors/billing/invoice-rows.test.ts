@@ -29,6 +29,7 @@ const invoice: Invoice = {
   gaps: [],
   readStatus: 'no-read',
   carried: [{ from: 0, to: 5, quantity: 1.0004 }, { from: 6, to: 9, quantity: 2 }],
+  projection: null,
 };
 
 describe('invoice rows for QuestDB', () => {
@@ -36,6 +37,9 @@ describe('invoice rows for QuestDB', () => {
     expect(invoiceRow(invoice)).toMatchObject({ ts: invoice.periodStart, invoice_id: 'w-1/2017-06-01/adj-1', status: 'adjusted', total_cents: -929, total: '-9.29', line_count: 2, gaps: 0, unexplained_decreases: 1 });
     // 1.0004 + 2 = 3.0004, to 3 decimals as every quantity column.
     expect(invoiceRow(invoice)).toMatchObject({ read_status: 'no-read', carried_consumption: 3, held_jumps: 1, customer_id: 'c-1' });
+    expect(invoiceRow(invoice)).toMatchObject({ projected_total_cents: null, projected_consumption: null, projection_coverage: null });
+    const provisional = { ...invoice, status: 'provisional' as const, projection: { totalCents: 4600, consumption: 18, coverage: 0.3333 } };
+    expect(invoiceRow(provisional)).toMatchObject({ projected_total_cents: 4600, projected_consumption: 18, projection_coverage: 0.3333 });
   });
 
   it('gives each line a stable key and its invoice status', () => {
