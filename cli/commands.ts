@@ -34,6 +34,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'simulate', summary: "Meter simulator: publishes a fleet's readings over MQTT (QoS 1) and obeys signed commands.", load: () => (require('../load-tests/simulator/cli') as Module).command },
   { name: 'import', summary: 'Import CSV history (plain or gzip) by a mapping or a preset; a re-run adds nothing.', load: () => (require('../history-import/cli') as Module).command },
   { name: 'lifecycle', summary: 'Data lifecycle: how long each QuestDB table and Kafka topic keeps its data (status, apply).', load: () => (require('../core/lifecycle/cli') as Module).command },
+  { name: 'gdpr', summary: "GDPR: export everything meterflow holds about a customer, or erase it (pseudonymise what must be kept).", load: () => (require('../core/gdpr/cli') as Module).command },
   { name: 'tariff lcl', summary: 'Convert the Low Carbon London time-of-use schedule into a dated tariff and a billing configuration.', load: () => (require('../core/tariffs/lcl-tariff-cli') as Module).command },
   { name: 'tariff urdb', summary: 'Convert an OpenEI URDB electricity tariff into a time-of-use tariff; optionally publish it through the API.', load: () => (require('../core/tariffs/urdb-tariff-cli') as Module).command },
   { name: 'dashboards', summary: 'Write the Grafana dashboards (as code) to deploy/grafana/dashboards/<uid>.json.', load: () => (require('../dashboards/build') as Module).command },

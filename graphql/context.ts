@@ -4,6 +4,7 @@ import type { TariffCatalogReader } from './billing/tariff-catalog-reader';
 import type { QuestdbPool } from '../core/questdb/questdb-sql';
 import type { Principal } from './auth/principal';
 import type { CommandService } from './commands/command-service';
+import type { CustomerDataExports } from './documents/customer-data-exports';
 import type { InvoiceDocuments } from './documents/invoice-documents';
 import type { LiveFeed } from './live/live-feed';
 import type { ManualReadSender } from './meter-reads/manual-read-sender';
@@ -20,6 +21,12 @@ export interface QueryLimits {
   maxPageSize: number;
   /** Longest to - from. */
   maxRangeMs: number;
+}
+
+/** GDPR settings (docs/gdpr.md). */
+export interface GdprOptions {
+  /** MF_GDPR_PSEUDONYM_KEY. */
+  pseudonymKey: string;
 }
 
 /** Long-lived services shared by every request. */
@@ -46,6 +53,10 @@ export interface GraphqlServices {
   commandSettings: { ttlS: number; maxWaitMs: number };
   /** Invoice PDFs: signed links (Invoice.document) and the route serving them. */
   documents: InvoiceDocuments;
+  /** Customer data exports (exportCustomerData): signed links and the route serving them. */
+  customerExports: CustomerDataExports;
+  /** Erasure (eraseCustomerData): the pseudonym key and the zone of meters without one. */
+  gdpr: GdprOptions;
   /** Customers' payment intents (startPayment) and the payee their payloads pay. */
   paymentIntents: PaymentIntents;
   logger: Logger;

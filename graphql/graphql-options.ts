@@ -10,6 +10,7 @@ import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
 import type { QueryLimits } from './context';
 import { invoiceDocumentOptionsFromConfig, type InvoiceDocumentOptions } from './documents/invoice-document-options';
 import { paymentOptionsFromConfig, type PaymentOptions } from './payments/payment-options';
+import type { GdprOptions } from './context';
 
 export interface AuthOptions {
   /** Inline keys `<name>:<role>[:<customerId>]=<key>` (MF_GRAPHQL_API_KEYS). */
@@ -71,6 +72,8 @@ export interface GraphqlOptions {
   documents: InvoiceDocumentOptions;
   /** Payment intents and the provider's webhook (MF_PAYMENT_*). */
   payments: PaymentOptions;
+  /** Customer data export and erasure (MF_GDPR_PSEUDONYM_KEY). */
+  gdpr: GdprOptions;
   logger: Logger;
 }
 
@@ -129,6 +132,7 @@ export function graphqlOptionsFromConfig(config: Config, logger: Logger): Graphq
     },
     documents: invoiceDocumentOptionsFromConfig(config),
     payments: paymentOptionsFromConfig(config),
+    gdpr: { pseudonymKey: config.string('MF_GDPR_PSEUDONYM_KEY') },
     logger,
   };
 }

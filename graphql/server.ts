@@ -8,6 +8,7 @@ import { createSecurityPlugins } from './auth/security-plugins';
 import { createCommandService } from './commands/create-command-service';
 import type { GraphqlServices } from './context';
 import type { GraphqlOptions } from './graphql-options';
+import { createCustomerDataExports } from './documents/customer-data-exports';
 import { createInvoiceDocuments } from './documents/invoice-documents';
 import { createLiveFeed } from './live/create-live-feed';
 import { createTariffCatalogReader } from './billing/tariff-catalog-reader';
@@ -32,7 +33,7 @@ export interface GraphqlServer {
   stop(): Promise<void>;
 }
 
-/** GraphQL over HTTP (and SSE subscriptions) at /graphql, /health from yoga, invoice documents at /documents/invoices/, the payment webhook at /payments/webhook. */
+/** GraphQL over HTTP (and SSE subscriptions) at /graphql, /health from yoga, invoice documents at /documents/invoices/, customer data exports at /documents/customer-exports/, the payment webhook at /payments/webhook. */
 export async function startGraphqlServer(options: GraphqlOptions): Promise<GraphqlServer> {
   const log = options.logger;
   // Credentials first: a misconfigured production server stops before it touches anything.
@@ -81,6 +82,15 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
       zoneOf: async (meterId) => (await services.meters.get(meterId))?.timeZone ?? options.billingTimeZone,
       logger: log.child('documents'),
     }),
+    customerExports: createCustomerDataExports({
+      questdb,
+      secret: options.documents.secret,
+      ttlS: options.documents.ttlS,
+      baseUrl: options.documents.baseUrl,
+      defaultZone: options.billingTimeZone,
+      logger: log.child('customer-exports'),
+    }),
+    gdpr: options.gdpr,
     paymentIntents: createPaymentIntents({ questdb, mutations, payee: options.documents.payee, ttlS: options.payments.intentTtlS }),
     logger: log,
   };
@@ -99,7 +109,11 @@ export async function startGraphqlServer(options: GraphqlOptions): Promise<Graph
   const webhook = createPaymentWebhook({ secret: options.payments.webhookSecret, toleranceS: options.payments.webhookToleranceS, confirm: (c) => confirmPayment(services, c), logger: log.child('payment-webhook') });
   // Signed invoice document links (/documents/invoices/…) and the payment webhook (/payments/webhook) are served beside GraphQL.
   const server = createServer((request, response) =>
-    services.documents.handles(request) ? void services.documents.serve(request, response) : webhook.handles(request) ? void webhook.serve(request, response) : yoga(request, response),
+    services.documents.handles(request)
+      ? void services.documents.serve(request, response)
+      : services.customerExports.handles(request)
+        ? void services.customerExports.serve(request, response)
+        : webhook.handles(request) ? void webhook.serve(request, response) : yoga(request, response),
   );
   const ws = attachGraphqlWs(server, yoga, authenticator, log.child('graphql-ws'), { maxPayloadBytes: options.ws.maxPayloadBytes });
   await new Promise<void>((resolve, reject) => {

@@ -155,6 +155,7 @@ export const envVariables: readonly EnvVariable[] = [
   // Invoice documents (docs/invoice-documents.md): signed download links and the payee the QR codes pay.
   v('MF_INVOICE_DOCUMENT_SECRET', 'meterflow-dev-invoice-document-secret', 'string', 'graphql', 'HMAC-SHA256 key that signs invoice document links (Invoice.document.url); changing it voids every link handed out', { secret: 'password' }),
   v('MF_INVOICE_DOCUMENT_TTL_S', '900', 'int', 'graphql', 'How long an invoice document link stays valid, in seconds', { min: 10, max: 7 * 24 * 3600 }),
+  v('MF_GDPR_PSEUDONYM_KEY', 'meterflow-dev-gdpr-pseudonym-key', 'string', 'graphql, gdpr', 'HMAC-SHA256 key of the pseudonyms that replace an erased customer\'s id in invoices, payments and the audit log (docs/gdpr.md); keep it for good: a new key gives the same customer another pseudonym', { secret: 'password' }),
   v('MF_INVOICE_DOCUMENT_BASE_URL', '', 'string', 'graphql', 'Origin the document links start with, e.g. https://api.example.com (behind a proxy); empty = the origin the GraphQL request reached'),
   v('MF_PAYEE_PIX_KEY', '', 'string', 'graphql', 'PIX key invoices in BRL are paid to (a PIX BR Code on the invoice); empty = no PIX'),
   v('MF_PAYEE_PIX_NAME', '', 'string', 'graphql', 'Merchant name of the PIX BR Code, 1-25 ASCII characters (required with MF_PAYEE_PIX_KEY)'),

@@ -2,7 +2,7 @@ import { describeFlags, parseFlags, type FlagSpec } from '../cli-args';
 import { loadConfig, type RawEnv } from '../config';
 import { describeError, MeterflowError } from '../errors';
 import { createKafkaClient } from '../kafka/kafka-client';
-import { createLogger, type LogLevel } from '../logger';
+import { createLogger, type LogFormat, type LogLevel } from '../logger';
 import { questdbPgFromConfig } from '../questdb/questdb-pg-options';
 import { createQuestdbPool } from '../questdb/questdb-sql';
 import { formatLifecycleStatus } from './format-status';
@@ -63,7 +63,8 @@ export async function runLifecycle(argv: readonly string[], io: LifecycleIo): Pr
     return 2;
   }
 
-  const logger = createLogger('lifecycle', config.string('MF_LOG_LEVEL') as LogLevel);
+  // Its stdout is the status (a table or --json): log lines go to stderr.
+  const logger = createLogger('lifecycle', { level: config.string('MF_LOG_LEVEL') as LogLevel, format: config.string('MF_LOG_FORMAT') as LogFormat, destination: 'stderr' });
   const questdb = createQuestdbPool({ ...questdbPgFromConfig(config), max: 2 });
   const kafka = createKafkaClient({ brokers: config.list('MF_KAFKA_BROKERS'), clientId: 'meterflow-lifecycle', logger });
   try {

@@ -6,6 +6,7 @@ import { analyticsModule } from './analytics';
 import { commandsModule } from './commands';
 import { commonModule } from './common';
 import { edgeStatisticsModule } from './edge-statistics';
+import { gdprModule } from './gdpr';
 import type { GraphqlModule } from './graphql-module';
 import { invoiceDocumentsModule } from './invoice-documents';
 import { invoicesModule } from './invoices';
@@ -21,7 +22,7 @@ import { tariffsModule } from './tariffs';
 import { meterOwnersModule } from './meter-owners';
 
 /** Every module of the schema; each adds its types and root fields. */
-export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule, meterOwnersModule, edgeStatisticsModule, invoiceDocumentsModule, paymentIntentsModule, recommendationsModule];
+export const schemaModules: GraphqlModule[] = [commonModule, readingsModule, commandsModule, liveModule, metersModule, analyticsModule, alertsModule, invoicesModule, meterRegistryModule, meterReadsModule, alertActionsModule, paymentsModule, tariffsModule, meterOwnersModule, edgeStatisticsModule, invoiceDocumentsModule, paymentIntentsModule, recommendationsModule, gdprModule];
 
 export function createMeterflowSchema() {
   return createSchema<GraphqlContext>({

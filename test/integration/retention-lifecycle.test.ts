@@ -56,7 +56,7 @@ describe('lifecycle: retention on a private QuestDB and the shared Kafka', () =>
       MF_RETENTION_TABLES: 'readings=3d',
       MF_RETENTION_TOPICS: 'readings=14d,alerts=forever,dead-letters=60d',
     };
-    kafka = createKafkaClient({ brokers: loadConfig(env).list('MF_KAFKA_BROKERS'), clientId: 'lifecycle-test', logger: createLogger('lifecycle-test', 'warn') });
+    kafka = createKafkaClient({ brokers: loadConfig(env).list('MF_KAFKA_BROKERS'), clientId: 'lifecycle-test', logger: createLogger('lifecycle-test', { level: 'warn' }) });
     await ensureTables(pool, Object.values(questdbTables));
     await kafka.ensureTopics(Object.values(createKafkaTopics(prefix, 1)));
 

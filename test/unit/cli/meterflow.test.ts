@@ -29,7 +29,7 @@ describe('cli/commands.ts', () => {
   it('lists every command the npm scripts had, once, and the groups tariff and bench', () => {
     const names = commands.map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of ['bridge', 'sink', 'processors', 'graphql', 'stack', 'simulate', 'demo', 'chaos', 'load', 'import', 'lifecycle', 'tariff lcl', 'tariff urdb', 'dashboards', 'bench ingest', 'bench bridge', 'bench processors', 'bench graphql', 'bench history']) {
+    for (const name of ['bridge', 'sink', 'processors', 'graphql', 'stack', 'simulate', 'demo', 'chaos', 'load', 'import', 'lifecycle', 'gdpr', 'tariff lcl', 'tariff urdb', 'dashboards', 'bench ingest', 'bench bridge', 'bench processors', 'bench graphql', 'bench history']) {
       expect(names).toContain(name);
     }
   });
@@ -117,7 +117,7 @@ describe('dispatch', () => {
 
   it('the bash completion offers the table\'s commands and each group\'s members', () => {
     const script = bashCompletion();
-    expect(script).toContain('words="bridge sink processors graphql stack demo simulate import lifecycle tariff dashboards load chaos bench completion --help"');
+    expect(script).toContain('words="bridge sink processors graphql stack demo simulate import lifecycle gdpr tariff dashboards load chaos bench completion --help"');
     expect(script).toContain('tariff) words="lcl urdb" ;;');
     expect(script).toContain('bench) words="ingest bridge processors graphql history" ;;');
     expect(script).toContain('complete -o default -F _meterflow meterflow');

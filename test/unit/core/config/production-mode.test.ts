@@ -9,6 +9,7 @@ const strong = (): RawEnv => ({
   MF_QUESTDB_PG_PASSWORD: randomBytes(24).toString('base64'),
   MF_GRAPHQL_API_KEYS: `ops:admin=${randomBytes(24).toString('hex')}`,
   MF_INVOICE_DOCUMENT_SECRET: randomBytes(24).toString('base64'),
+  MF_GDPR_PSEUDONYM_KEY: randomBytes(24).toString('base64'),
   MF_PAYMENT_WEBHOOK_SECRET: randomBytes(24).toString('base64'),
 });
 
