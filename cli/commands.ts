@@ -4,6 +4,7 @@
  * command is one entry here: a module exporting `command: CliCommand` (core/cli-command.ts).
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy loading: `require` stays CommonJS in the build (an `import()` would need file extensions) */
+import * as path from 'node:path';
 import type { CliCommand } from '../core/cli-command';
 import { serviceNamed } from '../deploy/services';
 
@@ -18,6 +19,13 @@ export interface CommandEntry {
 }
 
 type Module = { command: CliCommand };
+
+/**
+ * A development tool that the image leaves out (dashboards/ and its dev dependency:
+ * test/unit/deploy/runtime-dependencies.test.ts): the path is built at run time, so the image's
+ * import closure does not reach it; in the image the command fails to load, naming the module.
+ */
+const devOnly = (file: string) => (require(path.join(__dirname, '..', file)) as Module).command;
 
 export const commands: readonly CommandEntry[] = [
   { name: 'bridge', summary: 'MQTT (devices) -> Kafka bridge, at least once; relays signed commands back to the meters.', load: () => (require('../bridge/cli') as Module).command },
@@ -37,7 +45,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'gdpr', summary: "GDPR: export everything meterflow holds about a customer, or erase it (pseudonymise what must be kept).", load: () => (require('../core/gdpr/cli') as Module).command },
   { name: 'tariff lcl', summary: 'Convert the Low Carbon London time-of-use schedule into a dated tariff and a billing configuration.', load: () => (require('../core/tariffs/lcl-tariff-cli') as Module).command },
   { name: 'tariff urdb', summary: 'Convert an OpenEI URDB electricity tariff into a time-of-use tariff; optionally publish it through the API.', load: () => (require('../core/tariffs/urdb-tariff-cli') as Module).command },
-  { name: 'dashboards', summary: 'Write the Grafana dashboards (as code) to deploy/grafana/dashboards/<uid>.json.', load: () => (require('../dashboards/build') as Module).command },
+  { name: 'dashboards', summary: 'Write the Grafana dashboards (as code) to deploy/grafana/dashboards/<uid>.json.', load: () => devOnly('dashboards/build') },
   { name: 'load', summary: "Load test runner (after k6): runs a scenario file's scenarios and prints the end-of-test summary.", load: () => (require('../load-tests/load-cli') as Module).command },
   { name: 'chaos', summary: 'Chaos soak: the whole pipeline on a stack of its own, one random fault per round; counts lost and doubled readings.', load: () => (require('../load-tests/chaos') as Module).command },
   { name: 'bench ingest', summary: 'Ingest benchmark: readings/s through MQTT -> bridge -> Kafka -> sink -> QuestDB (and the processors).', load: () => (require('../load-tests/bench-ingest') as Module).command },
