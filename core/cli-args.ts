@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MeterflowError } from './errors';
 
 export interface FlagSpec {
@@ -8,45 +9,72 @@ export interface FlagSpec {
   oneOf?: readonly string[];
 }
 
-/** Parses `--name value` / `--name=value` / `--flag` against a declared list; unknown flags are errors. */
-export function parseFlags(argv: string[], specs: readonly FlagSpec[]): Record<string, string | number | boolean | undefined> {
-  const byName = new Map(specs.map((s) => [s.name, s]));
-  const out: Record<string, string | number | boolean | undefined> = {};
-  const raw = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith('--')) throw new MeterflowError('CONFIG_INVALID', `unexpected argument "${arg}" (see --help)`);
-    // Split at the first '=' only: a value may hold one (--node-args=--max-semi-space-size=64).
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
-    const spec = byName.get(name);
-    if (!spec) throw new MeterflowError('CONFIG_INVALID', `unknown flag --${name} (see --help)`);
-    if (spec.kind === 'bool') raw.set(name, inline ?? 'true');
-    else {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new MeterflowError('CONFIG_INVALID', `--${name} needs a value`);
-      raw.set(name, value);
-    }
+export type ParsedFlags = Record<string, string | number | boolean | undefined>;
+
+const usageError = (message: string) => new MeterflowError('CONFIG_INVALID', `${message} (see --help)`);
+
+/** parseArgs' error → one that names the flag or argument, as the rest of the CLI does. */
+function describeParseError(error: unknown): MeterflowError {
+  const { code, message } = error as { code?: string; message: string };
+  const flag = /'(-[^' ]+)/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return usageError(`unknown flag ${flag ?? message}`);
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return usageError(`unexpected argument "${/'([^']*)'/.exec(message)?.[1] ?? message}"`);
+  // A value flag last on the line, or followed by another flag ("--rate --json").
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
+    return usageError(/does not take an argument/.test(message) ? `${flag} takes no value` : `${flag} needs a value`);
   }
-  for (const spec of specs) {
-    const text = raw.get(spec.name) ?? spec.default;
-    if (text === undefined) continue;
-    if (spec.kind === 'int') {
-      const n = Number(text);
-      if (!Number.isSafeInteger(n) || n < 0) throw new MeterflowError('CONFIG_INVALID', `--${spec.name} must be a non-negative integer; got "${text}"`);
-      out[spec.name] = n;
-    } else if (spec.kind === 'bool') out[spec.name] = text === 'true';
-    else {
-      if (spec.oneOf && !spec.oneOf.includes(text)) throw new MeterflowError('CONFIG_INVALID', `--${spec.name} must be one of ${spec.oneOf.join(', ')}; got "${text}"`);
-      out[spec.name] = text;
-    }
-  }
-  return out;
+  return usageError(message);
 }
 
+/**
+ * Parses a command line against declared flags with node:util parseArgs (strict): `--name value`,
+ * `--name=value` (split at the first '=' only, so a value may hold one), `--flag`; unknown flags,
+ * missing values and (unless `positionals`) other arguments are errors that name them. Values are
+ * checked once here: ints are non-negative safe integers, `oneOf` lists the allowed values.
+ */
+export function parseCommandLine(argv: readonly string[], specs: readonly FlagSpec[], options: { positionals?: boolean } = {}): { flags: ParsedFlags; positionals: string[] } {
+  const config: ParseArgsConfig['options'] = {};
+  for (const s of specs) config[s.name] = { type: s.kind === 'bool' ? 'boolean' : 'string' };
+  let parsed: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: options.positionals === true });
+  } catch (error) {
+    throw describeParseError(error);
+  }
+  const flags: ParsedFlags = {};
+  for (const spec of specs) {
+    const given = parsed.values[spec.name];
+    if (spec.kind === 'bool') {
+      if (given !== undefined) flags[spec.name] = given === true;
+      else if (spec.default !== undefined) flags[spec.name] = spec.default === 'true';
+      continue;
+    }
+    const text = (given as string | undefined) ?? spec.default;
+    if (text === undefined) continue;
+    if (spec.kind === 'int') {
+      const n = /^\d+$/.test(text) ? Number(text) : NaN;
+      if (!Number.isSafeInteger(n)) throw new MeterflowError('CONFIG_INVALID', `--${spec.name} must be a non-negative integer; got "${text}"`);
+      flags[spec.name] = n;
+    } else {
+      if (spec.oneOf && !spec.oneOf.includes(text)) throw new MeterflowError('CONFIG_INVALID', `--${spec.name} must be one of ${spec.oneOf.join(', ')}; got "${text}"`);
+      flags[spec.name] = text;
+    }
+  }
+  return { flags, positionals: parsed.positionals };
+}
+
+/** Flags only: any other argument is an error. */
+export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]): ParsedFlags {
+  return parseCommandLine(argv, specs).flags;
+}
+
+/** The flags table of --help: name and value type, description, default. */
 export function describeFlags(specs: readonly FlagSpec[]): string {
-  return specs.map((s) => `  --${s.name.padEnd(14)} ${s.description}${s.default !== undefined ? ` (default ${s.default})` : ''}`).join('\n');
+  const rows = specs.map((s) => [`--${s.name}${s.kind === 'bool' ? '' : s.kind === 'int' ? ' <n>' : s.oneOf ? ` <${s.oneOf.join('|')}>` : ' <value>'}`, s]  as const);
+  const width = Math.min(32, Math.max(16, ...rows.map(([left]) => left.length)));
+  return rows
+    .map(([left, s]) => `  ${left.padEnd(width)}  ${s.description}${s.default !== undefined ? ` (default ${s.default})` : ''}`)
+    .join('\n');
 }
 
 /**

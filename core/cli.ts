@@ -1,24 +1,32 @@
+import type { CliCommand, CommandHelp } from './cli-command';
 import { checkProductionConfig, loadConfig, type Config, type ServiceName } from './config';
 import { describeError } from './errors';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './logger';
 
 export interface ServiceMain {
-  /** Shown by --help. */
-  usage: string;
+  /** Shown by `meterflow <service> --help` (core/cli-command.ts formatHelp). */
+  help: CommandHelp;
   /** Starts the service; returns its stop function (drain and close). */
   start(config: Config, logger: Logger): Promise<() => Promise<void>>;
 }
 
+/** A long-running service as a command: no flags (it is configured by MF_* variables). */
+export function serviceCommand(name: ServiceName, main: ServiceMain): CliCommand {
+  return {
+    help: main.help,
+    run: () => {
+      runService(name, main);
+      return undefined;
+    },
+  };
+}
+
 /**
- * Common life cycle of every long-running service: --help, config validated once (errors name
+ * Common life cycle of every long-running service: config validated once (errors name
  * the variable), production secrets checked (core/config/production-mode.ts), clean start and
  * stop messages, graceful drain on SIGTERM/SIGINT, a second signal forces exit.
  */
 export function runService(name: ServiceName, main: ServiceMain): void {
-  if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(`${main.usage.trim()}\n`);
-    return;
-  }
   let config: Config;
   try {
     config = loadConfig();

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCliMain, type CliCommand } from '../core/cli-command';
 import { allDashboards, dashboardJson } from './index';
 
-/** `npm run dashboards`: writes every dashboard to deploy/grafana/dashboards/<uid>.json (read by the Grafana provider). */
+/** `meterflow dashboards`: writes every dashboard to deploy/grafana/dashboards/<uid>.json (read by the Grafana provider). */
 export const dashboardsDir = join(__dirname, '..', 'deploy', 'grafana', 'dashboards');
 
 function main(): void {
@@ -15,4 +16,18 @@ function main(): void {
   }
 }
 
-main();
+export const command: CliCommand = {
+  help: {
+    summary: 'Write the Grafana dashboards (as code) to deploy/grafana/dashboards/<uid>.json.',
+    usage: '',
+    description: 'Builds every dashboard of dashboards/ (grafana-foundation-sdk) and writes its JSON where the Grafana\nprovider of deploy/grafana and the ConfigMap of deploy/k8s/grafana.yaml read it. See dashboards/README.md.',
+    environment: 'none.',
+    examples: ['meterflow dashboards'],
+  },
+  run: () => {
+    main();
+    return 0;
+  },
+};
+
+if (require.main === module) runCliMain('dashboards', command);

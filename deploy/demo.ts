@@ -1,8 +1,9 @@
 /**
  * The newcomer's one command: starts (or reuses) the local stack, then the bridge, the
  * raw-readings sink, the stream processors, the GraphQL API and a small simulated fleet, and prints where to look.
- * Ctrl-C stops the services and the fleet; the stack keeps running (npm run stack -- down).
+ * Ctrl-C stops the services and the fleet; the stack keeps running (meterflow stack down).
  */
+import { runCliMain, type CliCommand } from '../core/cli-command';
 import { loadConfig } from '../core/config';
 import { describeError } from '../core/errors';
 import { startChildService, waitForHealth, type ChildService } from './child-service';
@@ -12,14 +13,6 @@ import { runCustomerStory } from './demo-customer-story';
 import { demoSampleQueries, demoSampleSql } from './demo-queries';
 
 async function main() {
-  if (process.argv.includes('--help')) {
-    process.stdout.write(
-      'Usage: npm run demo\nStarts the stack, bridge, sink, processors, GraphQL and a 20-meter simulated fleet (real time), then plays a customer story:\n' +
-        'a household meter\'s two months of history imported, billed, a savings recommendation, an invoice PDF with its payment QR code, and a payment\n' +
-        'the customer starts and a payment provider (played by the demo) confirms. Ctrl-C stops all but the stack.\n',
-    );
-    return;
-  }
   const say = (line: string) => process.stderr.write(`demo: ${line}\n`);
   say('starting the local stack (Mosquitto, Kafka, QuestDB); the first run resolves Kafka and QuestDB with mvn…');
   const { endpoints } = await startStack({ log: (line) => say(line) });
@@ -95,10 +88,31 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`demo: ${describeError(error)}\n`);
-  process.exit(1);
-});
+export const command: CliCommand = {
+  help: {
+    summary: 'Run it all: the local stack, bridge, sink, processors, GraphQL and a 20-meter simulated fleet.',
+    usage: '',
+    description: `
+Starts (or reuses) the local stack, then the services and a 20-meter fleet in real time, and prints
+the GraphQL (GraphiQL) and QuestDB console URLs; data is queryable within a minute. Then plays a
+customer story: a household meter's two months of history imported, billed, a savings
+recommendation, an invoice PDF with its payment QR code, and a payment the customer starts and a
+payment provider (played by the demo) confirms. Ctrl-C stops the services and the fleet; the stack
+keeps running (meterflow stack down stops it).`,
+    environment: "the stack's and the services' MF_* variables (ports, accounts); the defaults need none.",
+    examples: ['meterflow demo', 'npm install && npm run demo'],
+  },
+  run: () =>
+    main().then(
+      () => undefined,
+      (error: unknown) => {
+        process.stderr.write(`demo: ${describeError(error)}\n`);
+        return 1;
+      },
+    ),
+};
+
+if (require.main === module) runCliMain('demo', command);
 
 /** Gives the dev customer two meters, so its key has something to see (idempotent: a CONFLICT means done). */
 async function registerDemoMeters(url: string, say: (line: string) => void): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * The services in the meterflow image, listed once. One image runs all of them; the command
- * picks the service. package.json's npm scripts, deploy/Dockerfile, deploy/docker-compose.yml
+ * picks the service (`meterflow <name>`). package.json's npm scripts, deploy/Dockerfile, deploy/docker-compose.yml
  * and the Kubernetes manifests in deploy/k8s must agree with this list:
  * test/unit/deploy/services.test.ts checks each of them against it.
  */
@@ -11,11 +11,11 @@ export type ServiceName = 'bridge' | 'sink' | 'processors' | 'graphql';
 export interface DeployedService {
   /** Compose service, Kubernetes workload and container name. */
   readonly name: ServiceName;
-  /** `npm run <npmScript>` runs it from source, as the local stack and the demo do. */
+  /** `npm run <npmScript>` runs it from source (`meterflow <name>`). */
   readonly npmScript: string;
-  /** The TypeScript entry point that npm script runs (with tsx), relative to the repo root. */
+  /** Its TypeScript entry point (exports its command; tests, benches and the demo spawn it with tsx), relative to the repo root. */
   readonly script: string;
-  /** What `npm run build` (tsconfig.build.json, outDir dist) makes of `script`; containers run `node <distEntry>`. */
+  /** What `npm run build` (tsconfig.build.json, outDir dist) makes of `script`. */
   readonly distEntry: string;
   /** Port of GET /health (the service's default) and the variable that changes it. */
   readonly healthPort: number;
@@ -42,14 +42,17 @@ export function distEntryOf(script: string): string {
   return path.posix.join('dist', script.replace(/\.ts$/, '.js'));
 }
 
-/** The container command of a service. */
+/**
+ * The container command of a service: `meterflow <name>` (the image puts dist/cli/meterflow.js on
+ * PATH); a service with node flags gets them from meterflow itself (cli/dispatch.ts).
+ */
 export function startCommand(service: DeployedService): string[] {
-  return ['node', ...service.nodeFlags, service.distEntry];
+  return ['meterflow', service.name];
 }
 
-/** What its npm script runs: the entry point with tsx, through node when it has node flags. */
+/** What its npm script runs: `meterflow <name>` from source (bin/meterflow.js), with its node flags. */
 export function npmScriptCommand(service: DeployedService): string {
-  return service.nodeFlags.length === 0 ? `tsx ${service.script}` : `node ${service.nodeFlags.join(' ')} --import tsx ${service.script}`;
+  return ['node', ...service.nodeFlags, 'bin/meterflow.js', service.name].join(' ');
 }
 
 const service = (s: Omit<DeployedService, 'distEntry' | 'healthPath' | 'nodeFlags'> & { nodeFlags?: readonly string[] }): DeployedService => ({

@@ -4,7 +4,8 @@ import { createKafkaTopics, parseReadingRanges } from '../core/contracts';
 import { describeError } from '../core/errors';
 import { createLogger, type LogFormat, type LogLevel } from '../core/logger';
 import { questdbPgFromConfig } from '../core/questdb/questdb-pg-options';
-import { parseFlags, describeFlags, splitFlagsAndFiles, type FlagSpec } from '../core/cli-args';
+import type { FlagSpec } from '../core/cli-args';
+import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../core/cli-command';
 import { runHistoryImport, type ImportSummary } from './history-import';
 import { importPresets, resolveImportMapping, type ImportMapping } from './import-mapping';
 import { createImportProgress, formatDuration } from './import-progress';
@@ -33,29 +34,25 @@ const flags: FlagSpec[] = [
   { name: 'wait-stored-s', kind: 'int', default: '300', description: 'after sending, wait this long at most for QuestDB to hold every reading (0: do not wait)' },
   { name: 'check-stored', kind: 'string', oneOf: ['true', 'false'], default: 'true', description: 'compare with the readings table first (a re-run then sends nothing); false: no QuestDB needed' },
   { name: 'json', kind: 'bool', description: 'print the summary as JSON on stdout' },
-  { name: 'help', kind: 'bool', description: 'this text' },
 ];
 
-const usage = `Usage: npm run import -- [flags] <file.csv[.gz]> [more files…]
-
-Imports history (CSV, plain or gzip) into meterflow: every row is validated as a device's reading is
-(without the live path's age limit), each meter's readings are sent in event-time order on the
-readings topic (so the sink stores them and the processors bill and aggregate them), refused rows
-become dead letters with their reason, and readings already stored are not sent again (a re-run
-adds nothing). See docs/import.md.
-
-Examples:
-  npm run import -- --preset daiad ../shared/datasets/daiad/swm_trialA.csv.gz
-  npm run import -- --preset lcl --dry-run ../shared/datasets/lcl/MAC003718_halfhourly.csv
-  npm run import -- --meter-id id --timestamp time --timestamp-format iso --kind gas --register m3 readings.csv
-
-Flags:
-${describeFlags(flags)}
-
-Environment (docs/configuration.md): MF_KAFKA_BROKERS, MF_KAFKA_TOPIC_PREFIX, MF_KAFKA_PARTITIONS (when the
-topic does not exist yet), MF_QUESTDB_PG_*, MF_READING_MAX_FUTURE_MS, MF_READING_RANGES, MF_LOG_LEVEL.
-Exit status: 0 imported (refused rows are reported, not failures); 1 the import failed or QuestDB did not
-show every reading in time; 2 bad usage.`;
+const help: CommandHelp = {
+  summary: 'Import CSV history (plain or gzip) by a mapping or a preset; a re-run adds nothing.',
+  usage: '[flags] <file.csv[.gz]> [more files…]',
+  description: `
+Every row is validated as a device's reading is (without the live path's age limit), each
+meter's readings are sent in event-time order on the readings topic (so the sink stores them and
+the processors bill and aggregate them), refused rows become dead letters with their reason, and
+readings already stored are not sent again. Progress goes to stderr. See docs/import.md.`,
+  flags,
+  environment: 'MF_KAFKA_BROKERS, MF_KAFKA_TOPIC_PREFIX, MF_KAFKA_PARTITIONS (when the topic does not exist yet), MF_QUESTDB_PG_*,\n  MF_READING_MAX_FUTURE_MS, MF_READING_RANGES, MF_LOG_LEVEL.',
+  examples: [
+    'meterflow import --preset daiad ../shared/datasets/daiad/swm_trialA.csv.gz',
+    'meterflow import --preset lcl --dry-run ../shared/datasets/lcl/MAC003718_halfhourly.csv',
+    'meterflow import --meter-id id --timestamp time --timestamp-format iso --kind gas --register m3 readings.csv',
+  ],
+  exitStatus: '0 imported (refused rows are reported, not failures); 1 the import failed or QuestDB did not show every\n  reading in time; 2 bad usage.',
+};
 
 function printSummary(s: ImportSummary): void {
   const n = (v: number) => v.toLocaleString('en-US');
@@ -79,17 +76,10 @@ function printSummary(s: ImportSummary): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function main(): Promise<number> {
-  const { flagArgs, files } = splitFlagsAndFiles(process.argv.slice(2), flags);
-  let parsed: ReturnType<typeof parseFlags>;
+async function main({ flags: parsed, positionals: files }: CommandArgs): Promise<number> {
   let mapping: ReturnType<typeof resolveImportMapping>;
   let config: ReturnType<typeof loadConfig>;
   try {
-    parsed = parseFlags(flagArgs, flags);
-    if (parsed.help) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     if (files.length === 0) throw new Error('name at least one file to import (see --help)');
     const file = typeof parsed.mapping === 'string' ? (JSON.parse(readFileSync(parsed.mapping, 'utf8')) as Record<string, unknown>) : undefined;
     const fromFlags: Partial<Record<keyof ImportMapping, unknown>> = {
@@ -143,10 +133,11 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`import: ${describeError(error)}\n`);
-    process.exit(1);
-  },
-);
+export const command: CliCommand = {
+  help,
+  positionals: true,
+  // Exits at once: the Kafka producer's sockets would keep the process alive.
+  run: async (args) => process.exit(await main(args)),
+};
+
+if (require.main === module) runCliMain('import', command);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
+import type { FlagSpec } from '../core/cli-args';
+import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../core/cli-command';
 import { loadConfig } from '../core/config';
 import { describeError } from '../core/errors';
 import { startStack } from '../deploy/stack/stack';
@@ -16,24 +17,23 @@ const flags: FlagSpec[] = [
   { name: 'meters', kind: 'int', default: '500', description: 'simulated meters' },
   { name: 'port', kind: 'int', default: '18191', description: "the bridge's /health and /metrics port (another bench on the machine may hold the default)" },
   { name: 'verbose', kind: 'bool', description: "print the bridge's log" },
-  { name: 'help', kind: 'bool', description: 'show this help' },
 ];
 
-const usage = `
+const help: CommandHelp = {
+  summary: 'Bridge benchmark: readings/s and CPU per reading through the bridge alone, beside Mosquitto alone.',
+  usage: '[flags]',
+  description: `
 Bridge benchmark: readings/s through the bridge alone (MQTT QoS 1 -> bridge -> Kafka,
 acknowledged with acks=all), for single-reading messages and for gateway batches, with the
 bridge's CPU time per reading and, in the same run with the same publisher, the rate of
 Mosquitto alone (publisher -> bare subscriber). Starts (or reuses) the local stack; the
-bridge runs as its own process so its CPU is its own. Not a test: it measures.
+bridge runs as its own process so its CPU is its own. Not a test: it measures.`,
+  flags,
+  environment: 'MF_STACK_DIR and the stack ports (MF_MQTT_PORT, MF_KAFKA_PORT, …); the bridge reads MF_BRIDGE_*.',
+  examples: ['meterflow bench bridge', 'meterflow bench bridge --batch 100'],
+};
 
-Usage: npm run bench:bridge -- [flags]
-
-${describeFlags(flags)}
-`;
-
-async function main() {
-  const args = parseFlags(process.argv.slice(2), flags);
-  if (args.help) return void process.stdout.write(`${usage.trim()}\n`);
+async function main({ flags: args }: CommandArgs) {
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const verbose = args.verbose === true;
   const port = args.port as number;
@@ -132,7 +132,6 @@ async function main() {
   process.stdout.write(`${lines.join('\n')}\n${JSON.stringify(results)}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:bridge failed: ${describeError(error)}\n`);
-  process.exit(1);
-});
+export const command: CliCommand = { help, run: (args) => main(args).then(() => undefined) };
+
+if (require.main === module) runCliMain('bench bridge', command);

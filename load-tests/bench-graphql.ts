@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
+import type { FlagSpec } from '../core/cli-args';
+import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../core/cli-command';
 import { loadConfig } from '../core/config';
 import { createIlpWriter } from '../core/questdb/ilp-writer';
 import { questdbTables } from '../core/contracts';
@@ -27,13 +28,15 @@ const flags: FlagSpec[] = [
   { name: 'server-script', kind: 'string', default: 'graphql/cli.ts', description: "the server's entry, relative to the repository root (another checkout's, to compare two versions under one bench and one stack)" },
   { name: 'port', kind: 'int', default: '18194', description: 'port of the GraphQL server the bench starts' },
   { name: 'verbose', kind: 'bool', description: "print the GraphQL server's log" },
-  { name: 'help', kind: 'bool', description: 'show this help' },
 ];
 
-const usage = `
+const help: CommandHelp = {
+  summary: 'GraphQL read benchmark: req/s and latency of the API over seeded QuestDB rows, with autocannon.',
+  usage: '[flags]',
+  description: `
 GraphQL read benchmark: seeds readings of bench meters straight into QuestDB over ILP (once:
 the rows have fixed timestamps and DEDUP keys, so a rerun writes nothing new), starts the
-GraphQL server as its own process (npm run graphql) and drives it with autocannon from this
+GraphQL server as its own process (meterflow graphql) and drives it with autocannon from this
 one. Scenario A "meter dashboard": readingSeries of one meter (a different one per request),
 24 h in 15-minute AVG buckets. Scenario B "fleet": fleetStats of a sector (50 meters) over 24 h.
 Each runs at every --connections value for --duration s; then the same series SQL is run
@@ -41,12 +44,11 @@ straight on QuestDB at the same concurrency, to separate database time from API 
 those: A serially (--serial, with { apiVersion } as yoga's floor and A's SQL alone serially) and
 at a constant arrival rate (--rate, open model). Every row has the server's CPU ms per request
 (docs/graphql-performance.md). Starts
-(or reuses) the local stack. Not a test: it measures.
-
-Usage: npm run bench:graphql -- [flags]
-
-${describeFlags(flags)}
-`;
+(or reuses) the local stack. Not a test: it measures.`,
+  flags,
+  environment: 'MF_STACK_DIR and the stack ports; the server reads MF_GRAPHQL_*.',
+  examples: ['meterflow bench graphql --scenarios A --connections 50 --cache-ttl 0'],
+};
 
 const apiKey = 'graphql-bench-key-0123456789abcdef';
 const prefix = 'gbench';
@@ -202,9 +204,7 @@ async function sqlOnly(pool: QuestdbPool, meters: number, from: number, to: numb
   return { reqPerS: latencies.length / seconds, p50: q(0.5), p99: q(0.99), requests: latencies.length };
 }
 
-async function main() {
-  const args = parseFlags(process.argv.slice(2), flags);
-  if (args.help) return void process.stdout.write(`${usage.trim()}\n`);
+async function main({ flags: args }: CommandArgs) {
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const port = args.port as number;
   const meters = args.meters as number;
@@ -324,7 +324,6 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench-graphql failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+export const command: CliCommand = { help, run: (args) => main(args).then(() => undefined) };
+
+if (require.main === module) runCliMain('bench graphql', command);

@@ -1,9 +1,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
+import type { FlagSpec } from '../core/cli-args';
+import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../core/cli-command';
 import type { Reading } from '../core/contracts';
-import { describeError } from '../core/errors';
 import { defaultBillingConfig } from '../core/tariffs/default-billing-config';
 import { createHistoryPlan } from '../history-import/history-plan';
 import { resolveImportMapping } from '../history-import/import-mapping';
@@ -30,10 +30,12 @@ const flags: FlagSpec[] = [
   { name: 'windows', kind: 'string', default: '15m/5m,1h/15m,24h/1h', description: 'rolling windows (MF_ROLLING_WINDOWS)' },
   { name: 'buckets', kind: 'string', default: '1m,1h,1d', description: 'rollup buckets (MF_ROLLUP_BUCKETS)' },
   { name: 'time-zone', kind: 'string', default: 'Europe/Madrid', description: 'billing and rollup time zone' },
-  { name: 'help', kind: 'bool', description: 'show this help' },
 ];
 
-const usage = `
+const help: CommandHelp = {
+  summary: 'History benchmark: CPU per reading of the processors over a year of meter history, in process.',
+  usage: '[flags]',
+  description: `
 History benchmark: a year of real meter history (the DAIAD fixture by default, read with the
 import's own reader) through the three processors in this process, one partition task each as
 the runner holds them, no Kafka or QuestDB. Prints per processor the CPU time per reading, the
@@ -43,11 +45,11 @@ copies are filtered once before the processors (row "duplicate filter"), and the
 is the runner's own output step (processors/runtime/flush-outputs.ts): the results' ILP rows
 (into a QuestDB client buffer that is never sent), their Kafka records and the metric counts.
 Not counted: kafkajs (~13-17 us of CPU per record on the 2-core machine), the network, QuestDB
-and Kafka themselves. Not a test: it measures.
-
-Usage: npm run bench:history -- [flags]
-
-${describeFlags(flags)}`;
+and Kafka themselves. Not a test: it measures.`,
+  flags,
+  environment: 'MF_BILLING_* and MF_PROCESSORS_* as the processors read them.',
+  examples: ['meterflow bench history'],
+};
 
 async function loadHistory(file: string, preset: string): Promise<Reading[][]> {
   const mapping = resolveImportMapping({ preset });
@@ -57,12 +59,7 @@ async function loadHistory(file: string, preset: string): Promise<Reading[][]> {
   return [...meters.values()].map((planned) => planned.map((p) => p.reading));
 }
 
-async function main(): Promise<void> {
-  const args = parseFlags(process.argv.slice(2), flags);
-  if (args.help) {
-    process.stdout.write(`${usage.trim()}\n`);
-    return;
-  }
+async function main({ flags: args }: CommandArgs): Promise<void> {
   const perMeter = await loadHistory(String(args.file), String(args.preset));
   const receivedAt = Date.now();
   // Receive times grow by 1 ms per reading, as an import at ~1,000 readings/ms would stamp them.
@@ -135,7 +132,6 @@ async function encodeOutputs(writer: IlpWriter, routes: ReadingsTopology['routes
   writer.discard();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:history failed: ${describeError(error)}\n`);
-  process.exit(1);
-});
+export const command: CliCommand = { help, run: (args) => main(args).then(() => undefined) };
+
+if (require.main === module) runCliMain('bench history', command);

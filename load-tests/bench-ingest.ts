@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
+import type { FlagSpec } from '../core/cli-args';
+import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../core/cli-command';
 import { loadConfig } from '../core/config';
 import { describeError } from '../core/errors';
 import { createQuestdbPool } from '../core/questdb/questdb-sql';
@@ -23,10 +24,12 @@ const flags: FlagSpec[] = [
   { name: 'processors', kind: 'bool', default: 'true', description: 'run the stream processors too (rolling averages, alerts, billing): the end is when QuestDB shows every reading and the processors have committed them all' },
   { name: 'processors-port', kind: 'int', default: '18183', description: "the processors' /health and /metrics port" },
   { name: 'verbose', kind: 'bool', description: "print the services' logs" },
-  { name: 'help', kind: 'bool', description: 'show this help' },
 ];
 
-const usage = `
+const help: CommandHelp = {
+  summary: 'Ingest benchmark: readings/s through MQTT -> bridge -> Kafka -> sink -> QuestDB (and the processors).',
+  usage: '[flags]',
+  description: `
 Ingest benchmark: publishes a fixed number of readings (QoS 1) through the whole path
 MQTT -> bridge -> Kafka -> raw-readings sink -> QuestDB, and the stream processors, and
 prints, from one run:
@@ -34,16 +37,13 @@ prints, from one run:
     --processors, every reading applied and committed by the processors),
   - the rate of Mosquitto alone (same publisher -> a bare QoS 1 subscriber), and the ratio,
   - CPU time per reading of the bridge, the sink and the processors (from their /metrics).
-Starts (or reuses) the local stack. Not a test: it asserts nothing, it measures.
+Starts (or reuses) the local stack. Not a test: it asserts nothing, it measures.`,
+  flags,
+  environment: 'MF_STACK_DIR and the stack ports; the services read their MF_* variables.',
+  examples: ['meterflow bench ingest --readings 200000', 'meterflow bench ingest --readings 200000 --batch 100'],
+};
 
-Usage: npm run bench:ingest -- [flags]
-
-${describeFlags(flags)}
-`;
-
-async function main() {
-  const args = parseFlags(process.argv.slice(2), flags);
-  if (args.help) return void process.stdout.write(`${usage.trim()}\n`);
+async function main({ flags: args }: CommandArgs) {
   const total = args.readings as number;
   const meters = args.meters as number;
   const batch = Math.max(1, args.batch as number);
@@ -174,7 +174,6 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${describeError(error)}\n`);
-  process.exit(1);
-});
+export const command: CliCommand = { help, run: (args) => main(args).then(() => undefined) };
+
+if (require.main === module) runCliMain('bench ingest', command);

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
+import type { FlagSpec } from '../core/cli-args';
+import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../core/cli-command';
 import { loadConfig } from '../core/config';
 import { createKafkaTopics, type Reading } from '../core/contracts';
-import { describeError } from '../core/errors';
 import { createKafkaClient, defaultPartitionOf } from '../core/kafka';
 import { encodeReading, encodeReadingsRecord } from '../core/streams/readings';
 import { silentLogger } from '../core/logger';
@@ -30,30 +30,29 @@ const flags: FlagSpec[] = [
   { name: 'node-args', kind: 'string', default: serviceNamed('processors').nodeFlags.join(' '), description: 'node flags of the processors process, space-separated (default: those of npm run processors; e.g. --max-semi-space-size=16 for V8\'s default)' },
   { name: 'verbose', kind: 'bool', description: "print the processors' log" },
   { name: 'state-only', kind: 'bool', description: 'no servers: feed the meters through the three processors in this process (partition tasks, as the runner does) and print the state memory per 100,000 active meters' },
-  { name: 'help', kind: 'bool', description: 'show this help' },
 ];
 
-const usage = `
+const help: CommandHelp = {
+  summary: 'Processors benchmark: readings/s, CPU per reading and memory of the processors catching up on a topic.',
+  usage: '[flags]',
+  description: `
 Processors benchmark: fills a fresh readings topic (straight into Kafka, no MQTT), then runs
-the stream processors (npm run processors, as their own process) over it from the start and
+the stream processors (meterflow processors, as their own process) over it from the start and
 prints readings/s until the consumer group has caught up, Node CPU time per reading, and the
 resident memory the processors' state takes per 10,000 active meters. With --import, the topic
 holds a history file instead (how fast the processors catch up after an import: #13's target
 is 20,000 readings/s on a year of hourly history). Starts (or reuses) the local stack. Not a
-test: it measures.
-
-Usage: npm run bench:processors -- [flags]
-
-${describeFlags(flags)}
-`;
+test: it measures.`,
+  flags,
+  environment: 'MF_STACK_DIR and the stack ports; the processors read MF_PROCESSORS_*, MF_BILLING_*.',
+  examples: ['meterflow bench processors --meters 10000 --readings-per-meter 20', 'MF_BILLING_TIME_ZONE=Europe/Madrid meterflow bench processors --import test/fixtures/daiad/swm_trialA.csv.gz'],
+};
 
 const port = 18193;
 
 const scrape = () => scrapeMetrics(`http://127.0.0.1:${port}/metrics`);
 
-async function main() {
-  const args = parseFlags(process.argv.slice(2), flags);
-  if (args.help) return void process.stdout.write(`${usage.trim()}\n`);
+async function main({ flags: args }: CommandArgs) {
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   let meters = args.meters as number;
   const perMeter = args['readings-per-meter'] as number;
@@ -227,7 +226,6 @@ function stateOnly(meters: number, perMeter: number): void {
   void tasks; // held until measured
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:processors failed: ${describeError(error)}\n`);
-  process.exit(1);
-});
+export const command: CliCommand = { help, run: (args) => main(args).then(() => undefined) };
+
+if (require.main === module) runCliMain('bench processors', command);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { describeFlags, parseFlags, type FlagSpec } from '../core/cli-args';
+import type { FlagSpec } from '../core/cli-args';
+import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../core/cli-command';
 import { loadConfig } from '../core/config';
 import { createKafkaTopics, questdbTables, type Reading } from '../core/contracts';
 import { describeError } from '../core/errors';
@@ -27,10 +28,12 @@ const flags: FlagSpec[] = [
   { name: 'seed', kind: 'int', default: '1', description: 'seed of the fleet and of the fault schedule' },
   { name: 'keep-stack', kind: 'bool', description: 'leave the stack running at the end' },
   { name: 'verbose', kind: 'bool', description: "print the services' and the stack's logs on stderr" },
-  { name: 'help', kind: 'bool', description: 'show this help' },
 ];
 
-const usage = `
+const help: CommandHelp = {
+  summary: 'Chaos soak: the whole pipeline on a stack of its own, one random fault per round; counts lost and doubled readings.',
+  usage: '[flags]',
+  description: `
 Chaos soak: runs the whole pipeline (bridge, raw-readings sink, two processor instances in one
 group, GraphQL API) as child processes on a stack of its own, publishes a simulated fleet over
 MQTT, and injects one random fault per round: kill -9 of the bridge, the sink, a processor,
@@ -42,15 +45,14 @@ from the stored raw readings. Exit code 0 only when nothing is lost, doubled or 
 
 Not part of npm test. Progress goes to stderr, figures to stdout.
 
-Usage: npm run chaos -- [flags]
-
-${describeFlags(flags)}
-
 Stack: its own folder and ports unless MF_STACK_DIR is set (then the MF_*_PORT variables
-apply as for \`npm run stack\`): .stack-chaos, MQTT 38830/38831, Kafka 39092/39093,
+apply as for \`meterflow stack\`): .stack-chaos, MQTT 38830/38831, Kafka 39092/39093,
 QuestDB HTTP 39000, PG 38812, ILP 39009, health 39003. Jars are taken from .stack/lib when
-that exists. The stack is stopped at the end unless --keep-stack.
-`;
+that exists. The stack is stopped at the end unless --keep-stack.`,
+  flags,
+  environment: 'MF_STACK_DIR (default: a stack of its own, .stack-chaos) and the MF_*_PORT variables.',
+  examples: ['meterflow chaos --minutes 10', 'meterflow chaos --minutes 2 --meters 20 --keep-stack'],
+};
 
 const chaosStack: Record<string, string> = {
   MF_STACK_DIR: '.stack-chaos',
@@ -86,9 +88,7 @@ interface Service {
   stopped: boolean;
 }
 
-async function main() {
-  const args = parseFlags(process.argv.slice(2), flags);
-  if (args.help) return void process.stdout.write(`${usage.trim()}\n`);
+async function main({ flags: args }: CommandArgs) {
   const say = (line: string) => process.stderr.write(`chaos ${new Date().toISOString().slice(11, 19)} ${line}\n`);
   const verbose = args.verbose === true;
   const minutes = args.minutes as number;
@@ -373,7 +373,6 @@ async function main() {
   process.exitCode = clean ? 0 : 1;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`chaos: ${describeError(error)}\n`);
-  process.exit(2);
-});
+export const command: CliCommand = { help, run: (args) => main(args).then(() => undefined) };
+
+if (require.main === module) runCliMain('chaos', command);

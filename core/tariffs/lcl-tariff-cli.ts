@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { describeFlags, parseFlags, splitFlagsAndFiles, type FlagSpec } from '../cli-args';
+import type { FlagSpec } from '../cli-args';
+import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../cli-command';
 import { describeError, MeterflowError } from '../errors';
 import { parseBillingOptions } from './billing-options';
 import { lclScheduleToCalendar } from './lcl-schedule';
@@ -15,25 +16,25 @@ const flags: FlagSpec[] = [
   { name: 'default-band', kind: 'string', default: 'Normal', description: 'band of instants outside the schedule (and of half hours it skips)' },
   { name: 'tariff-only', kind: 'bool', description: 'print only the dToU tariff (to add to an existing config) instead of a whole billing config' },
   { name: 'out', kind: 'string', description: 'write the JSON to this file instead of stdout' },
-  { name: 'help', kind: 'bool', description: 'this text' },
 ];
 
-const usage = `Usage: npm run tariff:lcl -- [flags] <dToU_schedule.csv>
-
+const help: CommandHelp = {
+  summary: 'Convert the Low Carbon London time-of-use schedule into a dated tariff and a billing configuration.',
+  usage: '[flags] <dToU_schedule.csv>',
+  description: `
 Converts the Low Carbon London dynamic time-of-use schedule (TariffDateTime,Tariff: one band per
 half hour, GMT) into a dated time-of-use tariff (only the instants where the band changes) at the
 trial's published prices, and prints a billing configuration for MF_BILLING_CONFIG_FILE with it and
 the flat Std tariff. The configuration is validated before it is written. See docs/billing.md,
-"Dated time-of-use tariffs".
-
-Examples:
-  npm run tariff:lcl -- --meters MAC003718 --out lcl-billing.json ../shared/datasets/lcl/dToU_schedule_2013.csv
-  npm run tariff:lcl -- --tariff-only ../shared/datasets/lcl/dToU_schedule_2013.csv
-
-Flags:
-${describeFlags(flags)}
-
-Exit status: 0 written; 1 the schedule or the tariff is invalid (the message names the line or field); 2 bad usage.`;
+"Dated time-of-use tariffs".`,
+  flags,
+  environment: 'none: everything is a flag (the output is for MF_BILLING_CONFIG_FILE).',
+  examples: [
+    'meterflow tariff lcl --meters MAC003718 --out lcl-billing.json ../shared/datasets/lcl/dToU_schedule_2013.csv',
+    'meterflow tariff lcl --tariff-only ../shared/datasets/lcl/dToU_schedule_2013.csv',
+  ],
+  exitStatus: '0 written; 1 the schedule or the tariff is invalid (the message names the line or field); 2 bad usage.',
+};
 
 function parseRate(flag: string, text: string): number {
   const rate = Number(text);
@@ -51,17 +52,10 @@ function parseRates(text: string): Record<string, number> {
   return rates;
 }
 
-function main(argv: string[]): number {
-  const { flagArgs, files } = splitFlagsAndFiles(argv, flags);
-  let parsed: ReturnType<typeof parseFlags>;
+function main({ flags: parsed, positionals: files }: CommandArgs): number {
   let rates: Record<string, number>;
   let stdRate: number;
   try {
-    parsed = parseFlags(flagArgs, flags);
-    if (parsed.help) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
     if (files.length !== 1) throw new MeterflowError('CONFIG_INVALID', `name exactly one schedule file (see --help); got ${files.length}`);
     rates = parseRates(parsed.rates as string);
     stdRate = parseRate('std-rate', parsed['std-rate'] as string);
@@ -90,4 +84,6 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+export const command: CliCommand = { help, positionals: true, run: main };
+
+if (require.main === module) runCliMain('tariff lcl', command);

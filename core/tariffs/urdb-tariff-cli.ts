@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { describeFlags, parseFlags, splitFlagsAndFiles, type FlagSpec } from '../cli-args';
+import { parseFlags, splitFlagsAndFiles, type FlagSpec } from '../cli-args';
+import { formatHelp, runCliMain, type CliCommand, type CommandHelp } from '../cli-command';
 import { describeError, MeterflowError } from '../errors';
 import { isLocalDate } from '../time/local-days';
 import type { Tariff } from './tariff';
@@ -21,24 +22,24 @@ const flags: FlagSpec[] = [
   { name: 'help', kind: 'bool', description: 'this text' },
 ];
 
-const usage = `Usage: npm run tariff:urdb -- [flags] <urdb.json>
-
+const help: CommandHelp = {
+  summary: 'Convert an OpenEI URDB electricity tariff into a time-of-use tariff; optionally publish it through the API.',
+  usage: '[flags] <urdb.json>',
+  description: `
 Converts an electricity tariff of the OpenEI Utility Rate Database (a URDB item, or the URDB API's
 answer { "items": [item] }) into a validated time-of-use tariff: tier rate = rate + adj ($/kWh),
 weekday/weekend schedules, fixed charge per month, currency USD, unit kWh. URDB fields it does not
 apply (demand, minimum, coincident and sell charges) are listed on stderr. Without --publish it
 prints the tariff JSON (for the tariffs of MF_BILLING_CONFIG_FILE); with --publish it sends it to a
-running GraphQL API as publishTariff and prints the tariff's versions. See docs/billing.md.
-
-Examples:
-  npm run tariff:urdb -- --id ex-rs-tou --period-names off-peak,summer-peak,winter-peak --out ex-rs-tou.json urdb.json
-  MF_GRAPHQL_API_KEY=<admin key> npm run tariff:urdb -- --id ex-rs-tou --publish --effective-from 2026-01-01 urdb.json
-
-Flags:
-${describeFlags(flags)}
-
-Exit status: 0 converted (and published); 1 the file is not a valid URDB tariff (the message names
-the field), the API refused it (the message names the field) or could not be reached; 2 bad usage.`;
+running GraphQL API as publishTariff and prints the tariff's versions. See docs/billing.md.`,
+  flags: flags.filter((f) => f.name !== 'help'),
+  environment: 'MF_GRAPHQL_URL, MF_GRAPHQL_API_KEY (for --publish).',
+  examples: [
+    'meterflow tariff urdb --id ex-rs-tou --period-names off-peak,summer-peak,winter-peak --out ex-rs-tou.json urdb.json',
+    'MF_GRAPHQL_API_KEY=<admin key> meterflow tariff urdb --id ex-rs-tou --publish --effective-from 2026-01-01 urdb.json',
+  ],
+  exitStatus: '0 converted (and published); 1 the file is not a valid URDB tariff (the message names\n  the field), the API refused it (the message names the field) or could not be reached; 2 bad usage.',
+};
 
 const publishMutation = `mutation PublishTariff($tariff: JSONObject!, $effectiveFrom: String!, $note: String) {
   publishTariff(tariff: $tariff, effectiveFrom: $effectiveFrom, note: $note) { id source versions { version effectiveFrom } }
@@ -210,7 +211,7 @@ export async function runUrdbTariffCli(argv: string[], io: UrdbTariffCliIo): Pro
     return 2;
   }
   if (settings === null) {
-    io.stdout.write(`${usage}\n`);
+    io.stdout.write(formatHelp('tariff urdb', help));
     return 0;
   }
   let tariff: Tariff;
@@ -244,8 +245,11 @@ export async function runUrdbTariffCli(argv: string[], io: UrdbTariffCliIo): Pro
   return 0;
 }
 
-if (require.main === module) {
-  void runUrdbTariffCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => {
-    process.exitCode = code;
-  });
-}
+export const command: CliCommand = {
+  help,
+  // Its own parser: runUrdbTariffCli is also called in process by tests.
+  ownParser: true,
+  run: ({ argv }) => runUrdbTariffCli(argv, { stdout: process.stdout, stderr: process.stderr }),
+};
+
+if (require.main === module) runCliMain('tariff urdb', command);

@@ -1,8 +1,9 @@
 /**
- * `npm run stack -- <command>`: the local Mosquitto + Kafka + QuestDB stack. See README.md.
+ * `meterflow stack <command>`: the local Mosquitto + Kafka + QuestDB stack. See README.md.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { formatHelp, runCliMain, type CliCommand, type CommandHelp } from '../../core/cli-command';
 import { artifactsUpToDate, ensureArtifacts, libDirs } from './artifacts';
 import { meterMqttPassword, provisionMeterAccounts, revokeMeterAccounts, simulatedFleetIds } from './meter-accounts';
 import { mqttTlsUrl } from './mosquitto-client';
@@ -15,21 +16,24 @@ import { loadStackOptions } from './stack-options';
 
 const SERVERS: readonly ServerName[] = ['mosquitto', 'kafka', 'questdb'];
 
-const HELP = `Usage: npm run stack -- <command>
-
-Runs Mosquitto, Kafka (KRaft) and QuestDB as local processes under $MF_STACK_DIR (default .stack/).
-
-Commands:
-  up                       start what is not running yet and wait until all are healthy
-  down                     stop the servers (data is kept; rm -rf .stack to reset)
-  status                   show each server; exit code 1 if one is not healthy
-  logs [server] [-n N]     last N lines (default 40) of mosquitto, kafka and/or questdb logs
-  install                  check requirements and resolve the Kafka/QuestDB jars with mvn
-  provision-meters <id...> give meters MQTT accounts (see provision-meters --help)
-  revoke-meters <id...>    remove meters' MQTT accounts
-  --help                   this text
-
-Ports and accounts come from MF_* variables; see deploy/stack/README.md.`;
+const help: CommandHelp = {
+  summary: 'The local stack: Mosquitto, Kafka (KRaft) and QuestDB as local processes (up, down, status, logs, …).',
+  usage: '<command> [args]',
+  description: 'Runs Mosquitto, Kafka (KRaft) and QuestDB as local processes under $MF_STACK_DIR (default .stack/).',
+  commands: [
+    ['up', 'start what is not running yet and wait until all are healthy'],
+    ['down', 'stop the servers (data is kept; rm -rf .stack to reset)'],
+    ['status', 'show each server; exit code 1 if one is not healthy'],
+    ['logs [server] [-n N]', 'last N lines (default 40) of mosquitto, kafka and/or questdb logs'],
+    ['install', 'check requirements and resolve the Kafka/QuestDB jars with mvn'],
+    ['provision-meters <id...>', 'give meters MQTT accounts (see meterflow stack provision-meters --help)'],
+    ['revoke-meters <id...>', "remove meters' MQTT accounts"],
+  ],
+  environment: 'MF_STACK_DIR, the ports (MF_MQTT_PORT, MF_KAFKA_PORT, MF_QUESTDB_*_PORT, …) and accounts; see deploy/stack/README.md.',
+  examples: ['meterflow stack up', 'meterflow stack logs kafka -n 100', 'meterflow stack provision-meters --prefix sim --count 20 --show-passwords'],
+  exitStatus: '0 done; 1 a server is not healthy or a step failed; 2 bad usage.',
+};
+const HELP = formatHelp('stack', help).trimEnd();
 
 const out = (line: string) => console.log(line);
 // Status of commands whose stdout is data (provision-meters --show-passwords is piped into
@@ -106,7 +110,7 @@ const METER_IDS_HELP = `  <id>...            meter ids
   --profile X        mixed (default, alternating water/electricity), water or electricity
   --file F           more ids, one per line ('#' starts a comment)`;
 
-const PROVISION_HELP = `Usage: npm run stack -- provision-meters [<id>...] [--prefix P --count N [--profile X]] [--file F] [--show-passwords]
+const PROVISION_HELP = `Usage: meterflow stack provision-meters [<id>...] [--prefix P --count N [--profile X]] [--file F] [--show-passwords]
 
 Gives each meter an MQTT account of the local stack's Mosquitto: username = meter id,
 password = HMAC of the id under MF_METER_MASTER_KEY (core/security/meter-secrets.ts). The ACL
@@ -120,7 +124,7 @@ ${METER_IDS_HELP}
 
 \`up\` provisions the demo fleet (sim-w-0001 ... sim-e-0020) by itself. See docs/device-security.md.`;
 
-const REVOKE_HELP = `Usage: npm run stack -- revoke-meters [<id>...] [--prefix P --count N [--profile X]] [--file F]
+const REVOKE_HELP = `Usage: meterflow stack revoke-meters [<id>...] [--prefix P --count N [--profile X]] [--file F]
 
 Removes meters' MQTT accounts and reloads a running broker: it closes their open
 connections and refuses their logins from then on.
@@ -228,20 +232,22 @@ async function main(argv: string[]): Promise<number> {
     case '-h':
     case 'help':
       out(HELP);
-      return command === undefined ? 1 : 0;
+      return command === undefined ? 2 : 0;
     default:
-      console.error(`unknown command "${command}"\n\n${HELP}`);
-      return 1;
+      console.error(`meterflow stack: unknown command "${command}"; see meterflow stack --help`);
+      return 2;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (isStackError(error)) console.error(`\nerror ${error.code}: ${error.message}`);
-    else console.error(error instanceof Error ? `\nerror: ${error.message}` : error);
-    process.exitCode = 1;
-  },
-);
+export const command: CliCommand = {
+  help,
+  ownParser: true,
+  run: ({ argv }) =>
+    main(argv).catch((error: unknown) => {
+      if (isStackError(error)) console.error(`\nerror ${error.code}: ${error.message}`);
+      else console.error(error instanceof Error ? `\nerror: ${error.message}` : error);
+      return 1;
+    }),
+};
+
+if (require.main === module) runCliMain('stack', command);

@@ -1,6 +1,6 @@
-import { describeFlags, parseFlags, type FlagSpec } from '../../core/cli-args';
+import type { FlagSpec } from '../../core/cli-args';
+import { runCliMain, type CliCommand, type CommandArgs, type CommandHelp } from '../../core/cli-command';
 import { loadConfig } from '../../core/config';
-import { describeError } from '../../core/errors';
 import { parseEdgeStatsInterval } from './edge-summarizer';
 import { runFleet } from './fleet-simulator';
 
@@ -17,29 +17,22 @@ const flags: FlagSpec[] = [
   { name: 'sectors', kind: 'int', default: '4', description: 'sectors the meters are spread over' },
   { name: 'seed', kind: 'int', default: '1', description: 'random seed (same seed, same fleet)' },
   { name: 'ignore-commands', kind: 'bool', description: 'do not read meters/+/commands (by default the fleet obeys signed block/unblock commands and acks them)' },
-  { name: 'help', kind: 'bool', description: 'show this help' },
 ];
 
-const usage = `
-meterflow meter simulator: publishes a fleet's readings over MQTT (QoS 1).
+const help: CommandHelp = {
+  summary: 'Meter simulator: publishes a fleet\'s readings over MQTT (QoS 1) and obeys signed commands.',
+  usage: '[flags]',
+  description: `
+Publishes readings of --meters simulated meters (water, electricity or temperature profiles, or
+edge-statistics summaries) and, unless --ignore-commands, obeys signed block/unblock commands
+and acknowledges them. Progress goes to stderr; the result as JSON on stdout.`,
+  flags,
+  environment: 'MF_MQTT_URL, MF_MQTT_FLEET_USERNAME, MF_MQTT_FLEET_PASSWORD (a gateway account); command signatures\n  are checked with secrets derived from MF_METER_MASTER_KEY.',
+  examples: ['meterflow simulate --meters 100 --count 100 --rate 0', 'meterflow simulate --profile temperature --meters 5 --interval-ms 10000 --edge-stats 5m --fridge-failure-after 60'],
+};
 
-Usage: npm run simulate -- [flags]
 
-${describeFlags(flags)}
-
-Broker and account: MF_MQTT_URL, MF_MQTT_FLEET_USERNAME, MF_MQTT_FLEET_PASSWORD (a gateway account);
-command signatures are checked with secrets derived from MF_METER_MASTER_KEY.
-Example: npm run simulate -- --meters 100 --count 100 --rate 0
-Edge statistics: npm run simulate -- --profile temperature --meters 5 --interval-ms 10000 --edge-stats 5m --fridge-failure-after 60
-`;
-
-
-async function main() {
-  const args = parseFlags(process.argv.slice(2), flags);
-  if (args.help) {
-    process.stdout.write(`${usage.trim()}\n`);
-    return;
-  }
+async function main({ flags: args }: CommandArgs) {
   const config = loadConfig();
   const meters = args.meters as number;
   const intervalMs = Math.max(1, args['interval-ms'] as number);
@@ -71,7 +64,6 @@ async function main() {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`simulator: ${describeError(error)}\n`);
-  process.exit(1);
-});
+export const command: CliCommand = { help, run: (args) => main(args).then(() => undefined) };
+
+if (require.main === module) runCliMain('simulate', command);

@@ -106,6 +106,16 @@ describe('deploy/Dockerfile', () => {
 
   it('the header lists the same commands as deploy/services.ts', () => {
     const text = readRepoFile('deploy/Dockerfile');
-    for (const s of services) expect(text).toContain(`node ${s.distEntry}`);
+    for (const s of services) expect(text).toContain(`meterflow ${s.name} `);
+  });
+
+  it('puts `meterflow` (the compiled dispatcher) on PATH, and the build stage has every file the dispatcher loads', () => {
+    expect(build.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).some((r) => r.includes('ln -s ../cli/meterflow.js dist/bin/meterflow') && r.includes('chmod +x dist/cli/meterflow.js'))).toBe(true);
+    expect(final.instructions.filter((i) => i.keyword === 'ENV').map((i) => i.args)).toContain('PATH=/app/dist/bin:$PATH');
+    const copied = contextCopies(build);
+    const { files } = runtimeImportClosure('cli/meterflow.ts');
+    for (const s of services) expect(files).toContain(s.script);
+    const uncopied = [...files].filter((f) => !copied.some((c) => f === c || f.startsWith(`${c}/`)) || dockerIgnored(ignorePatterns, f));
+    expect(uncopied).toEqual([]);
   });
 });

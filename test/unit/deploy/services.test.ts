@@ -6,7 +6,7 @@ import { envVariables } from '../../../core/config/env-spec';
 import { distEntryOf, npmScriptCommand, serviceNamed, services, startCommand } from '../../../deploy/services';
 import { readRepoFile } from './deploy-files';
 
-const packageJson = JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> };
+const packageJson = JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string>; bin: Record<string, string> };
 const tsconfig = JSON.parse(readRepoFile('tsconfig.json')) as { compilerOptions: { outDir: string; rootDir: string }; include: string[] };
 const tsconfigBuild = JSON.parse(readRepoFile('tsconfig.build.json')) as { extends: string; compilerOptions?: { outDir?: string; rootDir?: string }; exclude: string[] };
 
@@ -17,10 +17,11 @@ describe('deploy/services.ts', () => {
     expect(() => serviceNamed('nope')).toThrow(/no service named nope/);
   });
 
-  it.each(services.map((s) => [s.name, s] as const))('%s: its npm script runs its entry point with tsx (and its node flags), as the local stack does', (_name, s) => {
+  it.each(services.map((s) => [s.name, s] as const))('%s: its npm script runs `meterflow <name>` from source (with its node flags), and the entry point exists', (_name, s) => {
     expect(packageJson.scripts[s.npmScript]).toBe(npmScriptCommand(s));
-    expect(packageJson.scripts[s.npmScript]).toBe(s.nodeFlags.length === 0 ? `tsx ${s.script}` : `node ${s.nodeFlags.join(' ')} --import tsx ${s.script}`);
-    expect(() => readRepoFile(s.script)).not.toThrow();
+    expect(packageJson.scripts[s.npmScript]).toBe(s.nodeFlags.length === 0 ? `node bin/meterflow.js ${s.name}` : `node ${s.nodeFlags.join(' ')} bin/meterflow.js ${s.name}`);
+    expect(packageJson.bin.meterflow).toBe('bin/meterflow.js');
+    expect(readRepoFile(s.script)).toContain(`runCliMain('${s.name}', command)`);
   });
 
   it('the demo starts the services from the same entry points', () => {
@@ -43,7 +44,7 @@ describe('deploy/services.ts', () => {
     expect(rootDir).toBe('.');
     expect(s.distEntry).toBe(distEntryOf(s.script));
     expect(s.distEntry).toBe(`dist/${s.script.slice(0, -'.ts'.length)}.js`);
-    expect(startCommand(s)).toEqual(['node', ...s.nodeFlags, s.distEntry]);
+    expect(startCommand(s)).toEqual(['meterflow', s.name]);
     // The entry point's folder is compiled (included and not excluded).
     const top = s.script.split('/')[0] as string;
     expect(tsconfig.include).toContain(top);

@@ -45,7 +45,7 @@ describe('npm run tariff:urdb', () => {
   it('--help lists the flags and exits 0', async () => {
     const { code, stdout, requests } = await run(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: npm run tariff:urdb -- \[flags\] <urdb\.json>/);
+    expect(stdout).toMatch(/^Usage: meterflow tariff urdb \[flags\] <urdb\.json>/);
     for (const flag of ['--id', '--period-names', '--out', '--publish', '--effective-from', '--note', '--graphql-url', '--api-key', '--help']) expect(stdout).toContain(`  ${flag} `);
     expect(requests).toEqual([]);
   });
