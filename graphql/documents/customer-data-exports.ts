@@ -4,6 +4,7 @@ import { exportCustomerData, type CustomerExport } from '../../core/gdpr/custome
 import type { Logger } from '../../core/logger';
 import type { QuestdbPool } from '../../core/questdb/questdb-sql';
 import { createUrlSigner } from '../../core/security/url-signing';
+import { plainAnswer, signedDocumentId } from './signed-document-request';
 
 /** Where customer data exports are served; the rest of the path is the percent-encoded customer id + `.tar.gz`. */
 export const customerExportPrefix = '/documents/customer-exports/';
@@ -50,20 +51,8 @@ export function createCustomerDataExports(config: CustomerDataExportsConfig): Cu
     },
     handles: (request) => (request.url ?? '').startsWith(customerExportPrefix),
     async serve(request, response) {
-      const [path = '', search = ''] = (request.url ?? '').split('?', 2);
-      if (request.method !== 'GET') return plain(response, 405, 'method not allowed: GET', { allow: 'GET' });
-      const match = /^\/documents\/customer-exports\/([^/?]+)\.tar\.gz$/.exec(path);
-      if (!match) return plain(response, 404, 'not found');
-      const params = new URLSearchParams(search);
-      const check = signer.verify(path, params.get('exp'), params.get('sig'), now());
-      if (check === 'expired') return plain(response, 403, 'this link has expired: ask for a new one (exportCustomerData)');
-      if (check !== 'valid') return plain(response, 403, 'invalid link signature');
-      let customerId: string;
-      try {
-        customerId = decodeURIComponent(match[1]!);
-      } catch {
-        return plain(response, 404, 'not found');
-      }
+      const customerId = signedDocumentId(request, response, { pattern: /^\/documents\/customer-exports\/([^/?]+)\.tar\.gz$/, methods: ['GET'], renewal: 'exportCustomerData' }, signer, now());
+      if (customerId === null) return;
       try {
         const { archive } = await build(customerId);
         response.writeHead(200, {
@@ -77,13 +66,8 @@ export function createCustomerDataExports(config: CustomerDataExportsConfig): Cu
       } catch (error) {
         // The id is personal data: not in the log line.
         config.logger.error('customer data export failed', { error: describeError(error) });
-        plain(response, 503, 'export unavailable, retry later');
+        plainAnswer(response, 503, 'export unavailable, retry later');
       }
     },
   };
-}
-
-function plain(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
-  response.end(`${text}\n`);
 }

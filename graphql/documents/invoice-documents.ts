@@ -6,6 +6,7 @@ import { createUrlSigner } from '../../core/security/url-signing';
 import { billedInvoice, invoiceDocumentData } from './invoice-document-data';
 import type { InvoiceDocumentOptions } from './invoice-document-options';
 import { renderInvoicePdf } from './invoice-pdf';
+import { plainAnswer, signedDocumentId } from './signed-document-request';
 
 /** Where documents are served; the rest of the path is the percent-encoded invoice id + `.pdf`. */
 export const invoiceDocumentPrefix = '/documents/invoices/';
@@ -85,23 +86,11 @@ export function createInvoiceDocuments(config: InvoiceDocumentsConfig): InvoiceD
     render,
     handles: (request) => (request.url ?? '').startsWith(invoiceDocumentPrefix),
     async serve(request, response) {
-      const [path = '', search = ''] = (request.url ?? '').split('?', 2);
-      if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'method not allowed: GET or HEAD', { allow: 'GET, HEAD' });
-      const match = /^\/documents\/invoices\/([^/?]+)\.pdf$/.exec(path);
-      if (!match) return plain(response, 404, 'not found');
-      const params = new URLSearchParams(search);
-      const check = signer.verify(path, params.get('exp'), params.get('sig'), now());
-      if (check === 'expired') return plain(response, 403, 'this link has expired: ask for a new one (Invoice.document)');
-      if (check !== 'valid') return plain(response, 403, 'invalid link signature');
-      let invoiceId: string;
-      try {
-        invoiceId = decodeURIComponent(match[1]!);
-      } catch {
-        return plain(response, 404, 'not found');
-      }
+      const invoiceId = signedDocumentId(request, response, { pattern: /^\/documents\/invoices\/([^/?]+)\.pdf$/, methods: ['GET', 'HEAD'], renewal: 'Invoice.document' }, signer, now());
+      if (invoiceId === null) return;
       try {
         const pdf = await render(invoiceId);
-        if (!pdf) return plain(response, 404, 'no final or adjusted invoice with this id');
+        if (!pdf) return plainAnswer(response, 404, 'no final or adjusted invoice with this id');
         response.writeHead(200, {
           'content-type': 'application/pdf',
           'content-length': pdf.length,
@@ -112,14 +101,8 @@ export function createInvoiceDocuments(config: InvoiceDocumentsConfig): InvoiceD
         response.end(request.method === 'HEAD' ? undefined : pdf);
       } catch (error) {
         logger.error('invoice document failed', { invoiceId, error });
-        plain(response, 503, 'document unavailable, retry later');
+        plainAnswer(response, 503, 'document unavailable, retry later');
       }
     },
   };
-}
-
-// Short text answers, never a stack trace.
-function plain(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
-  response.end(`${text}\n`);
 }
