@@ -42,7 +42,7 @@ import {
 import { tariffIdOn } from '../../core/tariffs/tariff-assignment';
 import { buildTariffCatalog, latestVersion, priceListOn, pricedShares, type TariffCatalog } from '../../core/tariffs/tariff-catalog';
 import { unitDimension, unitFactor } from '../../core/units/units';
-import { scaleUsage, usageBetween } from './usage-profile';
+import { scaleUsage, usageBetween, type UsageProfile } from './usage-profile';
 import { usageByBand } from './band-usage';
 
 /**
@@ -343,15 +343,30 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     billableDays: number;
   }
 
-  /** `scale` multiplies the measured consumption (a projection to the period's end); 1 = as measured. */
-  function computeBill(state: MeterBillingState, part: BillPart, analysis: RegisterAnalysis, scale = 1): Bill {
+  /** What a part's bill is priced from: its billable dates, the tariff versions over them, its measured usage. */
+  interface Measured {
+    dates: string[];
+    shares: ReturnType<typeof pricedShares>;
+    usage: UsageProfile;
+  }
+
+  function measure(state: MeterBillingState, part: BillPart, analysis: RegisterAnalysis): Measured {
     const { profile } = state;
-    const { period } = part;
     const dates = billableDates(state, part);
     const shares = pricedShares(catalog, options.assignment, profile.meterId, profile.sector, dates);
     const hourly = shares.some((s) => s.tariff.tou !== undefined);
-    const measured = usageBetween(attributeGaps(state, analysis).segments, part.from, part.to, profile.zone, { hourly });
-    const usage = scale === 1 ? measured : scaleUsage(measured, scale);
+    return { dates, shares, usage: usageBetween(attributeGaps(state, analysis).segments, part.from, part.to, profile.zone, { hourly }) };
+  }
+
+  function computeBill(state: MeterBillingState, part: BillPart, analysis: RegisterAnalysis): Bill {
+    return priceBill(state, part, analysis, measure(state, part, analysis), 1);
+  }
+
+  /** Prices a measured part; `scale` multiplies the measured consumption (a projection to the period's end), 1 = as measured. */
+  function priceBill(state: MeterBillingState, part: BillPart, analysis: RegisterAnalysis, measured: Measured, scale: number): Bill {
+    const { profile } = state;
+    const { period } = part;
+    const { dates, shares } = measured;
     const lines: InvoiceLine[] = [];
     let currency: string | null = null;
     for (const share of shares) {
@@ -361,10 +376,10 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       if (currency !== null && tariff.currency !== currency) throw invalidBilling(`tariffs "${tariff.id}".currency`, `${tariff.currency} differs from ${currency} within one period of meter ${profile.meterId}`);
       currency = tariff.currency;
       const bandUsage = tariff.datedTou && usageByBand(analysis.segments, part.from, part.to, tariff.datedTou).map((q) => q * factor * scale);
-      lines.push(...priceUsage({ tariff, usage: scaleUsage(usage, factor), bandUsage, days: share.days, billableDays: dates.length, periodDays: period.days }));
+      lines.push(...priceUsage({ tariff, usage: scaleUsage(measured.usage, factor * scale), bandUsage, days: share.days, billableDays: dates.length, periodDays: period.days }));
     }
     currency ??= priceListOn(catalog, tariffIdOn(options.assignment, profile.meterId, profile.sector, period.label), period.label)?.tariff.currency ?? latestVersion(catalog.entries.get(options.assignment.default)!).tariff.currency;
-    return { lines, consumption: roundQuantity(usage.total), currency, billableDays: dates.length };
+    return { lines, consumption: roundQuantity(measured.usage.total * scale), currency, billableDays: dates.length };
   }
 
   /** `<meterId>/<label>`, and for the part of a later owner `<meterId>/<label>/from-<move-in date>`. */
@@ -422,7 +437,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
    * Fixed charges are already the whole span's. Null until the readings cover
    * projectionMinMs (or half a shorter span), or when the projected total is out of range.
    */
-  function projectBill(state: MeterBillingState, part: BillPart, analysis: RegisterAnalysis): BillProjection | null {
+  function projectBill(state: MeterBillingState, part: BillPart, analysis: RegisterAnalysis, measured: Measured): BillProjection | null {
     const { serviceStart, serviceEnd } = state.profile;
     const spanFrom = Math.max(part.from, serviceStart ?? -Infinity);
     const spanTo = Math.min(part.to, serviceEnd ?? Infinity);
@@ -432,7 +447,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     const knownTo = Math.min(spanTo, points.at(-1)!.ts);
     const known = knownTo - knownFrom;
     if (known <= 0 || known < Math.min(options.projectionMinMs, (spanTo - spanFrom) / 2)) return null;
-    const bill = computeBill(state, part, analysis, (spanTo - spanFrom) / known);
+    const bill = priceBill(state, part, analysis, measured, (spanTo - spanFrom) / known);
     const cents = totalCents(bill.lines);
     if (!Number.isSafeInteger(cents) || Math.abs(cents) > options.maxInvoiceCents || !Number.isFinite(bill.consumption)) return null;
     return { totalCents: cents, consumption: bill.consumption, coverage: Math.round((known / (spanTo - spanFrom)) * 10_000) / 10_000 };
@@ -561,7 +576,9 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
     // The part of the owner at `nowMs` (an earlier owner's part had its provisional bills then).
     const parts = partsOf(state, period);
     const part = parts.findLast((p) => p.from <= nowMs) ?? parts[0]!;
-    const bill = computeBill(state, part, analysis);
+    // Measured once: the bill so far and its projection price the same usage.
+    const measured = measure(state, part, analysis);
+    const bill = priceBill(state, part, analysis, measured, 1);
     return invoice(state, part, analysis, bill, {
       status: 'provisional',
       issuedAt: nowMs,
@@ -570,7 +587,7 @@ export function createBillingEngine(input: BillingOptionsInput): BillingEngine {
       revision: 0,
       dueDate: dueDate(closeDate(state, period), options.dueDays),
       horizon: Math.min(part.to, Math.max(part.from, nowMs)),
-      projection: projectBill(state, part, analysis),
+      projection: projectBill(state, part, analysis, measured),
     });
   }
 
