@@ -77,8 +77,10 @@ function destinationFor(destination: NonNullable<LoggerOptions['destination']>, 
     });
   }
   // Asynchronous: a log call on a hot path queues its line and returns; flush() (on shutdown)
-  // and pino's exit hook write what is queued.
-  return pino.destination({ dest: fd, sync: false });
+  // and pino's exit hook write what is queued. minLength 1 still writes every line at once, but
+  // makes flush() wait for the writes in flight: with 0, sonic-boom calls back at once and an
+  // exit right after could lose the last lines (the "stopped" line, seen in CI).
+  return pino.destination({ dest: fd, sync: false, minLength: 1 });
 }
 
 function wrap(root: PinoLogger, pinoLogger: PinoLogger, withStack: boolean, component: string): Logger {

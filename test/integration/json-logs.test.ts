@@ -41,7 +41,10 @@ describe('the bridge logs JSON records on stdout', () => {
       MF_LOG_LEVEL: 'debug', // dead letters are logged at debug (a bad meter can send thousands)
       MF_LOG_FORMAT: 'auto', // stdout is a pipe: JSON
     });
-    bridge.process.stdout!.on('data', (chunk: string | Buffer) => (stdout += chunk.toString()));
+    // 'close' comes after the process's pipes are drained; 'exit' may come before its last lines are read.
+    const child = bridge.process;
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    child.stdout!.on('data', (chunk: string | Buffer) => (stdout += chunk.toString()));
     bridge.process.stderr!.on('data', (chunk: string | Buffer) => (stderr += chunk.toString()));
     await waitForHealth(`http://127.0.0.1:${port}/health`);
 
@@ -63,6 +66,7 @@ describe('the bridge logs JSON records on stdout', () => {
     await waitFor('the three lines', async () => ['dead-lettered', 'invalid command dead-lettered', 'command expired before delivery'].every((m) => withMessage(m).length > 0), Boolean, 60_000);
     await bridge.stop();
     expect(await bridge.exited).toBe(0);
+    await closed;
 
     const all = records(); // throws on any line that is not JSON
     expect(all.length).toBeGreaterThanOrEqual(6);
